@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The seqlens-cli subcommands. Each returns the process exit code.
+#pragma once
+
+namespace seqlens::cli {
+
+int runSynth(int argc, char **argv);
+int runTrain(int argc, char **argv);
+int runScore(int argc, char **argv);
+int runExplain(int argc, char **argv);
+void printUsage();
+
+} // namespace seqlens::cli

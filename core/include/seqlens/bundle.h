@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Model bundle: a directory holding everything needed to score exactly as trained.
+//   manifest.json  format, version, and size + CRC-32 of every other file
+//   bundle.json    resolved config, fitted encoder, metrics, metadata, per-epoch history
+//   weights.pt     LibTorch parameters
+//   metrics.json   the headline metrics (also inside bundle.json)
+#pragma once
+
+#include "seqlens/config.h"
+#include "seqlens/encoder.h"
+#include "seqlens/sequence_model.h"
+
+#include <memory>
+#include <string>
+
+namespace seqlens {
+
+constexpr int kBundleFormatVersion = 1;
+extern const char *const kSeqLensVersion;
+
+struct ModelBundle {
+    Config config;
+    Encoder encoder;
+    std::unique_ptr<SequenceModel> model;
+    std::string metricsJson = "{}";  // JSON object
+    std::string metadataJson = "{}"; // JSON object: versions, fingerprints, seed, threads, times
+    std::string historyJson = "[]";  // JSON array of epochs
+    std::string reportJson = "{}";   // JSON object: data load and encoding counts
+};
+
+// Writes the bundle directory (created if needed; files replaced atomically one by one).
+void saveBundle(const std::string &dir, const ModelBundle &bundle);
+// Loads and verifies a bundle. Throws a Data error naming the file for a missing,
+// truncated or corrupted part.
+ModelBundle loadBundle(const std::string &dir);
+
+uint32_t fileCrc32(const std::string &path, int64_t *size = nullptr);
+
+} // namespace seqlens

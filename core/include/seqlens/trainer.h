@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Training loop: Adam, binary cross-entropy with optional positive-class weight, early
+// stopping on validation AUC with patience, best epoch restored. Synchronous; reports
+// progress through a callback and checks a cancellation flag between batches.
+#pragma once
+
+#include "seqlens/config.h"
+#include "seqlens/encoder.h"
+#include "seqlens/sequence_model.h"
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace seqlens {
+
+struct TrainProgress {
+    int64_t epoch = 0, epochs = 0;   // 1-based epoch, maximum epochs
+    int64_t batch = 0, batches = 0;  // 1-based batch within the epoch
+    double loss = 0;                 // running mean training loss of this epoch
+    double validAuc = std::nan("");  // last validation AUC (NaN before the first)
+    double etaSeconds = 0;           // estimate for the remaining epochs at the current pace
+    bool epochEnd = false;           // true on the report after an epoch's validation
+};
+using ProgressFn = std::function<void(const TrainProgress &)>;
+
+// Shared between a job and whoever may cancel it (another thread).
+class CancelToken {
+public:
+    void cancel() { m_flag.store(true); }
+    bool cancelled() const { return m_flag.load(); }
+
+private:
+    std::atomic<bool> m_flag{false};
+};
+
+struct EpochRecord {
+    int64_t epoch = 0;
+    double trainLoss = 0, validLoss = 0, validAuc = 0, seconds = 0;
+};
+
+struct TrainResult {
+    bool cancelled = false;
+    int64_t bestEpoch = 0, epochsRun = 0;
+    double bestValidAuc = std::nan("");
+    double seconds = 0;
+    int64_t sequencesSeen = 0;       // training sequences processed (for throughput)
+    std::vector<EpochRecord> history;
+};
+
+// Trains `model` on the applicants with split Train, early-stopping on those with split
+// Valid (no early stopping when there are none). Throws a Data error when a split lacks
+// one of the classes. On cancel, returns with cancelled = true and the best weights so far.
+TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const TrainingConfig &config,
+                       const ProgressFn &progress = {}, const CancelToken *cancel = nullptr);
+
+// Applicant indices of a split, ascending.
+std::vector<int64_t> applicantsIn(const EncodedDataset &data, Split split);
+
+} // namespace seqlens

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Headless workflows: train, score and explain. The CLI and the desktop UI are thin
+// front ends over these calls.
+#pragma once
+
+#include "seqlens/bundle.h"
+#include "seqlens/dataset.h"
+#include "seqlens/metrics.h"
+#include "seqlens/trainer.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seqlens {
+
+using LogFn = std::function<void(const std::string &)>;
+
+struct TrainRequest {
+    std::string configPath;
+    std::string outDir;                 // bundle directory
+    std::optional<int64_t> epochs;      // overrides training.epochs
+    std::optional<uint64_t> seed;       // overrides training.seed
+    std::optional<int64_t> threads;     // overrides training.threads
+    ProgressFn progress;
+    const CancelToken *cancel = nullptr;
+    LogFn log;                          // human-readable lines (stderr in the CLI)
+};
+
+struct SplitMetrics {
+    bool available = false;             // false when the split is empty or has one class
+    std::string note;                   // why not available
+    BinaryMetrics metrics;
+    std::vector<RocPoint> roc;
+    std::vector<KsPoint> ks;
+};
+
+struct TrainSummary {
+    bool cancelled = false;
+    SplitMetrics valid, test;
+    TrainResult training;
+    LoadReport load;
+    EncodeReport encode;
+    int64_t threads = 0;
+    std::string metricsJson;            // as written to <out>/metrics.json
+};
+
+// Loads data, fits the encoder on the train split, trains, evaluates and writes the bundle
+// (unless cancelled). Throws Config/Data errors for bad input.
+TrainSummary runTraining(const TrainRequest &request);
+
+// Same, on an already loaded config (for callers that built one in memory).
+TrainSummary runTraining(const Config &config, const TrainRequest &request);
+
+struct ScoredApplicant {
+    std::string id;
+    double score = 0;                   // probability of bad
+    int label = -1;                     // 1, 0, or -1 unknown
+};
+
+// Loads events (and labels, which supply cutoffs and known labels) and scores every
+// applicant with the bundle's own encoder and model.
+std::vector<ScoredApplicant> scoreWithBundle(const ModelBundle &bundle, const std::string &eventsPath,
+                                             const std::string &labelsPath, LoadReport *report = nullptr);
+void writeScoresCsv(const std::string &path, const std::vector<ScoredApplicant> &scores);
+
+// JSON explanation of one applicant: score, every event's time and values, its field
+// attention and its item weight. Throws a Data error when the entity is unknown.
+std::string explainWithBundle(const ModelBundle &bundle, const std::string &eventsPath, const std::string &labelsPath,
+                              const std::string &entity);
+
+std::string loadReportJson(const LoadReport &load, const RawDataset *data = nullptr);
+std::string utcNowIso();
+
+} // namespace seqlens

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/bundle.h"
+
+#include "seqlens/error.h"
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace seqlens {
+
+const char *const kSeqLensVersion = "0.1.0";
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+uint32_t fileCrc32(const std::string &path, int64_t *size)
+{
+    std::FILE *fp = std::fopen(path.c_str(), "rb");
+    if (!fp)
+        throwData(path + ": cannot open: missing bundle file");
+    uLong crc = crc32(0L, Z_NULL, 0);
+    std::vector<unsigned char> buf(1 << 16);
+    size_t n;
+    int64_t total = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), fp)) > 0) {
+        crc = crc32(crc, buf.data(), uInt(n));
+        total += int64_t(n);
+    }
+    std::fclose(fp);
+    if (size)
+        *size = total;
+    return uint32_t(crc);
+}
+
+namespace {
+
+void writeText(const fs::path &path, const std::string &text)
+{
+    fs::path tmp = path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out)
+            throwData(path.string() + ": cannot write");
+    }
+    fs::rename(tmp, path);
+}
+
+std::string readText(const fs::path &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throwData(path.string() + ": cannot open: missing bundle file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+json parseJson(const std::string &text, const std::string &where)
+{
+    try {
+        return json::parse(text);
+    } catch (const json::exception &e) {
+        throwData(where + ": not valid JSON (" + std::string(e.what()) + "); the bundle is corrupted");
+    }
+}
+
+} // namespace
+
+void saveBundle(const std::string &dirText, const ModelBundle &b)
+{
+    fs::path dir(dirText);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throwData(dirText + ": cannot create bundle directory: " + ec.message());
+    b.model->saveWeights((dir / "weights.pt").string());
+    json bundle = {{"format", "seqlens-model"},
+                   {"format_version", kBundleFormatVersion},
+                   {"config", json::parse(configToJson(b.config))},
+                   {"encoder", json::parse(b.encoder.toJson())},
+                   {"metrics", json::parse(b.metricsJson)},
+                   {"metadata", json::parse(b.metadataJson)},
+                   {"history", json::parse(b.historyJson)},
+                   {"report", json::parse(b.reportJson)}};
+    writeText(dir / "bundle.json", bundle.dump(2));
+    writeText(dir / "metrics.json", json::parse(b.metricsJson).dump(2));
+    json files = json::object();
+    for (const char *name : {"weights.pt", "bundle.json", "metrics.json"}) {
+        int64_t size = 0;
+        uint32_t crc = fileCrc32((dir / name).string(), &size);
+        files[name] = {{"bytes", size}, {"crc32", crc}};
+    }
+    writeText(dir / "manifest.json",
+              json({{"format", "seqlens-model"}, {"format_version", kBundleFormatVersion}, {"files", files}}).dump(2));
+}
+
+ModelBundle loadBundle(const std::string &dirText)
+{
+    fs::path dir(dirText);
+    if (!fs::is_directory(dir))
+        throwData(dirText + ": not a model bundle directory (expected manifest.json, bundle.json, weights.pt)");
+    const std::string manifestPath = (dir / "manifest.json").string();
+    json manifest = parseJson(readText(manifestPath), manifestPath);
+    if (manifest.value("format", "") != "seqlens-model")
+        throwData(manifestPath + ": /format: expected \"seqlens-model\"");
+    if (manifest.value("format_version", 0) > kBundleFormatVersion)
+        throwData(manifestPath + ": /format_version: bundle written by a newer SeqLens (version " +
+                  std::to_string(manifest.value("format_version", 0)) + "); this one reads version " +
+                  std::to_string(kBundleFormatVersion));
+    if (!manifest.contains("files") || !manifest["files"].is_object())
+        throwData(manifestPath + ": /files: expected an object listing the bundle files");
+    for (auto &[name, info] : manifest["files"].items()) {
+        int64_t size = 0;
+        const std::string path = (dir / name).string();
+        uint32_t crc = fileCrc32(path, &size);
+        if (size != info.value("bytes", int64_t(-1)))
+            throwData(path + ": truncated or changed: " + std::to_string(size) + " bytes, manifest says " +
+                      std::to_string(info.value("bytes", int64_t(-1))));
+        if (crc != info.value("crc32", uint32_t(0)))
+            throwData(path + ": corrupted: CRC-32 does not match the manifest");
+    }
+    const std::string bundlePath = (dir / "bundle.json").string();
+    json j = parseJson(readText(bundlePath), bundlePath);
+    ModelBundle b;
+    try {
+        b.config = parseConfig(j.at("config").dump(), bundlePath + "#/config", "");
+        b.encoder = Encoder::fromJson(j.at("encoder").dump(), bundlePath);
+        b.metricsJson = j.at("metrics").dump();
+        b.metadataJson = j.at("metadata").dump();
+        b.historyJson = j.at("history").dump();
+        b.reportJson = j.value("report", json::object()).dump();
+    } catch (const json::exception &e) {
+        throwData(bundlePath + ": missing part (" + std::string(e.what()) + ")");
+    } catch (const ConfigError &e) {
+        throwData(std::string("invalid config inside the bundle: ") + e.problems().front());
+    }
+    b.model = std::make_unique<SequenceModel>(b.config.model, layoutOf(b.encoder), b.config.training.seed);
+    b.model->loadWeights((dir / "weights.pt").string());
+    return b;
+}
+
+} // namespace seqlens

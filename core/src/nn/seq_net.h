@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The torch module of the sequence model. Internal: never include from public or Qt headers.
+#pragma once
+
+#include "seqlens/config.h"
+#include "seqlens/sequence_model.h"
+#include "transformer_layer.h"
+
+#include <torch/torch.h>
+
+namespace seqlens::nn {
+
+// A padded batch of applicants. Padding sits at the end of each row (right padding).
+struct Batch {
+    torch::Tensor cat;      // [B, T, Fc] int64 codes, kCodePad on padding
+    torch::Tensor num;      // [B, T, Fn] float standardized values
+    torch::Tensor numState; // [B, T, Fn] int64 kNumPad / kNumMissing / kNumPresent
+    torch::Tensor pad;      // [B, T] bool, true on padding
+    torch::Tensor length;   // [B] int64 number of real events
+    torch::Tensor labels;   // [B] float 0/1 (training only)
+};
+
+// Collates applicants of an encoded dataset; T = the longest history in the batch (at least 1).
+Batch collate(const EncodedDataset &data, const int64_t *applicants, int64_t count);
+
+struct NetOutput {
+    torch::Tensor logits;       // [B]
+    torch::Tensor fieldWeights; // [B, T, F] attention over the fields of each event
+    torch::Tensor itemWeights;  // [B, T] attention over events (0 on padding)
+};
+
+class SeqNetImpl : public torch::nn::Module {
+public:
+    SeqNetImpl(const ModelConfig &config, const ModelLayout &layout);
+    NetOutput forward(const Batch &batch);
+
+private:
+    torch::Tensor embedFields(const Batch &batch);          // -> [B, T, F, d]
+    torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch, const torch::Tensor &keyPad);
+
+    ModelConfig m_config;
+    ModelLayout m_layout;
+    torch::Tensor m_catOffsets;                      // [Fc] row offset of each field in m_catEmbedding
+    torch::nn::Embedding m_catEmbedding{nullptr};    // all categorical fields in one table
+    torch::Tensor m_numWeight;                       // [Fn, d] value direction per numeric field
+    torch::nn::Embedding m_numStateEmbedding{nullptr}; // [Fn * 3, d] bias per field and state
+    torch::nn::Linear m_fieldProj{nullptr};          // field attention: v^T tanh(W e)
+    torch::nn::Linear m_fieldScore{nullptr};
+    torch::nn::Embedding m_position{nullptr};        // position counted from the latest event
+    std::vector<EncoderLayer> m_layers;             // transformer item aggregation
+    torch::nn::GRU m_gru{nullptr};
+    torch::nn::LSTM m_lstm{nullptr};
+    torch::nn::Linear m_itemProj{nullptr};           // item attention pooling
+    torch::nn::Linear m_itemScore{nullptr};
+    torch::Tensor m_emptyHistory;                    // [d] pooled vector of an empty history
+    torch::nn::Linear m_hidden{nullptr};
+    torch::nn::Dropout m_dropout{nullptr};
+    torch::nn::Linear m_out{nullptr};
+};
+TORCH_MODULE(SeqNet);
+
+} // namespace seqlens::nn

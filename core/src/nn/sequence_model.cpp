@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/sequence_model.h"
+
+#include "seqlens/error.h"
+#include "sequence_model_impl.h"
+
+#include <thread>
+
+namespace seqlens {
+
+ModelLayout layoutOf(const Encoder &encoder)
+{
+    return ModelLayout{encoder.cardinalities(), encoder.numNumeric(), encoder.maxItems()};
+}
+
+SequenceModel::SequenceModel(const ModelConfig &config, const ModelLayout &layout, uint64_t seed)
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->config = config;
+    m_impl->layout = layout;
+    torch::manual_seed(seed);
+    m_impl->net = nn::SeqNet(config, layout);
+    m_impl->net->eval();
+}
+
+SequenceModel::~SequenceModel() = default;
+SequenceModel::SequenceModel(SequenceModel &&) noexcept = default;
+SequenceModel &SequenceModel::operator=(SequenceModel &&) noexcept = default;
+
+const ModelConfig &SequenceModel::config() const { return m_impl->config; }
+const ModelLayout &SequenceModel::layout() const { return m_impl->layout; }
+
+std::vector<double> SequenceModel::predictLogits(const EncodedDataset &data, const std::vector<int64_t> &applicants,
+                                                 int64_t batchSize) const
+{
+    torch::NoGradGuard noGrad;
+    m_impl->net->eval();
+    std::vector<double> out;
+    out.reserve(applicants.size());
+    for (size_t i = 0; i < applicants.size(); i += size_t(batchSize)) {
+        const int64_t n = std::min<int64_t>(batchSize, int64_t(applicants.size() - i));
+        auto batch = nn::collate(data, applicants.data() + i, n);
+        auto logits = m_impl->net->forward(batch).logits.contiguous();
+        const float *p = logits.data_ptr<float>();
+        out.insert(out.end(), p, p + n);
+    }
+    return out;
+}
+
+std::vector<double> SequenceModel::predict(const EncodedDataset &data, const std::vector<int64_t> &applicants,
+                                           int64_t batchSize) const
+{
+    auto logits = predictLogits(data, applicants, batchSize);
+    for (double &x : logits)
+        x = 1.0 / (1.0 + std::exp(-x));
+    return logits;
+}
+
+Explanation SequenceModel::explain(const EncodedDataset &data, int64_t applicant) const
+{
+    torch::NoGradGuard noGrad;
+    m_impl->net->eval();
+    auto batch = nn::collate(data, &applicant, 1);
+    auto out = m_impl->net->forward(batch);
+    Explanation ex;
+    ex.logit = out.logits.item<float>();
+    ex.score = 1.0 / (1.0 + std::exp(-ex.logit));
+    const int64_t n = data.length(applicant);
+    auto fw = out.fieldWeights[0].contiguous(); // [T, F]
+    auto iw = out.itemWeights[0].contiguous();  // [T]
+    for (int64_t t = 0; t < n; ++t) {
+        auto row = fw[t];
+        ex.fieldWeights.emplace_back(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+        ex.itemWeights.push_back(iw[t].item<float>());
+    }
+    return ex;
+}
+
+void SequenceModel::saveWeights(const std::string &path) const
+{
+    try {
+        torch::save(m_impl->net, path);
+    } catch (const c10::Error &e) {
+        throwData(path + ": cannot write model weights: " + e.what_without_backtrace());
+    }
+}
+
+void SequenceModel::loadWeights(const std::string &path)
+{
+    try {
+        torch::load(m_impl->net, path);
+        m_impl->net->eval();
+    } catch (const c10::Error &e) {
+        std::string what = e.what_without_backtrace();
+        throwData(path + ": model weights are unreadable or do not match the architecture (" + what.substr(0, what.find('\n')) + ")");
+    }
+}
+
+int64_t SequenceModel::parameterCount() const
+{
+    int64_t n = 0;
+    for (const auto &p : m_impl->net->parameters())
+        n += p.numel();
+    return n;
+}
+
+int64_t setTorchThreads(int64_t threads)
+{
+    int64_t n = threads > 0 ? threads : int64_t(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(int(n));
+    return n;
+}
+
+std::string torchVersion()
+{
+    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
+}
+
+} // namespace seqlens

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/trainer.h"
+
+#include "seqlens/error.h"
+#include "seqlens/metrics.h"
+#include "sequence_model_impl.h"
+
+#include <chrono>
+#include <random>
+
+namespace seqlens {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+void requireBothClasses(const EncodedDataset &data, const std::vector<int64_t> &idx, const char *split)
+{
+    int64_t pos = 0;
+    for (int64_t a : idx)
+        pos += data.labels[size_t(a)] > 0.5f;
+    if (pos == 0 || pos == int64_t(idx.size()))
+        throwData(std::string("the ") + split + " split has " + std::to_string(pos) + " bad and " +
+                  std::to_string(int64_t(idx.size()) - pos) +
+                  " good applicants; training needs both classes (check labels.positive and the label column)");
+}
+
+std::vector<torch::Tensor> snapshot(nn::SeqNet &net)
+{
+    std::vector<torch::Tensor> out;
+    for (const auto &p : net->parameters())
+        out.push_back(p.detach().clone());
+    return out;
+}
+
+void restore(nn::SeqNet &net, const std::vector<torch::Tensor> &state)
+{
+    torch::NoGradGuard g;
+    auto params = net->parameters();
+    for (size_t i = 0; i < params.size(); ++i)
+        params[i].copy_(state[i]);
+}
+
+struct ValidScore {
+    double loss = 0, auc = std::nan("");
+};
+
+ValidScore validate(const SequenceModel &model, const EncodedDataset &data, const std::vector<int64_t> &idx, double posWeight)
+{
+    ValidScore v;
+    auto logits = model.predictLogits(data, idx, 1024);
+    std::vector<int> labels;
+    double loss = 0;
+    for (size_t i = 0; i < idx.size(); ++i) {
+        int y = data.labels[size_t(idx[i])] > 0.5f;
+        labels.push_back(y);
+        double x = logits[i];
+        double sp = std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x))); // softplus(x)
+        loss += y ? posWeight * (sp - x) : sp;
+    }
+    v.loss = loss / double(idx.size());
+    v.auc = aucScore(logits, labels);
+    return v;
+}
+
+} // namespace
+
+std::vector<int64_t> applicantsIn(const EncodedDataset &data, Split split)
+{
+    std::vector<int64_t> out;
+    for (int64_t a = 0; a < data.applicantCount(); ++a)
+        if (data.splits[size_t(a)] == split && data.labels[size_t(a)] >= 0)
+            out.push_back(a);
+    return out;
+}
+
+TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const TrainingConfig &cfg,
+                       const ProgressFn &progress, const CancelToken *cancel)
+{
+    const auto start = Clock::now();
+    auto train = applicantsIn(data, Split::Train);
+    auto valid = applicantsIn(data, Split::Valid);
+    if (train.empty())
+        throwData("no labeled applicants in the train split");
+    requireBothClasses(data, train, "train");
+    if (!valid.empty())
+        requireBothClasses(data, valid, "validation");
+
+    nn::SeqNet &net = model.impl().net;
+    torch::manual_seed(cfg.seed + 1);
+    std::mt19937_64 rng(cfg.seed + 2);
+    torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
+    auto posWeight = torch::tensor({float(cfg.posWeight)});
+
+    TrainResult res;
+    std::vector<torch::Tensor> best;
+    int64_t sinceBest = 0;
+    const int64_t batches = (int64_t(train.size()) + cfg.batchSize - 1) / cfg.batchSize;
+    for (int64_t epoch = 1; epoch <= cfg.epochs; ++epoch) {
+        const auto epochStart = Clock::now();
+        std::shuffle(train.begin(), train.end(), rng);
+        net->train();
+        double lossSum = 0;
+        for (int64_t b = 0; b < batches; ++b) {
+            if (cancel && cancel->cancelled()) {
+                res.cancelled = true;
+                break;
+            }
+            const int64_t off = b * cfg.batchSize, n = std::min<int64_t>(cfg.batchSize, int64_t(train.size()) - off);
+            auto batch = nn::collate(data, train.data() + off, n);
+            optimizer.zero_grad();
+            auto logits = net->forward(batch).logits;
+            auto loss = torch::binary_cross_entropy_with_logits(logits, batch.labels, {}, posWeight);
+            loss.backward();
+            if (cfg.gradClip > 0)
+                torch::nn::utils::clip_grad_norm_(net->parameters(), cfg.gradClip);
+            optimizer.step();
+            lossSum += loss.item<double>();
+            res.sequencesSeen += n;
+            if (progress) {
+                TrainProgress p{epoch, cfg.epochs, b + 1, batches, lossSum / double(b + 1), res.bestValidAuc};
+                const double perBatch = secondsSince(start) / double((epoch - 1) * batches + b + 1);
+                p.etaSeconds = perBatch * double((cfg.epochs - epoch) * batches + (batches - b - 1));
+                progress(p);
+            }
+        }
+        if (res.cancelled)
+            break;
+        EpochRecord rec{epoch, lossSum / double(batches)};
+        if (!valid.empty()) {
+            ValidScore v = validate(model, data, valid, cfg.posWeight);
+            rec.validLoss = v.loss;
+            rec.validAuc = v.auc;
+        }
+        rec.seconds = secondsSince(epochStart);
+        res.history.push_back(rec);
+        res.epochsRun = epoch;
+        const bool improved = valid.empty() || std::isnan(res.bestValidAuc) || rec.validAuc > res.bestValidAuc;
+        if (improved) {
+            res.bestValidAuc = valid.empty() ? std::nan("") : rec.validAuc;
+            res.bestEpoch = epoch;
+            best = snapshot(net);
+            sinceBest = 0;
+        } else {
+            ++sinceBest;
+        }
+        if (progress) {
+            TrainProgress p{epoch, cfg.epochs, batches, batches, rec.trainLoss, rec.validAuc};
+            p.etaSeconds = secondsSince(start) / double(epoch) * double(cfg.epochs - epoch);
+            p.epochEnd = true;
+            progress(p);
+        }
+        if (sinceBest >= cfg.patience)
+            break;
+    }
+    if (!best.empty())
+        restore(net, best);
+    net->eval();
+    res.seconds = secondsSince(start);
+    return res;
+}
+
+} // namespace seqlens

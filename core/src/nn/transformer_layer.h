@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A post-norm Transformer encoder layer with a key padding mask, batch-first. Internal.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace seqlens::nn {
+
+class EncoderLayerImpl : public torch::nn::Module {
+public:
+    EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout);
+    // x: [B, T, d]; keyPad: [B, T] bool, true = padding (never attended to). Returns [B, T, d].
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &keyPad);
+
+private:
+    int64_t m_heads;
+    torch::nn::Linear m_qkv{nullptr}, m_out{nullptr}, m_ff1{nullptr}, m_ff2{nullptr};
+    torch::nn::LayerNorm m_norm1{nullptr}, m_norm2{nullptr};
+    torch::nn::Dropout m_dropout{nullptr};
+};
+TORCH_MODULE(EncoderLayer);
+
+} // namespace seqlens::nn

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/workflows.h"
+
+#include "seqlens/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <fstream>
+
+#ifndef SEQLENS_GIT_REVISION
+#define SEQLENS_GIT_REVISION "unknown"
+#endif
+
+namespace seqlens {
+
+using nlohmann::json;
+
+std::string utcNowIso()
+{
+    std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+std::string loadReportJson(const LoadReport &r, const RawDataset *data)
+{
+    json j = {{"events_path", r.eventsPath}, {"labels_path", r.labelsPath}, {"event_rows", r.eventRows},
+              {"events_kept", r.eventsKept}, {"events_after_cutoff", r.eventsAfterCutoff},
+              {"events_unknown_entity", r.eventsUnknownEntity}, {"label_rows", r.labelRows},
+              {"label_missing", r.labelMissing}, {"applicants", r.applicants},
+              {"applicants_without_events", r.applicantsWithoutEvents}, {"positives", r.positives},
+              {"negatives", r.negatives}, {"events_fingerprint", hex64(r.eventsFingerprint)},
+              {"labels_fingerprint", hex64(r.labelsFingerprint)}};
+    if (data) {
+        json fields = json::object();
+        for (const auto &f : data->fields)
+            fields[f.config.name] = {{"missing", f.missing}, {"non_finite", f.nonFinite}, {"invalid_as_missing", f.invalid},
+                                     {"distinct", f.pool.size()}};
+        j["fields"] = fields;
+    }
+    return j.dump();
+}
+
+namespace {
+
+SplitMetrics evaluate(const SequenceModel &model, const EncodedDataset &enc, Split split)
+{
+    SplitMetrics out;
+    auto idx = applicantsIn(enc, split);
+    if (idx.empty()) {
+        out.note = std::string("no applicants in the ") + toString(split) + " split";
+        return out;
+    }
+    auto scores = model.predict(enc, idx);
+    std::vector<int> labels;
+    for (int64_t a : idx)
+        labels.push_back(enc.labels[size_t(a)] > 0.5f);
+    try {
+        out.metrics = binaryMetrics(scores, labels);
+        out.roc = rocCurve(scores, labels);
+        out.ks = ksCurve(scores, labels);
+        out.available = true;
+    } catch (const Error &e) {
+        out.note = std::string(toString(split)) + " split: " + e.what();
+    }
+    return out;
+}
+
+json metricsObject(const SplitMetrics &s)
+{
+    if (!s.available)
+        return {{"auc", nullptr}, {"ks", nullptr}, {"note", s.note}};
+    return {{"auc", s.metrics.auc}, {"ks", s.metrics.ks}, {"gini", s.metrics.gini}, {"n", s.metrics.n},
+            {"bads", s.metrics.positives}, {"ks_threshold", s.metrics.ksThreshold}};
+}
+
+json encodeReportJson(const EncodeReport &r, const Encoder &enc)
+{
+    json unseen = json::object(), missing = json::object();
+    auto names = enc.inputNames();
+    for (size_t i = 0; i < r.unseen.size(); ++i)
+        unseen[enc.categorical()[i].name] = r.unseen[i];
+    for (size_t i = 0; i < r.missing.size() && i < names.size(); ++i)
+        missing[names[i]] = r.missing[i];
+    return {{"truncated_applicants", r.truncatedApplicants}, {"truncated_events", r.truncatedEvents},
+            {"unseen", unseen}, {"missing", missing}};
+}
+
+void writeCurves(const std::string &dir, const char *split, const SplitMetrics &s)
+{
+    if (!s.available)
+        return;
+    std::ofstream roc(dir + "/roc_" + split + ".csv");
+    roc << "threshold,fpr,tpr\n";
+    for (const auto &p : s.roc)
+        roc << (std::isinf(p.threshold) ? std::string("inf") : std::to_string(p.threshold)) << "," << p.fpr << "," << p.tpr << "\n";
+    std::ofstream ks(dir + "/ks_" + split + ".csv");
+    ks << "score,cum_good,cum_bad\n";
+    for (const auto &p : s.ks)
+        ks << p.threshold << "," << p.cumGood << "," << p.cumBad << "\n";
+}
+
+void logLoad(const LogFn &log, const LoadReport &r, const EncodeReport &e)
+{
+    if (!log)
+        return;
+    log("data: " + std::to_string(r.applicants) + " applicants (" + std::to_string(r.positives) + " bad, " +
+        std::to_string(r.negatives) + " good, " + std::to_string(r.applicantsWithoutEvents) + " without events), " +
+        std::to_string(r.eventsKept) + " events kept of " + std::to_string(r.eventRows) + " rows");
+    log("data: " + std::to_string(r.eventsAfterCutoff) + " events at or after the cutoff excluded, " +
+        std::to_string(r.eventsUnknownEntity) + " events of unlabeled entities ignored, " + std::to_string(r.labelMissing) +
+        " label rows without a target skipped");
+    log("data: " + std::to_string(e.truncatedApplicants) + " histories truncated to max_items (" +
+        std::to_string(e.truncatedEvents) + " older events dropped)");
+}
+
+} // namespace
+
+TrainSummary runTraining(const TrainRequest &req) { return runTraining(loadConfig(req.configPath), req); }
+
+TrainSummary runTraining(const Config &configIn, const TrainRequest &req)
+{
+    Config config = configIn;
+    if (req.epochs) config.training.epochs = *req.epochs;
+    if (req.seed) config.training.seed = *req.seed;
+    if (req.threads) config.training.threads = *req.threads;
+    TrainSummary sum;
+    sum.threads = setTorchThreads(config.training.threads);
+
+    RawDataset raw = loadDataset(config);
+    assignSplits(raw, config.training.validFraction, config.training.testFraction, config.training.seed);
+    Encoder encoder = Encoder::fit(raw, config);
+    EncodedDataset enc = encoder.encode(raw, &sum.encode);
+    sum.load = raw.report;
+    logLoad(req.log, sum.load, sum.encode);
+
+    ModelBundle bundle;
+    bundle.model = std::make_unique<SequenceModel>(config.model, layoutOf(encoder), config.training.seed);
+    if (req.log)
+        req.log("model: " + std::string(toString(config.model.itemAggregation)) + ", " +
+                std::to_string(bundle.model->parameterCount()) + " parameters, " + std::to_string(sum.threads) + " threads");
+    sum.training = trainModel(*bundle.model, enc, config.training, req.progress, req.cancel);
+    sum.cancelled = sum.training.cancelled;
+    if (sum.cancelled)
+        return sum;
+    sum.valid = evaluate(*bundle.model, enc, Split::Valid);
+    sum.test = evaluate(*bundle.model, enc, Split::Test);
+
+    const double seqPerSec = sum.training.seconds > 0 ? double(sum.training.sequencesSeen) / sum.training.seconds : 0.0;
+    json metrics = {{"valid", metricsObject(sum.valid)}, {"test", metricsObject(sum.test)},
+                    {"best_epoch", sum.training.bestEpoch}, {"epochs_run", sum.training.epochsRun},
+                    {"train_seconds", sum.training.seconds}, {"train_sequences_per_second", seqPerSec}};
+    sum.metricsJson = metrics.dump(2);
+    json history = json::array();
+    for (const auto &h : sum.training.history)
+        history.push_back({{"epoch", h.epoch}, {"train_loss", h.trainLoss}, {"valid_loss", h.validLoss},
+                           {"valid_auc", h.validAuc}, {"seconds", h.seconds}});
+    json meta = {{"seqlens_version", kSeqLensVersion}, {"libtorch_version", torchVersion()},
+                 {"git_revision", SEQLENS_GIT_REVISION}, {"created", utcNowIso()}, {"seed", config.training.seed},
+                 {"threads", sum.threads}, {"train_seconds", sum.training.seconds},
+                 {"parameters", bundle.model->parameterCount()},
+                 {"data_fingerprints", {{"events", hex64(sum.load.eventsFingerprint)}, {"labels", hex64(sum.load.labelsFingerprint)}}}};
+    json report = {{"load", json::parse(loadReportJson(sum.load, &raw))}, {"encode", encodeReportJson(sum.encode, encoder)}};
+    bundle.config = config;
+    bundle.encoder = encoder;
+    bundle.metricsJson = metrics.dump();
+    bundle.metadataJson = meta.dump();
+    bundle.historyJson = history.dump();
+    bundle.reportJson = report.dump();
+    if (!req.outDir.empty()) {
+        saveBundle(req.outDir, bundle);
+        writeCurves(req.outDir, "valid", sum.valid);
+        writeCurves(req.outDir, "test", sum.test);
+    }
+    return sum;
+}
+
+} // namespace seqlens
