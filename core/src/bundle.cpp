@@ -13,8 +13,6 @@
 
 namespace seqlens {
 
-const char *const kSeqLensVersion = "0.1.0";
-
 using nlohmann::json;
 namespace fs = std::filesystem;
 

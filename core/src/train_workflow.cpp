@@ -2,15 +2,13 @@
 #include "seqlens/workflows.h"
 
 #include "seqlens/error.h"
+#include "seqlens/version.h"
 
 #include <nlohmann/json.hpp>
 
 #include <ctime>
 #include <fstream>
 
-#ifndef SEQLENS_GIT_REVISION
-#define SEQLENS_GIT_REVISION "unknown"
-#endif
 
 namespace seqlens {
 
@@ -157,8 +155,8 @@ TrainSummary runTraining(const Config &configIn, const TrainRequest &req)
     for (const auto &h : sum.training.history)
         history.push_back({{"epoch", h.epoch}, {"train_loss", h.trainLoss}, {"valid_loss", h.validLoss},
                            {"valid_auc", h.validAuc}, {"seconds", h.seconds}});
-    json meta = {{"seqlens_version", kSeqLensVersion}, {"libtorch_version", torchVersion()},
-                 {"git_revision", SEQLENS_GIT_REVISION}, {"created", utcNowIso()}, {"seed", config.training.seed},
+    json meta = {{"seqlens_version", seqlensVersion()}, {"libtorch_version", torchVersion()},
+                 {"git_revision", gitRevision()}, {"created", utcNowIso()}, {"seed", config.training.seed},
                  {"threads", sum.threads}, {"train_seconds", sum.training.seconds},
                  {"parameters", bundle.model->parameterCount()},
                  {"data_fingerprints", {{"events", hex64(sum.load.eventsFingerprint)}, {"labels", hex64(sum.load.labelsFingerprint)}}}};

@@ -16,7 +16,6 @@
 namespace seqlens {
 
 constexpr int kBundleFormatVersion = 1;
-extern const char *const kSeqLensVersion;
 
 struct ModelBundle {
     Config config;

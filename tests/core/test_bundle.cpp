@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/bundle.h"
+#include "seqlens/synth.h"
+#include "seqlens/workflows.h"
+#include "test_util.h"
+
+#include <filesystem>
+#include <numeric>
+
+using namespace seqlens;
+
+class TestBundle : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    SynthSummary m_synth;
+    std::string m_bundleDir;
+    std::vector<double> m_inMemory; // scores of all applicants by the model before saving
+    std::vector<std::string> m_ids;
+
+    std::string copyBundle(const std::string &name)
+    {
+        std::string dst = m_dir.path().toStdString() + "/" + name;
+        std::filesystem::copy(m_bundleDir, dst, std::filesystem::copy_options::recursive);
+        return dst;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        setTorchThreads(2);
+        m_synth = writeSynthDataset({m_dir.path().toStdString() + "/data", 600, 3});
+        Config cfg = loadConfig(m_synth.configPath);
+        cfg.training.epochs = 2;
+        RawDataset raw = loadDataset(cfg);
+        assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
+        ModelBundle b;
+        b.config = cfg;
+        b.encoder = Encoder::fit(raw, cfg);
+        EncodedDataset enc = b.encoder.encode(raw);
+        b.model = std::make_unique<SequenceModel>(cfg.model, layoutOf(b.encoder), cfg.training.seed);
+        trainModel(*b.model, enc, cfg.training);
+        std::vector<int64_t> all(size_t(enc.applicantCount()));
+        std::iota(all.begin(), all.end(), int64_t(0));
+        m_inMemory = b.model->predict(enc, all);
+        for (const auto &a : raw.applicants)
+            m_ids.push_back(a.id);
+        m_bundleDir = m_dir.path().toStdString() + "/model";
+        saveBundle(m_bundleDir, b);
+    }
+    void loadedBundleScoresBitIdentically()
+    {
+        ModelBundle b = loadBundle(m_bundleDir);
+        auto scored = scoreWithBundle(b, m_synth.eventsPath, m_synth.labelsPath);
+        QCOMPARE(scored.size(), m_inMemory.size());
+        for (size_t i = 0; i < scored.size(); ++i) {
+            QCOMPARE(scored[i].id, m_ids[i]);
+            QCOMPARE(scored[i].score, m_inMemory[i]); // exact equality: same encoder, same weights
+        }
+    }
+    void flippedByteIsDetected()
+    {
+        std::string dir = copyBundle("flipped");
+        std::string w = dir + "/weights.pt";
+        std::fstream f(w, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekg(200);
+        char c;
+        f.read(&c, 1);
+        c = char(c ^ 0x5a);
+        f.seekp(200);
+        f.write(&c, 1);
+        f.close();
+        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data, "weights.pt: corrupted: CRC-32 does not match the manifest");
+    }
+    void truncatedFileIsDetected()
+    {
+        std::string dir = copyBundle("truncated");
+        std::filesystem::resize_file(dir + "/bundle.json", 100);
+        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data, "bundle.json: truncated or changed: 100 bytes");
+    }
+    void missingPartsAreNamed()
+    {
+        std::string dir = copyBundle("nomanifest");
+        std::filesystem::remove(dir + "/manifest.json");
+        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data, "manifest.json: cannot open");
+        EXPECT_ERROR(loadBundle(m_dir.path().toStdString() + "/nothing"), ErrorKind::Data, "not a model bundle directory");
+    }
+    void garbageManifestIsNamed()
+    {
+        std::string dir = copyBundle("garbage");
+        testutil::writeFile(m_dir, "garbage/manifest.json", "{not json");
+        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data, "manifest.json: not valid JSON");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBundle)
+#include "test_bundle.moc"

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Drives the real seqlens-cli binary: exit codes, one-line errors, output files.
+#include "test_util.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+struct Run {
+    int code;
+    QString out, err;
+};
+
+Run cli(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(SEQLENS_CLI), args);
+    p.waitForFinished(300000);
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.path() + "/" + name; }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        Run r = cli({"synth", "--out", path("demo"), "--applicants", "400", "--seed", "5"});
+        QCOMPARE(r.code, 0);
+        r = cli({"train", "--config", path("demo/config.json"), "--out", path("model"), "--epochs", "2", "--threads", "2"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains("epoch 1/2"));      // progress on stderr
+        QVERIFY(!r.out.contains("epoch"));         // never in machine-readable output
+    }
+    void metricsJsonHasTheDocumentedShape()
+    {
+        QFile f(path("model/metrics.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject m = QJsonDocument::fromJson(f.readAll()).object();
+        for (const char *split : {"valid", "test"}) {
+            QJsonObject s = m[split].toObject();
+            QVERIFY(s["auc"].toDouble() > 0 && s["auc"].toDouble() <= 1);
+            QVERIFY(s["ks"].toDouble() >= 0 && s["ks"].toDouble() <= 1);
+        }
+        QVERIFY(m["best_epoch"].toInt() >= 1);
+        QCOMPARE(m["epochs_run"].toInt(), 2);
+        QVERIFY(m["train_seconds"].toDouble() > 0);
+    }
+    void scoreWritesEntityScoreLabel()
+    {
+        Run r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"), "--labels", path("demo/labels.csv"),
+                     "--out", path("scores.csv")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(path("scores.csv"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines[0], QString("entity,score,label"));
+        QCOMPARE(lines.size(), 401);
+        QStringList first = lines[1].split(',');
+        QCOMPARE(first[0], QString("A0000000"));
+        double s = first[1].toDouble();
+        QVERIFY(s > 0 && s < 1);
+        // Without labels: entity,score for every entity in the events file (incl. 5 unlabeled ones).
+        r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"), "--out", path("scores2.csv")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.contains("without --labels no events are excluded"));
+        QFile g(path("scores2.csv"));
+        QVERIFY(g.open(QIODevice::ReadOnly));
+        QStringList lines2 = QString::fromUtf8(g.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines2[0], QString("entity,score"));
+    }
+    void explainGivesWeightsPerEvent()
+    {
+        Run r = cli({"explain", "--model", path("model"), "--events", path("demo/events.csv"), "--labels", path("demo/labels.csv"),
+                     "--entity", "A0000001"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j["entity"].toString(), QString("A0000001"));
+        QVERIFY(j["score"].toDouble() > 0);
+        const auto events = j["events"].toArray();
+        QCOMPARE(events.size(), j["events_used"].toInt());
+        double itemSum = 0;
+        for (const auto &ev : events) {
+            QJsonObject o = ev.toObject();
+            QVERIFY(o.contains("time") && o["values"].toObject().contains("event_type"));
+            QCOMPARE(o["field_attention"].toObject().size(), 5); // event_type, channel, 2 time buckets, amount
+            itemSum += o["item_weight"].toDouble();
+        }
+        if (!events.isEmpty())
+            QVERIFY(std::fabs(itemSum - 1) < 1e-4);
+        r = cli({"explain", "--model", path("model"), "--events", path("demo/events.csv"), "--entity", "nobody"});
+        QCOMPARE(r.code, 3);
+        QVERIFY(r.err.contains("entity \"nobody\" not found"));
+    }
+    void exitCodesAndOneLineErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("no command") << QStringList{} << 2 << "";
+        QTest::newRow("unknown command") << QStringList{"fly"} << 2 << "unknown command \"fly\"";
+        QTest::newRow("unknown option") << QStringList{"train", "--cofig", "x"} << 2 << "unknown option --cofig";
+        QTest::newRow("missing option") << QStringList{"train", "--out", "x"} << 2 << "missing required option --config";
+        QTest::newRow("bad integer") << QStringList{"synth", "--out", "x", "--applicants", "many"} << 2 << "--applicants: expected an integer";
+        QTest::newRow("no config") << QStringList{"train", "--config", "/nonexistent.json", "--out", "x"} << 2 << "cannot open config file";
+        QTest::newRow("bad bundle") << QStringList{"score", "--model", "/nonexistent", "--events", "e", "--out", "o"} << 3 << "not a model bundle";
+    }
+    void exitCodesAndOneLineErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, needle);
+        Run r = cli(args);
+        QCOMPARE(r.code, code);
+        if (!needle.isEmpty()) {
+            QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+            QCOMPARE(r.err.trimmed().count('\n'), 0);
+        }
+    }
+    void badConfigListsEveryProblem()
+    {
+        QFile f(path("bad.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"schema_version": 1, "events": [], "labels": {"path": "l.csv"}, "modle": {}})");
+        f.close();
+        Run r = cli({"train", "--config", path("bad.json"), "--out", path("x")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("bad.json: /events: expected a non-empty array"));
+        QVERIFY(r.err.contains("bad.json: /labels/entity: required key is missing"));
+        QVERIFY(r.err.contains("bad.json: /modle: unknown key"));
+    }
+    void badDataGivesExitCode3WithFileAndLine()
+    {
+        QFile src(path("demo/events.csv"));
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        QByteArray content = src.readAll();
+        content.insert(content.indexOf('\n') + 1, "A0000003,2024-13-45T00:00:00,payment,online,1.0\n");
+        QFile dst(path("demo/events.csv"));
+        src.close();
+        QVERIFY(dst.open(QIODevice::WriteOnly));
+        dst.write(content);
+        dst.close();
+        Run r = cli({"train", "--config", path("demo/config.json"), "--out", path("x"), "--epochs", "1"});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("events.csv:2: column \"event_time\": expected an ISO 8601 date or date-time, got \"2024-13-45T00:00:00\""),
+                 qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/config.h"
+#include "seqlens/synth.h"
+#include "test_util.h"
+
+#include <QDir>
+
+using namespace seqlens;
+
+namespace {
+const char *kMinimal = R"({"schema_version": 1,
+  "events": [{"path": "e.csv", "entity": "id", "time": "t", "fields": [{"name": "kind", "type": "categorical"}]}],
+  "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]}})";
+
+std::vector<std::string> problemsOf(const std::string &json)
+{
+    try {
+        parseConfig(json, "cfg.json", "/base");
+    } catch (const ConfigError &e) {
+        return e.problems();
+    }
+    return {};
+}
+
+bool anyContains(const std::vector<std::string> &v, const std::string &needle)
+{
+    for (const auto &s : v)
+        if (testutil::contains(s, needle))
+            return true;
+    return false;
+}
+} // namespace
+
+class TestConfig : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void minimalGetsDefaults()
+    {
+        Config c = parseConfig(kMinimal, "cfg.json", "/base");
+        QCOMPARE(c.model.embDim, int64_t(8));
+        QCOMPARE(c.model.heads, int64_t(2));
+        QCOMPARE(c.sequence.maxItems, int64_t(128));
+        QCOMPARE(c.training.seed, uint64_t(7));
+        QCOMPARE(c.resolve(c.events[0].path), std::string("/base/e.csv"));
+        QVERIFY(!c.labels.cutoff.has_value());
+    }
+    void resolvedJsonRoundTrips()
+    {
+        Config c = parseConfig(kMinimal, "cfg.json", "/base");
+        Config d = parseConfig(configToJson(c), "resolved", "");
+        QCOMPARE(configToJson(d), configToJson(c));
+    }
+    void allProblemsAtOnceWithPaths()
+    {
+        auto p = problemsOf(R"({"schema_version": 2,
+          "events": [{"path": "e.csv", "entity": "id", "time": "t", "time_format": "dd/mm",
+                      "fields": [{"name": "kind", "type": "categorcal"}, {"name": "amt", "type": "numeric", "transfrom": "log1p"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": []},
+          "model": {"emb_dim": 8, "heads": 3, "dropout": 1.5},
+          "training": {"epochs": 0, "learning_rate": "fast"},
+          "extra": 1})");
+        QVERIFY2(p.size() >= 9, std::to_string(p.size()).c_str());
+        QVERIFY(anyContains(p, "cfg.json: /schema_version: expected 1"));
+        QVERIFY(anyContains(p, "/events/0/time_format: expected \"auto\""));
+        QVERIFY(anyContains(p, "/events/0/fields/0/type: expected one of \"categorical\", \"numeric\", got \"categorcal\""));
+        QVERIFY(anyContains(p, "/events/0/fields/1/transfrom: unknown key"));
+        QVERIFY(anyContains(p, "/labels/positive: expected a non-empty array"));
+        QVERIFY(anyContains(p, "/model/heads: expected a divisor of emb_dim (8), got 3"));
+        QVERIFY(anyContains(p, "/model/dropout: expected a number in [0, 1)"));
+        QVERIFY(anyContains(p, "/training/epochs: expected an integer in [1, 100000], got 0"));
+        QVERIFY(anyContains(p, "/training/learning_rate: expected a number"));
+        QVERIFY(anyContains(p, "/extra: unknown key"));
+    }
+    void severalEventSourcesNotSupportedYet()
+    {
+        auto p = problemsOf(R"({"schema_version": 1,
+          "events": [{"path": "a.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]},
+                     {"path": "b.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]}})");
+        QVERIFY(anyContains(p, "/events: expected one event source, got 2: several event tables are not supported yet"));
+    }
+    void missingRequiredKeys()
+    {
+        auto p = problemsOf(R"({"schema_version": 1, "events": [{"path": "a.csv", "fields": []}]})");
+        QVERIFY(anyContains(p, "/events/0/entity: required key is missing"));
+        QVERIFY(anyContains(p, "/events/0/fields: expected a non-empty array"));
+        QVERIFY(anyContains(p, "/labels: required key is missing"));
+    }
+    void invalidJsonGivesLineAndColumn()
+    {
+        try {
+            parseConfig("{\n  \"schema_version\": 1,\n  \"events\": [,]\n}", "broken.json", "");
+            QFAIL("no error");
+        } catch (const ConfigError &e) {
+            QVERIFY2(testutil::contains(e.what(), "broken.json:3:"), e.what());
+            QVERIFY2(testutil::contains(e.what(), "invalid JSON"), e.what());
+        }
+    }
+    void everyShippedConfigLoads()
+    {
+        QDir dir(QStringLiteral(SEQLENS_SOURCE_DIR "/configs"));
+        const auto files = dir.entryList({"*.json"}, QDir::Files);
+        QVERIFY(files.size() >= 2);
+        for (const QString &f : files) {
+            Config c = loadConfig(dir.filePath(f).toStdString());
+            QVERIFY(!c.events.empty());
+        }
+    }
+    void synthConfigLoads()
+    {
+        QTemporaryDir dir;
+        auto s = writeSynthDataset({dir.path().toStdString(), 10, 1});
+        Config c = loadConfig(s.configPath);
+        QCOMPARE(c.resolve(c.events[0].path), s.eventsPath);
+        QCOMPARE(*c.labels.cutoff, std::string("application_time"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "test_config.moc"

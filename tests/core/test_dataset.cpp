@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixture.h"
+#include "seqlens/dataset.h"
+#include "seqlens/time_parser.h"
+
+using namespace seqlens;
+using namespace testutil;
+
+class TestDataset : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void loadsGroupsSortsAndCounts()
+    {
+        Fixture fx;
+        RawDataset d = loadDataset(fx.config(kEvents, kLabels));
+        const LoadReport &r = d.report;
+        QCOMPARE(r.eventRows, int64_t(7));
+        QCOMPARE(r.eventsKept, int64_t(5));
+        QCOMPARE(r.eventsAfterCutoff, int64_t(1));
+        QCOMPARE(r.eventsUnknownEntity, int64_t(1));
+        QCOMPARE(r.applicants, int64_t(3));
+        QCOMPARE(r.applicantsWithoutEvents, int64_t(1));
+        QCOMPARE(r.positives, int64_t(2));
+        QCOMPARE(r.negatives, int64_t(1));
+        QCOMPARE(d.applicants[0].id, std::string("a"));
+        QCOMPARE(d.eventCount(0), int64_t(3));
+        QCOMPARE(d.eventCount(2), int64_t(0));
+        // a's events in time order: 01-01 (100), 01-20 (10), 01-30 (1000)
+        QCOMPARE(d.times[0], double(daysFromCivil(2020, 1, 1)));
+        QCOMPARE(d.times[2], double(daysFromCivil(2020, 1, 30)));
+        QCOMPARE(d.valueText(1, 0), std::string("100"));
+        QCOMPARE(d.valueText(1, 1), std::string("10"));
+        QCOMPARE(d.valueText(0, 2), std::string("late"));
+        QCOMPARE(d.valueText(1, 3), std::string("")); // b's missing amount
+        QCOMPARE(d.fields[1].missing, int64_t(1));
+    }
+    void eventAtCutoffIsExcluded()
+    {
+        Fixture fx;
+        RawDataset d = loadDataset(fx.config("id,t,kind,amount\na,2020-01-31T23:59:59,x,1\na,2020-02-01,x,2\n", kLabels));
+        QCOMPARE(d.report.eventsKept, int64_t(1));
+        QCOMPARE(d.report.eventsAfterCutoff, int64_t(1));
+    }
+    void nanAndInfAreMissingAndCounted()
+    {
+        Fixture fx;
+        RawDataset d = loadDataset(fx.config("id,t,kind,amount\na,2020-01-01,x,NaN\na,2020-01-02,x,inf\na,2020-01-03,x,-Infinity\na,2020-01-04,x,NA\n", kLabels));
+        QCOMPARE(d.fields[1].nonFinite, int64_t(3));
+        QCOMPARE(d.fields[1].missing, int64_t(1));
+        for (int e = 0; e < 4; ++e)
+            QVERIFY(std::isnan(d.fields[1].values[size_t(e)]));
+    }
+    void textInNumericColumnIsAnError()
+    {
+        Fixture fx;
+        auto cfg = fx.config("id,t,kind,amount\na,2020-01-01,x,1\na,2020-01-02,x,\"12,5\"\n", kLabels);
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "events.csv:3: column \"amount\": \"12,5\" is not a number");
+    }
+    void textInNumericColumnCanCountAsMissing()
+    {
+        Fixture fx;
+        auto cfg = fx.config("id,t,kind,amount\na,2020-01-01,x,1\na,2020-01-02,x,abc\n", kLabels,
+                             R"([{"name": "kind", "type": "categorical"}, {"name": "amount", "type": "numeric", "invalid": "missing"}])");
+        RawDataset d = loadDataset(cfg);
+        QCOMPARE(d.fields[1].invalid, int64_t(1));
+    }
+    void unparseableTimeIsAnError()
+    {
+        Fixture fx;
+        auto cfg = fx.config("id,t,kind,amount\na,2020-01-01,x,1\na,01/02/2020,x,1\n", kLabels);
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "events.csv:3: column \"t\": expected an ISO 8601 date or date-time, got \"01/02/2020\"");
+    }
+    void missingColumnIsAnError()
+    {
+        Fixture fx;
+        auto cfg = fx.config("id,t,kind\na,2020-01-01,x\n", kLabels);
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "events.csv:1: missing column \"amount\"");
+    }
+    void duplicateLabelRowIsAnError()
+    {
+        Fixture fx;
+        auto cfg = fx.config(kEvents, "id,app,bad\na,2020-02-01,1\nb,2020-02-01,0\na,2020-02-01,0\n");
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "labels.csv:4: duplicate row for entity \"a\" (first at line 2)");
+    }
+    void unknownLabelValueIsAnError()
+    {
+        Fixture fx;
+        auto cfg = fx.config(kEvents, "id,app,bad\na,2020-02-01,1\nb,2020-02-01,yes\n");
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "labels.csv:3: column \"bad\": value \"yes\" is neither a positive nor a negative label");
+    }
+    void emptyTargetIsACountedSkip()
+    {
+        Fixture fx;
+        RawDataset d = loadDataset(fx.config(kEvents, "id,app,bad\na,2020-02-01,1\nb,2020-03-01,\n"));
+        QCOMPARE(d.report.labelMissing, int64_t(1));
+        QCOMPARE(d.report.applicants, int64_t(1));
+        QCOMPARE(d.report.eventsUnknownEntity, int64_t(3)); // b's two events and z's
+    }
+    void emptyEventFileIsAnError()
+    {
+        Fixture fx;
+        auto cfg = fx.config("", kLabels);
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "events.csv: file is empty");
+    }
+    void unparseableCutoffIsAnError()
+    {
+        Fixture fx;
+        auto cfg = fx.config(kEvents, "id,app,bad\na,soon,1\n");
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "labels.csv:2: column \"app\"");
+    }
+    void splitColumnIsRead()
+    {
+        Fixture fx;
+        fx.labelsExtra = R"(, "split": "part")";
+        RawDataset d = loadDataset(fx.config(kEvents, "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,TEST\nc,2020-03-01,1,valid\n"));
+        QCOMPARE(int(d.applicants[0].split), int(Split::Train));
+        QCOMPARE(int(d.applicants[1].split), int(Split::Test));
+        QCOMPARE(int(d.applicants[2].split), int(Split::Valid));
+    }
+    void stratifiedSplitIsSeededAndStratified()
+    {
+        RawDataset d;
+        for (int i = 0; i < 1000; ++i)
+            d.applicants.push_back(Applicant{std::to_string(i), i < 200 ? 1 : 0});
+        RawDataset e = d;
+        assignSplits(d, 0.15, 0.2, 11);
+        assignSplits(e, 0.15, 0.2, 11);
+        int testBad = 0, testAll = 0, validBad = 0;
+        for (size_t i = 0; i < d.applicants.size(); ++i) {
+            QCOMPARE(int(d.applicants[i].split), int(e.applicants[i].split));
+            testAll += d.applicants[i].split == Split::Test;
+            testBad += d.applicants[i].split == Split::Test && d.applicants[i].label == 1;
+            validBad += d.applicants[i].split == Split::Valid && d.applicants[i].label == 1;
+        }
+        QCOMPARE(testAll, 200);
+        QCOMPARE(testBad, 40);  // 20% of 200 bads
+        QCOMPARE(validBad, 30); // 15% of 200 bads
+    }
+    void scoringWithoutLabelsUsesEventEntities()
+    {
+        Fixture fx;
+        Config cfg = fx.config(kEvents, kLabels);
+        LoadOptions opt;
+        opt.useLabels = false;
+        RawDataset d = loadDataset(cfg, opt);
+        QCOMPARE(d.report.applicants, int64_t(3)); // a, b, z in order of appearance
+        QCOMPARE(d.applicants[2].id, std::string("z"));
+        QCOMPARE(d.eventCount(0), int64_t(4));     // no cutoff without labels
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDataset)
+#include "test_dataset.moc"

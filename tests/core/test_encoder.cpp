@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixture.h"
+#include "seqlens/encoder.h"
+
+using namespace seqlens;
+using namespace testutil;
+
+namespace {
+const char *kSplitLabels = "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,train\nc,2020-03-01,1,test\n";
+
+RawDataset load(Fixture &fx, const std::string &labels = kSplitLabels)
+{
+    fx.labelsExtra = R"(, "split": "part")";
+    return loadDataset(fx.config(kEvents, labels));
+}
+} // namespace
+
+class TestEncoder : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void vocabularyCodesAndTimeBuckets()
+    {
+        Fixture fx;
+        RawDataset d = load(fx);
+        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        QCOMPARE(enc.categorical()[0].vocabulary, (std::vector<std::string>{"pay", "late"})); // by count: pay 3, late 2
+        QCOMPARE(enc.cardinalities(), (std::vector<int64_t>{5, 6, 6}));
+        QCOMPARE(enc.inputNames(), (std::vector<std::string>{"kind", "time_since_previous", "time_before_cutoff", "amount"}));
+        EncodedDataset e = enc.encode(d);
+        QCOMPARE(e.numCat, int64_t(3));
+        QCOMPARE(e.length(0), int64_t(3));
+        QCOMPARE(e.length(2), int64_t(0));
+        // a: pay 01-01, pay 01-20, late 01-30; cutoff 02-01; edges 1,7,30 days.
+        std::vector<int32_t> expected = {3, kCodeMissing, 5,  // first event; 31 days before cutoff: beyond 30
+                                         3, 4, 4,             // 19 days after previous; 12 days before cutoff
+                                         4, 4, 3};            // 10 days after previous; 2 days before cutoff
+        QCOMPARE(std::vector<int32_t>(e.cat.begin(), e.cat.begin() + 9), expected);
+    }
+    void numericStandardizedWithTrainStatistics()
+    {
+        Fixture fx;
+        RawDataset d = load(fx);
+        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        // Present train amounts: 100, 10, 1000 (a) and 5 (b); b's other amount is missing.
+        const double mean = 1115.0 / 4, sd = std::sqrt((100.0 * 100 + 100 + 1e6 + 25) / 4 - mean * mean);
+        QVERIFY(std::fabs(enc.numeric()[0].mean - mean) < 1e-9);
+        QVERIFY(std::fabs(enc.numeric()[0].stddev - sd) < 1e-9);
+        EncodedDataset e = enc.encode(d);
+        QVERIFY(std::fabs(e.num[0] - (100 - mean) / sd) < 1e-6);
+        QCOMPARE(e.numState[0], kNumPresent);
+        QCOMPARE(e.numState[3], kNumMissing); // b's first event (02-10) has no amount
+        QCOMPARE(e.num[3], 0.0f);
+    }
+    void fitUsesOnlyTheTrainSplit()
+    {
+        Fixture fx;
+        const char *labels = "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,test\n";
+        RawDataset d = load(fx, labels);
+        Encoder enc = Encoder::fit(d, fx.config(kEvents, labels));
+        QVERIFY(std::fabs(enc.numeric()[0].mean - 370.0) < 1e-9); // a's amounts only
+    }
+    void rareValuesMapToUnseen()
+    {
+        Fixture fx;
+        RawDataset d = load(fx);
+        Config cfg = fx.config(kEvents, kSplitLabels, R"([{"name": "kind", "type": "categorical", "min_count": 3}, {"name": "amount", "type": "numeric"}])");
+        Encoder enc = Encoder::fit(d, cfg);
+        QCOMPARE(enc.categorical()[0].vocabulary, std::vector<std::string>{"pay"});
+        EncodeReport rep;
+        EncodedDataset e = enc.encode(d, &rep);
+        QCOMPARE(e.cat[6], kCodeUnseen); // a's "late"
+        QCOMPARE(rep.unseen[0], int64_t(2));
+    }
+    void truncationKeepsLatestAndCounts()
+    {
+        Fixture fx;
+        fx.sequenceJson = R"({"max_items": 2, "time_buckets_days": [1, 7, 30]})";
+        RawDataset d = load(fx);
+        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        EncodeReport rep;
+        EncodedDataset e = enc.encode(d, &rep);
+        QCOMPARE(e.length(0), int64_t(2));
+        QCOMPARE(rep.truncatedApplicants, int64_t(1));
+        QCOMPARE(rep.truncatedEvents, int64_t(1));
+        QCOMPARE(e.rawEvent[0], int64_t(1)); // a's 01-20 event; 01-01 dropped
+        QCOMPARE(e.cat[1], int32_t(4));      // its gap to the dropped event is still known (19 days)
+    }
+    void jsonRoundTripEncodesIdentically()
+    {
+        Fixture fx;
+        RawDataset d = load(fx);
+        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        Encoder back = Encoder::fromJson(enc.toJson(), "test");
+        EncodedDataset a = enc.encode(d), b = back.encode(d);
+        QCOMPARE(a.cat, b.cat);
+        QCOMPARE(a.num, b.num);
+        QCOMPARE(a.numState, b.numState);
+        QCOMPARE(back.toJson(), enc.toJson());
+    }
+    void corruptEncoderJsonIsAnError()
+    {
+        EXPECT_ERROR(Encoder::fromJson("{\"categorical\": 3}", "bundle.json"), ErrorKind::Data, "bundle.json: encoder is unreadable");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEncoder)
+#include "test_encoder.moc"

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "encoded_fixture.h"
+#include "seqlens/sequence_model.h"
+#include "test_util.h"
+
+using namespace seqlens;
+using namespace testutil;
+
+namespace {
+ModelConfig modelConfig(ItemAggregation agg)
+{
+    ModelConfig m;
+    m.itemAggregation = agg;
+    m.dropout = 0.3; // eval mode must switch it off
+    return m;
+}
+} // namespace
+
+class TestModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void paddingDoesNotChangeTheScore_data()
+    {
+        QTest::addColumn<int>("agg");
+        QTest::newRow("transformer") << int(ItemAggregation::Transformer);
+        QTest::newRow("gru") << int(ItemAggregation::Gru);
+        QTest::newRow("lstm") << int(ItemAggregation::Lstm);
+        QTest::newRow("none") << int(ItemAggregation::None);
+    }
+    void paddingDoesNotChangeTheScore()
+    {
+        QFETCH(int, agg);
+        setTorchThreads(1);
+        // Applicant 0 (3 events) alone, then batched with a 30-event history (27 padding rows),
+        // then with an empty history.
+        EncodedDataset e = randomEncoded({3, 30, 0}, 1);
+        SequenceModel model(modelConfig(ItemAggregation(agg)), smallLayout(), 3);
+        double alone = model.predict(e, {0})[0];
+        auto padded = model.predict(e, {0, 1, 2});
+        QVERIFY2(std::fabs(alone - padded[0]) < 1e-6, (std::to_string(alone) + " vs " + std::to_string(padded[0])).c_str());
+        QVERIFY(std::isfinite(padded[1]) && std::isfinite(padded[2]));
+        QVERIFY(std::fabs(model.predict(e, {2})[0] - padded[2]) < 1e-6);
+        // Explanations come from the same forward pass.
+        QVERIFY(std::fabs(model.explain(e, 0).score - alone) < 1e-6);
+    }
+    void attentionWeightsAreDistributions()
+    {
+        EncodedDataset e = randomEncoded({5, 12}, 2);
+        SequenceModel model(modelConfig(ItemAggregation::Transformer), smallLayout(), 4);
+        Explanation ex = model.explain(e, 1);
+        QCOMPARE(ex.fieldWeights.size(), size_t(12));
+        QCOMPARE(ex.itemWeights.size(), size_t(12));
+        double itemSum = 0;
+        for (size_t t = 0; t < 12; ++t) {
+            QCOMPARE(ex.fieldWeights[t].size(), size_t(6)); // 4 categorical + 2 numeric inputs
+            double s = 0;
+            for (float w : ex.fieldWeights[t]) {
+                QVERIFY(w >= 0 && w <= 1);
+                s += w;
+            }
+            QVERIFY(std::fabs(s - 1) < 1e-5);
+            itemSum += ex.itemWeights[t];
+        }
+        QVERIFY(std::fabs(itemSum - 1) < 1e-5);
+        QVERIFY(std::fabs(ex.score - 1 / (1 + std::exp(-ex.logit))) < 1e-9);
+    }
+    void emptyHistoryHasNoRows()
+    {
+        EncodedDataset e = randomEncoded({0}, 3);
+        SequenceModel model(modelConfig(ItemAggregation::Transformer), smallLayout(), 5);
+        Explanation ex = model.explain(e, 0);
+        QVERIFY(ex.itemWeights.empty());
+        QVERIFY(std::isfinite(ex.score));
+    }
+    void sameSeedSameWeights()
+    {
+        EncodedDataset e = randomEncoded({4, 9}, 4);
+        SequenceModel a(modelConfig(ItemAggregation::Gru), smallLayout(), 9), b(modelConfig(ItemAggregation::Gru), smallLayout(), 9);
+        SequenceModel c(modelConfig(ItemAggregation::Gru), smallLayout(), 10);
+        QCOMPARE(a.predict(e, {0, 1}), b.predict(e, {0, 1}));
+        QVERIFY(a.predict(e, {0, 1}) != c.predict(e, {0, 1}));
+    }
+    void weightsRoundTripBitIdentical()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/w.pt";
+        EncodedDataset e = randomEncoded({4, 9, 0, 17}, 5);
+        SequenceModel a(modelConfig(ItemAggregation::Transformer), smallLayout(), 1);
+        a.saveWeights(path);
+        SequenceModel b(modelConfig(ItemAggregation::Transformer), smallLayout(), 2);
+        b.loadWeights(path);
+        QCOMPARE(b.predict(e, {0, 1, 2, 3}), a.predict(e, {0, 1, 2, 3}));
+    }
+    void wrongArchitectureIsAnError()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/w.pt";
+        SequenceModel(modelConfig(ItemAggregation::Gru), smallLayout(), 1).saveWeights(path);
+        SequenceModel other(modelConfig(ItemAggregation::Transformer), smallLayout(), 1);
+        EXPECT_ERROR(other.loadWeights(path), ErrorKind::Data, "model weights are unreadable or do not match the architecture");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModel)
+#include "test_model.moc"

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "encoded_fixture.h"
+#include "seqlens/metrics.h"
+#include "seqlens/trainer.h"
+#include "test_util.h"
+
+using namespace seqlens;
+using namespace testutil;
+
+namespace {
+EncodedDataset learnable(uint32_t seed)
+{
+    std::vector<int64_t> lengths;
+    std::mt19937 rng(seed);
+    for (int i = 0; i < 1200; ++i)
+        lengths.push_back(1 + int64_t(rng() % 20));
+    EncodedDataset e = randomEncoded(lengths, seed);
+    for (size_t a = 0; a < e.splits.size(); ++a)
+        e.splits[a] = a % 5 == 0 ? Split::Valid : Split::Train;
+    return e;
+}
+
+TrainingConfig trainingConfig(int64_t epochs)
+{
+    TrainingConfig t;
+    t.epochs = epochs;
+    t.batchSize = 64;
+    t.learningRate = 0.01;
+    t.patience = 3;
+    t.seed = 3;
+    return t;
+}
+
+double validAuc(const SequenceModel &m, const EncodedDataset &e)
+{
+    auto idx = applicantsIn(e, Split::Valid);
+    std::vector<int> y;
+    for (auto a : idx)
+        y.push_back(e.labels[size_t(a)] > 0.5f);
+    return aucScore(m.predictLogits(e, idx), y);
+}
+} // namespace
+
+class TestTraining : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { setTorchThreads(2); }
+    void learnsAPlantedSignalAndRestoresTheBestEpoch()
+    {
+        EncodedDataset e = learnable(1);
+        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        const double before = validAuc(m, e);
+        TrainResult r = trainModel(m, e, trainingConfig(12));
+        QVERIFY(!r.cancelled);
+        QVERIFY2(r.bestValidAuc > 0.9, std::to_string(r.bestValidAuc).c_str());
+        QVERIFY(r.bestValidAuc > before + 0.2);
+        QCOMPARE(int64_t(r.history.size()), r.epochsRun);
+        QVERIFY(r.bestEpoch >= 1 && r.bestEpoch <= r.epochsRun);
+        // The model in hand is the best epoch's: its validation AUC is the recorded one.
+        QCOMPARE(validAuc(m, e), r.history[size_t(r.bestEpoch - 1)].validAuc);
+        QCOMPARE(r.bestValidAuc, r.history[size_t(r.bestEpoch - 1)].validAuc);
+        for (const auto &h : r.history)
+            QVERIFY(h.validAuc <= r.bestValidAuc);
+        if (r.epochsRun < 12) // stopped early: patience epochs without gain
+            QCOMPARE(r.epochsRun - r.bestEpoch, int64_t(3));
+    }
+    void deterministicForSameSeedAndThreads()
+    {
+        EncodedDataset e = learnable(2);
+        SequenceModel a(ModelConfig{}, smallLayout(), 5), b(ModelConfig{}, smallLayout(), 5);
+        TrainResult ra = trainModel(a, e, trainingConfig(3));
+        TrainResult rb = trainModel(b, e, trainingConfig(3));
+        QCOMPARE(ra.history.size(), rb.history.size());
+        for (size_t i = 0; i < ra.history.size(); ++i) {
+            QCOMPARE(ra.history[i].trainLoss, rb.history[i].trainLoss);
+            QCOMPARE(ra.history[i].validAuc, rb.history[i].validAuc);
+        }
+        auto idx = applicantsIn(e, Split::Valid);
+        QCOMPARE(a.predict(e, idx), b.predict(e, idx));
+    }
+    void progressIsReportedPerBatchAndEpoch()
+    {
+        EncodedDataset e = learnable(3);
+        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        int batches = 0, epochEnds = 0;
+        int64_t lastBatch = 0;
+        bool ordered = true;
+        trainModel(m, e, trainingConfig(2), [&](const TrainProgress &p) {
+            if (p.epochEnd) {
+                ++epochEnds;
+                ordered = ordered && !std::isnan(p.validAuc);
+                lastBatch = 0;
+                return;
+            }
+            ordered = ordered && p.batch == lastBatch + 1 && p.batches == 15 && p.etaSeconds >= 0;
+            lastBatch = p.batch;
+            ++batches;
+        });
+        QVERIFY(ordered);
+        QCOMPARE(epochEnds, 2);
+        QCOMPARE(batches, 2 * 15); // 960 train applicants / 64
+    }
+    void cancelStopsBetweenBatches()
+    {
+        EncodedDataset e = learnable(4);
+        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        CancelToken token;
+        int calls = 0;
+        TrainResult r = trainModel(m, e, trainingConfig(50), [&](const TrainProgress &p) {
+            ++calls;
+            if (p.batch == 3)
+                token.cancel();
+        }, &token);
+        QVERIFY(r.cancelled);
+        QCOMPARE(calls, 3);
+        QCOMPARE(r.epochsRun, int64_t(0));
+    }
+    void oneClassIsAClearError()
+    {
+        EncodedDataset e = learnable(5);
+        for (auto &l : e.labels)
+            l = 0.0f;
+        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        EXPECT_ERROR(trainModel(m, e, trainingConfig(1)), ErrorKind::Data, "the train split has 0 bad and 960 good applicants");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "test_training.moc"
