@@ -27,7 +27,8 @@ double applyTransform(NumericTransform t, double x)
     return x;
 }
 
-std::vector<std::string> fitVocabulary(const RawField &rf, const RawDataset &d, const std::vector<char> &useApplicant)
+std::vector<std::string> fitVocabulary(const RawField &rf, const FieldConfig &fc, const RawDataset &d,
+                                       const std::vector<char> &useApplicant)
 {
     std::vector<int64_t> counts(rf.pool.size(), 0);
     for (size_t a = 0; a < d.applicants.size(); ++a) {
@@ -44,7 +45,7 @@ std::vector<std::string> fitVocabulary(const RawField &rf, const RawDataset &d, 
     });
     std::vector<std::string> vocab;
     for (size_t i : order) {
-        if (counts[i] < rf.config.minCount || int64_t(vocab.size()) >= rf.config.maxVocab)
+        if (counts[i] < fc.minCount || int64_t(vocab.size()) >= fc.maxVocab)
             break;
         vocab.push_back(rf.pool[i]);
     }
@@ -57,6 +58,15 @@ size_t fieldIndex(const RawDataset &d, const std::string &name)
         if (d.fields[k].config.name == name)
             return k;
     throwData("event table has no field \"" + name + "\" that the model was trained with");
+}
+
+// The field's settings as configured (not as loaded: fitting may use another config).
+const FieldConfig &configuredField(const Config &cfg, const std::string &name)
+{
+    for (const auto &f : cfg.events.at(0).fields)
+        if (f.name == name)
+            return f;
+    throwInternal("field \"" + name + "\" is not in the config");
 }
 } // namespace
 
@@ -75,11 +85,12 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg)
         use[a] = !anyTrain || d.applicants[a].split == Split::Train;
     for (size_t k = 0; k < d.fields.size(); ++k) {
         const RawField &rf = d.fields[k];
-        if (rf.config.type == FieldType::Categorical) {
-            enc.m_categorical.push_back({rf.config.name, fitVocabulary(rf, d, use)});
+        const FieldConfig &fc = configuredField(cfg, rf.config.name);
+        if (fc.type == FieldType::Categorical) {
+            enc.m_categorical.push_back({fc.name, fitVocabulary(rf, fc, d, use)});
             continue;
         }
-        NumericEncoding ne{rf.config.name, rf.config.transform};
+        NumericEncoding ne{fc.name, fc.transform};
         double sum = 0, sumSq = 0;
         int64_t n = 0;
         for (size_t a = 0; a < d.applicants.size(); ++a) {
