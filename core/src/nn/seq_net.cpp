@@ -82,7 +82,7 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout) : m
     m_itemScore = register_module("item_score", torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
     m_emptyHistory = register_parameter("empty_history", torch::zeros({d}));
     m_hidden = register_module("hidden", torch::nn::Linear(d + 1, d));
-    m_dropout = register_module("dropout", torch::nn::Dropout(config.dropout));
+    m_dropout = register_module("dropout", FastDropout(config.dropout));
     m_out = register_module("out", torch::nn::Linear(d, 1));
 }
 

@@ -6,6 +6,8 @@
 #include "seqlens/sequence_model.h"
 #include "transformer_layer.h"
 
+#include "fast_dropout.h"
+
 #include <torch/torch.h>
 
 namespace seqlens::nn {
@@ -54,7 +56,7 @@ private:
     torch::nn::Linear m_itemScore{nullptr};
     torch::Tensor m_emptyHistory;                    // [d] pooled vector of an empty history
     torch::nn::Linear m_hidden{nullptr};
-    torch::nn::Dropout m_dropout{nullptr};
+    FastDropout m_dropout{nullptr};
     torch::nn::Linear m_out{nullptr};
 };
 TORCH_MODULE(SeqNet);

@@ -2,6 +2,8 @@
 // A post-norm Transformer encoder layer with a key padding mask, batch-first. Internal.
 #pragma once
 
+#include "fast_dropout.h"
+
 #include <torch/torch.h>
 
 namespace seqlens::nn {
@@ -16,7 +18,7 @@ private:
     int64_t m_heads;
     torch::nn::Linear m_qkv{nullptr}, m_out{nullptr}, m_ff1{nullptr}, m_ff2{nullptr};
     torch::nn::LayerNorm m_norm1{nullptr}, m_norm2{nullptr};
-    torch::nn::Dropout m_dropout{nullptr};
+    FastDropout m_dropout{nullptr};
 };
 TORCH_MODULE(EncoderLayer);
 
