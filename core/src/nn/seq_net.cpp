@@ -100,7 +100,7 @@ torch::Tensor SeqNetImpl::embedFields(const Batch &b)
     return parts.size() == 1 ? parts[0] : torch::cat(parts, 2);
 }
 
-torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b, const torch::Tensor &keyPad)
+torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
 {
     switch (m_config.itemAggregation) {
     case ItemAggregation::Transformer: {
@@ -110,8 +110,9 @@ torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b, const 
             auto pos = (b.length.unsqueeze(1) - 1 - torch::arange(T, torch::kInt64).unsqueeze(0)).clamp(0, m_layout.maxItems);
             x = x + m_position(pos);
         }
+        auto lengths = b.length.clamp_min(1); // an empty history keeps position 0 visible, as keyPad
         for (auto &layer : m_layers)
-            x = layer->forward(x, keyPad);
+            x = layer->forward(x, lengths);
         return x;
     }
     case ItemAggregation::Gru: // causal over right-padded rows: padding cannot reach real events
@@ -137,7 +138,7 @@ NetOutput SeqNetImpl::forward(const Batch &b)
     auto empty = b.length.eq(0);                                                // [B]
     auto keyPad = b.pad.clone();
     keyPad.select(1, 0).masked_fill_(empty, false);
-    auto h = aggregateItems(items, b, keyPad);                                 // [B, T, d]
+    auto h = aggregateItems(items, b);                                 // [B, T, d]
 
     auto itemLogits = m_itemScore(torch::tanh(m_itemProj(h))).squeeze(-1);     // [B, T]
     itemLogits = itemLogits.masked_fill(keyPad, -std::numeric_limits<float>::infinity());

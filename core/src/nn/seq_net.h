@@ -38,7 +38,7 @@ public:
 
 private:
     torch::Tensor embedFields(const Batch &batch);          // -> [B, T, F, d]
-    torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch, const torch::Tensor &keyPad);
+    torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch);
 
     ModelConfig m_config;
     ModelLayout m_layout;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "transformer_layer.h"
 
+#include "masked_attention.h"
+
 #include <cmath>
 
 namespace seqlens::nn {
 
-EncoderLayerImpl::EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout) : m_heads(heads)
+EncoderLayerImpl::EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout) : m_heads(heads), m_attentionDropout(dropout)
 {
     m_qkv = register_module("qkv", torch::nn::Linear(dim, 3 * dim));
     m_out = register_module("out", torch::nn::Linear(dim, dim));
@@ -16,20 +18,13 @@ EncoderLayerImpl::EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, do
     m_dropout = register_module("dropout", FastDropout(dropout));
 }
 
-torch::Tensor EncoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &keyPad)
+torch::Tensor EncoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &lengths)
 {
     const int64_t B = x.size(0), T = x.size(1), D = x.size(2), dh = D / m_heads;
-    // [B, T, 3, H, dh] -> [3, B*H, T, dh]
-    auto qkv = m_qkv(x).view({B, T, 3, m_heads, dh}).permute({2, 0, 3, 1, 4}).reshape({3, B * m_heads, T, dh});
-    auto q = qkv[0], k = qkv[1], v = qkv[2];
-    // Additive key mask [B*H, 1, T]: 0 for events, -inf for padding. One baddbmm computes
-    // mask + (q k^T) / sqrt(dh) without separate scaling and masking passes over [B*H, T, T].
-    auto additive = torch::zeros({B, 1, 1, T}, x.options()).masked_fill_(keyPad.view({B, 1, 1, T}),
-                                                                         -std::numeric_limits<float>::infinity());
-    additive = additive.expand({B, m_heads, 1, T}).reshape({B * m_heads, 1, T});
-    auto scores = torch::baddbmm(additive, q, k.transpose(1, 2), /*beta=*/1.0, /*alpha=*/1.0 / std::sqrt(double(dh)));
-    auto att = m_dropout(torch::softmax(scores, -1));                                     // [B*H, T, T]
-    auto ctx = torch::bmm(att, v).view({B, m_heads, T, dh}).transpose(1, 2).reshape({B, T, D}); // [B, T, d]
+    // [B, T, 3, H, dh] -> [3, B, H, T, dh]
+    auto qkv = m_qkv(x).view({B, T, 3, m_heads, dh}).permute({2, 0, 3, 1, 4});
+    auto ctx = maskedAttention(qkv[0], qkv[1], qkv[2], lengths, m_attentionDropout, is_training()); // [B, H, T, dh]
+    ctx = ctx.transpose(1, 2).reshape({B, T, D});
     auto h = m_norm1(x + m_dropout(m_out(ctx)));
     return m_norm2(h + m_dropout(m_ff2(m_dropout(torch::relu(m_ff1(h))))));
 }

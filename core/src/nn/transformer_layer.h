@@ -11,11 +11,13 @@ namespace seqlens::nn {
 class EncoderLayerImpl : public torch::nn::Module {
 public:
     EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout);
-    // x: [B, T, d]; keyPad: [B, T] bool, true = padding (never attended to). Returns [B, T, d].
-    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &keyPad);
+    // x: [B, T, d] right-padded; lengths: [B] int64 real events per row, at least 1 (positions
+    // at or beyond it are never attended to). Returns [B, T, d].
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &lengths);
 
 private:
     int64_t m_heads;
+    double m_attentionDropout;
     torch::nn::Linear m_qkv{nullptr}, m_out{nullptr}, m_ff1{nullptr}, m_ff2{nullptr};
     torch::nn::LayerNorm m_norm1{nullptr}, m_norm2{nullptr};
     FastDropout m_dropout{nullptr};

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "masked_attention.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+
+#include <cmath>
+#include <mutex>
+
+namespace seqlens::nn {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+struct Shape {
+    int64_t B, H, T, D;
+};
+
+inline uint64_t mix(uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// Dropout multiplier of attention weight (row, query i, key j): 0 or 1 / keep.
+struct DropMask {
+    uint64_t seed = 0;
+    uint32_t drop = 0; // drop when a 16-bit hash is below this
+    float scale = 1.0f;
+    int64_t T = 0;
+    float at(int64_t bh, int64_t i, int64_t j) const
+    {
+        if (drop == 0)
+            return 1.0f;
+        uint64_t r = mix(seed ^ uint64_t((bh * T + i) * T + j));
+        return (r >> 48) >= drop ? scale : 0.0f;
+    }
+};
+
+DropMask makeMask(double p, bool training, int64_t T)
+{
+    DropMask m;
+    m.T = T;
+    if (!training || p <= 0.0)
+        return m;
+    m.drop = uint32_t(p * 65536.0 + 0.5);
+    m.scale = float(65536.0 / double(65536 - m.drop));
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    m.seed = gen.get<at::CPUGeneratorImpl>()->random64();
+    return m;
+}
+
+// Forward for one (row, head): fills probabilities P [T, T] (pre-dropout) and output O [T, D].
+void forwardRow(const float *q, const float *k, const float *v, float *P, float *O, int64_t L, const Shape &s,
+                int64_t bh, const DropMask &mask)
+{
+    const float scale = 1.0f / std::sqrt(float(s.D));
+    for (int64_t i = 0; i < L; ++i) {
+        float *p = P + i * s.T;
+        float mx = -INFINITY;
+        for (int64_t j = 0; j < L; ++j) {
+            float dot = 0;
+            for (int64_t c = 0; c < s.D; ++c)
+                dot += q[i * s.D + c] * k[j * s.D + c];
+            p[j] = dot * scale;
+            mx = std::max(mx, p[j]);
+        }
+        float sum = 0;
+        for (int64_t j = 0; j < L; ++j)
+            sum += (p[j] = std::exp(p[j] - mx));
+        float *o = O + i * s.D;
+        for (int64_t j = 0; j < L; ++j) {
+            p[j] /= sum;
+            const float a = p[j] * mask.at(bh, i, j);
+            for (int64_t c = 0; c < s.D; ++c)
+                o[c] += a * v[j * s.D + c];
+        }
+    }
+}
+
+// Backward for one (row, head) given dO; accumulates dQ, dK, dV.
+void backwardRow(const float *q, const float *k, const float *v, const float *P, const float *dO, float *dQ, float *dK,
+                 float *dV, int64_t L, const Shape &s, int64_t bh, const DropMask &mask, std::vector<float> &dP)
+{
+    const float scale = 1.0f / std::sqrt(float(s.D));
+    dP.resize(size_t(L));
+    for (int64_t i = 0; i < L; ++i) {
+        const float *p = P + i * s.T;
+        const float *g = dO + i * s.D;
+        float rowDot = 0;
+        for (int64_t j = 0; j < L; ++j) {
+            const float m = mask.at(bh, i, j);
+            float dA = 0;
+            for (int64_t c = 0; c < s.D; ++c)
+                dA += g[c] * v[j * s.D + c];
+            const float a = p[j] * m;
+            for (int64_t c = 0; c < s.D; ++c)
+                dV[j * s.D + c] += a * g[c];
+            dP[size_t(j)] = dA * m;
+            rowDot += p[j] * dP[size_t(j)];
+        }
+        for (int64_t j = 0; j < L; ++j) {
+            const float dS = p[j] * (dP[size_t(j)] - rowDot) * scale;
+            for (int64_t c = 0; c < s.D; ++c) {
+                dQ[i * s.D + c] += dS * k[j * s.D + c];
+                dK[j * s.D + c] += dS * q[i * s.D + c];
+            }
+        }
+    }
+}
+
+class MaskedAttentionFn : public torch::autograd::Function<MaskedAttentionFn> {
+public:
+    static torch::Tensor forward(AutogradContext *ctx, torch::Tensor q, torch::Tensor k, torch::Tensor v,
+                                 torch::Tensor lengths, double dropout, bool training)
+    {
+        q = q.contiguous();
+        k = k.contiguous();
+        v = v.contiguous();
+        const Shape s{q.size(0), q.size(1), q.size(2), q.size(3)};
+        const DropMask mask = makeMask(dropout, training, s.T);
+        auto P = torch::zeros({s.B, s.H, s.T, s.T}, q.options());
+        auto O = torch::zeros_like(q);
+        const int64_t *len = lengths.data_ptr<int64_t>();
+        const float *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
+        float *pp = P.data_ptr<float>(), *op = O.data_ptr<float>();
+        at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
+            for (int64_t bh = begin; bh < end; ++bh) {
+                const int64_t off = bh * s.T * s.D;
+                forwardRow(qp + off, kp + off, vp + off, pp + bh * s.T * s.T, op + off, len[bh / s.H], s, bh, mask);
+            }
+        });
+        ctx->save_for_backward({q, k, v, P, lengths});
+        ctx->saved_data["seed"] = int64_t(mask.seed);
+        ctx->saved_data["drop"] = int64_t(mask.drop);
+        ctx->saved_data["scale"] = double(mask.scale);
+        return O;
+    }
+
+    static tensor_list backward(AutogradContext *ctx, tensor_list grads)
+    {
+        auto saved = ctx->get_saved_variables();
+        auto q = saved[0], k = saved[1], v = saved[2], P = saved[3], lengths = saved[4];
+        auto dO = grads[0].contiguous();
+        const Shape s{q.size(0), q.size(1), q.size(2), q.size(3)};
+        DropMask mask;
+        mask.seed = uint64_t(ctx->saved_data["seed"].toInt());
+        mask.drop = uint32_t(ctx->saved_data["drop"].toInt());
+        mask.scale = float(ctx->saved_data["scale"].toDouble());
+        mask.T = s.T;
+        auto dQ = torch::zeros_like(q), dK = torch::zeros_like(k), dV = torch::zeros_like(v);
+        const int64_t *len = lengths.data_ptr<int64_t>();
+        at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
+            std::vector<float> scratch;
+            for (int64_t bh = begin; bh < end; ++bh) {
+                const int64_t off = bh * s.T * s.D;
+                backwardRow(q.data_ptr<float>() + off, k.data_ptr<float>() + off, v.data_ptr<float>() + off,
+                            P.data_ptr<float>() + bh * s.T * s.T, dO.data_ptr<float>() + off, dQ.data_ptr<float>() + off,
+                            dK.data_ptr<float>() + off, dV.data_ptr<float>() + off, len[bh / s.H], s, bh, mask, scratch);
+            }
+        });
+        return {dQ, dK, dV, torch::Tensor(), torch::Tensor(), torch::Tensor()};
+    }
+};
+
+} // namespace
+
+torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                              const torch::Tensor &lengths, double dropout, bool training)
+{
+    TORCH_CHECK(q.scalar_type() == torch::kFloat32 && q.dim() == 4, "maskedAttention: q must be float [B, H, T, dh]");
+    TORCH_CHECK(lengths.scalar_type() == torch::kInt64 && lengths.is_contiguous(), "maskedAttention: lengths must be int64");
+    return MaskedAttentionFn::apply(q, k, v, lengths, dropout, training);
+}
+
+torch::Tensor maskedAttentionReference(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                                       const torch::Tensor &lengths)
+{
+    const int64_t B = q.size(0), T = q.size(2);
+    auto keyPad = torch::arange(T, torch::kInt64).unsqueeze(0) >= lengths.unsqueeze(1); // [B, T]
+    auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(q.size(3)));
+    scores = scores.masked_fill(keyPad.view({B, 1, 1, T}), -std::numeric_limits<float>::infinity());
+    auto out = torch::matmul(torch::softmax(scores, -1), v);
+    return out.masked_fill(keyPad.view({B, 1, T, 1}), 0.0); // padded queries: 0, as the fused kernel
+}
+
+} // namespace seqlens::nn
