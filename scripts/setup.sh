@@ -8,6 +8,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp
   nlohmann-json3-dev libsqlite3-dev sqlite3 zlib1g-dev
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev
+  libxgboost-dev
   xvfb xauth poppler-utils
 )
 # Only needed for the Python reference benchmark and metric cross-checks (never at runtime).

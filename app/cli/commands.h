@@ -8,6 +8,8 @@ int runSynth(int argc, char **argv);
 int runTrain(int argc, char **argv);
 int runScore(int argc, char **argv);
 int runExplain(int argc, char **argv);
+int runCompare(int argc, char **argv);
+int runFeatures(int argc, char **argv);
 void printUsage();
 
 } // namespace seqlens::cli

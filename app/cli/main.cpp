@@ -21,7 +21,9 @@ int main(int argc, char **argv)
         if (cmd == "train") return cli::runTrain(argc, argv);
         if (cmd == "score") return cli::runScore(argc, argv);
         if (cmd == "explain") return cli::runExplain(argc, argv);
-        std::cerr << "seqlens-cli: unknown command \"" << cmd << "\" (expected synth, train, score or explain)\n";
+        if (cmd == "compare") return cli::runCompare(argc, argv);
+        if (cmd == "features") return cli::runFeatures(argc, argv);
+        std::cerr << "seqlens-cli: unknown command \"" << cmd << "\" (expected synth, train, score, explain, compare or features)\n";
         return 2;
     } catch (const Error &e) {
         std::cerr << "seqlens-cli " << cmd << ": error: " << e.what() << "\n";

@@ -358,6 +358,41 @@ void readTraining(Reader &r, const json &root, TrainingConfig &t)
         r.problem(p + "/test_fraction", "valid_fraction + test_fraction must be below 0.95 to leave training data");
 }
 
+void readBaseline(Reader &r, const json &root, BaselineConfig &b)
+{
+    const json *j = r.member(root, "baseline", "", false);
+    const std::string p = "/baseline";
+    if (!j || !r.object(*j, p, {"model", "windows_days", "top_values", "l2", "folds", "bootstrap_reps", "xgboost"}))
+        return;
+    r.choice(*j, "model", p, b.model, {{"logistic", BaselineModelKind::Logistic}, {"xgboost", BaselineModelKind::XGBoost}});
+    if (const json *w = r.member(*j, "windows_days", p, false)) {
+        bool ok = w->is_array() && !w->empty() && w->size() <= 32;
+        std::vector<double> edges;
+        for (size_t i = 0; ok && i < w->size(); ++i) {
+            ok = (*w)[i].is_number() && (*w)[i].get<double>() > 0 && (edges.empty() || (*w)[i].get<double>() > edges.back());
+            if (ok) edges.push_back((*w)[i].get<double>());
+        }
+        if (!ok)
+            r.problem(p + "/windows_days", "expected 1 to 32 positive, strictly ascending numbers of days, got " + shown(*w));
+        else
+            b.windowsDays = edges;
+    }
+    r.integer(*j, "top_values", p, b.topValues, 1, 100);
+    r.number(*j, "l2", p, b.l2, 0.0, 1e6);
+    r.integer(*j, "folds", p, b.folds, 2, 20);
+    r.integer(*j, "bootstrap_reps", p, b.bootstrapReps, 2, 100000);
+    const json *x = r.member(*j, "xgboost", p, false);
+    const std::string xp = p + "/xgboost";
+    if (!x || !r.object(*x, xp, {"rounds", "max_depth", "eta", "subsample", "colsample_bytree", "min_child_weight"}))
+        return;
+    r.integer(*x, "rounds", xp, b.xgboost.rounds, 1, 100000);
+    r.integer(*x, "max_depth", xp, b.xgboost.maxDepth, 1, 16);
+    r.number(*x, "eta", xp, b.xgboost.eta, 1e-6, 1.0);
+    r.number(*x, "subsample", xp, b.xgboost.subsample, 1e-3, 1.0);
+    r.number(*x, "colsample_bytree", xp, b.xgboost.colsampleByTree, 1e-3, 1.0);
+    r.number(*x, "min_child_weight", xp, b.xgboost.minChildWeight, 0.0, 1e6);
+}
+
 } // namespace
 
 std::string Config::resolve(const std::string &path) const
@@ -390,7 +425,7 @@ Config parseConfig(const std::string &text, const std::string &sourceName, const
     Reader r(problems, sourceName);
     Config c;
     c.baseDir = baseDir;
-    if (r.object(root, "", {"schema_version", "events", "labels", "sequence", "model", "training", "comment"})) {
+    if (r.object(root, "", {"schema_version", "events", "labels", "sequence", "model", "training", "baseline", "comment"})) {
         const json *sv = r.member(root, "schema_version", "", true);
         if (sv && !(sv->is_number_integer() && sv->get<int64_t>() == 1))
             r.problem("/schema_version", "expected 1 (the version this SeqLens reads), got " + shown(*sv));
@@ -399,6 +434,7 @@ Config parseConfig(const std::string &text, const std::string &sourceName, const
         readSequence(r, root, c.sequence);
         readModel(r, root, c.model);
         readTraining(r, root, c.training);
+        readBaseline(r, root, c.baseline);
     }
     if (!problems.empty())
         throw ConfigError(problems);
@@ -478,6 +514,13 @@ std::string configToJson(const Config &c)
                         {"weight_decay", t.weightDecay}, {"pos_weight", t.posWeight}, {"grad_clip", t.gradClip},
                         {"patience", t.patience}, {"seed", t.seed}, {"valid_fraction", t.validFraction},
                         {"test_fraction", t.testFraction}, {"threads", t.threads}};
+    const BaselineConfig &b = c.baseline;
+    root["baseline"] = {{"model", b.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+                        {"windows_days", b.windowsDays}, {"top_values", b.topValues}, {"l2", b.l2}, {"folds", b.folds},
+                        {"bootstrap_reps", b.bootstrapReps},
+                        {"xgboost", {{"rounds", b.xgboost.rounds}, {"max_depth", b.xgboost.maxDepth}, {"eta", b.xgboost.eta},
+                                     {"subsample", b.xgboost.subsample}, {"colsample_bytree", b.xgboost.colsampleByTree},
+                                     {"min_child_weight", b.xgboost.minChildWeight}}}};
     return root.dump(2);
 }
 

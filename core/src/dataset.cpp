@@ -97,9 +97,9 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
     const int tgt = opt.requireTarget ? r.requireColumn(lc.target) : r.columnIndex(lc.target);
     const int cut = lc.cutoff ? r.requireColumn(*lc.cutoff) : -1;
     const int spl = lc.split && opt.requireTarget ? r.requireColumn(*lc.split) : -1;
+    std::vector<int> featureCols;
     for (const auto &f : lc.features)
-        if (opt.requireTarget)
-            r.requireColumn(f.name);
+        featureCols.push_back(opt.requireTarget ? r.requireColumn(f.name) : r.columnIndex(f.name));
     TimeParser cutoffParser(lc.cutoffFormat);
     std::unordered_map<std::string, int64_t> firstLine;
     while (r.next()) {
@@ -132,6 +132,10 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         }
         if (spl >= 0)
             a.split = parseSplit(trimView(f[size_t(spl)]), r, *lc.split);
+        for (int col : featureCols) {
+            std::string_view v = col >= 0 ? f[size_t(col)] : std::string_view();
+            a.features.emplace_back(isMissingToken(v) ? std::string_view() : trimView(v));
+        }
         auto [it, fresh] = index.emplace(a.id, int32_t(d.applicants.size()));
         if (!fresh)
             throwData(where(r) + ": duplicate row for entity \"" + a.id + "\" (first at line " +

@@ -84,6 +84,27 @@ struct TrainingConfig {
     int64_t threads = 0;                      // LibTorch intra-op threads; 0 = all cores
 };
 
+enum class BaselineModelKind { Logistic, XGBoost };
+
+struct XGBoostConfig {
+    int64_t rounds = 200;                     // boosting rounds (fixed; no early stopping); 1..100000
+    int64_t maxDepth = 4;                     // tree depth; 1..16
+    double eta = 0.1;                         // learning rate; (0, 1]
+    double subsample = 0.8;                   // row share per tree; (0, 1]
+    double colsampleByTree = 0.8;             // feature share per tree; (0, 1]
+    double minChildWeight = 1.0;              // minimum hessian sum in a leaf; >= 0
+};
+
+struct BaselineConfig {
+    BaselineModelKind model = BaselineModelKind::Logistic; // family used for the baseline AND the stacking model
+    std::vector<double> windowsDays = {30, 90, 180, 365, 730}; // windows before the cutoff, days, ascending
+    int64_t topValues = 5;                    // per categorical field: most frequent values counted by name, the rest as "other"; 1..100
+    double l2 = 1.0;                          // logistic: L2 penalty on the standardized coefficients; >= 0
+    int64_t folds = 5;                        // out-of-fold sequence scores for the stacking training rows; 2..20
+    int64_t bootstrapReps = 1000;             // bootstrap replicates for the KS intervals; 2..100000
+    XGBoostConfig xgboost;
+};
+
 struct Config {
     int schemaVersion = 1;
     std::string baseDir;                      // directory of the config file; relative paths resolve against it
@@ -92,6 +113,7 @@ struct Config {
     SequenceConfig sequence;
     ModelConfig model;
     TrainingConfig training;
+    BaselineConfig baseline;
 
     // Absolute path of a config-relative path.
     std::string resolve(const std::string &path) const;

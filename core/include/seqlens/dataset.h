@@ -20,6 +20,7 @@ struct Applicant {
     int label = -1;                 // 1 bad, 0 good, -1 unknown
     double cutoff = std::nan("");   // days since epoch; NaN = none
     Split split = Split::Unassigned;
+    std::vector<std::string> features; // labels.features values as text, in config order ("" = missing)
 };
 
 // One configured event field, stored column-wise over all kept events.

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/compare.h"
+
+#include "seqlens/baseline_models.h"
+#include "seqlens/error.h"
+#include "seqlens/text_util.h"
+#include "seqlens/window_features.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace seqlens {
+
+using nlohmann::json;
+
+namespace {
+
+struct Context {
+    Config cfg;
+    const CompareRequest &req;
+    RawDataset raw;
+    std::vector<int64_t> dev, test; // applicant indices
+};
+
+// Stratified split of `rows` into k folds (fold id per position of `rows`), seeded.
+std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t> &rows, int64_t k, uint64_t seed)
+{
+    std::vector<int> fold(rows.size());
+    std::mt19937_64 rng(seed);
+    for (int cls = 0; cls <= 1; ++cls) {
+        std::vector<size_t> pos;
+        for (size_t i = 0; i < rows.size(); ++i)
+            if (d.applicants[size_t(rows[i])].label == cls)
+                pos.push_back(i);
+        std::shuffle(pos.begin(), pos.end(), rng);
+        for (size_t i = 0; i < pos.size(); ++i)
+            fold[pos[i]] = int(i % size_t(k));
+    }
+    return fold;
+}
+
+// Trains a sequence model on `fitRows` (inner stratified Train/Valid split for early stopping,
+// encoder fitted on its Train part only) and returns logits for `scoreRows`.
+std::vector<double> fitAndScore(Context &c, const std::vector<int64_t> &fitRows, const std::vector<int64_t> &scoreRows,
+                                uint64_t seed, bool &cancelled)
+{
+    std::vector<Split> saved;
+    for (auto &a : c.raw.applicants) {
+        saved.push_back(a.split);
+        a.split = Split::Unassigned;
+    }
+    const double validShare = c.cfg.training.validFraction / std::max(1e-9, 1.0 - c.cfg.training.testFraction);
+    std::mt19937_64 rng(seed);
+    for (int cls = 0; cls <= 1; ++cls) { // stratified: the same valid share of bads and goods
+        std::vector<int64_t> rows;
+        for (int64_t a : fitRows)
+            if (c.raw.applicants[size_t(a)].label == cls)
+                rows.push_back(a);
+        std::shuffle(rows.begin(), rows.end(), rng);
+        const size_t nValid = size_t(std::llround(validShare * double(rows.size())));
+        for (size_t i = 0; i < rows.size(); ++i)
+            c.raw.applicants[size_t(rows[i])].split = i < nValid ? Split::Valid : Split::Train;
+    }
+    for (int64_t a : scoreRows)
+        c.raw.applicants[size_t(a)].split = Split::Test;
+    Encoder enc = Encoder::fit(c.raw, c.cfg);
+    EncodedDataset data = enc.encode(c.raw);
+    for (size_t a = 0; a < saved.size(); ++a)
+        c.raw.applicants[a].split = saved[a];
+    SequenceModel model(c.cfg.model, layoutOf(enc), seed);
+    TrainingConfig tc = c.cfg.training;
+    tc.seed = seed;
+    TrainResult r = trainModel(model, data, tc, c.req.progress, c.req.cancel);
+    cancelled = r.cancelled;
+    return cancelled ? std::vector<double>{} : model.predictLogits(data, scoreRows);
+}
+
+std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows)
+{
+    std::vector<int> y;
+    for (int64_t a : rows)
+        y.push_back(d.applicants[size_t(a)].label);
+    return y;
+}
+
+std::vector<double> sigmoid(std::vector<double> v)
+{
+    for (double &x : v)
+        x = 1.0 / (1.0 + std::exp(-x));
+    return v;
+}
+
+ModelEvaluation evaluate(const std::vector<double> &test, const std::vector<double> &dev, const std::vector<int> &y,
+                         const BaselineConfig &b, uint64_t seed)
+{
+    ModelEvaluation e;
+    e.auc = delongAuc(test, y);
+    e.ks = bootstrapKs(test, y, int(b.bootstrapReps), seed);
+    e.gini = 2 * e.auc.auc - 1;
+    e.roc = rocCurve(test, y);
+    e.ksCurve = ksCurve(test, y);
+    e.lift = liftTable(test, y, 10);
+    e.calibration = calibration(test, y, 10);
+    e.psi = populationStabilityIndex(dev, test, 10);
+    return e;
+}
+
+json evaluationJson(const ModelEvaluation &e)
+{
+    json lift = json::array(), cal = json::array();
+    for (const auto &r : e.lift)
+        lift.push_back({{"group", r.group}, {"count", r.count}, {"bads", r.bads}, {"min_score", r.minScore},
+                        {"max_score", r.maxScore}, {"bad_rate", r.badRate}, {"cum_capture", r.cumCapture}, {"lift", r.lift}});
+    for (const auto &b : e.calibration.bins)
+        cal.push_back({{"count", b.count}, {"bads", b.bads}, {"mean_predicted", b.meanPredicted}, {"observed_rate", b.observedRate}});
+    return {{"auc", e.auc.auc}, {"auc_se", e.auc.se}, {"auc_ci", {e.auc.lo, e.auc.hi}}, {"ks", e.ks.value},
+            {"ks_ci", {e.ks.lo, e.ks.hi}}, {"gini", e.gini}, {"psi_development_test", e.psi},
+            {"brier", e.calibration.brier}, {"hosmer_lemeshow", e.calibration.hosmerLemeshow},
+            {"hosmer_lemeshow_df", e.calibration.hlDegreesOfFreedom}, {"hosmer_lemeshow_p_value", e.calibration.hlPValue},
+            {"lift", lift}, {"calibration", cal}};
+}
+
+void writeTables(const std::string &dir, const std::string &name, const ModelEvaluation &e)
+{
+    std::ofstream roc(dir + "/roc_" + name + ".csv"), ks(dir + "/ks_" + name + ".csv"), lift(dir + "/lift_" + name + ".csv"),
+        cal(dir + "/calibration_" + name + ".csv");
+    roc.precision(10);
+    ks.precision(10);
+    roc << "threshold,fpr,tpr\n";
+    for (const auto &p : e.roc)
+        roc << (std::isinf(p.threshold) ? std::string("inf") : formatNumber(p.threshold)) << "," << p.fpr << "," << p.tpr << "\n";
+    ks << "score,cum_good,cum_bad\n";
+    for (const auto &p : e.ksCurve)
+        ks << p.threshold << "," << p.cumGood << "," << p.cumBad << "\n";
+    lift << "group,count,bads,min_score,max_score,bad_rate,cum_capture,lift\n";
+    for (const auto &r : e.lift)
+        lift << r.group << "," << r.count << "," << r.bads << "," << r.minScore << "," << r.maxScore << "," << r.badRate << ","
+             << r.cumCapture << "," << r.lift << "\n";
+    cal << "bin,count,bads,mean_predicted,observed_rate\n";
+    for (size_t i = 0; i < e.calibration.bins.size(); ++i) {
+        const auto &b = e.calibration.bins[i];
+        cal << i + 1 << "," << b.count << "," << b.bads << "," << b.meanPredicted << "," << b.observedRate << "\n";
+    }
+}
+
+void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawDataset &raw, const std::vector<int64_t> &test,
+                  const std::vector<double> &base, const std::vector<double> &seq, const std::vector<double> &stack)
+{
+    std::filesystem::create_directories(req.outDir);
+    std::ofstream(req.outDir + "/compare.json") << s.json << "\n";
+    std::ofstream sc(req.outDir + "/test_scores.csv");
+    sc.precision(10);
+    sc << "entity,label,baseline,sequence,stacking\n";
+    for (size_t i = 0; i < test.size(); ++i)
+        sc << csvEscape(raw.applicants[size_t(test[i])].id) << "," << raw.applicants[size_t(test[i])].label << "," << base[i]
+           << "," << seq[i] << "," << stack[i] << "\n";
+    writeTables(req.outDir, "baseline", s.baseline);
+    writeTables(req.outDir, "sequence", s.sequence);
+    writeTables(req.outDir, "stacking", s.stacking);
+    std::ofstream sw(req.outDir + "/swap_set.csv");
+    sw << "baseline_band,stacking_band,count,bads,bad_rate\n";
+    for (size_t i = 0; i < s.swap.bands.size(); ++i)
+        for (size_t j = 0; j < s.swap.bands.size(); ++j) {
+            const auto n = s.swap.counts[i][j], b = s.swap.bads[i][j];
+            sw << s.swap.bands[i] << "," << s.swap.bands[j] << "," << n << "," << b << ",";
+            if (n > 0)
+                sw << double(b) / double(n);
+            sw << "\n";
+        }
+    if (!sc || !sw)
+        throwData(req.outDir + ": cannot write the comparison files");
+}
+
+} // namespace
+
+CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
+{
+    Context c{configIn, req, {}, {}, {}};
+    if (req.epochs) c.cfg.training.epochs = *req.epochs;
+    if (req.seed) c.cfg.training.seed = *req.seed;
+    if (req.threads) c.cfg.training.threads = *req.threads;
+    if (req.folds) c.cfg.baseline.folds = *req.folds;
+    const int64_t threads = setTorchThreads(c.cfg.training.threads);
+    const uint64_t seed = c.cfg.training.seed;
+    c.raw = loadDataset(c.cfg);
+    assignSplits(c.raw, c.cfg.training.validFraction, c.cfg.training.testFraction, seed);
+    for (size_t a = 0; a < c.raw.applicants.size(); ++a) {
+        const Applicant &ap = c.raw.applicants[a];
+        if (ap.label < 0)
+            continue;
+        (ap.split == Split::Test ? c.test : c.dev).push_back(int64_t(a));
+    }
+    CompareSummary s;
+    s.nDevelopment = int64_t(c.dev.size());
+    s.nTest = int64_t(c.test.size());
+    s.folds = c.cfg.baseline.folds;
+    const auto yDev = labelsOf(c.raw, c.dev), yTest = labelsOf(c.raw, c.test);
+    if (c.test.empty())
+        throwData("compare needs a test split: set training.test_fraction above 0 or give test rows in the split column");
+
+    // Out-of-fold sequence logits for development, then the full model for test.
+    std::vector<double> oof(c.dev.size());
+    const auto fold = stratifiedFolds(c.raw, c.dev, s.folds, seed + 11);
+    for (int64_t k = 0; k <= s.folds; ++k) {
+        const bool full = k == s.folds;
+        if (req.stepProgress)
+            req.stepProgress(k + 1, s.folds + 1, full ? "sequence model on all development applicants" : "fold " + std::to_string(k + 1) + "/" + std::to_string(s.folds));
+        std::vector<int64_t> fitRows, scoreRows;
+        std::vector<size_t> scorePos;
+        for (size_t i = 0; i < c.dev.size(); ++i) {
+            if (full || fold[i] != k) fitRows.push_back(c.dev[i]);
+            else { scoreRows.push_back(c.dev[i]); scorePos.push_back(i); }
+        }
+        if (full) { // test rows, then development rows (for PSI and the in-sample check)
+            scoreRows = c.test;
+            scoreRows.insert(scoreRows.end(), c.dev.begin(), c.dev.end());
+        }
+        bool cancelled = false;
+        auto logits = fitAndScore(c, fitRows, scoreRows, seed + 101 * uint64_t(k + 1), cancelled);
+        if (cancelled) {
+            s.cancelled = true;
+            return s;
+        }
+        if (!full) {
+            for (size_t i = 0; i < scorePos.size(); ++i)
+                oof[scorePos[i]] = logits[i];
+            continue;
+        }
+        std::vector<double> seqTest(logits.begin(), logits.begin() + int64_t(c.test.size()));
+        std::vector<double> inSample(logits.begin() + int64_t(c.test.size()), logits.end());
+
+        WindowFeatureBuilder builder = WindowFeatureBuilder::fit(c.raw, c.cfg);
+        FeatureMatrix x = builder.build(c.raw);
+        s.features = int64_t(x.columns());
+        auto base = makeBaselineModel(c.cfg.baseline, seed, threads);
+        s.baselineFit = base->fit(x, c.dev, yDev);
+        auto baseTest = base->predict(x, c.test), baseDev = base->predict(x, c.dev);
+
+        // Stacking matrix: the sequence logit column holds OOF values on development rows and
+        // the full model's values on test rows.
+        std::vector<double> seqColumn(size_t(x.rows), std::nan(""));
+        for (size_t i = 0; i < c.dev.size(); ++i) seqColumn[size_t(c.dev[i])] = oof[i];
+        for (size_t i = 0; i < c.test.size(); ++i) seqColumn[size_t(c.test[i])] = seqTest[i];
+        FeatureMatrix xs = withColumn(x, "sequence_logit", seqColumn);
+        auto stack = makeBaselineModel(c.cfg.baseline, seed, threads);
+        s.stackingFit = stack->fit(xs, c.dev, yDev);
+        auto stackTest = stack->predict(xs, c.test), stackDev = stack->predict(xs, c.dev);
+        if (req.alsoInSampleStacking) {
+            for (size_t i = 0; i < c.dev.size(); ++i) seqColumn[size_t(c.dev[i])] = inSample[i];
+            FeatureMatrix leaky = withColumn(x, "sequence_logit", seqColumn);
+            auto m = makeBaselineModel(c.cfg.baseline, seed, threads);
+            m->fit(leaky, c.dev, yDev);
+            s.inSampleStackingAuc = aucScore(m->predict(leaky, c.test), yTest);
+        }
+
+        const auto &bc = c.cfg.baseline;
+        // PSI compares one model's scores on development and test: the full sequence model's.
+        const auto seqTestP = sigmoid(seqTest), seqDevP = sigmoid(inSample);
+        s.baseline = evaluate(baseTest, baseDev, yTest, bc, seed);
+        s.sequence = evaluate(seqTestP, seqDevP, yTest, bc, seed);
+        s.stacking = evaluate(stackTest, stackDev, yTest, bc, seed);
+        s.deltaAuc = delongPaired(baseTest, stackTest, yTest);
+        s.deltaKs = bootstrapDeltaKs(baseTest, stackTest, yTest, int(bc.bootstrapReps), seed);
+        s.swap = swapSet(baseTest, stackTest, yTest);
+
+        json swap = {{"bands", s.swap.bands}, {"rows", "baseline band"}, {"columns", "stacking band"},
+                     {"counts", s.swap.counts}, {"bads", s.swap.bads}};
+        json j = {{"n_train", s.nDevelopment}, {"n_test", s.nTest}, {"folds", s.folds}, {"features", s.features},
+                  {"baseline_model", {{"family", bc.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+                                      {"solver", s.baselineFit.solver}, {"converged", s.baselineFit.converged},
+                                      {"iterations", s.baselineFit.iterations}, {"stacking_converged", s.stackingFit.converged}}},
+                  {"test", {{"baseline", evaluationJson(s.baseline)}, {"sequence", evaluationJson(s.sequence)},
+                            {"stacking", evaluationJson(s.stacking)},
+                            {"delta_auc", {{"value", s.deltaAuc.delta}, {"p_value", s.deltaAuc.pValue}, {"se", s.deltaAuc.se},
+                                           {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
+                            {"delta_ks", {{"value", s.deltaKs.value}, {"ci", {s.deltaKs.lo, s.deltaKs.hi}}, {"reps", s.deltaKs.reps}}},
+                            {"swap_set", swap}}},
+                  {"data", json::parse(loadReportJson(c.raw.report))}};
+        s.json = j.dump(2);
+        if (!req.outDir.empty())
+            writeOutputs(req, s, c.raw, c.test, baseTest, seqTestP, stackTest);
+    }
+    return s;
+}
+
+} // namespace seqlens
