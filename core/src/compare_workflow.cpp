@@ -53,6 +53,8 @@ std::vector<double> fitAndScore(Context &c, const std::vector<int64_t> &fitRows,
         a.split = Split::Unassigned;
     }
     const double validShare = c.cfg.training.validFraction / std::max(1e-9, 1.0 - c.cfg.training.testFraction);
+    for (int64_t a : scoreRows) // score rows that are also fit rows are reassigned below
+        c.raw.applicants[size_t(a)].split = Split::Test;
     std::mt19937_64 rng(seed);
     for (int cls = 0; cls <= 1; ++cls) { // stratified: the same valid share of bads and goods
         std::vector<int64_t> rows;
@@ -64,8 +66,6 @@ std::vector<double> fitAndScore(Context &c, const std::vector<int64_t> &fitRows,
         for (size_t i = 0; i < rows.size(); ++i)
             c.raw.applicants[size_t(rows[i])].split = i < nValid ? Split::Valid : Split::Train;
     }
-    for (int64_t a : scoreRows)
-        c.raw.applicants[size_t(a)].split = Split::Test;
     Encoder enc = Encoder::fit(c.raw, c.cfg);
     EncodedDataset data = enc.encode(c.raw);
     for (size_t a = 0; a < saved.size(); ++a)

@@ -11,6 +11,7 @@ struct Fixture {
     QTemporaryDir dir;
     std::string labelsExtra;  // extra JSON members for "labels"
     std::string sequenceJson = R"({"max_items": 3, "time_buckets_days": [1, 7, 30]})";
+    std::string extraTop;     // extra top-level JSON members, e.g. ", \"baseline\": {...}"
 
     seqlens::Config config(const std::string &events, const std::string &labels, const std::string &fields =
                                R"([{"name": "kind", "type": "categorical"}, {"name": "amount", "type": "numeric"}])")
@@ -21,7 +22,7 @@ struct Fixture {
           "events": [{"path": "events.csv", "entity": "id", "time": "t", "time_format": "iso", "fields": )" + fields + R"(}],
           "labels": {"path": "labels.csv", "entity": "id", "target": "bad", "positive": ["1"], "negative": ["0"],
                      "cutoff": "app", "cutoff_format": "iso")" + labelsExtra + R"(},
-          "sequence": )" + sequenceJson + "}";
+          "sequence": )" + sequenceJson + extraTop + "}";
         return seqlens::parseConfig(json, "config.json", dir.path().toStdString());
     }
 };
