@@ -168,6 +168,24 @@ public:
         }
     }
 
+    // A non-empty array of at most maxCount positive, strictly ascending numbers of days.
+    void ascendingDays(const json &obj, const char *key, const std::string &path, std::vector<double> &out, size_t maxCount)
+    {
+        const json *v = member(obj, key, path, false);
+        if (!v) return;
+        bool ok = v->is_array() && !v->empty() && v->size() <= maxCount;
+        std::vector<double> days;
+        for (size_t i = 0; ok && i < v->size(); ++i) {
+            ok = (*v)[i].is_number() && (*v)[i].get<double>() > 0 && (days.empty() || (*v)[i].get<double>() > days.back());
+            if (ok) days.push_back((*v)[i].get<double>());
+        }
+        if (!ok)
+            problem(path + "/" + key, "expected 1 to " + std::to_string(maxCount) +
+                                          " positive, strictly ascending numbers of days, got " + shown(*v));
+        else
+            out = days;
+    }
+
     void delimiter(const json &obj, const std::string &path, char &out)
     {
         std::string d = "auto";
@@ -302,18 +320,7 @@ void readSequence(Reader &r, const json &root, SequenceConfig &s)
     r.integer(*j, "max_items", "/sequence", s.maxItems, 1, 4096);
     r.boolean(*j, "time_since_previous", "/sequence", s.timeSincePrevious);
     r.boolean(*j, "time_before_cutoff", "/sequence", s.timeBeforeCutoff);
-    if (const json *b = r.member(*j, "time_buckets_days", "/sequence", false)) {
-        bool ok = b->is_array() && !b->empty() && b->size() <= 64;
-        std::vector<double> edges;
-        for (size_t i = 0; ok && i < b->size(); ++i) {
-            ok = (*b)[i].is_number() && (*b)[i].get<double>() > 0 && (edges.empty() || (*b)[i].get<double>() > edges.back());
-            if (ok) edges.push_back((*b)[i].get<double>());
-        }
-        if (!ok)
-            r.problem("/sequence/time_buckets_days", "expected 1 to 64 positive, strictly ascending numbers of days, got " + shown(*b));
-        else
-            s.timeBucketsDays = edges;
-    }
+    r.ascendingDays(*j, "time_buckets_days", "/sequence", s.timeBucketsDays, 64);
 }
 
 void readModel(Reader &r, const json &root, ModelConfig &m)
@@ -365,18 +372,7 @@ void readBaseline(Reader &r, const json &root, BaselineConfig &b)
     if (!j || !r.object(*j, p, {"model", "windows_days", "top_values", "l2", "folds", "bootstrap_reps", "xgboost"}))
         return;
     r.choice(*j, "model", p, b.model, {{"logistic", BaselineModelKind::Logistic}, {"xgboost", BaselineModelKind::XGBoost}});
-    if (const json *w = r.member(*j, "windows_days", p, false)) {
-        bool ok = w->is_array() && !w->empty() && w->size() <= 32;
-        std::vector<double> edges;
-        for (size_t i = 0; ok && i < w->size(); ++i) {
-            ok = (*w)[i].is_number() && (*w)[i].get<double>() > 0 && (edges.empty() || (*w)[i].get<double>() > edges.back());
-            if (ok) edges.push_back((*w)[i].get<double>());
-        }
-        if (!ok)
-            r.problem(p + "/windows_days", "expected 1 to 32 positive, strictly ascending numbers of days, got " + shown(*w));
-        else
-            b.windowsDays = edges;
-    }
+    r.ascendingDays(*j, "windows_days", p, b.windowsDays, 32);
     r.integer(*j, "top_values", p, b.topValues, 1, 100);
     r.number(*j, "l2", p, b.l2, 0.0, 1e6);
     r.integer(*j, "folds", p, b.folds, 2, 20);
