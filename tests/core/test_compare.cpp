@@ -144,6 +144,46 @@ private Q_SLOTS:
         QVERIFY2(s.inSampleStackingAuc < s.stacking.auc.auc - 0.02, std::to_string(s.inSampleStackingAuc).c_str());
     }
 
+    void cancelStopsTheComparison()
+    {
+        QTemporaryDir dir;
+        SynthSummary syn = writeSynthDataset({dir.path().toStdString(), 600, 4});
+        CancelToken token;
+        CompareRequest req;
+        req.outDir = dir.path().toStdString() + "/out";
+        req.cancel = &token;
+        int64_t lastStep = 0;
+        req.stepProgress = [&](int64_t step, int64_t, const std::string &) {
+            lastStep = step;
+            if (step == 2)
+                token.cancel();
+        };
+        CompareSummary s = runCompare(loadConfig(syn.configPath), req);
+        QVERIFY(s.cancelled);
+        QCOMPARE(lastStep, int64_t(2));
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(req.outDir + "/compare.json")));
+    }
+
+    void xgboostFamilyRunsEndToEnd()
+    {
+        QTemporaryDir dir;
+        SynthSummary syn = writeSynthDataset({dir.path().toStdString(), 1500, 8});
+        Config cfg = loadConfig(syn.configPath);
+        cfg.baseline.model = BaselineModelKind::XGBoost;
+        cfg.baseline.xgboost.rounds = 60;
+        cfg.baseline.bootstrapReps = 100;
+        CompareRequest req;
+        req.outDir = dir.path().toStdString() + "/out";
+        req.folds = 2;
+        req.epochs = 4;
+        CompareSummary s = runCompare(cfg, req);
+        QVERIFY(s.baseline.auc.auc > 0.6); // window features carry the count signal
+        json j = readJson(req.outDir + "/compare.json");
+        QCOMPARE(j["baseline_model"]["family"].get<std::string>(), std::string("xgboost"));
+        Scores sc = readScores(req.outDir + "/test_scores.csv");
+        QVERIFY(std::fabs(aucScore(sc.stack, sc.y) - s.stacking.auc.auc) < 1e-8);
+    }
+
     void berkaRunsEndToEnd()
     {
         Config cfg = loadConfig(SEQLENS_SOURCE_DIR "/configs/berka.json");
