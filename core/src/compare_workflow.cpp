@@ -125,16 +125,8 @@ json evaluationJson(const ModelEvaluation &e)
 
 void writeTables(const std::string &dir, const std::string &name, const ModelEvaluation &e)
 {
-    std::ofstream roc(dir + "/roc_" + name + ".csv"), ks(dir + "/ks_" + name + ".csv"), lift(dir + "/lift_" + name + ".csv"),
-        cal(dir + "/calibration_" + name + ".csv");
-    roc.precision(10);
-    ks.precision(10);
-    roc << "threshold,fpr,tpr\n";
-    for (const auto &p : e.roc)
-        roc << (std::isinf(p.threshold) ? std::string("inf") : formatNumber(p.threshold)) << "," << p.fpr << "," << p.tpr << "\n";
-    ks << "score,cum_good,cum_bad\n";
-    for (const auto &p : e.ksCurve)
-        ks << p.threshold << "," << p.cumGood << "," << p.cumBad << "\n";
+    writeCurveCsvs(dir, name, e.roc, e.ksCurve);
+    std::ofstream lift(dir + "/lift_" + name + ".csv"), cal(dir + "/calibration_" + name + ".csv");
     lift << "group,count,bads,min_score,max_score,bad_rate,cum_capture,lift\n";
     for (const auto &r : e.lift)
         lift << r.group << "," << r.count << "," << r.bads << "," << r.minScore << "," << r.maxScore << "," << r.badRate << ","
@@ -174,6 +166,92 @@ void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawD
         throwData(req.outDir + ": cannot write the comparison files");
 }
 
+// Sequence-model logits: out-of-fold for development, the full model for test and (in sample)
+// for development. Returns false when cancelled.
+struct SequenceLogits {
+    std::vector<double> oof, test, devInSample;
+};
+
+bool sequenceLogits(Context &c, int64_t folds, SequenceLogits &out)
+{
+    const uint64_t seed = c.cfg.training.seed;
+    out.oof.assign(c.dev.size(), 0.0);
+    const auto fold = stratifiedFolds(c.raw, c.dev, folds, seed + 11);
+    for (int64_t k = 0; k <= folds; ++k) {
+        const bool full = k == folds;
+        if (c.req.stepProgress)
+            c.req.stepProgress(k + 1, folds + 1, full ? "sequence model on all development applicants"
+                                                      : "fold " + std::to_string(k + 1) + "/" + std::to_string(folds));
+        std::vector<int64_t> fitRows, scoreRows;
+        std::vector<size_t> scorePos;
+        for (size_t i = 0; i < c.dev.size(); ++i) {
+            if (full || fold[i] != k) {
+                fitRows.push_back(c.dev[i]);
+            } else {
+                scoreRows.push_back(c.dev[i]);
+                scorePos.push_back(i);
+            }
+        }
+        if (full) { // test rows, then development rows (for PSI and the in-sample check)
+            scoreRows = c.test;
+            scoreRows.insert(scoreRows.end(), c.dev.begin(), c.dev.end());
+        }
+        bool cancelled = false;
+        auto logits = fitAndScore(c, fitRows, scoreRows, seed + 101 * uint64_t(k + 1), cancelled);
+        if (cancelled)
+            return false;
+        if (!full) {
+            for (size_t i = 0; i < scorePos.size(); ++i)
+                out.oof[scorePos[i]] = logits[i];
+            continue;
+        }
+        out.test.assign(logits.begin(), logits.begin() + int64_t(c.test.size()));
+        out.devInSample.assign(logits.begin() + int64_t(c.test.size()), logits.end());
+    }
+    return true;
+}
+
+// The sequence-logit column: `devValues` on development rows, the full model's on test rows.
+std::vector<double> logitColumn(const Context &c, int64_t rows, const std::vector<double> &devValues, const std::vector<double> &test)
+{
+    std::vector<double> col(size_t(rows), std::nan(""));
+    for (size_t i = 0; i < c.dev.size(); ++i)
+        col[size_t(c.dev[i])] = devValues[i];
+    for (size_t i = 0; i < c.test.size(); ++i)
+        col[size_t(c.test[i])] = test[i];
+    return col;
+}
+
+struct ModelScores {
+    std::vector<double> dev, test;
+};
+
+ModelScores fitAndPredict(const Context &c, const FeatureMatrix &x, int64_t threads, BaselineFitInfo &info)
+{
+    auto model = makeBaselineModel(c.cfg.baseline, c.cfg.training.seed, threads);
+    info = model->fit(x, c.dev, labelsOf(c.raw, c.dev));
+    return {model->predict(x, c.dev), model->predict(x, c.test)};
+}
+
+std::string compareJson(const Context &c, const CompareSummary &s)
+{
+    const auto &bc = c.cfg.baseline;
+    json swap = {{"bands", s.swap.bands}, {"rows", "baseline band"}, {"columns", "stacking band"},
+                 {"counts", s.swap.counts}, {"bads", s.swap.bads}};
+    json j = {{"n_train", s.nDevelopment}, {"n_test", s.nTest}, {"folds", s.folds}, {"features", s.features},
+              {"baseline_model", {{"family", bc.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+                                  {"solver", s.baselineFit.solver}, {"converged", s.baselineFit.converged},
+                                  {"iterations", s.baselineFit.iterations}, {"stacking_converged", s.stackingFit.converged}}},
+              {"test", {{"baseline", evaluationJson(s.baseline)}, {"sequence", evaluationJson(s.sequence)},
+                        {"stacking", evaluationJson(s.stacking)},
+                        {"delta_auc", {{"value", s.deltaAuc.delta}, {"p_value", s.deltaAuc.pValue}, {"se", s.deltaAuc.se},
+                                       {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
+                        {"delta_ks", {{"value", s.deltaKs.value}, {"ci", {s.deltaKs.lo, s.deltaKs.hi}}, {"reps", s.deltaKs.reps}}},
+                        {"swap_set", swap}}},
+              {"data", json::parse(loadReportJson(c.raw.report))}};
+    return j.dump(2);
+}
+
 } // namespace
 
 CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
@@ -187,102 +265,45 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     const uint64_t seed = c.cfg.training.seed;
     c.raw = loadDataset(c.cfg);
     assignSplits(c.raw, c.cfg.training.validFraction, c.cfg.training.testFraction, seed);
-    for (size_t a = 0; a < c.raw.applicants.size(); ++a) {
-        const Applicant &ap = c.raw.applicants[a];
-        if (ap.label < 0)
-            continue;
-        (ap.split == Split::Test ? c.test : c.dev).push_back(int64_t(a));
-    }
+    for (size_t a = 0; a < c.raw.applicants.size(); ++a)
+        if (c.raw.applicants[a].label >= 0)
+            (c.raw.applicants[a].split == Split::Test ? c.test : c.dev).push_back(int64_t(a));
+    if (c.test.empty())
+        throwData("compare needs a test split: set training.test_fraction above 0 or give test rows in the split column");
     CompareSummary s;
     s.nDevelopment = int64_t(c.dev.size());
     s.nTest = int64_t(c.test.size());
     s.folds = c.cfg.baseline.folds;
-    const auto yDev = labelsOf(c.raw, c.dev), yTest = labelsOf(c.raw, c.test);
-    if (c.test.empty())
-        throwData("compare needs a test split: set training.test_fraction above 0 or give test rows in the split column");
 
-    // Out-of-fold sequence logits for development, then the full model for test.
-    std::vector<double> oof(c.dev.size());
-    const auto fold = stratifiedFolds(c.raw, c.dev, s.folds, seed + 11);
-    for (int64_t k = 0; k <= s.folds; ++k) {
-        const bool full = k == s.folds;
-        if (req.stepProgress)
-            req.stepProgress(k + 1, s.folds + 1, full ? "sequence model on all development applicants" : "fold " + std::to_string(k + 1) + "/" + std::to_string(s.folds));
-        std::vector<int64_t> fitRows, scoreRows;
-        std::vector<size_t> scorePos;
-        for (size_t i = 0; i < c.dev.size(); ++i) {
-            if (full || fold[i] != k) fitRows.push_back(c.dev[i]);
-            else { scoreRows.push_back(c.dev[i]); scorePos.push_back(i); }
-        }
-        if (full) { // test rows, then development rows (for PSI and the in-sample check)
-            scoreRows = c.test;
-            scoreRows.insert(scoreRows.end(), c.dev.begin(), c.dev.end());
-        }
-        bool cancelled = false;
-        auto logits = fitAndScore(c, fitRows, scoreRows, seed + 101 * uint64_t(k + 1), cancelled);
-        if (cancelled) {
-            s.cancelled = true;
-            return s;
-        }
-        if (!full) {
-            for (size_t i = 0; i < scorePos.size(); ++i)
-                oof[scorePos[i]] = logits[i];
-            continue;
-        }
-        std::vector<double> seqTest(logits.begin(), logits.begin() + int64_t(c.test.size()));
-        std::vector<double> inSample(logits.begin() + int64_t(c.test.size()), logits.end());
-
-        WindowFeatureBuilder builder = WindowFeatureBuilder::fit(c.raw, c.cfg);
-        FeatureMatrix x = builder.build(c.raw);
-        s.features = int64_t(x.columns());
-        auto base = makeBaselineModel(c.cfg.baseline, seed, threads);
-        s.baselineFit = base->fit(x, c.dev, yDev);
-        auto baseTest = base->predict(x, c.test), baseDev = base->predict(x, c.dev);
-
-        // Stacking matrix: the sequence logit column holds OOF values on development rows and
-        // the full model's values on test rows.
-        std::vector<double> seqColumn(size_t(x.rows), std::nan(""));
-        for (size_t i = 0; i < c.dev.size(); ++i) seqColumn[size_t(c.dev[i])] = oof[i];
-        for (size_t i = 0; i < c.test.size(); ++i) seqColumn[size_t(c.test[i])] = seqTest[i];
-        FeatureMatrix xs = withColumn(x, "sequence_logit", seqColumn);
-        auto stack = makeBaselineModel(c.cfg.baseline, seed, threads);
-        s.stackingFit = stack->fit(xs, c.dev, yDev);
-        auto stackTest = stack->predict(xs, c.test), stackDev = stack->predict(xs, c.dev);
-        if (req.alsoInSampleStacking) {
-            for (size_t i = 0; i < c.dev.size(); ++i) seqColumn[size_t(c.dev[i])] = inSample[i];
-            FeatureMatrix leaky = withColumn(x, "sequence_logit", seqColumn);
-            auto m = makeBaselineModel(c.cfg.baseline, seed, threads);
-            m->fit(leaky, c.dev, yDev);
-            s.inSampleStackingAuc = aucScore(m->predict(leaky, c.test), yTest);
-        }
-
-        const auto &bc = c.cfg.baseline;
-        // PSI compares one model's scores on development and test: the full sequence model's.
-        const auto seqTestP = sigmoid(seqTest), seqDevP = sigmoid(inSample);
-        s.baseline = evaluate(baseTest, baseDev, yTest, bc, seed);
-        s.sequence = evaluate(seqTestP, seqDevP, yTest, bc, seed);
-        s.stacking = evaluate(stackTest, stackDev, yTest, bc, seed);
-        s.deltaAuc = delongPaired(baseTest, stackTest, yTest);
-        s.deltaKs = bootstrapDeltaKs(baseTest, stackTest, yTest, int(bc.bootstrapReps), seed);
-        s.swap = swapSet(baseTest, stackTest, yTest);
-
-        json swap = {{"bands", s.swap.bands}, {"rows", "baseline band"}, {"columns", "stacking band"},
-                     {"counts", s.swap.counts}, {"bads", s.swap.bads}};
-        json j = {{"n_train", s.nDevelopment}, {"n_test", s.nTest}, {"folds", s.folds}, {"features", s.features},
-                  {"baseline_model", {{"family", bc.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
-                                      {"solver", s.baselineFit.solver}, {"converged", s.baselineFit.converged},
-                                      {"iterations", s.baselineFit.iterations}, {"stacking_converged", s.stackingFit.converged}}},
-                  {"test", {{"baseline", evaluationJson(s.baseline)}, {"sequence", evaluationJson(s.sequence)},
-                            {"stacking", evaluationJson(s.stacking)},
-                            {"delta_auc", {{"value", s.deltaAuc.delta}, {"p_value", s.deltaAuc.pValue}, {"se", s.deltaAuc.se},
-                                           {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
-                            {"delta_ks", {{"value", s.deltaKs.value}, {"ci", {s.deltaKs.lo, s.deltaKs.hi}}, {"reps", s.deltaKs.reps}}},
-                            {"swap_set", swap}}},
-                  {"data", json::parse(loadReportJson(c.raw.report))}};
-        s.json = j.dump(2);
-        if (!req.outDir.empty())
-            writeOutputs(req, s, c.raw, c.test, baseTest, seqTestP, stackTest);
+    SequenceLogits seq;
+    if (!sequenceLogits(c, s.folds, seq)) {
+        s.cancelled = true;
+        return s;
     }
+    const FeatureMatrix x = WindowFeatureBuilder::fit(c.raw, c.cfg).build(c.raw);
+    s.features = int64_t(x.columns());
+    const ModelScores base = fitAndPredict(c, x, threads, s.baselineFit);
+    const ModelScores stack =
+        fitAndPredict(c, withColumn(x, "sequence_logit", logitColumn(c, x.rows, seq.oof, seq.test)), threads, s.stackingFit);
+    const auto yTest = labelsOf(c.raw, c.test);
+    if (req.alsoInSampleStacking) {
+        BaselineFitInfo ignored;
+        const auto leaky = withColumn(x, "sequence_logit", logitColumn(c, x.rows, seq.devInSample, seq.test));
+        s.inSampleStackingAuc = aucScore(fitAndPredict(c, leaky, threads, ignored).test, yTest);
+    }
+
+    const auto &bc = c.cfg.baseline;
+    // PSI compares one model's scores on development and test: the full sequence model's.
+    const auto seqTest = sigmoid(seq.test), seqDev = sigmoid(seq.devInSample);
+    s.baseline = evaluate(base.test, base.dev, yTest, bc, seed);
+    s.sequence = evaluate(seqTest, seqDev, yTest, bc, seed);
+    s.stacking = evaluate(stack.test, stack.dev, yTest, bc, seed);
+    s.deltaAuc = delongPaired(base.test, stack.test, yTest);
+    s.deltaKs = bootstrapDeltaKs(base.test, stack.test, yTest, int(bc.bootstrapReps), seed);
+    s.swap = swapSet(base.test, stack.test, yTest);
+    s.json = compareJson(c, s);
+    if (!req.outDir.empty())
+        writeOutputs(req, s, c.raw, c.test, base.test, seqTest, stack.test);
     return s;
 }
 

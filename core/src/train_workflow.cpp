@@ -2,6 +2,7 @@
 #include "seqlens/workflows.h"
 
 #include "seqlens/error.h"
+#include "seqlens/text_util.h"
 #include "seqlens/version.h"
 
 #include <nlohmann/json.hpp>
@@ -86,20 +87,6 @@ json encodeReportJson(const EncodeReport &r, const Encoder &enc)
             {"unseen", unseen}, {"missing", missing}};
 }
 
-void writeCurves(const std::string &dir, const char *split, const SplitMetrics &s)
-{
-    if (!s.available)
-        return;
-    std::ofstream roc(dir + "/roc_" + split + ".csv");
-    roc << "threshold,fpr,tpr\n";
-    for (const auto &p : s.roc)
-        roc << (std::isinf(p.threshold) ? std::string("inf") : std::to_string(p.threshold)) << "," << p.fpr << "," << p.tpr << "\n";
-    std::ofstream ks(dir + "/ks_" + split + ".csv");
-    ks << "score,cum_good,cum_bad\n";
-    for (const auto &p : s.ks)
-        ks << p.threshold << "," << p.cumGood << "," << p.cumBad << "\n";
-}
-
 void logLoad(const LogFn &log, const LoadReport &r, const EncodeReport &e)
 {
     if (!log)
@@ -115,6 +102,22 @@ void logLoad(const LogFn &log, const LoadReport &r, const EncodeReport &e)
 }
 
 } // namespace
+
+void writeCurveCsvs(const std::string &dir, const std::string &name, const std::vector<RocPoint> &roc,
+                    const std::vector<KsPoint> &ks)
+{
+    std::ofstream r(dir + "/roc_" + name + ".csv"), k(dir + "/ks_" + name + ".csv");
+    r.precision(10);
+    k.precision(10);
+    r << "threshold,fpr,tpr\n";
+    for (const auto &p : roc)
+        r << (std::isinf(p.threshold) ? std::string("inf") : formatNumber(p.threshold)) << "," << p.fpr << "," << p.tpr << "\n";
+    k << "score,cum_good,cum_bad\n";
+    for (const auto &p : ks)
+        k << p.threshold << "," << p.cumGood << "," << p.cumBad << "\n";
+    if (!r || !k)
+        throwData(dir + ": cannot write the " + name + " curves");
+}
 
 TrainSummary runTraining(const TrainRequest &req) { return runTraining(loadConfig(req.configPath), req); }
 
@@ -169,8 +172,9 @@ TrainSummary runTraining(const Config &configIn, const TrainRequest &req)
     bundle.reportJson = report.dump();
     if (!req.outDir.empty()) {
         saveBundle(req.outDir, bundle);
-        writeCurves(req.outDir, "valid", sum.valid);
-        writeCurves(req.outDir, "test", sum.test);
+        for (const auto &[name, m] : {std::pair{"valid", &sum.valid}, std::pair{"test", &sum.test}})
+            if (m->available)
+                writeCurveCsvs(req.outDir, name, m->roc, m->ks);
     }
     return sum;
 }

@@ -70,6 +70,10 @@ void writeScoresCsv(const std::string &path, const std::vector<ScoredApplicant> 
 std::string explainWithBundle(const ModelBundle &bundle, const std::string &eventsPath, const std::string &labelsPath,
                               const std::string &entity);
 
+// Writes <dir>/roc_<name>.csv (threshold,fpr,tpr) and <dir>/ks_<name>.csv (score,cum_good,cum_bad).
+void writeCurveCsvs(const std::string &dir, const std::string &name, const std::vector<RocPoint> &roc,
+                    const std::vector<KsPoint> &ks);
+
 std::string loadReportJson(const LoadReport &load, const RawDataset *data = nullptr);
 std::string utcNowIso();
 
