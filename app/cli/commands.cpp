@@ -73,6 +73,14 @@ void writeFileOrStdout(const std::string &path, const std::string &text)
         throwData(path + ": cannot write");
 }
 
+// Loads a bundle and sets LibTorch's threads from --threads, else from the bundle's config.
+ModelBundle loadBundleForScoring(const Args &a)
+{
+    ModelBundle b = loadBundle(a.required("model"));
+    setTorchThreads(a.integer("threads", 0, 1024).value_or(b.config.training.threads));
+    return b;
+}
+
 // Throttled progress lines on stderr: at most one per second, plus one per epoch.
 ProgressFn progressPrinter()
 {
@@ -161,10 +169,9 @@ int runScore(int argc, char **argv)
         return 0;
     }
     Args a(argc, argv, 2, {"model", "events", "labels", "out", "threads"}, {});
-    const std::string model = a.required("model"), events = a.required("events"), out = a.required("out");
+    const std::string events = a.required("events"), out = a.required("out");
     const std::string labels = a.get("labels");
-    ModelBundle b = loadBundle(model);
-    setTorchThreads(a.integer("threads", 0, 1024).value_or(b.config.training.threads));
+    ModelBundle b = loadBundleForScoring(a);
     if (labels.empty() && b.config.labels.cutoff)
         log("warning: the model's config uses cutoff column \"" + *b.config.labels.cutoff +
             "\"; without --labels no events are excluded by cutoff");
@@ -183,8 +190,7 @@ int runExplain(int argc, char **argv)
         return 0;
     }
     Args a(argc, argv, 2, {"model", "events", "labels", "entity", "out", "threads"}, {});
-    ModelBundle b = loadBundle(a.required("model"));
-    setTorchThreads(a.integer("threads", 0, 1024).value_or(b.config.training.threads));
+    ModelBundle b = loadBundleForScoring(a);
     std::string json = explainWithBundle(b, a.required("events"), a.get("labels"), a.required("entity"));
     writeFileOrStdout(a.get("out"), json);
     return 0;

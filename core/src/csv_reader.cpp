@@ -135,6 +135,8 @@ bool CsvReader::fill()
     }
     if (n == 0)
         m_eof = true;
+    for (int i = 0; i < n; ++i)
+        m_hash = (m_hash ^ static_cast<unsigned char>(m_buf[m_end + size_t(i)])) * 1099511628211ULL;
     m_end += size_t(n);
     return n > 0;
 }

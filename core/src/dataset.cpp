@@ -35,21 +35,6 @@ std::string RawDataset::valueText(size_t field, int64_t event) const
     return std::isnan(v) ? std::string() : formatNumber(v);
 }
 
-uint64_t fileFingerprint(const std::string &path)
-{
-    std::FILE *fp = std::fopen(path.c_str(), "rb");
-    if (!fp)
-        return 0;
-    uint64_t h = 1469598103934665603ULL;
-    std::vector<unsigned char> buf(1 << 20);
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), fp)) > 0)
-        for (size_t i = 0; i < n; ++i)
-            h = (h ^ buf[i]) * 1099511628211ULL;
-    std::fclose(fp);
-    return h;
-}
-
 std::string hex64(uint64_t v)
 {
     char b[17];
@@ -145,6 +130,7 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         d.report.negatives += a.label == 0;
         d.applicants.push_back(std::move(a));
     }
+    d.report.labelsFingerprint = r.fingerprint();
 }
 
 struct PendingEvents {
@@ -242,6 +228,7 @@ void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
             }
         }
     }
+    d.report.eventsFingerprint = r.fingerprint();
 }
 
 // Groups events per applicant and sorts them by time (stable: file order breaks ties).
@@ -295,9 +282,6 @@ RawDataset loadDataset(const Config &cfg, const LoadOptions &opt)
     rep.applicants = int64_t(d.applicants.size());
     for (size_t a = 0; a < d.applicants.size(); ++a)
         rep.applicantsWithoutEvents += d.eventCount(int64_t(a)) == 0;
-    rep.eventsFingerprint = fileFingerprint(rep.eventsPath);
-    if (!rep.labelsPath.empty())
-        rep.labelsFingerprint = fileFingerprint(rep.labelsPath);
     return d;
 }
 

@@ -48,6 +48,9 @@ public:
     int64_t line() const { return m_recordLine; }
     // Bytes of the underlying (uncompressed) stream consumed so far.
     int64_t bytesRead() const { return m_bytesConsumed; }
+    // FNV-1a 64 of every (uncompressed) byte read from the file so far; after next() has
+    // returned false it fingerprints the whole content.
+    uint64_t fingerprint() const { return m_hash; }
 
 private:
     bool fill();
@@ -65,6 +68,7 @@ private:
     int64_t m_line = 1;
     int64_t m_recordLine = 0;
     int64_t m_bytesConsumed = 0;
+    uint64_t m_hash = 1469598103934665603ULL;
     std::string m_scratch;         // unescaped field bytes of the current record
     std::vector<size_t> m_offsets; // field boundaries in m_scratch
     std::vector<std::string_view> m_fields;

@@ -45,7 +45,7 @@ struct LoadReport {
     int64_t applicants = 0;
     int64_t applicantsWithoutEvents = 0;
     int64_t positives = 0, negatives = 0;
-    uint64_t eventsFingerprint = 0; // FNV-1a 64 of the event file bytes
+    uint64_t eventsFingerprint = 0; // FNV-1a 64 of the event file's (uncompressed) content, hashed while reading
     uint64_t labelsFingerprint = 0;
 };
 
@@ -77,8 +77,6 @@ RawDataset loadDataset(const Config &config, const LoadOptions &options = {});
 // unknown labels are left unassigned. Fractions as in TrainingConfig.
 void assignSplits(RawDataset &data, double validFraction, double testFraction, uint64_t seed);
 
-// FNV-1a 64 of a file's bytes (for data fingerprints).
-uint64_t fileFingerprint(const std::string &path);
 std::string hex64(uint64_t v);
 
 } // namespace seqlens
