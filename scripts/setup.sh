@@ -9,7 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libsqlite3-dev sqlite3 zlib1g-dev
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev
   libxgboost-dev
-  xvfb xauth poppler-utils
+  xvfb xauth poppler-utils fonts-dejavu-core
 )
 # Only needed for the Python reference benchmark and metric cross-checks (never at runtime).
 OPTIONAL_PACKAGES=(python3-torch python3-numpy)

@@ -2,9 +2,11 @@
 #include "commands.h"
 
 #include "args.h"
+#include "cli_util.h"
 
 #include "seqlens/compare.h"
 #include "seqlens/error.h"
+#include "seqlens/run_recording.h"
 #include "seqlens/synth.h"
 #include "seqlens/window_features.h"
 #include "seqlens/workflows.h"
@@ -19,27 +21,16 @@ namespace seqlens::cli {
 
 namespace {
 
-CancelToken g_cancel;
-extern "C" void onSigint(int) { g_cancel.cancel(); }
-
-bool wantsHelp(int argc, char **argv)
-{
-    for (int i = 2; i < argc; ++i)
-        if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h")
-            return true;
-    return false;
-}
-
-void log(const std::string &line) { std::cerr << line << std::endl; }
-
 const char *kSynthHelp = R"(usage: seqlens-cli synth --out DIR [--applicants N] [--seed S]
 Writes a synthetic credit-bureau-style demo dataset: DIR/events.csv, DIR/labels.csv and a
 ready DIR/config.json. The label depends partly on event order (a late payment followed
 within days by a new inquiry).)";
 
-const char *kTrainHelp = R"(usage: seqlens-cli train --config FILE --out MODEL [--epochs N] [--seed S] [--threads T]
+const char *kTrainHelp = R"(usage: seqlens-cli train --config FILE --out MODEL [--epochs N] [--seed S] [--threads T] [--project FILE]
 Trains a sequence model as the config describes and writes the bundle directory MODEL,
-including MODEL/metrics.json. Progress goes to stderr; Ctrl+C cancels.)";
+including MODEL/metrics.json. Progress goes to stderr; Ctrl+C cancels. With --project the
+run (config, data fingerprints, epochs, metrics, curves, scores) is recorded in that project
+file, created when missing.)";
 
 const char *kScoreHelp = R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--threads T]
 Scores every applicant with the bundle's own encoder and model. Columns: entity,score
@@ -50,12 +41,13 @@ const char *kExplainHelp = R"(usage: seqlens-cli explain --model MODEL --events 
 Writes JSON for one applicant: score, each event's time and field values, its
 field-attention weights and its item weight (stdout unless --out).)";
 
-const char *kCompareHelp = R"(usage: seqlens-cli compare --config FILE --out DIR [--epochs N] [--folds K] [--seed S] [--threads T]
+const char *kCompareHelp = R"(usage: seqlens-cli compare --config FILE --out DIR [--epochs N] [--folds K] [--seed S] [--threads T] [--project FILE]
 Baseline (window features) vs sequence-only vs stacking (window features + out-of-fold
 sequence score), all judged on the same untouched test split. Writes DIR/compare.json,
 DIR/test_scores.csv (entity,label,baseline,sequence,stacking) and CSV files for every curve
-and table: roc_*, ks_*, lift_*, calibration_* and swap_set.csv. Progress per fold and epoch
-on stderr; Ctrl+C cancels.)";
+and table: roc_*, ks_*, lift_*, calibration_* and swap_set.csv, and DIR/model, the bundle of
+the sequence model that scored the test split. Progress per fold and epoch on stderr; Ctrl+C
+cancels. With --project the run is recorded in that project file.)";
 
 const char *kFeaturesHelp = R"(usage: seqlens-cli features --config FILE --out features.csv
 Exports the hand-made window features (entity, split, label, then one column per feature)
@@ -81,26 +73,6 @@ ModelBundle loadBundleForScoring(const Args &a)
     return b;
 }
 
-// Throttled progress lines on stderr: at most one per second, plus one per epoch.
-ProgressFn progressPrinter()
-{
-    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-    return [last](const TrainProgress &p) {
-        auto now = std::chrono::steady_clock::now();
-        if (!p.epochEnd && now - *last < std::chrono::seconds(1))
-            return;
-        *last = now;
-        char buf[200];
-        if (p.epochEnd)
-            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  loss %.4f  valid AUC %.4f  ETA %.0fs", (long long)p.epoch,
-                          (long long)p.epochs, p.loss, p.validAuc, p.etaSeconds);
-        else
-            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  batch %lld/%lld  loss %.4f  ETA %.0fs", (long long)p.epoch,
-                          (long long)p.epochs, (long long)p.batch, (long long)p.batches, p.loss, p.etaSeconds);
-        std::cerr << buf << std::endl;
-    };
-}
-
 } // namespace
 
 void printUsage()
@@ -112,7 +84,9 @@ void printUsage()
                  "  score     score applicants with a model bundle\n"
                  "  explain   field and event attention for one applicant\n"
                  "  compare   baseline vs sequence vs stacking with validation statistics\n"
-                 "  features  export the window features as CSV\n\n"
+                 "  features  export the window features as CSV\n"
+                 "  runs      list (or delete) the runs recorded in a project file\n"
+                 "  report    model-validation or applicant report (PDF or HTML) from a project\n\n"
                  "Run 'seqlens-cli <command> --help' for its options.\n"
                  "Exit codes: 0 ok, 2 bad usage or config, 3 bad data, 1 internal error, 130 cancelled.\n";
 }
@@ -140,7 +114,7 @@ int runTrain(int argc, char **argv)
         std::cout << kTrainHelp << std::endl;
         return 0;
     }
-    Args a(argc, argv, 2, {"config", "out", "epochs", "seed", "threads"}, {});
+    Args a(argc, argv, 2, {"config", "out", "epochs", "seed", "threads", "project"}, {});
     TrainRequest req;
     req.configPath = a.required("config");
     req.outDir = a.required("out");
@@ -151,8 +125,16 @@ int runTrain(int argc, char **argv)
     req.progress = progressPrinter();
     req.cancel = &g_cancel;
     req.log = log;
-    std::signal(SIGINT, onSigint);
-    TrainSummary s = runTraining(req);
+    installSigint();
+    TrainSummary s;
+    if (const std::string project = a.get("project"); !project.empty()) {
+        ProjectStore store(project);
+        int64_t run = 0;
+        s = runTrainingInProject(store, loadConfig(req.configPath), req, &run);
+        log("recorded as run " + std::to_string(run) + " (" + toString(store.run(run).status) + ") in " + project);
+    } else {
+        s = runTraining(req);
+    }
     if (s.cancelled) {
         log("cancelled: no bundle written");
         return 130;
@@ -202,7 +184,7 @@ int runCompare(int argc, char **argv)
         std::cout << kCompareHelp << std::endl;
         return 0;
     }
-    Args a(argc, argv, 2, {"config", "out", "epochs", "folds", "seed", "threads"}, {});
+    Args a(argc, argv, 2, {"config", "out", "epochs", "folds", "seed", "threads", "project"}, {});
     Config cfg = loadConfig(a.required("config"));
     CompareRequest req;
     req.outDir = a.required("out");
@@ -217,8 +199,16 @@ int runCompare(int argc, char **argv)
     };
     req.cancel = &g_cancel;
     req.log = log;
-    std::signal(SIGINT, onSigint);
-    CompareSummary s = runCompare(cfg, req);
+    installSigint();
+    CompareSummary s;
+    if (const std::string project = a.get("project"); !project.empty()) {
+        ProjectStore store(project);
+        int64_t run = 0;
+        s = runCompareInProject(store, cfg, req, &run);
+        log("recorded as run " + std::to_string(run) + " (" + toString(store.run(run).status) + ") in " + project);
+    } else {
+        s = runCompare(cfg, req);
+    }
     if (s.cancelled) {
         log("cancelled: nothing written");
         return 130;

@@ -23,7 +23,10 @@ int main(int argc, char **argv)
         if (cmd == "explain") return cli::runExplain(argc, argv);
         if (cmd == "compare") return cli::runCompare(argc, argv);
         if (cmd == "features") return cli::runFeatures(argc, argv);
-        std::cerr << "seqlens-cli: unknown command \"" << cmd << "\" (expected synth, train, score, explain, compare or features)\n";
+        if (cmd == "runs") return cli::runRuns(argc, argv);
+        if (cmd == "report") return cli::runReport(argc, argv);
+        std::cerr << "seqlens-cli: unknown command \"" << cmd
+                  << "\" (expected synth, train, score, explain, compare, features, runs or report)\n";
         return 2;
     } catch (const Error &e) {
         std::cerr << "seqlens-cli " << cmd << ": error: " << e.what() << "\n";

@@ -3,6 +3,8 @@
 
 #include "seqlens/baseline_models.h"
 #include "seqlens/error.h"
+#include "seqlens/explain_stats.h"
+#include "seqlens/version.h"
 #include "seqlens/text_util.h"
 #include "seqlens/window_features.h"
 
@@ -10,7 +12,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <thread>
 
 namespace seqlens {
 
@@ -23,6 +27,7 @@ struct Context {
     const CompareRequest &req;
     RawDataset raw;
     std::vector<int64_t> dev, test; // applicant indices
+    std::mutex splitMutex;          // encodeForFit borrows raw's split column
 };
 
 // Stratified split of `rows` into k folds (fold id per position of `rows`), seeded.
@@ -42,11 +47,13 @@ std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t>
     return fold;
 }
 
-// Trains a sequence model on `fitRows` (inner stratified Train/Valid split for early stopping,
-// encoder fitted on its Train part only) and returns logits for `scoreRows`.
-std::vector<double> fitAndScore(Context &c, const std::vector<int64_t> &fitRows, const std::vector<int64_t> &scoreRows,
-                                uint64_t seed, bool &cancelled)
+// Encodes for one sequence model: `fitRows` get an inner stratified Train/Valid split for early
+// stopping and the encoder is fitted on their Train part only; `scoreRows` not among them are Test.
+// Borrows raw's split column, so one encoding at a time.
+EncodedDataset encodeForFit(Context &c, const std::vector<int64_t> &fitRows, const std::vector<int64_t> &scoreRows,
+                            uint64_t seed, Encoder &enc, EncodeReport *report)
 {
+    std::lock_guard<std::mutex> lock(c.splitMutex);
     std::vector<Split> saved;
     for (auto &a : c.raw.applicants) {
         saved.push_back(a.split);
@@ -66,16 +73,121 @@ std::vector<double> fitAndScore(Context &c, const std::vector<int64_t> &fitRows,
         for (size_t i = 0; i < rows.size(); ++i)
             c.raw.applicants[size_t(rows[i])].split = i < nValid ? Split::Valid : Split::Train;
     }
-    Encoder enc = Encoder::fit(c.raw, c.cfg);
-    EncodedDataset data = enc.encode(c.raw);
+    enc = Encoder::fit(c.raw, c.cfg);
+    EncodedDataset data = enc.encode(c.raw, report);
     for (size_t a = 0; a < saved.size(); ++a)
         c.raw.applicants[a].split = saved[a];
-    SequenceModel model(c.cfg.model, layoutOf(enc), seed);
+    return data;
+}
+
+// One sequence model of the comparison: the fold models and the full development model.
+struct SequenceJob {
+    std::string what;
+    uint64_t seed = 0;
+    std::vector<int64_t> fitRows, scoreRows;
+    std::vector<size_t> scorePos; // fold jobs: positions in c.dev of scoreRows
+    std::vector<double> logits;   // result: logits of scoreRows
+    bool keep = false;            // keep the model, its encoder and a global explanation (the full model)
+    ModelBundle bundle;
+    std::string globalAttentionJson;
+    std::string encodeReportJson;
+};
+
+// Trains the job's model and scores its rows. Returns false when stopped.
+bool runJob(Context &c, SequenceJob &job, const ProgressFn &progress, const CancelToken &stop)
+{
+    Encoder enc;
+    EncodeReport encodeReport;
+    EncodedDataset data = encodeForFit(c, job.fitRows, job.scoreRows, job.seed, enc, &encodeReport);
+    auto model = std::make_unique<SequenceModel>(c.cfg.model, layoutOf(enc), job.seed);
     TrainingConfig tc = c.cfg.training;
-    tc.seed = seed;
-    TrainResult r = trainModel(model, data, tc, c.req.progress, c.req.cancel);
-    cancelled = r.cancelled;
-    return cancelled ? std::vector<double>{} : model.predictLogits(data, scoreRows);
+    tc.seed = job.seed;
+    const TrainResult r = trainModel(*model, data, tc, progress, &stop);
+    if (r.cancelled)
+        return false;
+    job.logits = model->predictLogits(data, job.scoreRows);
+    if (job.keep) {
+        job.globalAttentionJson = globalAttentionJson(
+            globalAttention(*model, enc, c.raw, data, c.test, c.cfg.sequence.timeBucketsDays));
+        json history = json::array();
+        for (const auto &h : r.history)
+            history.push_back({{"epoch", h.epoch}, {"train_loss", h.trainLoss}, {"valid_loss", h.validLoss},
+                               {"valid_auc", h.validAuc}, {"seconds", h.seconds}});
+        job.bundle.config = c.cfg;
+        job.bundle.encoder = std::move(enc);
+        job.bundle.model = std::move(model);
+        job.bundle.historyJson = history.dump();
+        job.encodeReportJson = encodeReportJson(encodeReport, job.bundle.encoder);
+    }
+    return true;
+}
+
+// Fold models draw randomness only from their own streams (trainer.h), so they can train side
+// by side, one per thread: on 2 cores two 1-thread models do 1.7x the sequences per second of one
+// 2-thread model (tiny matrices scale poorly across threads). GRU/LSTM dropout between stacked
+// layers uses LibTorch's shared generator, so those models train one at a time.
+int64_t concurrentModels(const ModelConfig &m, int64_t threads, size_t jobs)
+{
+    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer && m.itemAggregation != ItemAggregation::None &&
+                           m.layers > 1 && m.dropout > 0;
+    return sharedRng ? 1 : std::max<int64_t>(1, std::min<int64_t>(threads, int64_t(jobs)));
+}
+
+// Runs the jobs in order on `workers` threads. Returns false when cancelled; rethrows the first error.
+bool runJobs(Context &c, std::vector<SequenceJob> &jobs, int64_t workers, int64_t threads)
+{
+    std::mutex mutex; // serialises progress reports and the job queue
+    size_t next = 0;
+    CancelToken stop;
+    std::exception_ptr error;
+    auto work = [&](bool ownThread) {
+        if (ownThread)
+            setTorchThreads(std::max<int64_t>(1, threads / workers));
+        for (;;) {
+            SequenceJob *job = nullptr;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (stop.cancelled() || (c.req.cancel && c.req.cancel->cancelled()) || next == jobs.size())
+                    return;
+                job = &jobs[next++];
+                if (c.req.stepProgress)
+                    c.req.stepProgress(int64_t(next), int64_t(jobs.size()), job->what);
+            }
+            ProgressFn progress = [&, task = job->what](const TrainProgress &p) {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (c.req.cancel && c.req.cancel->cancelled())
+                    stop.cancel();
+                if (c.req.progress) {
+                    TrainProgress q = p;
+                    q.task = task;
+                    c.req.progress(q);
+                }
+            };
+            try {
+                if (!runJob(c, *job, progress, stop))
+                    return;
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (!error)
+                    error = std::current_exception();
+                stop.cancel();
+                return;
+            }
+        }
+    };
+    if (workers <= 1) {
+        work(false);
+    } else {
+        std::vector<std::thread> pool;
+        for (int64_t w = 0; w < workers; ++w)
+            pool.emplace_back(work, true);
+        for (auto &t : pool)
+            t.join();
+        setTorchThreads(threads); // the workers lowered LibTorch's process-wide default
+    }
+    if (error)
+        std::rethrow_exception(error);
+    return !stop.cancelled() && !(c.req.cancel && c.req.cancel->cancelled());
 }
 
 std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows)
@@ -172,42 +284,41 @@ struct SequenceLogits {
     std::vector<double> oof, test, devInSample;
 };
 
-bool sequenceLogits(Context &c, int64_t folds, SequenceLogits &out)
+bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &out, SequenceJob &fullModel)
 {
     const uint64_t seed = c.cfg.training.seed;
-    out.oof.assign(c.dev.size(), 0.0);
     const auto fold = stratifiedFolds(c.raw, c.dev, folds, seed + 11);
-    for (int64_t k = 0; k <= folds; ++k) {
-        const bool full = k == folds;
-        if (c.req.stepProgress)
-            c.req.stepProgress(k + 1, folds + 1, full ? "sequence model on all development applicants"
-                                                      : "fold " + std::to_string(k + 1) + "/" + std::to_string(folds));
-        std::vector<int64_t> fitRows, scoreRows;
-        std::vector<size_t> scorePos;
+    // The full model first: it is the largest, so the fold models fill in around it.
+    std::vector<SequenceJob> jobs(size_t(folds) + 1);
+    jobs[0].what = "full model (all development applicants)";
+    jobs[0].seed = seed + 101 * uint64_t(folds + 1);
+    jobs[0].fitRows = c.dev;
+    jobs[0].keep = true;
+    jobs[0].scoreRows = c.test; // test rows, then development rows (for PSI and the in-sample check)
+    jobs[0].scoreRows.insert(jobs[0].scoreRows.end(), c.dev.begin(), c.dev.end());
+    for (int64_t k = 0; k < folds; ++k) {
+        SequenceJob &job = jobs[size_t(k) + 1];
+        job.what = "fold " + std::to_string(k + 1) + "/" + std::to_string(folds);
+        job.seed = seed + 101 * uint64_t(k + 1);
         for (size_t i = 0; i < c.dev.size(); ++i) {
-            if (full || fold[i] != k) {
-                fitRows.push_back(c.dev[i]);
+            if (fold[i] != k) {
+                job.fitRows.push_back(c.dev[i]);
             } else {
-                scoreRows.push_back(c.dev[i]);
-                scorePos.push_back(i);
+                job.scoreRows.push_back(c.dev[i]);
+                job.scorePos.push_back(i);
             }
         }
-        if (full) { // test rows, then development rows (for PSI and the in-sample check)
-            scoreRows = c.test;
-            scoreRows.insert(scoreRows.end(), c.dev.begin(), c.dev.end());
-        }
-        bool cancelled = false;
-        auto logits = fitAndScore(c, fitRows, scoreRows, seed + 101 * uint64_t(k + 1), cancelled);
-        if (cancelled)
-            return false;
-        if (!full) {
-            for (size_t i = 0; i < scorePos.size(); ++i)
-                out.oof[scorePos[i]] = logits[i];
-            continue;
-        }
-        out.test.assign(logits.begin(), logits.begin() + int64_t(c.test.size()));
-        out.devInSample.assign(logits.begin() + int64_t(c.test.size()), logits.end());
     }
+    if (!runJobs(c, jobs, concurrentModels(c.cfg.model, threads, jobs.size()), threads))
+        return false;
+    out.oof.assign(c.dev.size(), 0.0);
+    for (size_t j = 1; j < jobs.size(); ++j)
+        for (size_t i = 0; i < jobs[j].scorePos.size(); ++i)
+            out.oof[jobs[j].scorePos[i]] = jobs[j].logits[i];
+    const auto &full = jobs[0].logits;
+    out.test.assign(full.begin(), full.begin() + int64_t(c.test.size()));
+    out.devInSample.assign(full.begin() + int64_t(c.test.size()), full.end());
+    fullModel = std::move(jobs[0]);
     return true;
 }
 
@@ -248,15 +359,33 @@ std::string compareJson(const Context &c, const CompareSummary &s)
                                        {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
                         {"delta_ks", {{"value", s.deltaKs.value}, {"ci", {s.deltaKs.lo, s.deltaKs.hi}}, {"reps", s.deltaKs.reps}}},
                         {"swap_set", swap}}},
-              {"data", json::parse(loadReportJson(c.raw.report))}};
+              {"data", json::parse(loadReportJson(c.raw.report, &c.raw))}};
     return j.dump(2);
+}
+
+// The bundle of the sequence model that scored the test split, so its applicants can be explained.
+void saveFullModel(const Context &c, const CompareSummary &s, ModelBundle &bundle, const std::string &dir)
+{
+    const auto &e = s.sequence;
+    json metrics = {{"test", {{"auc", e.auc.auc}, {"auc_ci", {e.auc.lo, e.auc.hi}}, {"ks", e.ks.value}, {"gini", e.gini},
+                              {"n", s.nTest}}},
+                    {"note", "the sequence model of a comparison, trained on all development applicants"}};
+    json meta = {{"seqlens_version", seqlensVersion()}, {"libtorch_version", torchVersion()}, {"git_revision", gitRevision()},
+                 {"created", utcNowIso()}, {"seed", c.cfg.training.seed}, {"threads", c.cfg.training.threads},
+                 {"parameters", bundle.model->parameterCount()},
+                 {"data_fingerprints", {{"events", hex64(c.raw.report.eventsFingerprint)},
+                                        {"labels", hex64(c.raw.report.labelsFingerprint)}}}};
+    bundle.metricsJson = metrics.dump();
+    bundle.metadataJson = meta.dump();
+    bundle.reportJson = s.reportJson;
+    saveBundle(dir, bundle);
 }
 
 } // namespace
 
 CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
 {
-    Context c{configIn, req, {}, {}, {}};
+    Context c{configIn, req, {}, {}, {}, {}};
     if (req.epochs) c.cfg.training.epochs = *req.epochs;
     if (req.seed) c.cfg.training.seed = *req.seed;
     if (req.threads) c.cfg.training.threads = *req.threads;
@@ -264,6 +393,8 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     const int64_t threads = setTorchThreads(c.cfg.training.threads);
     const uint64_t seed = c.cfg.training.seed;
     c.raw = loadDataset(c.cfg);
+    if (req.loadReport)
+        *req.loadReport = c.raw.report;
     assignSplits(c.raw, c.cfg.training.validFraction, c.cfg.training.testFraction, seed);
     for (size_t a = 0; a < c.raw.applicants.size(); ++a)
         if (c.raw.applicants[a].label >= 0)
@@ -276,7 +407,8 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     s.folds = c.cfg.baseline.folds;
 
     SequenceLogits seq;
-    if (!sequenceLogits(c, s.folds, seq)) {
+    SequenceJob fullModel;
+    if (!sequenceLogits(c, s.folds, threads, seq, fullModel)) {
         s.cancelled = true;
         return s;
     }
@@ -302,8 +434,20 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     s.deltaKs = bootstrapDeltaKs(base.test, stack.test, yTest, int(bc.bootstrapReps), seed);
     s.swap = swapSet(base.test, stack.test, yTest);
     s.json = compareJson(c, s);
-    if (!req.outDir.empty())
+    s.globalAttentionJson = fullModel.globalAttentionJson;
+    s.reportJson = json{{"load", json::parse(loadReportJson(c.raw.report, &c.raw))},
+                        {"encode", json::parse(fullModel.encodeReportJson)}}.dump();
+    s.configJson = configToJson(c.cfg);
+    s.testLabels = yTest;
+    for (int64_t a : c.test)
+        s.testEntities.push_back(c.raw.applicants[size_t(a)].id);
+    s.baselineScores = base.test;
+    s.sequenceScores = seqTest;
+    s.stackingScores = stack.test;
+    if (!req.outDir.empty()) {
         writeOutputs(req, s, c.raw, c.test, base.test, seqTest, stack.test);
+        saveFullModel(c, s, fullModel.bundle, req.outDir + "/model");
+    }
     return s;
 }
 

@@ -2,11 +2,13 @@
 #include "seqlens/workflows.h"
 
 #include "seqlens/error.h"
+#include "seqlens/explain_stats.h"
 #include "seqlens/text_util.h"
 #include "seqlens/version.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 
@@ -23,6 +25,37 @@ std::string utcNowIso()
     return buf;
 }
 
+namespace {
+
+// Distribution of kept events per applicant: summary figures and a histogram.
+json eventsPerApplicantJson(const RawDataset &d)
+{
+    std::vector<int64_t> n;
+    for (int64_t a = 0; a < int64_t(d.applicants.size()); ++a)
+        n.push_back(d.eventCount(a));
+    if (n.empty())
+        return {{"applicants", 0}};
+    std::sort(n.begin(), n.end());
+    double sum = 0;
+    for (int64_t v : n)
+        sum += double(v);
+    auto quantile = [&](double q) { return n[std::min(n.size() - 1, size_t(q * double(n.size())))]; };
+    const int64_t edges[] = {0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000};
+    json hist = json::array();
+    for (size_t i = 0; i < std::size(edges); ++i) {
+        const int64_t lo = edges[i], hi = i + 1 < std::size(edges) ? edges[i + 1] : INT64_MAX;
+        const auto count = std::lower_bound(n.begin(), n.end(), hi) - std::lower_bound(n.begin(), n.end(), lo);
+        json bin = {{"from", lo}, {"count", count}};
+        if (hi != INT64_MAX)
+            bin["to_exclusive"] = hi;
+        hist.push_back(bin);
+    }
+    return {{"applicants", n.size()}, {"mean", sum / double(n.size())}, {"median", quantile(0.5)}, {"p90", quantile(0.9)},
+            {"p99", quantile(0.99)}, {"max", n.back()}, {"histogram", hist}};
+}
+
+} // namespace
+
 std::string loadReportJson(const LoadReport &r, const RawDataset *data)
 {
     json j = {{"events_path", r.eventsPath}, {"labels_path", r.labelsPath}, {"event_rows", r.eventRows},
@@ -33,6 +66,7 @@ std::string loadReportJson(const LoadReport &r, const RawDataset *data)
               {"negatives", r.negatives}, {"events_fingerprint", hex64(r.eventsFingerprint)},
               {"labels_fingerprint", hex64(r.labelsFingerprint)}};
     if (data) {
+        j["events_per_applicant"] = eventsPerApplicantJson(*data);
         json fields = json::object();
         for (const auto &f : data->fields)
             fields[f.config.name] = {{"missing", f.missing}, {"non_finite", f.nonFinite}, {"invalid_as_missing", f.invalid},
@@ -44,7 +78,7 @@ std::string loadReportJson(const LoadReport &r, const RawDataset *data)
 
 namespace {
 
-SplitMetrics evaluate(const SequenceModel &model, const EncodedDataset &enc, Split split)
+SplitMetrics evaluate(const SequenceModel &model, const EncodedDataset &enc, const RawDataset &raw, Split split)
 {
     SplitMetrics out;
     auto idx = applicantsIn(enc, split);
@@ -56,6 +90,10 @@ SplitMetrics evaluate(const SequenceModel &model, const EncodedDataset &enc, Spl
     std::vector<int> labels;
     for (int64_t a : idx)
         labels.push_back(enc.labels[size_t(a)] > 0.5f);
+    for (int64_t a : idx)
+        out.entities.push_back(raw.applicants[size_t(a)].id);
+    out.scores = scores;
+    out.labels = labels;
     try {
         out.metrics = binaryMetrics(scores, labels);
         out.roc = rocCurve(scores, labels);
@@ -75,7 +113,9 @@ json metricsObject(const SplitMetrics &s)
             {"bads", s.metrics.positives}, {"ks_threshold", s.metrics.ksThreshold}};
 }
 
-json encodeReportJson(const EncodeReport &r, const Encoder &enc)
+} // namespace
+
+std::string encodeReportJson(const EncodeReport &r, const Encoder &enc)
 {
     json unseen = json::object(), missing = json::object();
     auto names = enc.inputNames();
@@ -83,9 +123,12 @@ json encodeReportJson(const EncodeReport &r, const Encoder &enc)
         unseen[enc.categorical()[i].name] = r.unseen[i];
     for (size_t i = 0; i < r.missing.size() && i < names.size(); ++i)
         missing[names[i]] = r.missing[i];
-    return {{"truncated_applicants", r.truncatedApplicants}, {"truncated_events", r.truncatedEvents},
-            {"unseen", unseen}, {"missing", missing}};
+    return json{{"truncated_applicants", r.truncatedApplicants}, {"truncated_events", r.truncatedEvents},
+                {"unseen", unseen}, {"missing", missing}}
+        .dump();
 }
+
+namespace {
 
 void logLoad(const LogFn &log, const LoadReport &r, const EncodeReport &e)
 {
@@ -146,8 +189,12 @@ TrainSummary runTraining(const Config &configIn, const TrainRequest &req)
     sum.cancelled = sum.training.cancelled;
     if (sum.cancelled)
         return sum;
-    sum.valid = evaluate(*bundle.model, enc, Split::Valid);
-    sum.test = evaluate(*bundle.model, enc, Split::Test);
+    sum.valid = evaluate(*bundle.model, enc, raw, Split::Valid);
+    sum.test = evaluate(*bundle.model, enc, raw, Split::Test);
+    const auto explained = applicantsIn(enc, sum.test.entities.empty() ? Split::Valid : Split::Test);
+    sum.globalAttentionJson = globalAttentionJson(
+        globalAttention(*bundle.model, encoder, raw, enc, explained, config.sequence.timeBucketsDays));
+    sum.configJson = configToJson(config);
 
     const double seqPerSec = sum.training.seconds > 0 ? double(sum.training.sequencesSeen) / sum.training.seconds : 0.0;
     json metrics = {{"valid", metricsObject(sum.valid)}, {"test", metricsObject(sum.test)},
@@ -163,13 +210,14 @@ TrainSummary runTraining(const Config &configIn, const TrainRequest &req)
                  {"threads", sum.threads}, {"train_seconds", sum.training.seconds},
                  {"parameters", bundle.model->parameterCount()},
                  {"data_fingerprints", {{"events", hex64(sum.load.eventsFingerprint)}, {"labels", hex64(sum.load.labelsFingerprint)}}}};
-    json report = {{"load", json::parse(loadReportJson(sum.load, &raw))}, {"encode", encodeReportJson(sum.encode, encoder)}};
+    json report = {{"load", json::parse(loadReportJson(sum.load, &raw))}, {"encode", json::parse(encodeReportJson(sum.encode, encoder))}};
     bundle.config = config;
     bundle.encoder = encoder;
     bundle.metricsJson = metrics.dump();
     bundle.metadataJson = meta.dump();
     bundle.historyJson = history.dump();
     bundle.reportJson = report.dump();
+    sum.reportJson = bundle.reportJson;
     if (!req.outDir.empty()) {
         saveBundle(req.outDir, bundle);
         for (const auto &[name, m] : {std::pair{"valid", &sum.valid}, std::pair{"test", &sum.test}})

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 
 namespace {
 struct Run {
@@ -135,6 +136,41 @@ private Q_SLOTS:
         QVERIFY(r.err.contains("bad.json: /labels/entity: required key is missing"));
         QVERIFY(r.err.contains("bad.json: /modle: unknown key"));
     }
+    void projectRunsAndReports()
+    {
+        const QString project = path("p.seqlens");
+        Run r = cli({"train", "--config", path("demo/config.json"), "--out", path("pmodel"), "--epochs", "2", "--project", project});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("recorded as run 1 (finished) in"), qPrintable(r.err));
+        r = cli({"runs", "--project", project});
+        QCOMPARE(r.code, 0);
+        QJsonObject m = QJsonDocument::fromJson([&] {
+                            QFile f(path("pmodel/metrics.json"));
+                            f.open(QIODevice::ReadOnly);
+                            return f.readAll();
+                        }()).object();
+        const QString auc = QString::number(m["test"].toObject()["auc"].toDouble(), 'f', 4);
+        QVERIFY2(r.out.contains(QRegularExpression("\\n1 +train +finished .* " + QRegularExpression::escape(auc))), qPrintable(r.out));
+        r = cli({"report", "--project", project, "--run", "1", "--out", path("v.pdf")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile pdf(path("v.pdf"));
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.read(5) == "%PDF-");
+        r = cli({"report", "--project", project, "--run", "1", "--out", path("v.txt")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("v.txt: a report is written as .pdf or .html"), qPrintable(r.err));
+        r = cli({"report", "--project", project, "--run", "7", "--out", path("v.pdf")});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("no run 7"), qPrintable(r.err));
+        r = cli({"runs", "--project", path("demo/config.json")});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("config.json: not a SeqLens project"), qPrintable(r.err));
+        r = cli({"runs", "--project", project, "--delete", "1"});
+        QCOMPARE(r.code, 0);
+        r = cli({"runs", "--project", project});
+        QVERIFY(!r.out.contains("train"));
+    }
+
     void badDataGivesExitCode3WithFileAndLine()
     {
         QFile src(path("demo/events.csv"));

@@ -9,6 +9,8 @@
 //               model trained on all of development. No applicant is scored by a model that
 //               saw its label.
 // All three are judged on the same test applicants.
+// The K + 1 sequence models train side by side, one per LibTorch thread (see random_stream.h:
+// each draws its own reproducible random stream), so results depend on the thread count.
 #pragma once
 
 #include "seqlens/baseline_models.h"
@@ -23,13 +25,15 @@
 namespace seqlens {
 
 struct CompareRequest {
-    std::string outDir;                         // written: compare.json, test_scores.csv, curve and table CSVs
+    std::string outDir;                         // written: compare.json, test_scores.csv, curve and table CSVs,
+                                                // and model/: the bundle of the sequence model used on test
     std::optional<int64_t> epochs, threads, folds;
     std::optional<uint64_t> seed;
     ProgressFn progress;                        // per batch/epoch of the current sequence model
     std::function<void(int64_t step, int64_t steps, const std::string &what)> stepProgress; // per fold
     const CancelToken *cancel = nullptr;
     LogFn log;
+    LoadReport *loadReport = nullptr;           // when set, receives the data load counts and fingerprints
     // For tests: also report a stacking model trained on IN-SAMPLE sequence scores (leaky).
     bool alsoInSampleStacking = false;
 };
@@ -55,6 +59,13 @@ struct CompareSummary {
     BaselineFitInfo baselineFit, stackingFit;
     double inSampleStackingAuc = std::nan("");  // only with alsoInSampleStacking
     std::string json;                           // compare.json
+    // Per test applicant: id, label and the three models' scores (probabilities).
+    std::vector<std::string> testEntities;
+    std::vector<int> testLabels;
+    std::vector<double> baselineScores, sequenceScores, stackingScores;
+    std::string globalAttentionJson;            // of the full sequence model, over the test applicants
+    std::string configJson;                     // the resolved config, overrides applied
+    std::string reportJson;                     // data audit: {"load": ..., "encode": ... (the full model's encoding)}
 };
 
 CompareSummary runCompare(const Config &config, const CompareRequest &request);

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace seqlens {
@@ -21,6 +22,9 @@ struct TrainProgress {
     double validAuc = std::nan("");  // last validation AUC (NaN before the first)
     double etaSeconds = 0;           // estimate for the remaining epochs at the current pace
     bool epochEnd = false;           // true on the report after an epoch's validation
+    double validLoss = std::nan(""); // on epochEnd: this epoch's validation loss
+    double epochSeconds = 0;         // on epochEnd: this epoch's duration, validation included
+    std::string task;                // which model, when a job trains several (e.g. "fold 2/5")
 };
 using ProgressFn = std::function<void(const TrainProgress &)>;
 

@@ -34,6 +34,9 @@ struct SplitMetrics {
     BinaryMetrics metrics;
     std::vector<RocPoint> roc;
     std::vector<KsPoint> ks;
+    std::vector<std::string> entities;  // the split's labeled applicants, with their scores and labels
+    std::vector<double> scores;
+    std::vector<int> labels;
 };
 
 struct TrainSummary {
@@ -44,6 +47,9 @@ struct TrainSummary {
     EncodeReport encode;
     int64_t threads = 0;
     std::string metricsJson;            // as written to <out>/metrics.json
+    std::string reportJson;             // data audit: {"load": ..., "encode": ...}
+    std::string globalAttentionJson;    // over the test applicants (validation when there is no test split)
+    std::string configJson;             // the resolved config, overrides applied
 };
 
 // Loads data, fits the encoder on the train split, trains, evaluates and writes the bundle
@@ -75,6 +81,8 @@ void writeCurveCsvs(const std::string &dir, const std::string &name, const std::
                     const std::vector<KsPoint> &ks);
 
 std::string loadReportJson(const LoadReport &load, const RawDataset *data = nullptr);
+// Truncation, unseen categories and missing values of an encoding, as JSON.
+std::string encodeReportJson(const EncodeReport &report, const Encoder &encoder);
 std::string utcNowIso();
 
 } // namespace seqlens

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fast_dropout.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
+#include "random_stream.h"
 
-#include <mutex>
+#include <ATen/Parallel.h>
 
 namespace seqlens::nn {
 
@@ -16,13 +15,6 @@ inline uint64_t splitmix64(uint64_t &state)
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
 }
-
-uint64_t drawSeed()
-{
-    auto gen = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    return gen.get<at::CPUGeneratorImpl>()->random64();
-}
 } // namespace
 
 torch::Tensor fastDropout(const torch::Tensor &x, double p, bool training)
@@ -31,7 +23,7 @@ torch::Tensor fastDropout(const torch::Tensor &x, double p, bool training)
         return x;
     const uint32_t drop = uint32_t(p * 65536.0 + 0.5); // drop when a 16-bit draw is below this
     const float scale = float(65536.0 / double(65536 - drop));
-    const uint64_t seed = drawSeed();
+    const uint64_t seed = nextRandomSeed();
     auto mask = torch::empty(x.sizes(), x.options().dtype(torch::kFloat32).requires_grad(false));
     float *m = mask.data_ptr<float>();
     const int64_t n = mask.numel();

@@ -2,7 +2,7 @@
 // Dropout with a fast counter-based mask generator. LibTorch's CPU bernoulli_ costs about
 // 10 ns per element, which made dropout on the [B, heads, T, T] attention weights the most
 // expensive op of a training step. Here each 4096-element chunk draws its mask from
-// splitmix64 seeded by (one draw from LibTorch's default generator, chunk index): the result
+// splitmix64 seeded by (one draw from nextRandomSeed(), chunk index): the result
 // is reproducible for a seed and independent of the thread count. The keep probability is
 // quantized to 1/65536 and the scale uses the quantized value, so the output stays unbiased.
 #pragma once

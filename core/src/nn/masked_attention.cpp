@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "masked_attention.h"
 
-#include <ATen/CPUGeneratorImpl.h>
+#include "random_stream.h"
+
 #include <ATen/Parallel.h>
 
 #include <cmath>
-#include <mutex>
 
 namespace seqlens::nn {
 
@@ -49,9 +49,7 @@ DropMask makeMask(double p, bool training, int64_t T)
         return m;
     m.drop = uint32_t(p * 65536.0 + 0.5);
     m.scale = float(65536.0 / double(65536 - m.drop));
-    auto gen = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    m.seed = gen.get<at::CPUGeneratorImpl>()->random64();
+    m.seed = nextRandomSeed();
     return m;
 }
 

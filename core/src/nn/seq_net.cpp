@@ -45,7 +45,7 @@ Batch collate(const EncodedDataset &data, const int64_t *applicants, int64_t cou
 SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout) : m_config(config), m_layout(layout)
 {
     const int64_t d = config.embDim;
-    const int64_t Fc = int64_t(layout.cardinalities.size()), Fn = layout.numNumeric;
+    const int64_t Fn = layout.numNumeric;
     std::vector<int64_t> offsets;
     int64_t rows = 0;
     for (int64_t c : layout.cardinalities) {

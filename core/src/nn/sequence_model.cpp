@@ -6,6 +6,7 @@
 
 #include <malloc.h>
 
+#include <mutex>
 #include <thread>
 
 namespace seqlens {
@@ -20,6 +21,8 @@ SequenceModel::SequenceModel(const ModelConfig &config, const ModelLayout &layou
 {
     m_impl->config = config;
     m_impl->layout = layout;
+    static std::mutex initMutex; // initialisation draws from the process-wide default generator
+    std::lock_guard<std::mutex> lock(initMutex);
     torch::manual_seed(seed);
     m_impl->net = nn::SeqNet(config, layout);
     m_impl->net->eval();

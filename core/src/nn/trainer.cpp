@@ -3,6 +3,7 @@
 
 #include "seqlens/error.h"
 #include "seqlens/metrics.h"
+#include "random_stream.h"
 #include "sequence_model_impl.h"
 
 #include <chrono>
@@ -40,6 +41,18 @@ void restore(nn::SeqNet &net, const std::vector<torch::Tensor> &state)
     auto params = net->parameters();
     for (size_t i = 0; i < params.size(); ++i)
         params[i].copy_(state[i]);
+}
+
+TrainProgress progressAt(int64_t epoch, int64_t epochs, int64_t batch, int64_t batches, double loss, double validAuc)
+{
+    TrainProgress p;
+    p.epoch = epoch;
+    p.epochs = epochs;
+    p.batch = batch;
+    p.batches = batches;
+    p.loss = loss;
+    p.validAuc = validAuc;
+    return p;
 }
 
 struct ValidScore {
@@ -88,7 +101,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
         requireBothClasses(data, valid, "validation");
 
     nn::SeqNet &net = model.impl().net;
-    torch::manual_seed(cfg.seed + 1);
+    nn::ScopedRandomStream dropoutSeeds(cfg.seed + 1); // this thread's own stream: see random_stream.h
     std::mt19937_64 rng(cfg.seed + 2);
     torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
     auto posWeight = torch::tensor({float(cfg.posWeight)});
@@ -119,7 +132,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
             lossSum += loss.item<double>();
             res.sequencesSeen += n;
             if (progress) {
-                TrainProgress p{epoch, cfg.epochs, b + 1, batches, lossSum / double(b + 1), res.bestValidAuc};
+                TrainProgress p = progressAt(epoch, cfg.epochs, b + 1, batches, lossSum / double(b + 1), res.bestValidAuc);
                 const double perBatch = secondsSince(start) / double((epoch - 1) * batches + b + 1);
                 p.etaSeconds = perBatch * double((cfg.epochs - epoch) * batches + (batches - b - 1));
                 progress(p);
@@ -146,9 +159,11 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
             ++sinceBest;
         }
         if (progress) {
-            TrainProgress p{epoch, cfg.epochs, batches, batches, rec.trainLoss, rec.validAuc};
+            TrainProgress p = progressAt(epoch, cfg.epochs, batches, batches, rec.trainLoss, rec.validAuc);
             p.etaSeconds = secondsSince(start) / double(epoch) * double(cfg.epochs - epoch);
             p.epochEnd = true;
+            p.validLoss = rec.validLoss;
+            p.epochSeconds = rec.seconds;
             progress(p);
         }
         if (sinceBest >= cfg.patience)

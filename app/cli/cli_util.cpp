@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli_util.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace seqlens::cli {
+
+CancelToken g_cancel;
+
+namespace {
+extern "C" void onSigint(int) { g_cancel.cancel(); }
+} // namespace
+
+void installSigint() { std::signal(SIGINT, onSigint); }
+
+bool wantsHelp(int argc, char **argv)
+{
+    for (int i = 2; i < argc; ++i)
+        if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h")
+            return true;
+    return false;
+}
+
+void log(const std::string &line) { std::cerr << line << std::endl; }
+
+ProgressFn progressPrinter()
+{
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    return [last](const TrainProgress &p) {
+        auto now = std::chrono::steady_clock::now();
+        if (!p.epochEnd && now - *last < std::chrono::seconds(1))
+            return;
+        *last = now;
+        char buf[200];
+        if (p.epochEnd)
+            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  loss %.4f  valid AUC %.4f  ETA %.0fs", (long long)p.epoch,
+                          (long long)p.epochs, p.loss, p.validAuc, p.etaSeconds);
+        else
+            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  batch %lld/%lld  loss %.4f  ETA %.0fs", (long long)p.epoch,
+                          (long long)p.epochs, (long long)p.batch, (long long)p.batches, p.loss, p.etaSeconds);
+        std::cerr << (p.task.empty() ? "" : p.task + ": ") << buf << std::endl;
+    };
+}
+
+} // namespace seqlens::cli

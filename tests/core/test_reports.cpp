@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Both reports for a demo project: every section present in the PDF text (pdftotext), the
+// numbers in the PDF equal those in compare.json, the HTML is self-contained, exports are
+// audited, and unfinished runs or unknown applicants give clear errors.
+#include "test_util.h"
+
+#include "report/reports.h"
+#include "seqlens/run_recording.h"
+#include "seqlens/synth.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QImage>
+#include <QProcess>
+#include <QRegularExpression>
+
+#include <nlohmann/json.hpp>
+
+using namespace seqlens;
+using nlohmann::json;
+
+namespace {
+
+QString pdfText(const QString &pdf)
+{
+    QProcess p;
+    p.start("pdftotext", {pdf, "-"}); // reading order; table cells wrap, so callers compare simplified text
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return "<pdftotext failed: " + QString::fromUtf8(p.readAllStandardError()) + ">";
+    return QString::fromUtf8(p.readAllStandardOutput()).simplified();
+}
+
+QString f4(double v) { return QString::number(v, 'f', 4); }
+
+} // namespace
+
+class TestReports : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::string m_project;
+    int64_t m_compareRun = 0, m_trainRun = 0;
+    json m_compare;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        setTorchThreads(2);
+        SynthSummary syn = writeSynthDataset({m_dir.path().toStdString() + "/data", 1500, 12});
+        m_project = m_dir.path().toStdString() + "/demo.seqlens";
+        ProjectStore store(m_project);
+        CompareRequest creq;
+        creq.outDir = m_dir.path().toStdString() + "/compare";
+        creq.folds = 2;
+        creq.epochs = 4;
+        runCompareInProject(store, loadConfig(syn.configPath), creq, &m_compareRun);
+        std::ifstream in(creq.outDir + "/compare.json");
+        m_compare = json::parse(in);
+        TrainRequest treq;
+        treq.outDir = m_dir.path().toStdString() + "/model";
+        treq.epochs = 3;
+        runTrainingInProject(store, loadConfig(syn.configPath), treq, &m_trainRun);
+    }
+
+    void validationPdfHasEverySectionAndTheComparisonNumbers()
+    {
+        ProjectStore store(m_project);
+        const QString pdf = m_dir.path() + "/validation.pdf";
+        report::writeValidationReport(store, m_compareRun, pdf.toStdString());
+        const QString text = pdfText(pdf);
+        for (const char *section : {"1. Model card", "Reproducibility manifest", "2. Data audit", "3. Discrimination",
+                                    "4. Benchmark against the baseline", "5. Lift table", "6. Calibration", "7. Stability (PSI)",
+                                    "8. Global field attention", "9. Limitations"})
+            QVERIFY2(text.contains(section), section);
+        const json &t = m_compare["test"];
+        for (const char *m : {"baseline", "sequence", "stacking"}) {
+            QVERIFY2(text.contains(f4(t[m]["auc"].get<double>())), m);
+            QVERIFY2(text.contains(f4(t[m]["ks"].get<double>())), m);
+            QVERIFY2(text.contains(f4(t[m]["gini"].get<double>())), m);
+            QVERIFY2(text.contains(f4(t[m]["psi_development_test"].get<double>())), m);
+            QVERIFY2(text.contains(f4(t[m]["brier"].get<double>())), m);
+        }
+        const auto ci = t["stacking"]["auc_ci"];
+        QVERIFY(text.contains("[" + f4(ci[0].get<double>()) + ", " + f4(ci[1].get<double>()) + "]"));
+        QVERIFY(text.contains(f4(t["delta_auc"]["value"].get<double>())));
+        QVERIFY(text.contains(QString::number(t["delta_auc"]["p_value"].get<double>(), 'g', 3)));
+        QVERIFY(text.contains(f4(t["delta_ks"]["value"].get<double>())));
+        // The top lift decile's bad count, and the data fingerprint of the manifest.
+        QVERIFY(text.contains(QString::fromStdString(m_compare["data"]["events_fingerprint"].get<std::string>())));
+        QCOMPARE(store.auditLog().back().action, std::string("exported"));
+    }
+
+    void validationHtmlIsSelfContained()
+    {
+        ProjectStore store(m_project);
+        const QString html = m_dir.path() + "/validation.html";
+        report::writeValidationReport(store, m_compareRun, html.toStdString());
+        QFile f(html);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll());
+        QVERIFY(text.contains("9. Limitations"));
+        QRegularExpression src("src=\"([^\"]*)\"");
+        int images = 0;
+        for (auto it = src.globalMatch(text); it.hasNext();) {
+            const QString s = it.next().captured(1);
+            QVERIFY2(s.startsWith("data:image/png;base64,"), qPrintable(s.left(60)));
+            QImage img;
+            QVERIFY(img.loadFromData(QByteArray::fromBase64(s.mid(22).toLatin1()), "PNG"));
+            QVERIFY(img.width() > 100 && img.height() > 100);
+            ++images;
+        }
+        QVERIFY2(images >= 8, qPrintable(QString::number(images)));
+        QVERIFY(!text.contains("href=\"http") && !text.contains("src=\"http"));
+    }
+
+    void trainRunReportSaysThereIsNoBaseline()
+    {
+        ProjectStore store(m_project);
+        const QString pdf = m_dir.path() + "/train.pdf";
+        report::writeValidationReport(store, m_trainRun, pdf.toStdString());
+        const QString text = pdfText(pdf).simplified();
+        QVERIFY(text.contains("it has no baseline comparison"));
+        QVERIFY(text.contains(f4(store.metric(m_trainRun, "test", "sequence", "auc")->value)));
+    }
+
+    void applicantReportExplainsOneApplicant()
+    {
+        ProjectStore store(m_project);
+        const auto test = store.scores(m_compareRun, "sequence", "test");
+        const ScoreRow &top = test.front(); // the riskiest test applicant
+        const QString pdf = m_dir.path() + "/applicant.pdf";
+        report::writeApplicantReport(store, m_compareRun, top.entity, pdf.toStdString());
+        const QString text = pdfText(pdf);
+        for (const char *section : {"Main reasons", "Timeline", "Events"})
+            QVERIFY2(text.contains(section), section);
+        QVERIFY(text.contains(QString::fromStdString(top.entity)));
+        QVERIFY2(text.contains(f4(top.score)), qPrintable(f4(top.score))); // re-explained score equals the stored one
+        QVERIFY(text.contains("100.0 %"));                                 // the top score's percentile
+        QVERIFY(text.contains(top.label == 1 ? "bad" : "good"));
+        QCOMPARE(store.auditLog().back().object, "applicant " + top.entity);
+
+        const QString html = m_dir.path() + "/applicant.html";
+        report::writeApplicantReport(store, m_trainRun, test.back().entity, html.toStdString());
+        QVERIFY(QFile(html).size() > 10000);
+    }
+
+    void badRequestsGiveClearErrors()
+    {
+        ProjectStore store(m_project);
+        EXPECT_ERROR(report::writeApplicantReport(store, m_compareRun, "no-such-applicant", (m_dir.path() + "/x.pdf").toStdString()),
+                     ErrorKind::Data, "entity \"no-such-applicant\" not found");
+        EXPECT_ERROR(report::writeValidationReport(store, 999, (m_dir.path() + "/x.pdf").toStdString()), ErrorKind::Data, "no run 999");
+        EXPECT_ERROR(report::writeValidationReport(store, m_compareRun, (m_dir.path() + "/x.docx").toStdString()), ErrorKind::Usage,
+                     "as .pdf or .html");
+        RunInfo running;
+        running.kind = "train";
+        running.configJson = "{}";
+        const int64_t id = store.beginRun(running);
+        EXPECT_ERROR(report::writeValidationReport(store, id, (m_dir.path() + "/x.pdf").toStdString()), ErrorKind::Data,
+                     "is running; reports are made from finished runs");
+        EXPECT_ERROR(report::writeValidationReport(store, m_compareRun, "/nonexistent/dir/x.pdf"), ErrorKind::Data,
+                     "the folder does not exist");
+    }
+};
+
+QTEST_MAIN(TestReports)
+#include "test_reports.moc"

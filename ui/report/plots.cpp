@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "report/plots.h"
+
+#include <qcustomplot.h>
+
+#include <algorithm>
+
+namespace seqlens::report {
+
+namespace {
+
+void reset(QCustomPlot &plot)
+{
+    plot.clearPlottables();
+    plot.clearItems();
+    plot.clearGraphs();
+    plot.legend->clearItems();
+    plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    plot.xAxis->setTickLabelRotation(0);
+    plot.yAxis2->setVisible(false);
+    plot.setBackground(Qt::white);
+    plot.legend->setVisible(false);
+    QFont f = plot.font();
+    f.setPointSize(9);
+    plot.legend->setFont(f);
+}
+
+void diagonal(QCustomPlot &plot, double lo, double hi, const QString &name)
+{
+    QCPGraph *d = plot.addGraph();
+    d->setData(QVector<double>{lo, hi}, QVector<double>{lo, hi});
+    d->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+    d->setName(name);
+}
+
+void unitAxes(QCustomPlot &plot, const QString &x, const QString &y)
+{
+    plot.xAxis->setLabel(x);
+    plot.yAxis->setLabel(y);
+    plot.xAxis->setRange(0, 1);
+    plot.yAxis->setRange(0, 1.02);
+}
+
+} // namespace
+
+QColor seriesColor(int i)
+{
+    static const QColor colors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
+                                    QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                    QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf), QColor(0xbc, 0xbd, 0x22),
+                                    QColor(0x7f, 0x7f, 0x7f)};
+    return colors[size_t(i) % std::size(colors)];
+}
+
+void drawRoc(QCustomPlot &plot, const std::vector<Series> &curves)
+{
+    reset(plot);
+    diagonal(plot, 0, 1, "chance");
+    for (size_t i = 0; i < curves.size(); ++i) {
+        QCPGraph *g = plot.addGraph();
+        g->setData(curves[i].x, curves[i].y, true);
+        g->setPen(QPen(seriesColor(int(i)), 2));
+        g->setName(curves[i].name);
+    }
+    unitAxes(plot, "false positive rate (goods accepted as bad)", "true positive rate (bads caught)");
+    plot.legend->setVisible(true);
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+}
+
+void drawKs(QCustomPlot &plot, const QString &model, const Series &goods, const Series &bads, double ksScore, double ks)
+{
+    reset(plot);
+    const Series *both[] = {&goods, &bads};
+    for (int i = 0; i < 2; ++i) {
+        QCPGraph *g = plot.addGraph();
+        g->setData(both[i]->x, both[i]->y, true);
+        g->setPen(QPen(seriesColor(i == 0 ? 2 : 1), 2));
+        g->setName(both[i]->name);
+    }
+    double lo = 0, hi = 1;
+    for (const Series *s : both)
+        for (int j = 0; j < s->x.size(); ++j)
+            if (s->x[j] == ksScore)
+                (s == &goods ? lo : hi) = s->y[j];
+    auto *gap = new QCPItemLine(&plot);
+    gap->start->setCoords(ksScore, std::min(lo, hi));
+    gap->end->setCoords(ksScore, std::max(lo, hi));
+    gap->setPen(QPen(Qt::black, 2, Qt::DotLine));
+    auto *label = new QCPItemText(&plot);
+    label->position->setCoords(ksScore, (lo + hi) / 2);
+    label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    label->setText(QString(" KS = %1").arg(ks, 0, 'f', 4));
+    plot.xAxis->setLabel(model + " score");
+    plot.yAxis->setLabel("cumulative share below the score");
+    plot.rescaleAxes();
+    plot.yAxis->setRange(0, 1.02);
+    plot.legend->setVisible(true);
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+}
+
+void drawCalibration(QCustomPlot &plot, const std::vector<Series> &models)
+{
+    reset(plot);
+    double top = 0;
+    for (const auto &m : models)
+        for (int j = 0; j < m.x.size(); ++j)
+            top = std::max({top, m.x[j], m.y[j]});
+    top = std::min(1.0, top * 1.1 + 0.02);
+    diagonal(plot, 0, top, "perfect calibration");
+    for (size_t i = 0; i < models.size(); ++i) {
+        QCPGraph *g = plot.addGraph();
+        g->setData(models[i].x, models[i].y, true);
+        g->setPen(QPen(seriesColor(int(i)), 1.5));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, seriesColor(int(i)), 6));
+        g->setName(models[i].name);
+    }
+    plot.xAxis->setLabel("mean predicted probability of bad");
+    plot.yAxis->setLabel("observed bad rate");
+    plot.xAxis->setRange(0, top);
+    plot.yAxis->setRange(0, top);
+    plot.legend->setVisible(true);
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+}
+
+void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values, const QString &valueLabel,
+              double reference, const QString &referenceName)
+{
+    reset(plot);
+    QVector<double> keys;
+    for (int i = 0; i < labels.size(); ++i)
+        keys.push_back(i + 1);
+    auto *bars = new QCPBars(plot.xAxis, plot.yAxis);
+    bars->setData(keys, values, true);
+    bars->setWidth(0.7);
+    bars->setBrush(seriesColor(0));
+    bars->setPen(Qt::NoPen);
+    bars->setName(valueLabel);
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    ticker->addTicks(keys, QVector<QString>(labels.begin(), labels.end()));
+    plot.xAxis->setTicker(ticker);
+    plot.xAxis->setTickLabelRotation(labels.size() > 6 ? 45 : 0);
+    plot.xAxis->setRange(0.3, labels.size() + 0.7);
+    double top = 0;
+    for (double v : values)
+        top = std::max(top, std::isnan(v) ? 0.0 : v);
+    if (!std::isnan(reference)) {
+        auto *line = new QCPItemStraightLine(&plot);
+        line->point1->setCoords(0, reference);
+        line->point2->setCoords(1, reference);
+        line->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+        auto *t = new QCPItemText(&plot);
+        t->position->setCoords(labels.size() + 0.6, reference);
+        t->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        t->setText(referenceName);
+        top = std::max(top, reference);
+    }
+    plot.yAxis->setLabel(valueLabel);
+    plot.yAxis->setRange(0, top * 1.15 + 1e-9);
+}
+
+void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss, const QVector<double> &validAuc)
+{
+    reset(plot);
+    QCPGraph *loss = plot.addGraph(plot.xAxis, plot.yAxis);
+    loss->setData(epochs, trainLoss, true);
+    loss->setPen(QPen(seriesColor(0), 2));
+    loss->setName("training loss");
+    loss->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+    QCPGraph *auc = plot.addGraph(plot.xAxis, plot.yAxis2);
+    auc->setData(epochs, validAuc, true);
+    auc->setPen(QPen(seriesColor(1), 2));
+    auc->setName("validation AUC");
+    auc->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+    plot.yAxis2->setVisible(true);
+    plot.xAxis->setLabel("epoch");
+    plot.yAxis->setLabel("training loss");
+    plot.yAxis2->setLabel("validation AUC");
+    plot.rescaleAxes();
+    plot.xAxis->setRange(0.5, std::max(1.0, epochs.isEmpty() ? 1.0 : epochs.back()) + 0.5);
+    plot.legend->setVisible(true);
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
+}
+
+void drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector<double> &weights,
+                  const std::vector<int> &category, const QStringList &categories, const QString &categoryField)
+{
+    reset(plot);
+    double span = 0;
+    if (times.size() > 1)
+        span = *std::max_element(times.begin(), times.end()) - *std::min_element(times.begin(), times.end());
+    const double width = std::max(span / 150.0, 3600.0 * 12);
+    const int groups = int(categories.size()) + 1; // the last group: missing
+    for (int c = 0; c < groups; ++c) {
+        QVector<double> k, v;
+        for (int i = 0; i < times.size(); ++i)
+            if ((category[size_t(i)] < 0 ? groups - 1 : category[size_t(i)]) == c) {
+                k.push_back(times[i]);
+                v.push_back(weights[i]);
+            }
+        if (k.isEmpty())
+            continue;
+        auto *bars = new QCPBars(plot.xAxis, plot.yAxis);
+        bars->setData(k, v, true);
+        bars->setWidth(width);
+        bars->setBrush(c == groups - 1 ? QColor(Qt::lightGray) : seriesColor(c));
+        bars->setPen(Qt::NoPen);
+        bars->setName(c == groups - 1 ? categoryField + " missing" : categories[c]);
+    }
+    QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
+    ticker->setDateTimeFormat("yyyy-MM-dd");
+    ticker->setDateTimeSpec(Qt::UTC);
+    plot.xAxis->setTicker(ticker);
+    plot.xAxis->setLabel("event time");
+    plot.yAxis->setLabel("attention weight");
+    plot.rescaleAxes();
+    plot.xAxis->scaleRange(1.06, plot.xAxis->range().center());
+    plot.yAxis->setRange(0, plot.yAxis->range().upper * 1.15 + 1e-9);
+    plot.legend->setVisible(!categories.isEmpty());
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+}
+
+QImage renderImage(QCustomPlot &plot, int width, int height)
+{
+    plot.resize(width, height);
+    plot.replot(QCustomPlot::rpImmediateRefresh);
+    return plot.toPixmap(width, height, 2.0).toImage();
+}
+
+} // namespace seqlens::report

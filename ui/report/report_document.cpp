@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "report/report_document.h"
+
+#include "seqlens/error.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFont>
+#include <QFile>
+#include <QFileInfo>
+#include <QPageLayout>
+#include <QPdfWriter>
+#include <QTextDocument>
+#include <QUrl>
+
+#include <cmath>
+
+namespace seqlens::report {
+
+namespace {
+
+const char *kStyle = "body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; color: #1b1b1b; }"
+                     "h1 { font-size: 18pt; color: #16365c; } h2 { font-size: 13pt; color: #16365c; margin-top: 14px; }"
+                     "h3 { font-size: 11pt; color: #16365c; }"
+                     "table { border-collapse: collapse; margin: 4px 0; } th { background: #dfe7f1; text-align: left; }"
+                     "td, th { border: 1px solid #9fb0c6; padding: 2px 6px; } pre { font-size: 7.5pt; }"
+                     ".kv td:first-child { color: #44546a; }";
+
+QString pngDataUri(const QImage &img)
+{
+    QByteArray bytes;
+    QBuffer buf(&bytes);
+    buf.open(QIODevice::WriteOnly);
+    img.save(&buf, "PNG");
+    return "data:image/png;base64," + QString::fromLatin1(bytes.toBase64());
+}
+
+} // namespace
+
+QString esc(const QString &s) { return s.toHtmlEscaped(); }
+QString esc(const std::string &s) { return QString::fromStdString(s).toHtmlEscaped(); }
+
+QString fmt(double v, int decimals)
+{
+    return std::isnan(v) ? QStringLiteral("n/a") : QString::number(v, 'f', decimals);
+}
+
+QString fmtCi(double lo, double hi, int decimals) { return "[" + fmt(lo, decimals) + ", " + fmt(hi, decimals) + "]"; }
+
+QString pct(double share, int decimals) { return std::isnan(share) ? "n/a" : QString::number(100.0 * share, 'f', decimals) + " %"; }
+
+void checkReportPath(const std::string &path)
+{
+    const QString suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
+    if (suffix != "pdf" && suffix != "html" && suffix != "htm")
+        throwUsage(path + ": a report is written as .pdf or .html, found \"." + suffix.toStdString() + "\"");
+}
+
+ReportDocument::ReportDocument(QString title) : m_title(std::move(title)) { heading(m_title, 1); }
+
+void ReportDocument::heading(const QString &text, int level)
+{
+    m_body += QString("<h%1>%2</h%1>\n").arg(level).arg(esc(text));
+}
+
+void ReportDocument::paragraph(const QString &html) { m_body += "<p>" + html + "</p>\n"; }
+void ReportDocument::text(const QString &plain) { paragraph(esc(plain)); }
+
+void ReportDocument::bullets(const QStringList &items)
+{
+    m_body += "<ul>\n";
+    for (const auto &i : items)
+        m_body += "<li>" + esc(i) + "</li>\n";
+    m_body += "</ul>\n";
+}
+
+void ReportDocument::table(const QStringList &header, const std::vector<QStringList> &rows)
+{
+    m_body += "<table cellspacing=\"0\" cellpadding=\"3\" border=\"1\">\n<tr>";
+    for (const auto &h : header)
+        m_body += "<th>" + esc(h) + "</th>";
+    m_body += "</tr>\n";
+    for (const auto &r : rows) {
+        m_body += "<tr>";
+        for (const auto &c : r)
+            m_body += "<td>" + esc(c) + "</td>";
+        m_body += "</tr>\n";
+    }
+    m_body += "</table>\n";
+}
+
+void ReportDocument::keyValues(const std::vector<std::pair<QString, QString>> &rows)
+{
+    m_body += "<table class=\"kv\" cellspacing=\"0\" cellpadding=\"3\" border=\"1\">\n";
+    for (const auto &[k, v] : rows)
+        m_body += "<tr><td>" + esc(k) + "</td><td>" + esc(v) + "</td></tr>\n";
+    m_body += "</table>\n";
+}
+
+void ReportDocument::preformatted(const QString &plain) { m_body += "<pre>" + esc(plain) + "</pre>\n"; }
+
+void ReportDocument::image(const QString &name, const QImage &img, int widthPx)
+{
+    m_images.emplace_back(name, img);
+    m_body += QString("<p><img src=\"img:%1\" width=\"%2\" alt=\"%1\"></p>\n").arg(name).arg(widthPx);
+}
+
+QString ReportDocument::html(bool embedImages) const
+{
+    QString body = m_body;
+    if (embedImages)
+        for (const auto &[name, img] : m_images)
+            body.replace("src=\"img:" + name + "\"", "src=\"" + pngDataUri(img) + "\"");
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(m_title) + "</title><style>" + kStyle +
+           "</style></head>\n<body>\n" + body + "</body></html>\n";
+}
+
+void ReportDocument::writePdf(const QString &path) const
+{
+    if (!QFileInfo(path).dir().exists())
+        throwData(path.toStdString() + ": the folder does not exist");
+    QPdfWriter writer(path);
+    writer.setTitle(m_title);
+    writer.setCreator("SeqLens");
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(15, 15, 15, 15),
+                                     QPageLayout::Millimeter));
+    writer.setResolution(150);
+    QTextDocument doc;
+    QFont font("DejaVu Sans", 10);
+    // No shaping, hence no ligatures: "fi" stays two searchable letters in the PDF's text.
+    font.setStyleStrategy(QFont::PreferNoShaping);
+    doc.setDefaultFont(font);
+    doc.setDefaultStyleSheet(kStyle);
+    for (const auto &[name, img] : m_images)
+        doc.addResource(QTextDocument::ImageResource, QUrl("img:" + name), QVariant(img));
+    QString pdfHtml = html(false);
+    pdfHtml.replace("font-family: 'DejaVu Sans', sans-serif; ", ""); // keep the default font and its strategy
+    doc.setHtml(pdfHtml);
+    doc.print(&writer);
+    if (!QFileInfo(path).exists() || QFileInfo(path).size() == 0)
+        throwData(path.toStdString() + ": cannot write the PDF");
+}
+
+void ReportDocument::writeHtml(const QString &path) const
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        throwData(path.toStdString() + ": cannot write (" + f.errorString().toStdString() + ")");
+    f.write(html(true).toUtf8());
+    if (!f.flush())
+        throwData(path.toStdString() + ": cannot write (" + f.errorString().toStdString() + ")");
+}
+
+void ReportDocument::write(const QString &path) const
+{
+    checkReportPath(path.toStdString());
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == "pdf")
+        writePdf(path);
+    else
+        writeHtml(path);
+}
+
+} // namespace seqlens::report

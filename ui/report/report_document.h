@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A report as HTML plus named images, rendered two ways: PDF (QTextDocument on a QPdfWriter,
+// A4) and a self-contained HTML file (images embedded as data: URIs, opens offline).
+#pragma once
+
+#include <QImage>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace seqlens::report {
+
+class ReportDocument {
+public:
+    explicit ReportDocument(QString title);
+
+    void heading(const QString &text, int level = 2);
+    void paragraph(const QString &html);          // already-escaped HTML
+    void text(const QString &plain);              // escaped for you
+    void bullets(const QStringList &items);        // plain text items
+    void table(const QStringList &header, const std::vector<QStringList> &rows); // plain text cells
+    void keyValues(const std::vector<std::pair<QString, QString>> &rows);
+    void preformatted(const QString &plain);
+    void image(const QString &name, const QImage &image, int widthPx = 640);
+
+    QString html(bool embedImages) const;
+    void writePdf(const QString &path) const;     // throws a Data error when it cannot write
+    void writeHtml(const QString &path) const;
+    void write(const QString &path) const;        // by extension: .pdf or .html/.htm
+
+private:
+    QString m_title;
+    QString m_body;
+    std::vector<std::pair<QString, QImage>> m_images;
+};
+
+QString esc(const QString &s);
+QString esc(const std::string &s);
+QString fmt(double v, int decimals = 4);          // "n/a" for NaN
+QString fmtCi(double lo, double hi, int decimals = 4);
+QString pct(double share, int decimals = 1);      // 0.125 -> "12.5 %"
+
+// Accepts .pdf, .html or .htm; throws a Usage error naming the path otherwise.
+void checkReportPath(const std::string &path);
+
+} // namespace seqlens::report

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "report/reports.h"
+
+#include "report/report_data.h"
+#include "report/validation_sections.h"
+
+namespace seqlens::report {
+
+void writeValidationReport(ProjectStore &store, int64_t run, const std::string &path)
+{
+    checkReportPath(path);
+    const RunReportData d = loadRunReportData(store, run);
+    ReportDocument doc(QString("Model-validation report — run %1 (%2)").arg(run).arg(QString::fromStdString(d.run.kind)));
+    doc.text("Project " + QString::fromStdString(store.path()) + ". All figures are on the untouched test split unless stated.");
+    modelCard(doc, d);
+    dataAudit(doc, d);
+    discrimination(doc, d);
+    benchmark(doc, d);
+    liftSection(doc, d);
+    calibrationSection(doc, d);
+    stabilitySection(doc, d);
+    attentionSection(doc, d);
+    limitations(doc, d);
+    doc.write(QString::fromStdString(path));
+    store.audit("exported", "run " + std::to_string(run), "model-validation report " + path);
+}
+
+} // namespace seqlens::report
