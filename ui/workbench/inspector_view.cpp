@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workbench/inspector_view.h"
+
+#include "report/plots.h"
+#include "workbench/applicant_list_model.h"
+#include "workbench/job.h"
+#include "workbench/plot_export.h"
+#include "workbench/project_session.h"
+
+#include "seqlens/time_parser.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace seqlens::ui {
+
+namespace {
+
+double secondsOf(double days) { return days * 86400.0; }
+
+QString labelText(int label) { return label < 0 ? "unknown" : label == 1 ? "bad" : "good"; }
+
+} // namespace
+
+InspectorView::InspectorView(ProjectSession &session, QWidget *parent) : QWidget(parent), m_session(session)
+{
+    m_search = new QLineEdit;
+    m_search->setPlaceholderText("Find applicant by id (Enter)");
+    m_model = new ApplicantListModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(Qt::EditRole);
+    m_list = new QTableView;
+    m_list->setModel(m_proxy);
+    m_list->setSortingEnabled(true);
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->verticalHeader()->hide();
+    m_list->horizontalHeader()->setStretchLastSection(true);
+    m_status = new QLabel("Select a finished run to inspect its applicants.");
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_search);
+    leftLayout->addWidget(m_list);
+    leftLayout->addWidget(m_status);
+
+    m_header = new QLabel;
+    m_header->setTextFormat(Qt::RichText);
+    m_colourBy = new QComboBox;
+    m_timeline = new QCustomPlot;
+    m_timeline->setMinimumHeight(200);
+    m_timeline->setInteractions(QCP::iSelectPlottables | QCP::iRangeDrag | QCP::iRangeZoom);
+    m_timeline->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_timeline->axisRect()->setRangeZoom(Qt::Horizontal);
+    m_timeline->setMouseTracking(true);
+    m_heatmap = new QCustomPlot;
+    m_heatmap->setMinimumHeight(140);
+    m_events = new QTableWidget;
+    m_events->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_events->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_events->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_events->verticalHeader()->hide();
+    enablePlotExport(m_timeline, "timeline");
+    enablePlotExport(m_heatmap, "field_attention_heatmap");
+
+    auto *right = new QWidget;
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_header, 1);
+    top->addWidget(new QLabel("colour by"));
+    top->addWidget(m_colourBy);
+    rightLayout->addLayout(top);
+    auto *plots = new QSplitter(Qt::Vertical);
+    plots->addWidget(m_timeline);
+    plots->addWidget(m_heatmap);
+    plots->addWidget(m_events);
+    plots->setStretchFactor(0, 3);
+    plots->setStretchFactor(1, 2);
+    plots->setStretchFactor(2, 3);
+    rightLayout->addWidget(plots, 1);
+
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(1, 3);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        if (!showApplicant(m_search->text().trimmed()))
+            m_status->setText("No applicant \"" + m_search->text().trimmed() + "\" in this run's data.");
+    });
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
+        if (cur.isValid() && !m_syncing)
+            showApplicantIndex(m_proxy->data(m_proxy->index(cur.row(), 0), Qt::UserRole).toLongLong());
+    });
+    connect(m_colourBy, &QComboBox::currentIndexChanged, this, [this] { drawTimeline(); });
+    connect(m_timeline, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable *p, int i, QMouseEvent *) {
+        if (auto *bars = qobject_cast<QCPBars *>(p))
+            onTimelineClick(bars, i);
+    });
+    connect(m_timeline, &QCustomPlot::mouseMove, this, &InspectorView::onHover);
+    connect(m_timeline->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this](const QCPRange &r) {
+        m_heatmap->xAxis->setRange(r);
+        m_heatmap->replot(QCustomPlot::rpQueuedReplot);
+    });
+    connect(m_events, &QTableWidget::currentCellChanged, this, [this](int row) {
+        if (!m_syncing)
+            selectEvent(row);
+    });
+    connect(&m_session, &ProjectSession::explorerChanged, this, &InspectorView::onExplorerChanged);
+}
+
+InspectorView::~InspectorView() = default;
+
+void InspectorView::loadRun(int64_t run)
+{
+    if (m_job && m_job->isRunning())
+        return;
+    const QString dir = m_session.bundleDirOf(run);
+    m_status->setText("Loading the model and data of run " + QString::number(run) + "…");
+    auto result = std::make_shared<std::shared_ptr<ApplicantExplorer>>();
+    delete m_job;
+    m_job = new Job("load inspector", [dir, result](Job &) { *result = ApplicantExplorer::open(dir.toStdString()); }, this);
+    connect(m_job, &Job::finished, this, [this, result, run](bool ok, const QString &error) {
+        if (!ok) {
+            m_status->setText("Cannot inspect run " + QString::number(run) + ": " + error);
+            Q_EMIT explorerLoaded(false);
+            return;
+        }
+        m_session.setExplorer(*result, run);
+    });
+    m_job->start();
+}
+
+void InspectorView::onExplorerChanged()
+{
+    m_explorer = m_session.explorer();
+    m_model->setExplorer(m_explorer);
+    m_sortedTestScores.clear();
+    m_colourBy->blockSignals(true);
+    m_colourBy->clear();
+    if (m_explorer) {
+        for (int64_t a = 0; a < m_explorer->count(); ++a)
+            if (m_explorer->split(a) == Split::Test)
+                m_sortedTestScores.push_back(m_explorer->score(a));
+        std::sort(m_sortedTestScores.begin(), m_sortedTestScores.end());
+        for (size_t f = 0; f < m_explorer->fields().size(); ++f)
+            if (m_explorer->fieldTypes()[f] == "categorical")
+                m_colourBy->addItem(QString::fromStdString(m_explorer->fields()[f]), int(f));
+        m_list->sortByColumn(1, Qt::DescendingOrder);
+        m_status->setText(QString("%1 applicants (run %2)").arg(m_explorer->count()).arg(m_session.explorerRun()));
+    }
+    m_colourBy->addItem("(none)", -1);
+    m_colourBy->blockSignals(false);
+    Q_EMIT explorerLoaded(bool(m_explorer));
+}
+
+bool InspectorView::showApplicant(const QString &id)
+{
+    if (!m_explorer)
+        return false;
+    const int64_t a = m_explorer->find(id.toStdString());
+    if (a < 0)
+        return false;
+    showApplicantIndex(a);
+    return true;
+}
+
+void InspectorView::showApplicantIndex(int64_t index)
+{
+    if (!m_explorer)
+        return;
+    m_view = std::make_unique<ApplicantView>(m_explorer->explain(index));
+    const auto &v = *m_view;
+    const double pctl = m_sortedTestScores.empty()
+                            ? std::nan("")
+                            : double(std::upper_bound(m_sortedTestScores.begin(), m_sortedTestScores.end(), v.score) -
+                                     m_sortedTestScores.begin()) / double(m_sortedTestScores.size());
+    m_header->setText(QString("<b>%1</b> &nbsp; score <b>%2</b> &nbsp; percentile among test applicants <b>%3</b> &nbsp; "
+                              "label <b>%4</b> &nbsp; %5 events used of %6")
+                          .arg(QString::fromStdString(v.id).toHtmlEscaped(), QString::number(v.score, 'f', 4),
+                               std::isnan(pctl) ? QString("n/a") : QString::number(100 * pctl, 'f', 1) + " %", labelText(v.label))
+                          .arg(v.events.size())
+                          .arg(v.eventsInHistory));
+    m_selected = -1;
+    drawTimeline();
+    drawHeatmap();
+    fillEvents();
+    Q_EMIT applicantShown(QString::fromStdString(v.id));
+}
+
+void InspectorView::drawTimeline()
+{
+    m_bars.clear();
+    if (!m_view)
+        return;
+    QVector<double> times, weights;
+    std::vector<int> category;
+    QStringList names;
+    std::map<std::string, int> index;
+    const int field = m_colourBy->currentData().isValid() ? m_colourBy->currentData().toInt() : -1;
+    for (const auto &e : m_view->events) {
+        times << secondsOf(e.timeDays);
+        weights << e.itemWeight;
+        if (field < 0 || e.values[size_t(field)].empty()) {
+            category.push_back(field < 0 ? 0 : -1);
+            continue;
+        }
+        auto [it, added] = index.emplace(e.values[size_t(field)], int(names.size()));
+        if (added)
+            names << QString::fromStdString(e.values[size_t(field)]);
+        category.push_back(it->second);
+    }
+    if (field < 0)
+        names << "events";
+    report::drawTimeline(*m_timeline, times, weights, category, names, m_colourBy->currentText());
+    // Map each bar's data points back to events (bars hold their events in time order).
+    for (int i = 0; i < m_timeline->plottableCount(); ++i)
+        if (auto *bars = qobject_cast<QCPBars *>(m_timeline->plottable(i))) {
+            bars->setSelectable(QCP::stSingleData);
+            std::vector<int> events;
+            const QString name = bars->name();
+            for (int e = 0; e < int(category.size()); ++e) {
+                const bool missing = category[size_t(e)] < 0;
+                if ((missing && name.endsWith(" missing")) || (!missing && names.value(category[size_t(e)]) == name))
+                    events.push_back(e);
+            }
+            m_bars.emplace_back(bars, events);
+        }
+    m_timeline->replot();
+}
+
+void InspectorView::drawHeatmap()
+{
+    m_heatmap->clearItems();
+    m_heatmap->clearPlottables();
+    m_heatSelection = nullptr;
+    m_heatRows = int(m_explorer->inputs().size());
+    m_heatCols = int(m_view->events.size());
+    QSharedPointer<QCPAxisTickerText> names(new QCPAxisTickerText);
+    for (int f = 0; f < m_heatRows; ++f)
+        names->addTick(f + 0.5, QString::fromStdString(m_explorer->inputs()[size_t(f)]));
+    m_heatmap->yAxis->setTicker(names);
+    m_heatmap->yAxis->setRange(0, m_heatRows);
+    m_heatmap->xAxis->setTicker(m_timeline->xAxis->ticker());
+    m_heatmap->xAxis->setTickLabels(false);
+    QCPColorGradient gradient(QCPColorGradient::gpHot);
+    gradient.setLevelCount(50);
+    const double width = m_bars.empty() ? 86400.0 : m_bars.front().first->width();
+    for (int e = 0; e < m_heatCols; ++e) {
+        const double x = secondsOf(m_view->events[size_t(e)].timeDays);
+        for (int f = 0; f < m_heatRows; ++f) {
+            auto *cell = new QCPItemRect(m_heatmap);
+            cell->topLeft->setCoords(x - width / 2, f + 1);
+            cell->bottomRight->setCoords(x + width / 2, f);
+            const QColor c = QColor::fromRgb(gradient.color(1.0 - m_view->events[size_t(e)].fieldWeights[size_t(f)], QCPRange(0, 1)));
+            cell->setBrush(c);
+            cell->setPen(Qt::NoPen);
+            cell->setSelectable(false);
+        }
+    }
+    m_heatmap->xAxis->setRange(m_timeline->xAxis->range());
+    m_heatmap->axisRect()->setMinimumMargins(m_timeline->axisRect()->minimumMargins());
+    m_heatmap->replot();
+}
+
+void InspectorView::fillEvents()
+{
+    const auto &fields = m_explorer->fields();
+    m_syncing = true;
+    m_events->clear();
+    m_events->setColumnCount(int(fields.size()) + 3);
+    QStringList header{"#", "time"};
+    for (const auto &f : fields)
+        header << QString::fromStdString(f);
+    header << "attention";
+    m_events->setHorizontalHeaderLabels(header);
+    m_events->setRowCount(int(m_view->events.size()));
+    for (int r = 0; r < int(m_view->events.size()); ++r) {
+        const auto &e = m_view->events[size_t(r)];
+        m_events->setItem(r, 0, new QTableWidgetItem(QString::number(r + 1)));
+        m_events->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(formatDays(e.timeDays))));
+        for (size_t f = 0; f < fields.size(); ++f)
+            m_events->setItem(r, int(f) + 2, new QTableWidgetItem(QString::fromStdString(e.values[f])));
+        m_events->setItem(r, int(fields.size()) + 2, new QTableWidgetItem(QString::number(e.itemWeight, 'f', 4)));
+    }
+    m_events->resizeColumnsToContents();
+    m_syncing = false;
+}
+
+void InspectorView::onTimelineClick(QCPBars *bars, int dataIndex)
+{
+    for (const auto &[b, events] : m_bars)
+        if (b == bars && dataIndex >= 0 && dataIndex < int(events.size()))
+            selectEvent(events[size_t(dataIndex)]);
+}
+
+void InspectorView::selectEvent(int event)
+{
+    if (!m_view || event >= int(m_view->events.size()))
+        return;
+    m_selected = event;
+    m_syncing = true;
+    for (const auto &[bars, events] : m_bars) {
+        auto it = std::find(events.begin(), events.end(), event);
+        bars->setSelection(it == events.end() ? QCPDataSelection()
+                                              : QCPDataSelection(QCPDataRange(int(it - events.begin()), int(it - events.begin()) + 1)));
+    }
+    if (event >= 0) {
+        m_events->selectRow(event);
+        m_events->scrollToItem(m_events->item(event, 0));
+    } else {
+        m_events->clearSelection();
+    }
+    if (m_heatSelection)
+        m_heatmap->removeItem(m_heatSelection);
+    m_heatSelection = nullptr;
+    if (event >= 0 && !m_bars.empty()) {
+        const double x = secondsOf(m_view->events[size_t(event)].timeDays), w = m_bars.front().first->width();
+        m_heatSelection = new QCPItemRect(m_heatmap);
+        m_heatSelection->topLeft->setCoords(x - w / 2, m_heatRows);
+        m_heatSelection->bottomRight->setCoords(x + w / 2, 0);
+        m_heatSelection->setPen(QPen(QColor(0, 120, 255), 2));
+    }
+    m_syncing = false;
+    m_timeline->replot();
+    m_heatmap->replot();
+}
+
+QString InspectorView::eventText(int event) const
+{
+    const auto &e = m_view->events[size_t(event)];
+    QString t = QString::fromStdString(formatDays(e.timeDays)) + "\nattention " + QString::number(e.itemWeight, 'f', 4);
+    for (size_t f = 0; f < e.values.size(); ++f)
+        t += "\n" + QString::fromStdString(m_explorer->fields()[f]) + " = " +
+             (e.values[f].empty() ? QString("(missing)") : QString::fromStdString(e.values[f]));
+    return t;
+}
+
+void InspectorView::onHover(QMouseEvent *event)
+{
+    if (!m_view || m_view->events.empty())
+        return;
+    const double px = event->position().x();
+    int best = -1;
+    double bestDist = 8; // pixels
+    for (int e = 0; e < int(m_view->events.size()); ++e) {
+        const double d = std::fabs(m_timeline->xAxis->coordToPixel(secondsOf(m_view->events[size_t(e)].timeDays)) - px);
+        if (d < bestDist) {
+            bestDist = d;
+            best = e;
+        }
+    }
+    if (best >= 0)
+        QToolTip::showText(event->globalPosition().toPoint(), eventText(best), m_timeline);
+    else
+        QToolTip::hideText();
+}
+
+int InspectorView::timelineBarCount() const
+{
+    int n = 0;
+    for (const auto &[bars, events] : m_bars)
+        n += bars->dataCount();
+    return n;
+}
+
+} // namespace seqlens::ui

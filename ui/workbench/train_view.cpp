@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workbench/train_view.h"
+
+#include "report/plots.h"
+#include "workbench/job.h"
+#include "workbench/plot_export.h"
+#include "workbench/project_session.h"
+
+#include "seqlens/error.h"
+#include "seqlens/run_recording.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace seqlens::ui {
+
+namespace {
+
+QSpinBox *spin(int lo, int hi)
+{
+    auto *s = new QSpinBox;
+    s->setRange(lo, hi);
+    return s;
+}
+
+} // namespace
+
+TrainView::TrainView(ProjectSession &session, QWidget *parent) : QWidget(parent), m_session(session)
+{
+    m_embDim = spin(2, 256);
+    m_heads = spin(1, 16);
+    m_layers = spin(1, 8);
+    m_epochs = spin(1, 10000);
+    m_batch = spin(1, 65536);
+    m_patience = spin(1, 1000);
+    m_seed = spin(0, 2147483647);
+    m_threads = spin(0, 256);
+    m_threads->setSpecialValueText("all cores");
+    m_aggregation = new QComboBox;
+    m_aggregation->addItems({"transformer", "gru", "lstm", "none"});
+    m_lr = new QDoubleSpinBox;
+    m_lr->setDecimals(5);
+    m_lr->setRange(1e-5, 1.0);
+    m_lr->setSingleStep(0.0005);
+    m_dropout = new QDoubleSpinBox;
+    m_dropout->setRange(0, 0.9);
+    m_dropout->setSingleStep(0.05);
+    auto *form = new QFormLayout;
+    form->addRow("item aggregation", m_aggregation);
+    form->addRow("embedding size", m_embDim);
+    form->addRow("attention heads", m_heads);
+    form->addRow("layers", m_layers);
+    form->addRow("dropout", m_dropout);
+    form->addRow("max epochs", m_epochs);
+    form->addRow("batch size", m_batch);
+    form->addRow("learning rate", m_lr);
+    form->addRow("early-stopping patience", m_patience);
+    form->addRow("seed", m_seed);
+    form->addRow("threads", m_threads);
+    m_start = new QPushButton("Start training (F5)");
+    m_cancel = new QPushButton("Cancel");
+    m_cancel->setEnabled(false);
+    m_load = new QPushButton("Load model…");
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_load);
+    auto *left = new QVBoxLayout;
+    left->addLayout(form);
+    left->addLayout(buttons);
+    left->addStretch();
+    m_progress = new QProgressBar;
+    m_eta = new QLabel;
+    m_plot = new QCustomPlot;
+    m_plot->setMinimumHeight(260);
+    enablePlotExport(m_plot, "training_history");
+    m_log = new QPlainTextEdit;
+    m_log->setReadOnly(true);
+    auto *right = new QVBoxLayout;
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_progress, 1);
+    bar->addWidget(m_eta);
+    right->addLayout(bar);
+    right->addWidget(m_plot, 2);
+    right->addWidget(m_log, 1);
+    auto *layout = new QHBoxLayout(this);
+    layout->addLayout(left);
+    layout->addLayout(right, 1);
+    connect(m_start, &QPushButton::clicked, this, &TrainView::startTraining);
+    connect(m_cancel, &QPushButton::clicked, this, &TrainView::cancel);
+    connect(m_load, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Load model bundle", QFileInfo(m_session.path()).absolutePath());
+        if (!dir.isEmpty())
+            loadModel(dir);
+    });
+    connect(&m_session, &ProjectSession::configChanged, this, &TrainView::fillFromConfig);
+    report::drawHistory(*m_plot, {}, {}, {});
+}
+
+void TrainView::fillFromConfig()
+{
+    if (m_session.configPath().isEmpty())
+        return;
+    try {
+        const Config c = loadConfig(m_session.configPath().toStdString());
+        m_aggregation->setCurrentText(toString(c.model.itemAggregation));
+        m_embDim->setValue(int(c.model.embDim));
+        m_heads->setValue(int(c.model.heads));
+        m_layers->setValue(int(c.model.layers));
+        m_dropout->setValue(c.model.dropout);
+        m_epochs->setValue(int(c.training.epochs));
+        m_batch->setValue(int(c.training.batchSize));
+        m_lr->setValue(c.training.learningRate);
+        m_patience->setValue(int(c.training.patience));
+        m_seed->setValue(int(c.training.seed));
+        m_threads->setValue(int(c.training.threads));
+    } catch (const Error &e) {
+        log("config: " + QString::fromStdString(e.what()));
+    }
+}
+
+void TrainView::setEpochs(int epochs) { m_epochs->setValue(epochs); }
+bool TrainView::isTraining() const { return m_job && m_job->isRunning(); }
+
+void TrainView::startTraining()
+{
+    if (isTraining())
+        return;
+    if (!m_session.isOpen() || m_session.configPath().isEmpty()) {
+        QMessageBox::information(this, "Train", "Open a project and choose a config in the Data view first.");
+        return;
+    }
+    Config cfg;
+    try {
+        cfg = loadConfig(m_session.configPath().toStdString());
+    } catch (const Error &e) {
+        QMessageBox::warning(this, "Train", "The config has problems; fix them in the Data view:\n" + QString::fromStdString(e.what()));
+        return;
+    }
+    cfg.model.itemAggregation = m_aggregation->currentIndex() == 0 ? ItemAggregation::Transformer
+                                : m_aggregation->currentIndex() == 1 ? ItemAggregation::Gru
+                                : m_aggregation->currentIndex() == 2 ? ItemAggregation::Lstm
+                                                                      : ItemAggregation::None;
+    cfg.model.embDim = m_embDim->value();
+    cfg.model.heads = m_heads->value();
+    cfg.model.layers = m_layers->value();
+    cfg.model.dropout = m_dropout->value();
+    cfg.training.epochs = m_epochs->value();
+    cfg.training.batchSize = m_batch->value();
+    cfg.training.learningRate = m_lr->value();
+    cfg.training.patience = m_patience->value();
+    cfg.training.seed = uint64_t(m_seed->value());
+    cfg.training.threads = m_threads->value();
+    if (cfg.model.embDim % cfg.model.heads != 0 && cfg.model.itemAggregation == ItemAggregation::Transformer) {
+        QMessageBox::warning(this, "Train", "The embedding size must be a multiple of the number of heads.");
+        return;
+    }
+    const QString out = QFileInfo(m_session.path()).absolutePath() + "/models/train-" +
+                        QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
+    m_epochX.clear();
+    m_loss.clear();
+    m_auc.clear();
+    report::drawHistory(*m_plot, {}, {}, {});
+    m_plot->replot();
+    m_log->clear();
+    m_progress->setValue(0);
+    ProjectStore *store = &m_session.store();
+    auto runId = std::make_shared<int64_t>(0);
+    delete m_job;
+    m_job = new Job("train", [cfg, out, store, runId](Job &job) {
+        TrainRequest req;
+        req.outDir = out.toStdString();
+        req.progress = job.progressFn();
+        req.cancel = job.cancelToken();
+        req.log = [&job](const std::string &l) { job.log(QString::fromStdString(l)); };
+        const TrainSummary s = runTrainingInProject(*store, cfg, req, runId.get());
+        if (!s.cancelled && s.test.available)
+            job.log(QString("test AUC %1, KS %2").arg(s.test.metrics.auc, 0, 'f', 4).arg(s.test.metrics.ks, 0, 'f', 4));
+    }, this);
+    connect(m_job, &Job::progress, this, &TrainView::onProgress);
+    connect(m_job, &Job::logLine, this, &TrainView::log);
+    connect(m_job, &Job::finished, this, [this, runId](bool ok, const QString &error, bool cancelled) {
+        m_run = *runId;
+        onFinished(ok, error, cancelled);
+    });
+    m_start->setEnabled(false);
+    m_cancel->setEnabled(true);
+    log("training into " + out);
+    m_job->start();
+}
+
+void TrainView::cancel()
+{
+    if (isTraining()) {
+        m_job->cancel();
+        log("cancelling after the current batch…");
+    }
+}
+
+void TrainView::onProgress(const ProgressInfo &p)
+{
+    const double done = double((p.epoch - 1) * p.batches + p.batch) / double(std::max<qint64>(1, p.epochs * p.batches));
+    m_progress->setValue(int(100 * done));
+    m_eta->setText(QString("epoch %1/%2  ETA %3 s").arg(p.epoch).arg(p.epochs).arg(p.etaSeconds, 0, 'f', 0));
+    if (!p.epochEnd)
+        return;
+    m_epochX << double(p.epoch);
+    m_loss << p.loss;
+    m_auc << p.validAuc;
+    report::drawHistory(*m_plot, m_epochX, m_loss, m_auc);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    log(QString("epoch %1: loss %2, validation AUC %3").arg(p.epoch).arg(p.loss, 0, 'f', 4).arg(p.validAuc, 0, 'f', 4));
+}
+
+void TrainView::onFinished(bool ok, const QString &error, bool cancelled)
+{
+    m_start->setEnabled(true);
+    m_cancel->setEnabled(false);
+    if (ok)
+        m_progress->setValue(100);
+    log(ok ? "finished: run " + QString::number(m_run) : cancelled ? "cancelled" : "failed: " + error);
+    if (!ok && !cancelled)
+        QMessageBox::warning(this, "Training failed", error + "\n\nFix the config or data and start again.");
+    m_session.notifyRunsChanged();
+    if (ok)
+        m_session.selectRun(m_run);
+    Q_EMIT trainingFinished(ok, m_run);
+}
+
+void TrainView::loadModel(const QString &bundleDir)
+{
+    log("loading model " + bundleDir + " …");
+    auto result = std::make_shared<std::shared_ptr<ApplicantExplorer>>();
+    auto *job = new Job("load model", [bundleDir, result](Job &) { *result = ApplicantExplorer::open(bundleDir.toStdString()); }, this);
+    connect(job, &Job::finished, this, [this, job, result, bundleDir](bool ok, const QString &error) {
+        job->deleteLater();
+        if (!ok) {
+            QMessageBox::warning(this, "Load model", "Cannot load " + bundleDir + ":\n" + error);
+            return;
+        }
+        m_session.setExplorer(*result, 0);
+        log("model loaded: " + QString::number((*result)->count()) + " applicants ready in the inspector");
+    });
+    job->start();
+}
+
+void TrainView::log(const QString &line) { m_log->appendPlainText(line); }
+
+} // namespace seqlens::ui
