@@ -2,6 +2,7 @@
 #include "seqlens/run_recording.h"
 
 #include "seqlens/error.h"
+#include "seqlens/validation_stats.h"
 
 #include <nlohmann/json.hpp>
 
@@ -67,7 +68,7 @@ void addScores(ProjectStore &store, int64_t run, const std::string &model, const
     store.addScores(run, rows);
 }
 
-void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s)
+void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s, uint64_t seed)
 {
     linkDatasets(store, run, s.load);
     std::vector<MetricRow> m;
@@ -75,8 +76,12 @@ void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s)
         if (!sm->available)
             continue;
         const auto &b = sm->metrics;
-        for (const auto &[name, v] : {std::pair{"auc", b.auc}, {"ks", b.ks}, {"gini", b.gini}, {"ks_threshold", b.ksThreshold},
-                                      {"n", double(b.n)}, {"bads", double(b.positives)}})
+        const AucInterval auc = delongAuc(sm->scores, sm->labels);
+        const BootstrapInterval ks = bootstrapKs(sm->scores, sm->labels, 1000, seed);
+        m.push_back(MetricRow{split, "sequence", "auc", b.auc, auc.lo, auc.hi});
+        m.push_back(MetricRow{split, "sequence", "ks", b.ks, ks.lo, ks.hi});
+        m.push_back(MetricRow{split, "sequence", "gini", b.gini, 2 * auc.lo - 1, 2 * auc.hi - 1});
+        for (const auto &[name, v] : {std::pair{"ks_threshold", b.ksThreshold}, {"n", double(b.n)}, {"bads", double(b.positives)}})
             m.push_back(MetricRow{split, "sequence", name, v});
         store.putArtifact(run, std::string("curves/") + split + "/sequence", curvesJson(sm->roc, sm->ks).dump());
         addScores(store, run, "sequence", split, sm->entities, sm->labels, sm->scores);
@@ -155,7 +160,7 @@ TrainSummary runTrainingInProject(ProjectStore &store, const Config &config, con
     TrainRequest req = request;
     req.progress = recordingProgress(store, run, request.progress);
     return recorded<TrainSummary>(store, run, [&] { return runTraining(config, req); }, [&](const TrainSummary &s) {
-        recordTrain(store, run, s);
+        recordTrain(store, run, s, cfg.training.seed);
         store.audit("trained", "run " + std::to_string(run), "test AUC " + (s.test.available ? std::to_string(s.test.metrics.auc) : "n/a"));
     });
 }

@@ -368,7 +368,8 @@ void DataView::showAudit(const QString &text)
     QVector<double> counts;
     for (const auto &b : l["events_per_applicant"]["histogram"]) {
         const int64_t from = b["from"].get<int64_t>();
-        labels << (b.contains("to_exclusive") ? QString("%1-%2").arg(from).arg(b["to_exclusive"].get<int64_t>() - 1) : QString("%1+").arg(from));
+        const int64_t last = b.contains("to_exclusive") ? b["to_exclusive"].get<int64_t>() - 1 : -1;
+        labels << (last < 0 ? QString("%1+").arg(from) : last == from ? QString::number(from) : QString("%1-%2").arg(from).arg(last));
         counts << double(b["count"].get<int64_t>());
     }
     report::drawBars(*m_histogram, labels, counts, "applicants");

@@ -106,8 +106,10 @@ TrainView::TrainView(ProjectSession &session, QWidget *parent) : QWidget(parent)
         if (!dir.isEmpty())
             loadModel(dir);
     });
-    connect(&m_session, &ProjectSession::configChanged, this, &TrainView::fillFromConfig);
+    connect(&m_session, &ProjectSession::configChanged, this, qOverload<>(&TrainView::fillFromConfig));
     report::drawHistory(*m_plot, {}, {}, {});
+    fillFromConfig(Config());   // the documented defaults until a config is loaded
+    fillFromConfig();
 }
 
 void TrainView::fillFromConfig()
@@ -115,7 +117,15 @@ void TrainView::fillFromConfig()
     if (m_session.configPath().isEmpty())
         return;
     try {
-        const Config c = loadConfig(m_session.configPath().toStdString());
+        fillFromConfig(loadConfig(m_session.configPath().toStdString()));
+    } catch (const Error &e) {
+        log("config: " + QString::fromStdString(e.what()));
+    }
+}
+
+void TrainView::fillFromConfig(const Config &c)
+{
+    {
         m_aggregation->setCurrentText(toString(c.model.itemAggregation));
         m_embDim->setValue(int(c.model.embDim));
         m_heads->setValue(int(c.model.heads));
@@ -127,12 +137,11 @@ void TrainView::fillFromConfig()
         m_patience->setValue(int(c.training.patience));
         m_seed->setValue(int(c.training.seed));
         m_threads->setValue(int(c.training.threads));
-    } catch (const Error &e) {
-        log("config: " + QString::fromStdString(e.what()));
     }
 }
 
 void TrainView::setEpochs(int epochs) { m_epochs->setValue(epochs); }
+int TrainView::batchSize() const { return m_batch->value(); }
 bool TrainView::isTraining() const { return m_job && m_job->isRunning(); }
 
 void TrainView::startTraining()

@@ -15,6 +15,10 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
+namespace seqlens {
+struct Config;
+}
+
 namespace seqlens::ui {
 
 class Job;
@@ -30,6 +34,7 @@ public:
     void loadModel(const QString &bundleDir);
     bool isTraining() const;
     void setEpochs(int epochs);
+    int batchSize() const;
     QCustomPlot *historyPlot() const { return m_plot; }
     Job *job() const { return m_job; }
 
@@ -38,6 +43,7 @@ Q_SIGNALS:
 
 private:
     void fillFromConfig();
+    void fillFromConfig(const Config &config);
     void onProgress(const struct ProgressInfo &p);
     void onFinished(bool ok, const QString &error, bool cancelled);
     void log(const QString &line);

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The workbench driven as a user would, on the offscreen platform: open the demo project,
+// train one epoch through the F5 action and wait for the finished signal, check the loss and
+// ROC plots hold data, pick an applicant and check the timeline has one bar per event and the
+// heatmap the right size, click an event and check the table selection follows (and back),
+// export a plot and check the PNG and CSV.
+#include "workbench/compare_view.h"
+#include "workbench/data_view.h"
+#include "workbench/inspector_view.h"
+#include "workbench/main_window.h"
+#include "workbench/plot_export.h"
+#include "workbench/project_session.h"
+#include "workbench/train_view.h"
+
+#include <qcustomplot.h>
+
+#include <QAction>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+#include "seqlens/config.h"
+
+using namespace seqlens;
+using namespace seqlens::ui;
+
+namespace {
+
+QAction *findAction(QWidget *w, const QKeySequence &key)
+{
+    for (QAction *a : w->findChildren<QAction *>())
+        if (a->shortcut() == key)
+            return a;
+    return nullptr;
+}
+
+// An event whose bar no other bar overlaps (so a click at its centre hits only it).
+int isolatedEvent(const ApplicantView &v, double barWidthSeconds)
+{
+    for (int e = 0; e < int(v.events.size()); ++e) {
+        bool alone = true;
+        for (int o = 0; o < int(v.events.size()); ++o)
+            alone = alone && (o == e || std::fabs(v.events[size_t(o)].timeDays - v.events[size_t(e)].timeDays) * 86400.0 > 2 * barWidthSeconds);
+        if (alone && v.events[size_t(e)].itemWeight > 0.02)
+            return e;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("SeqLensTest");
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1400, 900);
+        m_window->show();
+        QVERIFY(m_window->openDemoProject(m_dir.path() + "/demo"));
+        QVERIFY(QFileInfo::exists(m_dir.path() + "/demo/demo.seqlens"));
+        QCOMPARE(m_window->session().configPath(), m_dir.path() + "/demo/config.json");
+    }
+
+    void configEditorValidatesAsYouType()
+    {
+        DataView *data = m_window->dataView();
+        const QString good = data->editor()->toPlainText();
+        QVERIFY(good.contains("\"events\""));
+        data->editor()->setPlainText(QString(good).replace("\"emb_dim\": 8", "\"emb_dim\": \"eight\""));
+        QTRY_VERIFY_WITH_TIMEOUT(!data->validationErrors().isEmpty(), 3000);
+        QVERIFY2(data->validationErrors().join("\n").contains("/model/emb_dim"), qPrintable(data->validationErrors().join("\n")));
+        data->editor()->setPlainText(good);
+        QTRY_VERIFY_WITH_TIMEOUT(data->validationErrors().isEmpty(), 3000);
+    }
+
+    void aViewMadeAfterTheConfigShowsItsValues()
+    {
+        // Regression: the form once kept its spin-box minimums (batch size 1) when the view was
+        // created after the config was chosen, and trained 5x slower.
+        TrainView late(m_window->session());
+        QCOMPARE(late.batchSize(), int(loadConfig(m_window->session().configPath().toStdString()).training.batchSize));
+    }
+
+    void trainOneEpochThroughTheF5Action()
+    {
+        TrainView *train = m_window->trainView();
+        train->setEpochs(1);
+        QSignalSpy finished(train, &TrainView::trainingFinished);
+        QAction *f5 = findAction(m_window.get(), QKeySequence(Qt::Key_F5));
+        QVERIFY(f5);
+        f5->trigger();
+        QVERIFY(train->isTraining());
+        QVERIFY(finished.wait(180000));
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        const qint64 run = finished.at(0).at(1).toLongLong();
+        QVERIFY(run > 0);
+        QCOMPARE(m_window->session().store().run(run).status, RunStatus::Finished);
+        QCustomPlot *loss = train->historyPlot();
+        QCOMPARE(loss->graph(0)->dataCount(), 1); // one epoch of training loss
+        QVERIFY(std::isfinite(loss->graph(0)->data()->at(0)->value));
+        // The compare view shows the new run: the ROC plot holds the sequence model's curve.
+        QCustomPlot *roc = m_window->compareView()->rocPlot();
+        QCOMPARE(roc->graphCount(), 2); // chance diagonal + sequence
+        QVERIFY(roc->graph(1)->dataCount() > 20);
+        QTableWidget *metrics = m_window->compareView()->metricsTable();
+        const QString auc = QString::number(m_window->session().store().metric(run, "test", "sequence", "auc")->value, 'f', 4);
+        bool found = false;
+        for (int r = 0; r < metrics->rowCount(); ++r)
+            found = found || (metrics->item(r, 0)->text() == "sequence" && metrics->item(r, 1)->text() == "auc" &&
+                              metrics->item(r, 2)->text().startsWith(auc + " ["));
+        QVERIFY2(found, qPrintable(auc));
+    }
+
+    void inspectorShowsOneBarPerEventAndSyncsSelection()
+    {
+        InspectorView *inspector = m_window->inspectorView();
+        if (!m_window->session().explorer()) {
+            QSignalSpy loaded(inspector, &InspectorView::explorerLoaded);
+            QVERIFY(loaded.wait(120000));
+        }
+        m_window->showPage(MainWindow::Inspector);
+        auto explorer = m_window->session().explorer();
+        QVERIFY(explorer && explorer->count() == 5000);
+        int chosen = -1;
+        for (int64_t a = 0; a < explorer->count() && chosen < 0; ++a) {
+            const ApplicantView v = explorer->explain(a);
+            if (v.events.size() < 5)
+                continue;
+            QVERIFY(inspector->showApplicant(QString::fromStdString(v.id)));
+            QApplication::processEvents();
+            QCOMPARE(inspector->timelineBarCount(), int(v.events.size()));
+            QCOMPARE(inspector->heatmapSize(), QSize(int(v.events.size()), int(explorer->inputs().size())));
+            QCOMPARE(inspector->eventsTable()->rowCount(), int(v.events.size()));
+            auto *bars = qobject_cast<QCPBars *>(inspector->timeline()->plottable(0));
+            chosen = isolatedEvent(v, bars->width());
+        }
+        QVERIFY(chosen >= 0);
+        const ApplicantView &v = *inspector->current();
+        QCustomPlot *t = inspector->timeline();
+        const QPoint click(int(t->xAxis->coordToPixel(v.events[size_t(chosen)].timeDays * 86400.0)),
+                           int(t->yAxis->coordToPixel(v.events[size_t(chosen)].itemWeight / 2)));
+        QTest::mouseClick(t, Qt::LeftButton, Qt::NoModifier, click);
+        QCOMPARE(inspector->selectedEvent(), chosen);
+        QCOMPARE(inspector->eventsTable()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(inspector->eventsTable()->selectionModel()->selectedRows().at(0).row(), chosen);
+        // And back: a table row selects the bar.
+        const int other = chosen == 0 ? 1 : 0;
+        inspector->eventsTable()->setCurrentCell(other, 1);
+        QCOMPARE(inspector->selectedEvent(), other);
+        int selectedBars = 0;
+        for (int i = 0; i < t->plottableCount(); ++i)
+            selectedBars += t->plottable(i)->selection().dataPointCount();
+        QCOMPARE(selectedBars, 1);
+        QVERIFY(!inspector->showApplicant("no-such-applicant"));
+    }
+
+    void exportingAPlotWritesPngAndCsv()
+    {
+        InspectorView *inspector = m_window->inspectorView();
+        QVERIFY(inspector->current());
+        const QString png = m_dir.path() + "/timeline.png", csv = m_dir.path() + "/timeline.csv";
+        QVERIFY(exportPlot(inspector->timeline(), png));
+        QImage img(png);
+        QVERIFY(!img.isNull());
+        QVERIFY(img.width() >= inspector->timeline()->width());
+        QVERIFY(exportPlot(inspector->timeline(), csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), int(inspector->current()->events.size()) + 1); // header + one row per bar
+        QVERIFY(!exportPlot(inspector->timeline(), m_dir.path() + "/timeline.bmpx"));
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "test_workbench.moc"
