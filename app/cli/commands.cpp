@@ -32,10 +32,11 @@ including MODEL/metrics.json. Progress goes to stderr; Ctrl+C cancels. With --pr
 run (config, data fingerprints, epochs, metrics, curves, scores) is recorded in that project
 file, created when missing.)";
 
-const char *kScoreHelp = R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--threads T]
+const char *kScoreHelp = R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--threads T] [--project FILE]
 Scores every applicant with the bundle's own encoder and model. Columns: entity,score
 (and label when the labels file has one). The labels file supplies cutoffs when the
-config uses them; without it, applicants are the entities of the event file.)";
+config uses them; without it, applicants are the entities of the event file. With --project
+the scoring is written to that project's audit log.)";
 
 const char *kExplainHelp = R"(usage: seqlens-cli explain --model MODEL --events FILE [--labels FILE] --entity ID [--out FILE]
 Writes JSON for one applicant: score, each event's time and field values, its
@@ -150,7 +151,7 @@ int runScore(int argc, char **argv)
         std::cout << kScoreHelp << std::endl;
         return 0;
     }
-    Args a(argc, argv, 2, {"model", "events", "labels", "out", "threads"}, {});
+    Args a(argc, argv, 2, {"model", "events", "labels", "out", "threads", "project"}, {});
     const std::string events = a.required("events"), out = a.required("out");
     const std::string labels = a.get("labels");
     ModelBundle b = loadBundleForScoring(a);
@@ -160,6 +161,9 @@ int runScore(int argc, char **argv)
     LoadReport rep;
     auto scores = scoreWithBundle(b, events, labels, &rep);
     writeScoresCsv(out, scores);
+    if (const std::string project = a.get("project"); !project.empty())
+        ProjectStore(project).audit("scored", "model " + a.required("model"),
+                                    std::to_string(scores.size()) + " applicants of " + events + " -> " + out);
     log("scored " + std::to_string(scores.size()) + " applicants (" + std::to_string(rep.eventsKept) + " events, " +
         std::to_string(rep.eventsAfterCutoff) + " excluded by cutoff): " + out);
     return 0;

@@ -2,6 +2,8 @@
 // Drives the real seqlens-cli binary: exit codes, one-line errors, output files.
 #include "test_util.h"
 
+#include "seqlens/project_store.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -165,6 +167,13 @@ private Q_SLOTS:
         r = cli({"runs", "--project", path("demo/config.json")});
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.contains("config.json: not a SeqLens project"), qPrintable(r.err));
+        r = cli({"score", "--model", path("pmodel"), "--events", path("demo/events.csv"), "--out", path("ps.csv"), "--project", project});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        {
+            seqlens::ProjectStore store(project.toStdString());
+            QCOMPARE(store.auditLog().back().action, std::string("scored"));
+            QVERIFY(testutil::contains(store.auditLog().back().detail, "ps.csv"));
+        }
         r = cli({"runs", "--project", project, "--delete", "1"});
         QCOMPARE(r.code, 0);
         r = cli({"runs", "--project", project});
