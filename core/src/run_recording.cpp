@@ -126,6 +126,16 @@ void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s, co
     addScores(store, run, "stacking", "test", s.testEntities, s.testLabels, s.stackingScores);
 }
 
+// The config as the workflow will run it: the request's epochs, seed and threads applied.
+template <typename Request>
+Config withOverrides(Config cfg, const Request &r)
+{
+    if (r.epochs) cfg.training.epochs = *r.epochs;
+    if (r.seed) cfg.training.seed = *r.seed;
+    if (r.threads) cfg.training.threads = *r.threads;
+    return cfg;
+}
+
 // Runs `job`; records failure (and rethrows) or cancellation; `record` runs on success.
 template <typename Summary, typename Job, typename Record>
 Summary recorded(ProjectStore &store, int64_t run, Job job, Record record)
@@ -150,10 +160,7 @@ Summary recorded(ProjectStore &store, int64_t run, Job job, Record record)
 
 TrainSummary runTrainingInProject(ProjectStore &store, const Config &config, const TrainRequest &request, int64_t *runId)
 {
-    Config cfg = config;
-    if (request.epochs) cfg.training.epochs = *request.epochs;
-    if (request.seed) cfg.training.seed = *request.seed;
-    if (request.threads) cfg.training.threads = *request.threads;
+    const Config cfg = withOverrides(config, request);
     const int64_t run = store.beginRun(newRun("train", cfg, request.outDir));
     if (runId)
         *runId = run;
@@ -167,10 +174,7 @@ TrainSummary runTrainingInProject(ProjectStore &store, const Config &config, con
 
 CompareSummary runCompareInProject(ProjectStore &store, const Config &config, const CompareRequest &request, int64_t *runId)
 {
-    Config cfg = config;
-    if (request.epochs) cfg.training.epochs = *request.epochs;
-    if (request.seed) cfg.training.seed = *request.seed;
-    if (request.threads) cfg.training.threads = *request.threads;
+    Config cfg = withOverrides(config, request);
     if (request.folds) cfg.baseline.folds = *request.folds;
     const int64_t run = store.beginRun(newRun("compare", cfg, request.outDir));
     if (runId)

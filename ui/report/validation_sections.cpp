@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "report/validation_sections.h"
 
-#include "report/plots.h"
+#include "report/plot_data.h"
 #include "seqlens/validation_stats.h"
 
 #include <qcustomplot.h>
@@ -25,16 +25,6 @@ QString modelTitle(const std::string &m)
     if (m == "stacking")
         return "stacking (window features + sequence score)";
     return "sequence model";
-}
-
-Series curve(const json &points, int xi, int yi, const QString &name)
-{
-    Series s{name, {}, {}};
-    for (const auto &p : points) {
-        s.x.push_back(p[size_t(xi)].is_null() ? 0.0 : p[size_t(xi)].get<double>());
-        s.y.push_back(p[size_t(yi)].get<double>());
-    }
-    return s;
 }
 
 std::vector<double> present(const std::vector<double> &v)
@@ -168,7 +158,7 @@ void discrimination(ReportDocument &doc, const RunReportData &d)
     std::vector<Series> roc;
     for (const auto &m : d.models)
         if (!d.curves.at(m).is_null())
-            roc.push_back(curve(d.curves.at(m)["roc"], 1, 2, q(m) + " (AUC " + fmt(d.value("test", m, "auc")) + ")"));
+            roc.push_back(curveSeries(d.curves.at(m)["roc"], 1, 2, q(m) + " (AUC " + fmt(d.value("test", m, "auc")) + ")"));
     QCustomPlot plot;
     drawRoc(plot, roc);
     doc.image("roc", renderImage(plot, 520, 440), 440);
@@ -176,14 +166,9 @@ void discrimination(ReportDocument &doc, const RunReportData &d)
         if (d.curves.at(m).is_null())
             continue;
         const json &ks = d.curves.at(m)["ks"];
-        Series goods = curve(ks, 0, 1, "goods"), bads = curve(ks, 0, 2, "bads");
-        double best = -1, at = 0;
-        for (int i = 0; i < goods.x.size(); ++i)
-            if (std::fabs(goods.y[i] - bads.y[i]) > best) {
-                best = std::fabs(goods.y[i] - bads.y[i]);
-                at = goods.x[i];
-            }
-        drawKs(plot, q(m), goods, bads, at, best);
+        Series goods = curveSeries(ks, 0, 1, "goods"), bads = curveSeries(ks, 0, 2, "bads");
+        const KsPoint2 at = ksPointOf(goods, bads);
+        drawKs(plot, q(m), goods, bads, at.score, at.ks);
         doc.image("ks_" + q(m), renderImage(plot, 640, 280), 520);
     }
 }
@@ -281,18 +266,11 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
         doc.text("No global attention was recorded for this run.");
         return;
     }
-    std::vector<std::pair<double, std::string>> fields;
-    for (size_t i = 0; i < g["inputs"].size(); ++i)
-        fields.emplace_back(g["mean_field_weight"][i].is_null() ? 0.0 : g["mean_field_weight"][i].get<double>(), g["inputs"][i]);
-    std::sort(fields.rbegin(), fields.rend());
     QStringList labels;
     QVector<double> values;
-    for (const auto &[w, name] : fields) {
-        labels << q(name);
-        values << w;
-    }
+    sortedFieldAttention(g, labels, values);
     QCustomPlot plot;
-    drawBars(plot, labels, values, "mean field attention", 1.0 / double(std::max<size_t>(1, fields.size())), "uniform");
+    drawBars(plot, labels, values, "mean field attention", 1.0 / double(std::max<qsizetype>(1, labels.size())), "uniform");
     doc.text("Mean field-attention weight per input over " + count(g["applicants"]) +
              " test applicants (each applicant's events averaged first), sorted:");
     doc.image("field_attention", renderImage(plot, 640, 300), 540);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workbench/compare_view.h"
 
-#include "report/plots.h"
+#include "report/plot_data.h"
 #include "report/report_data.h"
 #include "workbench/job.h"
 #include "workbench/plot_export.h"
@@ -32,16 +32,6 @@ namespace seqlens::ui {
 using nlohmann::json;
 
 namespace {
-
-report::Series curve(const json &points, int xi, int yi, const QString &name)
-{
-    report::Series s{name, {}, {}};
-    for (const auto &p : points) {
-        s.x.push_back(p[size_t(xi)].is_null() ? 0.0 : p[size_t(xi)].get<double>());
-        s.y.push_back(p[size_t(yi)].get<double>());
-    }
-    return s;
-}
 
 QString valueCi(const MetricRow *m)
 {
@@ -170,7 +160,7 @@ void CompareView::showRuns(qint64 runA, qint64 runB)
     for (const auto *d : {&a, &b})
         for (const auto &m : d->models)
             if (!d->curves.at(m).is_null())
-                roc.push_back(curve(d->curves.at(m)["roc"], 1, 2,
+                roc.push_back(report::curveSeries(d->curves.at(m)["roc"], 1, 2,
                                     QString("run %1 %2 (AUC %3)").arg(d->run.id).arg(QString::fromStdString(m)).arg(d->value("test", m, "auc"), 0, 'f', 4)));
     report::drawRoc(*m_roc, roc);
     m_roc->replot();
@@ -236,14 +226,9 @@ void CompareView::drawKsFor(const QString &model)
     if (!art)
         return;
     const json ks = json::parse(*art)["ks"];
-    auto goods = curve(ks, 0, 1, "goods"), bads = curve(ks, 0, 2, "bads");
-    double best = -1, at = 0;
-    for (int i = 0; i < goods.x.size(); ++i)
-        if (std::fabs(goods.y[i] - bads.y[i]) > best) {
-            best = std::fabs(goods.y[i] - bads.y[i]);
-            at = goods.x[i];
-        }
-    report::drawKs(*m_ks, model, goods, bads, at, best);
+    const auto goods = report::curveSeries(ks, 0, 1, "goods"), bads = report::curveSeries(ks, 0, 2, "bads");
+    const auto at = report::ksPointOf(goods, bads);
+    report::drawKs(*m_ks, model, goods, bads, at.score, at.ks);
     m_ks->replot();
 }
 

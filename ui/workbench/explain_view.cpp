@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workbench/explain_view.h"
 
-#include "report/plots.h"
+#include "report/plot_data.h"
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
 
@@ -41,17 +41,10 @@ void ExplainView::showRun(qint64 run)
         return;
     }
     const json g = json::parse(*art);
-    std::vector<std::pair<double, std::string>> fields;
-    for (size_t i = 0; i < g["inputs"].size(); ++i)
-        fields.emplace_back(g["mean_field_weight"][i].is_null() ? 0.0 : g["mean_field_weight"][i].get<double>(), g["inputs"][i]);
-    std::sort(fields.rbegin(), fields.rend());
     QStringList names;
     QVector<double> values;
-    for (const auto &[w, n] : fields) {
-        names << QString::fromStdString(n);
-        values << w;
-    }
-    report::drawBars(*m_fields, names, values, "mean field attention", 1.0 / double(std::max<size_t>(1, fields.size())), "uniform");
+    report::sortedFieldAttention(g, names, values);
+    report::drawBars(*m_fields, names, values, "mean field attention", 1.0 / double(std::max<qsizetype>(1, names.size())), "uniform");
     m_fields->replot();
     QStringList bands;
     QVector<double> weights;

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Recorded JSON (curves, global attention) turned into plot series, shared by the reports
+// and the workbench views.
+#pragma once
+
+#include "report/plots.h"
+
+#include <nlohmann/json.hpp>
+
+namespace seqlens::report {
+
+// Columns xi and yi of a recorded point list ([[threshold, fpr, tpr], ...] or the KS table).
+Series curveSeries(const nlohmann::json &points, int xi, int yi, const QString &name);
+
+struct KsPoint2 {
+    double score = 0, ks = 0; // where the cumulative shares of goods and bads are furthest apart
+};
+KsPoint2 ksPointOf(const Series &goods, const Series &bads);
+
+// Mean field attention per input, sorted from the largest.
+void sortedFieldAttention(const nlohmann::json &globalAttention, QStringList &names, QVector<double> &weights);
+
+} // namespace seqlens::report
