@@ -89,7 +89,8 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
     std::unordered_map<std::string, int64_t> firstLine;
     while (r.next()) {
         const auto &f = r.fields();
-        ++d.report.labelRows;
+        if ((++d.report.labelRows & 0xFFFF) == 0)
+            throwIfCancelled(opt.cancel);
         std::string_view id = trimView(f[size_t(ent)]);
         if (id.empty())
             throwData(where(r) + ": column \"" + lc.entity + "\": empty entity key");
@@ -176,7 +177,8 @@ void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
     TimeParser timeParser(ec.timeFormat);
     while (r.next()) {
         const auto &f = r.fields();
-        ++d.report.eventRows;
+        if ((++d.report.eventRows & 0xFFFF) == 0)
+            throwIfCancelled(opt.cancel);
         std::string_view id = trimView(f[size_t(ent)]);
         auto it = index.find(id);
         int32_t a;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/error.h"
 
+#include "seqlens/cancel.h"
+
 namespace seqlens {
 
 namespace {
@@ -23,6 +25,12 @@ ConfigError::ConfigError(std::vector<std::string> problems)
 void throwData(const std::string &message) { throw Error(ErrorKind::Data, message); }
 void throwUsage(const std::string &message) { throw Error(ErrorKind::Usage, message); }
 void throwInternal(const std::string &message) { throw Error(ErrorKind::Internal, message); }
+
+void throwIfCancelled(const CancelToken *token)
+{
+    if (token && token->cancelled())
+        throw Error(ErrorKind::Cancelled, "cancelled by the user");
+}
 
 int exitCodeFor(ErrorKind kind)
 {

@@ -3,13 +3,14 @@
 
 #include "seqlens/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
 namespace seqlens {
 
 std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bundleDir, const std::string &eventsPath,
-                                                           const std::string &labelsPath)
+                                                           const std::string &labelsPath, const CancelToken *cancel)
 {
     auto e = std::unique_ptr<ApplicantExplorer>(new ApplicantExplorer());
     e->m_bundle = loadBundle(bundleDir);
@@ -19,12 +20,18 @@ std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bu
     opt.labelsPath = labelsPath.empty() ? cfg.resolve(cfg.labels.path) : labelsPath;
     opt.useLabels = true;
     opt.requireTarget = false;
+    opt.cancel = cancel;
     e->m_raw = loadDataset(cfg, opt);
+    throwIfCancelled(cancel);
     assignSplits(e->m_raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
     e->m_data = e->m_bundle.encoder.encode(e->m_raw);
-    std::vector<int64_t> all(size_t(e->m_data.applicantCount()));
-    std::iota(all.begin(), all.end(), int64_t(0));
-    e->m_scores = e->m_bundle.model->predict(e->m_data, all);
+    for (int64_t start = 0; start < e->m_data.applicantCount(); start += 4096) { // in chunks, to stay cancellable
+        throwIfCancelled(cancel);
+        std::vector<int64_t> chunk(size_t(std::min<int64_t>(4096, e->m_data.applicantCount() - start)));
+        std::iota(chunk.begin(), chunk.end(), start);
+        const auto s = e->m_bundle.model->predict(e->m_data, chunk);
+        e->m_scores.insert(e->m_scores.end(), s.begin(), s.end());
+    }
     for (const auto &f : e->m_raw.fields) {
         e->m_fields.push_back(f.config.name);
         e->m_types.push_back(f.config.type == FieldType::Categorical ? "categorical" : "numeric");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fixture.h"
 #include "seqlens/dataset.h"
+#include "seqlens/synth.h"
 #include "seqlens/time_parser.h"
 
 using namespace seqlens;
@@ -9,6 +10,20 @@ using namespace testutil;
 class TestDataset : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void aCancelledLoadStopsWithACancelledError()
+    {
+        QTemporaryDir dir;
+        const SynthSummary syn = writeSynthDataset({dir.path().toStdString(), 4000, 3}); // > 65,536 event rows
+        QVERIFY(syn.events > 70000);
+        const Config cfg = loadConfig(syn.configPath);
+        CancelToken token;
+        LoadOptions opt;
+        opt.cancel = &token;
+        QCOMPARE(loadDataset(cfg, opt).report.eventRows, syn.events); // not cancelled: loads everything
+        token.cancel();
+        EXPECT_ERROR(loadDataset(cfg, opt), ErrorKind::Cancelled, "cancelled by the user");
+    }
+
     void loadsGroupsSortsAndCounts()
     {
         Fixture fx;

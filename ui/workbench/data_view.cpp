@@ -84,6 +84,8 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     auto *generate = new QPushButton("Generate config from the types");
     auto *save = new QPushButton("Save config (Ctrl+S)");
     auto *audit = new QPushButton("Run data audit");
+    m_cancelAudit = new QPushButton("Cancel audit");
+    m_cancelAudit->setEnabled(false);
     m_eventsPreview = readOnlyTable();
     m_labelsPreview = readOnlyTable();
     m_types = new QTableWidget;
@@ -114,7 +116,10 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     leftLayout->addLayout(importRow);
     leftLayout->addWidget(new QLabel("Drop CSV files here (a name with \"label\" is the label table)."));
     leftLayout->addWidget(previews, 1);
-    leftLayout->addWidget(audit);
+    auto *auditRow = new QHBoxLayout;
+    auditRow->addWidget(audit, 1);
+    auditRow->addWidget(m_cancelAudit);
+    leftLayout->addLayout(auditRow);
     leftLayout->addWidget(m_auditTitle);
     leftLayout->addWidget(m_audit, 1);
     leftLayout->addWidget(m_histogram, 1);
@@ -143,6 +148,10 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     connect(generate, &QPushButton::clicked, this, &DataView::generateConfig);
     connect(save, &QPushButton::clicked, this, &DataView::saveConfig);
     connect(audit, &QPushButton::clicked, this, &DataView::runAudit);
+    connect(m_cancelAudit, &QPushButton::clicked, this, [this] {
+        if (m_job)
+            m_job->cancel();
+    });
     connect(m_editor, &QPlainTextEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_debounce, &QTimer::timeout, this, &DataView::validate);
     connect(&m_session, &ProjectSession::configChanged, this, &DataView::loadConfigText);
@@ -320,23 +329,27 @@ void DataView::runAudit()
     const std::string path = m_session.configPath().toStdString();
     auto result = std::make_shared<std::string>();
     delete m_job;
-    m_job = new Job("audit", [path, result](Job &) {
+    m_job = new Job("audit", [path, result](Job &j) {
         const Config cfg = loadConfig(path);
-        RawDataset raw = loadDataset(cfg);
+        LoadOptions opt;
+        opt.cancel = j.cancelToken();
+        RawDataset raw = loadDataset(cfg, opt);
         assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
         EncodeReport er;
         const Encoder enc = Encoder::fit(raw, cfg);
         enc.encode(raw, &er);
         *result = json{{"load", json::parse(loadReportJson(raw.report, &raw))}, {"encode", json::parse(encodeReportJson(er, enc))}}.dump();
     }, this);
-    connect(m_job, &Job::finished, this, [this, result](bool ok, const QString &error) {
+    connect(m_job, &Job::finished, this, [this, result](bool ok, const QString &error, bool cancelled) {
+        m_cancelAudit->setEnabled(false);
         if (ok)
             showAudit(QString::fromStdString(*result));
         else
-            m_auditTitle->setText("Audit failed: " + error);
+            m_auditTitle->setText(cancelled ? QString("Audit cancelled.") : "Audit failed: " + error);
         Q_EMIT auditFinished(ok);
     });
     m_auditTitle->setText("Auditing…");
+    m_cancelAudit->setEnabled(true);
     m_job->start();
 }
 

@@ -12,6 +12,7 @@ class QCustomPlot;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
+class QPushButton;
 class QTableWidget;
 class QTimer;
 
@@ -55,6 +56,7 @@ private:
     QLabel *m_auditTitle;
     QCustomPlot *m_histogram;
     QTimer *m_debounce;
+    QPushButton *m_cancelAudit;
     Job *m_job = nullptr;
 };
 

@@ -132,13 +132,19 @@ InspectorView::~InspectorView() = default;
 void InspectorView::loadRun(int64_t run)
 {
     if (m_job && m_job->isRunning())
-        return;
+        m_job->cancel(); // a newer choice wins; the old load stops at its next check and is dropped
     const QString dir = m_session.bundleDirOf(run);
     m_status->setText("Loading the model and data of run " + QString::number(run) + "…");
     auto result = std::make_shared<std::shared_ptr<ApplicantExplorer>>();
-    delete m_job;
-    m_job = new Job("load inspector", [dir, result](Job &) { *result = ApplicantExplorer::open(dir.toStdString()); }, this);
-    connect(m_job, &Job::finished, this, [this, result, run](bool ok, const QString &error) {
+    Job *job = new Job("load inspector", [dir, result](Job &j) {
+        *result = ApplicantExplorer::open(dir.toStdString(), {}, {}, j.cancelToken());
+    }, this);
+    m_job = job;
+    connect(job, &Job::finished, this, [this, job, result, run](bool ok, const QString &error, bool cancelled) {
+        job->deleteLater();
+        if (job != m_job || cancelled)
+            return;
+        m_job = nullptr;
         if (!ok) {
             m_status->setText("Cannot inspect run " + QString::number(run) + ": " + error);
             Q_EMIT explorerLoaded(false);

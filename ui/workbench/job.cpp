@@ -28,7 +28,9 @@ void Job::start()
             ok = true;
             cancelled = m_cancel.cancelled();
         } catch (const Error &e) {
-            error = QString::fromStdString(e.what());
+            cancelled = e.kind() == ErrorKind::Cancelled;
+            if (!cancelled)
+                error = QString::fromStdString(e.what());
         } catch (const std::exception &e) {
             error = "internal error: " + QString::fromStdString(e.what());
         }

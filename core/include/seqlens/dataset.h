@@ -3,6 +3,7 @@
 // sorted by time, categorical values interned per field, numeric values as parsed.
 #pragma once
 
+#include "seqlens/cancel.h"
 #include "seqlens/config.h"
 
 #include <cmath>
@@ -67,6 +68,7 @@ struct LoadOptions {
     bool useLabels = true;          // false: applicants are the entities of the event table
     bool requireTarget = true;      // false: a label table without the target column is fine (scoring)
     std::string onlyEntity;         // when set, keep only this applicant (explain)
+    const CancelToken *cancel = nullptr; // checked every 64k rows; throws a Cancelled error
 };
 
 // Reads the label and event tables described by `config`. Throws Data errors naming

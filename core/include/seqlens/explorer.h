@@ -36,8 +36,9 @@ class ApplicantExplorer {
 public:
     // Loads the bundle and the data files named in its config (or the given paths). Slow: run
     // it on a worker thread. Throws Data errors naming the file.
+    // `cancel` stops it between rows or batches with a Cancelled error.
     static std::unique_ptr<ApplicantExplorer> open(const std::string &bundleDir, const std::string &eventsPath = {},
-                                                   const std::string &labelsPath = {});
+                                                   const std::string &labelsPath = {}, const CancelToken *cancel = nullptr);
 
     int64_t count() const;
     const std::string &id(int64_t applicant) const;

@@ -4,6 +4,7 @@
 // progress through a callback and checks a cancellation flag between batches.
 #pragma once
 
+#include "seqlens/cancel.h"
 #include "seqlens/config.h"
 #include "seqlens/encoder.h"
 #include "seqlens/sequence_model.h"
@@ -28,15 +29,6 @@ struct TrainProgress {
 };
 using ProgressFn = std::function<void(const TrainProgress &)>;
 
-// Shared between a job and whoever may cancel it (another thread).
-class CancelToken {
-public:
-    void cancel() { m_flag.store(true); }
-    bool cancelled() const { return m_flag.load(); }
-
-private:
-    std::atomic<bool> m_flag{false};
-};
 
 struct EpochRecord {
     int64_t epoch = 0;
