@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/compare.h"
 
+#include "compare_jobs.h"
+
 #include "seqlens/baseline_models.h"
 #include "seqlens/error.h"
-#include "seqlens/explain_stats.h"
 #include "seqlens/version.h"
 #include "seqlens/text_util.h"
 #include "seqlens/window_features.h"
@@ -12,9 +13,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <random>
-#include <thread>
 
 namespace seqlens {
 
@@ -22,13 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Context {
-    Config cfg;
-    const CompareRequest &req;
-    RawDataset raw;
-    std::vector<int64_t> dev, test; // applicant indices
-    std::mutex splitMutex;          // encodeForFit borrows raw's split column
-};
+using Context = CompareContext;
 
 // Stratified split of `rows` into k folds (fold id per position of `rows`), seeded.
 std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t> &rows, int64_t k, uint64_t seed)
@@ -45,149 +38,6 @@ std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t>
             fold[pos[i]] = int(i % size_t(k));
     }
     return fold;
-}
-
-// Encodes for one sequence model: `fitRows` get an inner stratified Train/Valid split for early
-// stopping and the encoder is fitted on their Train part only; `scoreRows` not among them are Test.
-// Borrows raw's split column, so one encoding at a time.
-EncodedDataset encodeForFit(Context &c, const std::vector<int64_t> &fitRows, const std::vector<int64_t> &scoreRows,
-                            uint64_t seed, Encoder &enc, EncodeReport *report)
-{
-    std::lock_guard<std::mutex> lock(c.splitMutex);
-    std::vector<Split> saved;
-    for (auto &a : c.raw.applicants) {
-        saved.push_back(a.split);
-        a.split = Split::Unassigned;
-    }
-    const double validShare = c.cfg.training.validFraction / std::max(1e-9, 1.0 - c.cfg.training.testFraction);
-    for (int64_t a : scoreRows) // score rows that are also fit rows are reassigned below
-        c.raw.applicants[size_t(a)].split = Split::Test;
-    std::mt19937_64 rng(seed);
-    for (int cls = 0; cls <= 1; ++cls) { // stratified: the same valid share of bads and goods
-        std::vector<int64_t> rows;
-        for (int64_t a : fitRows)
-            if (c.raw.applicants[size_t(a)].label == cls)
-                rows.push_back(a);
-        std::shuffle(rows.begin(), rows.end(), rng);
-        const size_t nValid = size_t(std::llround(validShare * double(rows.size())));
-        for (size_t i = 0; i < rows.size(); ++i)
-            c.raw.applicants[size_t(rows[i])].split = i < nValid ? Split::Valid : Split::Train;
-    }
-    enc = Encoder::fit(c.raw, c.cfg);
-    EncodedDataset data = enc.encode(c.raw, report);
-    for (size_t a = 0; a < saved.size(); ++a)
-        c.raw.applicants[a].split = saved[a];
-    return data;
-}
-
-// One sequence model of the comparison: the fold models and the full development model.
-struct SequenceJob {
-    std::string what;
-    uint64_t seed = 0;
-    std::vector<int64_t> fitRows, scoreRows;
-    std::vector<size_t> scorePos; // fold jobs: positions in c.dev of scoreRows
-    std::vector<double> logits;   // result: logits of scoreRows
-    bool keep = false;            // keep the model, its encoder and a global explanation (the full model)
-    ModelBundle bundle;
-    std::string globalAttentionJson;
-    std::string encodeReportJson;
-};
-
-// Trains the job's model and scores its rows. Returns false when stopped.
-bool runJob(Context &c, SequenceJob &job, const ProgressFn &progress, const CancelToken &stop)
-{
-    Encoder enc;
-    EncodeReport encodeReport;
-    EncodedDataset data = encodeForFit(c, job.fitRows, job.scoreRows, job.seed, enc, &encodeReport);
-    auto model = std::make_unique<SequenceModel>(c.cfg.model, layoutOf(enc), job.seed);
-    TrainingConfig tc = c.cfg.training;
-    tc.seed = job.seed;
-    const TrainResult r = trainModel(*model, data, tc, progress, &stop);
-    if (r.cancelled)
-        return false;
-    job.logits = model->predictLogits(data, job.scoreRows);
-    if (job.keep) {
-        job.globalAttentionJson = globalAttentionJson(
-            globalAttention(*model, enc, c.raw, data, c.test, c.cfg.sequence.timeBucketsDays));
-        json history = json::array();
-        for (const auto &h : r.history)
-            history.push_back({{"epoch", h.epoch}, {"train_loss", h.trainLoss}, {"valid_loss", h.validLoss},
-                               {"valid_auc", h.validAuc}, {"seconds", h.seconds}});
-        job.bundle.config = c.cfg;
-        job.bundle.encoder = std::move(enc);
-        job.bundle.model = std::move(model);
-        job.bundle.historyJson = history.dump();
-        job.encodeReportJson = encodeReportJson(encodeReport, job.bundle.encoder);
-    }
-    return true;
-}
-
-// Fold models draw randomness only from their own streams (trainer.h), so they can train side
-// by side, one per thread: on 2 cores two 1-thread models do 1.7x the sequences per second of one
-// 2-thread model (tiny matrices scale poorly across threads). GRU/LSTM dropout between stacked
-// layers uses LibTorch's shared generator, so those models train one at a time.
-int64_t concurrentModels(const ModelConfig &m, int64_t threads, size_t jobs)
-{
-    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer && m.itemAggregation != ItemAggregation::None &&
-                           m.layers > 1 && m.dropout > 0;
-    return sharedRng ? 1 : std::max<int64_t>(1, std::min<int64_t>(threads, int64_t(jobs)));
-}
-
-// Runs the jobs in order on `workers` threads. Returns false when cancelled; rethrows the first error.
-bool runJobs(Context &c, std::vector<SequenceJob> &jobs, int64_t workers, int64_t threads)
-{
-    std::mutex mutex; // serialises progress reports and the job queue
-    size_t next = 0;
-    CancelToken stop;
-    std::exception_ptr error;
-    auto work = [&](bool ownThread) {
-        if (ownThread)
-            setTorchThreads(std::max<int64_t>(1, threads / workers));
-        for (;;) {
-            SequenceJob *job = nullptr;
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                if (stop.cancelled() || (c.req.cancel && c.req.cancel->cancelled()) || next == jobs.size())
-                    return;
-                job = &jobs[next++];
-                if (c.req.stepProgress)
-                    c.req.stepProgress(int64_t(next), int64_t(jobs.size()), job->what);
-            }
-            ProgressFn progress = [&, task = job->what](const TrainProgress &p) {
-                std::lock_guard<std::mutex> lock(mutex);
-                if (c.req.cancel && c.req.cancel->cancelled())
-                    stop.cancel();
-                if (c.req.progress) {
-                    TrainProgress q = p;
-                    q.task = task;
-                    c.req.progress(q);
-                }
-            };
-            try {
-                if (!runJob(c, *job, progress, stop))
-                    return;
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(mutex);
-                if (!error)
-                    error = std::current_exception();
-                stop.cancel();
-                return;
-            }
-        }
-    };
-    if (workers <= 1) {
-        work(false);
-    } else {
-        std::vector<std::thread> pool;
-        for (int64_t w = 0; w < workers; ++w)
-            pool.emplace_back(work, true);
-        for (auto &t : pool)
-            t.join();
-        setTorchThreads(threads); // the workers lowered LibTorch's process-wide default
-    }
-    if (error)
-        std::rethrow_exception(error);
-    return !stop.cancelled() && !(c.req.cancel && c.req.cancel->cancelled());
 }
 
 std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows)
@@ -309,7 +159,7 @@ bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &
             }
         }
     }
-    if (!runJobs(c, jobs, concurrentModels(c.cfg.model, threads, jobs.size()), threads))
+    if (!runSequenceJobs(c, jobs, threads))
         return false;
     out.oof.assign(c.dev.size(), 0.0);
     for (size_t j = 1; j < jobs.size(); ++j)
