@@ -54,6 +54,19 @@ const char *kFeaturesHelp = R"(usage: seqlens-cli features --config FILE --out f
 Exports the hand-made window features (entity, split, label, then one column per feature)
 for use in other tools. Named categorical values are chosen without the test split.)";
 
+// Runs `plain`, or with --project `recorded` on the project's store, saying which run it became.
+template <typename Plain, typename Recorded>
+auto runMaybeRecorded(const std::string &project, Plain plain, Recorded recorded)
+{
+    if (project.empty())
+        return plain();
+    ProjectStore store(project);
+    int64_t run = 0;
+    auto summary = recorded(store, &run);
+    log("recorded as run " + std::to_string(run) + " (" + toString(store.run(run).status) + ") in " + project);
+    return summary;
+}
+
 void writeFileOrStdout(const std::string &path, const std::string &text)
 {
     if (path.empty()) {
@@ -127,15 +140,9 @@ int runTrain(int argc, char **argv)
     req.cancel = &g_cancel;
     req.log = log;
     installSigint();
-    TrainSummary s;
-    if (const std::string project = a.get("project"); !project.empty()) {
-        ProjectStore store(project);
-        int64_t run = 0;
-        s = runTrainingInProject(store, loadConfig(req.configPath), req, &run);
-        log("recorded as run " + std::to_string(run) + " (" + toString(store.run(run).status) + ") in " + project);
-    } else {
-        s = runTraining(req);
-    }
+    const TrainSummary s = runMaybeRecorded(
+        a.get("project"), [&] { return runTraining(req); },
+        [&](ProjectStore &store, int64_t *run) { return runTrainingInProject(store, loadConfig(req.configPath), req, run); });
     if (s.cancelled) {
         log("cancelled: no bundle written");
         return 130;
@@ -204,15 +211,9 @@ int runCompare(int argc, char **argv)
     req.cancel = &g_cancel;
     req.log = log;
     installSigint();
-    CompareSummary s;
-    if (const std::string project = a.get("project"); !project.empty()) {
-        ProjectStore store(project);
-        int64_t run = 0;
-        s = runCompareInProject(store, cfg, req, &run);
-        log("recorded as run " + std::to_string(run) + " (" + toString(store.run(run).status) + ") in " + project);
-    } else {
-        s = runCompare(cfg, req);
-    }
+    const CompareSummary s = runMaybeRecorded(
+        a.get("project"), [&] { return runCompare(cfg, req); },
+        [&](ProjectStore &store, int64_t *run) { return runCompareInProject(store, cfg, req, run); });
     if (s.cancelled) {
         log("cancelled: nothing written");
         return 130;

@@ -4,14 +4,10 @@
 #include "seqlens/error.h"
 #include "seqlens/explain_stats.h"
 
-#include <nlohmann/json.hpp>
-
 #include <random>
 #include <thread>
 
 namespace seqlens {
-
-using nlohmann::json;
 
 namespace {
 
@@ -63,16 +59,14 @@ bool runJob(CompareContext &c, SequenceJob &job, const ProgressFn &progress, con
         return false;
     job.logits = model->predictLogits(data, job.scoreRows);
     if (job.keep) {
-        job.globalAttentionJson = globalAttentionJson(
-            globalAttention(*model, enc, c.raw, data, c.test, c.cfg.sequence.timeBucketsDays));
-        json history = json::array();
-        for (const auto &h : r.history)
-            history.push_back({{"epoch", h.epoch}, {"train_loss", h.trainLoss}, {"valid_loss", h.validLoss},
-                               {"valid_auc", h.validAuc}, {"seconds", h.seconds}});
+        if (c.req.explainGlobally)
+            job.globalAttentionJson = globalAttentionJson(
+                globalAttention(*model, enc, c.raw, data, c.test, c.cfg.sequence.timeBucketsDays));
+        job.trainSeconds = r.seconds;
         job.bundle.config = c.cfg;
         job.bundle.encoder = std::move(enc);
         job.bundle.model = std::move(model);
-        job.bundle.historyJson = history.dump();
+        job.bundle.historyJson = trainingHistoryJson(r.history);
         job.encodeReportJson = encodeReportJson(encodeReport, job.bundle.encoder);
     }
     return true;

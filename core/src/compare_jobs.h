@@ -31,6 +31,7 @@ struct SequenceJob {
     ModelBundle bundle;
     std::string globalAttentionJson;
     std::string encodeReportJson;
+    double trainSeconds = 0;
 };
 
 // Trains every job (in order, as many at once as `threads` allows, one LibTorch thread each)

@@ -194,7 +194,7 @@ ModelScores fitAndPredict(const Context &c, const FeatureMatrix &x, int64_t thre
     return {model->predict(x, c.dev), model->predict(x, c.test)};
 }
 
-std::string compareJson(const Context &c, const CompareSummary &s)
+std::string compareJson(const Context &c, const CompareSummary &s, const json &load)
 {
     const auto &bc = c.cfg.baseline;
     json swap = {{"bands", s.swap.bands}, {"rows", "baseline band"}, {"columns", "stacking band"},
@@ -209,24 +209,22 @@ std::string compareJson(const Context &c, const CompareSummary &s)
                                        {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
                         {"delta_ks", {{"value", s.deltaKs.value}, {"ci", {s.deltaKs.lo, s.deltaKs.hi}}, {"reps", s.deltaKs.reps}}},
                         {"swap_set", swap}}},
-              {"data", json::parse(loadReportJson(c.raw.report, &c.raw))}};
+              {"data", load}};
     return j.dump(2);
 }
 
 // The bundle of the sequence model that scored the test split, so its applicants can be explained.
-void saveFullModel(const Context &c, const CompareSummary &s, ModelBundle &bundle, const std::string &dir)
+void saveFullModel(const Context &c, const CompareSummary &s, SequenceJob &full, const std::string &dir)
 {
+    ModelBundle &bundle = full.bundle;
     const auto &e = s.sequence;
     json metrics = {{"test", {{"auc", e.auc.auc}, {"auc_ci", {e.auc.lo, e.auc.hi}}, {"ks", e.ks.value}, {"gini", e.gini},
                               {"n", s.nTest}}},
                     {"note", "the sequence model of a comparison, trained on all development applicants"}};
-    json meta = {{"seqlens_version", seqlensVersion()}, {"libtorch_version", torchVersion()}, {"git_revision", gitRevision()},
-                 {"created", utcNowIso()}, {"seed", c.cfg.training.seed}, {"threads", c.cfg.training.threads},
-                 {"parameters", bundle.model->parameterCount()},
-                 {"data_fingerprints", {{"events", hex64(c.raw.report.eventsFingerprint)},
-                                        {"labels", hex64(c.raw.report.labelsFingerprint)}}}};
+    // "seed" is the config's (it fixes the splits); the model was initialised with its job's seed.
     bundle.metricsJson = metrics.dump();
-    bundle.metadataJson = meta.dump();
+    bundle.metadataJson = bundleMetadataJson(c.cfg.training.seed, c.cfg.training.threads, bundle.model->parameterCount(),
+                                             full.trainSeconds, c.raw.report, json{{"model_seed", full.seed}}.dump());
     bundle.reportJson = s.reportJson;
     saveBundle(dir, bundle);
 }
@@ -283,11 +281,10 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     s.deltaAuc = delongPaired(base.test, stack.test, yTest);
     s.deltaKs = bootstrapDeltaKs(base.test, stack.test, yTest, int(bc.bootstrapReps), seed);
     s.swap = swapSet(base.test, stack.test, yTest);
-    s.json = compareJson(c, s);
+    const json load = json::parse(loadReportJson(c.raw.report, &c.raw));
+    s.json = compareJson(c, s, load);
     s.globalAttentionJson = fullModel.globalAttentionJson;
-    s.reportJson = json{{"load", json::parse(loadReportJson(c.raw.report, &c.raw))},
-                        {"encode", json::parse(fullModel.encodeReportJson)}}.dump();
-    s.configJson = configToJson(c.cfg);
+    s.reportJson = json{{"load", load}, {"encode", json::parse(fullModel.encodeReportJson)}}.dump();
     s.testLabels = yTest;
     for (int64_t a : c.test)
         s.testEntities.push_back(c.raw.applicants[size_t(a)].id);
@@ -296,7 +293,7 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     s.stackingScores = stack.test;
     if (!req.outDir.empty()) {
         writeOutputs(req, s, c.raw, c.test, base.test, seqTest, stack.test);
-        saveFullModel(c, s, fullModel.bundle, req.outDir + "/model");
+        saveFullModel(c, s, fullModel, req.outDir + "/model");
     }
     return s;
 }

@@ -166,6 +166,7 @@ TrainSummary runTrainingInProject(ProjectStore &store, const Config &config, con
         *runId = run;
     TrainRequest req = request;
     req.progress = recordingProgress(store, run, request.progress);
+    req.explainGlobally = true;
     return recorded<TrainSummary>(store, run, [&] { return runTraining(config, req); }, [&](const TrainSummary &s) {
         recordTrain(store, run, s, cfg.training.seed);
         store.audit("trained", "run " + std::to_string(run), "test AUC " + (s.test.available ? std::to_string(s.test.metrics.auc) : "n/a"));
@@ -181,6 +182,7 @@ CompareSummary runCompareInProject(ProjectStore &store, const Config &config, co
         *runId = run;
     CompareRequest req = request;
     req.progress = recordingProgress(store, run, request.progress);
+    req.explainGlobally = true;
     LoadReport load;
     req.loadReport = &load;
     return recorded<CompareSummary>(store, run, [&] { return runCompare(config, req); }, [&](const CompareSummary &s) {

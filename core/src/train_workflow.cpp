@@ -76,6 +76,26 @@ std::string loadReportJson(const LoadReport &r, const RawDataset *data)
     return j.dump();
 }
 
+std::string trainingHistoryJson(const std::vector<EpochRecord> &history)
+{
+    json out = json::array();
+    for (const auto &h : history)
+        out.push_back({{"epoch", h.epoch}, {"train_loss", h.trainLoss}, {"valid_loss", h.validLoss}, {"valid_auc", h.validAuc},
+                       {"seconds", h.seconds}});
+    return out.dump();
+}
+
+std::string bundleMetadataJson(uint64_t seed, int64_t threads, int64_t parameters, double trainSeconds, const LoadReport &load,
+                               const std::string &extra)
+{
+    json meta = {{"seqlens_version", seqlensVersion()}, {"libtorch_version", torchVersion()}, {"git_revision", gitRevision()},
+                 {"created", utcNowIso()}, {"seed", seed}, {"threads", threads}, {"train_seconds", trainSeconds},
+                 {"parameters", parameters},
+                 {"data_fingerprints", {{"events", hex64(load.eventsFingerprint)}, {"labels", hex64(load.labelsFingerprint)}}}};
+    meta.update(json::parse(extra));
+    return meta.dump();
+}
+
 namespace {
 
 SplitMetrics evaluate(const SequenceModel &model, const EncodedDataset &enc, const RawDataset &raw, Split split)
@@ -191,31 +211,24 @@ TrainSummary runTraining(const Config &configIn, const TrainRequest &req)
         return sum;
     sum.valid = evaluate(*bundle.model, enc, raw, Split::Valid);
     sum.test = evaluate(*bundle.model, enc, raw, Split::Test);
-    const auto explained = applicantsIn(enc, sum.test.entities.empty() ? Split::Valid : Split::Test);
-    sum.globalAttentionJson = globalAttentionJson(
-        globalAttention(*bundle.model, encoder, raw, enc, explained, config.sequence.timeBucketsDays));
-    sum.configJson = configToJson(config);
+    if (req.explainGlobally) {
+        const auto explained = applicantsIn(enc, sum.test.entities.empty() ? Split::Valid : Split::Test);
+        sum.globalAttentionJson = globalAttentionJson(
+            globalAttention(*bundle.model, encoder, raw, enc, explained, config.sequence.timeBucketsDays));
+    }
 
     const double seqPerSec = sum.training.seconds > 0 ? double(sum.training.sequencesSeen) / sum.training.seconds : 0.0;
     json metrics = {{"valid", metricsObject(sum.valid)}, {"test", metricsObject(sum.test)},
                     {"best_epoch", sum.training.bestEpoch}, {"epochs_run", sum.training.epochsRun},
                     {"train_seconds", sum.training.seconds}, {"train_sequences_per_second", seqPerSec}};
     sum.metricsJson = metrics.dump(2);
-    json history = json::array();
-    for (const auto &h : sum.training.history)
-        history.push_back({{"epoch", h.epoch}, {"train_loss", h.trainLoss}, {"valid_loss", h.validLoss},
-                           {"valid_auc", h.validAuc}, {"seconds", h.seconds}});
-    json meta = {{"seqlens_version", seqlensVersion()}, {"libtorch_version", torchVersion()},
-                 {"git_revision", gitRevision()}, {"created", utcNowIso()}, {"seed", config.training.seed},
-                 {"threads", sum.threads}, {"train_seconds", sum.training.seconds},
-                 {"parameters", bundle.model->parameterCount()},
-                 {"data_fingerprints", {{"events", hex64(sum.load.eventsFingerprint)}, {"labels", hex64(sum.load.labelsFingerprint)}}}};
     json report = {{"load", json::parse(loadReportJson(sum.load, &raw))}, {"encode", json::parse(encodeReportJson(sum.encode, encoder))}};
     bundle.config = config;
     bundle.encoder = encoder;
     bundle.metricsJson = metrics.dump();
-    bundle.metadataJson = meta.dump();
-    bundle.historyJson = history.dump();
+    bundle.metadataJson = bundleMetadataJson(config.training.seed, sum.threads, bundle.model->parameterCount(),
+                                             sum.training.seconds, sum.load);
+    bundle.historyJson = trainingHistoryJson(sum.training.history);
     bundle.reportJson = report.dump();
     sum.reportJson = bundle.reportJson;
     if (!req.outDir.empty()) {

@@ -16,13 +16,23 @@ Series curveSeries(const nlohmann::json &points, int xi, int yi, const QString &
     return s;
 }
 
-KsPoint2 ksPointOf(const Series &goods, const Series &bads)
+KsGap ksPointOf(const Series &goods, const Series &bads)
 {
-    KsPoint2 best{0, -1};
+    KsGap best{0, -1};
     for (int i = 0; i < goods.x.size() && i < bads.y.size(); ++i)
         if (std::fabs(goods.y[i] - bads.y[i]) > best.ks)
             best = {goods.x[i], std::fabs(goods.y[i] - bads.y[i])};
     return best;
+}
+
+Series calibrationSeries(const Calibration &calibration, const QString &name)
+{
+    Series s{name, {}, {}};
+    for (const auto &b : calibration.bins) {
+        s.x.push_back(b.meanPredicted);
+        s.y.push_back(b.observedRate);
+    }
+    return s;
 }
 
 void sortedFieldAttention(const nlohmann::json &g, QStringList &names, QVector<double> &weights)

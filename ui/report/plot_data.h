@@ -5,6 +5,8 @@
 
 #include "report/plots.h"
 
+#include "seqlens/validation_stats.h"
+
 #include <nlohmann/json.hpp>
 
 namespace seqlens::report {
@@ -12,10 +14,13 @@ namespace seqlens::report {
 // Columns xi and yi of a recorded point list ([[threshold, fpr, tpr], ...] or the KS table).
 Series curveSeries(const nlohmann::json &points, int xi, int yi, const QString &name);
 
-struct KsPoint2 {
+struct KsGap {
     double score = 0, ks = 0; // where the cumulative shares of goods and bads are furthest apart
 };
-KsPoint2 ksPointOf(const Series &goods, const Series &bads);
+KsGap ksPointOf(const Series &goods, const Series &bads);
+
+// Mean predicted vs observed bad rate per calibration bin.
+Series calibrationSeries(const Calibration &calibration, const QString &name);
 
 // Mean field attention per input, sorted from the largest.
 void sortedFieldAttention(const nlohmann::json &globalAttention, QStringList &names, QVector<double> &weights);

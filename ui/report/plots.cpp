@@ -181,9 +181,11 @@ void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
 }
 
-void drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector<double> &weights,
-                  const std::vector<int> &category, const QStringList &categories, const QString &categoryField)
+std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector<double> &weights,
+                                       const std::vector<int> &category, const QStringList &categories,
+                                       const QString &categoryField)
 {
+    std::vector<TimelineBars> out;
     reset(plot);
     double span = 0;
     if (times.size() > 1)
@@ -192,10 +194,12 @@ void drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector
     const int groups = int(categories.size()) + 1; // the last group: missing
     for (int c = 0; c < groups; ++c) {
         QVector<double> k, v;
+        std::vector<int> events;
         for (int i = 0; i < times.size(); ++i)
             if ((category[size_t(i)] < 0 ? groups - 1 : category[size_t(i)]) == c) {
                 k.push_back(times[i]);
                 v.push_back(weights[i]);
+                events.push_back(i);
             }
         if (k.isEmpty())
             continue;
@@ -205,6 +209,7 @@ void drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector
         bars->setBrush(c == groups - 1 ? QColor(Qt::lightGray) : seriesColor(c));
         bars->setPen(Qt::NoPen);
         bars->setName(c == groups - 1 ? categoryField + " missing" : categories[c]);
+        out.push_back({bars, std::move(events)});
     }
     QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
     ticker->setDateTimeFormat("yyyy-MM-dd");
@@ -217,6 +222,7 @@ void drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector
     plot.yAxis->setRange(0, plot.yAxis->range().upper * 1.15 + 1e-9);
     plot.legend->setVisible(!categories.isEmpty());
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    return out;
 }
 
 QImage renderImage(QCustomPlot &plot, int width, int height)

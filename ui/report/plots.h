@@ -13,6 +13,7 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPBars;
 
 namespace seqlens::report {
 
@@ -36,8 +37,13 @@ void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double
 void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss,
                  const QVector<double> &validAuc);
 // One bar per event at its time (seconds since the epoch, UTC), height = attention weight,
-// coloured by category (index into `categories`, -1 for missing).
-void drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector<double> &weights,
+// coloured by category (index into `categories`, -1 for missing). Returns, per bar series, the
+// event behind each of its bars (in data order), so clicks can be mapped back to events.
+struct TimelineBars {
+    QCPBars *bars = nullptr;
+    std::vector<int> events;
+};
+std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector<double> &weights,
                   const std::vector<int> &category, const QStringList &categories, const QString &categoryField);
 
 QImage renderImage(QCustomPlot &plot, int width, int height);

@@ -19,7 +19,10 @@ namespace seqlens::report {
 
 namespace {
 
-const char *kStyle = "body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; color: #1b1b1b; }"
+// The PDF takes its font from QTextDocument's default font (no shaping: see writePdf); browsers
+// get the family from kBrowserFont.
+const char *kBrowserFont = "body { font-family: 'DejaVu Sans', sans-serif; }";
+const char *kStyle = "body { font-size: 10pt; color: #1b1b1b; }"
                      "h1 { font-size: 18pt; color: #16365c; } h2 { font-size: 13pt; color: #16365c; margin-top: 14px; }"
                      "h3 { font-size: 11pt; color: #16365c; }"
                      "table { border-collapse: collapse; margin: 4px 0; } th { background: #dfe7f1; text-align: left; }"
@@ -105,13 +108,13 @@ void ReportDocument::image(const QString &name, const QImage &img, int widthPx)
     m_body += QString("<p><img src=\"img:%1\" width=\"%2\" alt=\"%1\"></p>\n").arg(name).arg(widthPx);
 }
 
-QString ReportDocument::html(bool embedImages) const
+QString ReportDocument::html(bool forBrowser) const
 {
     QString body = m_body;
-    if (embedImages)
+    if (forBrowser)
         for (const auto &[name, img] : m_images)
             body.replace("src=\"img:" + name + "\"", "src=\"" + pngDataUri(img) + "\"");
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(m_title) + "</title><style>" + kStyle +
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(m_title) + "</title><style>" + (forBrowser ? kBrowserFont : "") + kStyle +
            "</style></head>\n<body>\n" + body + "</body></html>\n";
 }
 
@@ -133,9 +136,7 @@ void ReportDocument::writePdf(const QString &path) const
     doc.setDefaultStyleSheet(kStyle);
     for (const auto &[name, img] : m_images)
         doc.addResource(QTextDocument::ImageResource, QUrl("img:" + name), QVariant(img));
-    QString pdfHtml = html(false);
-    pdfHtml.replace("font-family: 'DejaVu Sans', sans-serif; ", ""); // keep the default font and its strategy
-    doc.setHtml(pdfHtml);
+    doc.setHtml(html(false));
     doc.print(&writer);
     if (!QFileInfo(path).exists() || QFileInfo(path).size() == 0)
         throwData(path.toStdString() + ": cannot write the PDF");

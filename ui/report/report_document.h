@@ -24,7 +24,9 @@ public:
     void preformatted(const QString &plain);
     void image(const QString &name, const QImage &image, int widthPx = 640);
 
-    QString html(bool embedImages) const;
+    // forBrowser: images embedded as data: URIs and the font family in the style sheet;
+    // otherwise images refer to the document's resources (PDF rendering).
+    QString html(bool forBrowser) const;
     void writePdf(const QString &path) const;     // throws a Data error when it cannot write
     void writeHtml(const QString &path) const;
     void write(const QString &path) const;        // by extension: .pdf or .html/.htm

@@ -167,7 +167,7 @@ void discrimination(ReportDocument &doc, const RunReportData &d)
             continue;
         const json &ks = d.curves.at(m)["ks"];
         Series goods = curveSeries(ks, 0, 1, "goods"), bads = curveSeries(ks, 0, 2, "bads");
-        const KsPoint2 at = ksPointOf(goods, bads);
+        const KsGap at = ksPointOf(goods, bads);
         drawKs(plot, q(m), goods, bads, at.score, at.ks);
         doc.image("ks_" + q(m), renderImage(plot, 640, 280), 520);
     }
@@ -225,12 +225,7 @@ void calibrationSection(ReportDocument &doc, const RunReportData &d)
     std::vector<QStringList> rows;
     for (const auto &m : d.models) {
         const auto cal = calibration(d.testScores.at(m), d.testLabels, 10);
-        Series s{q(m), {}, {}};
-        for (const auto &b : cal.bins) {
-            s.x.push_back(b.meanPredicted);
-            s.y.push_back(b.observedRate);
-        }
-        series.push_back(s);
+        series.push_back(calibrationSeries(cal, q(m)));
         rows.push_back({modelTitle(m), fmt(cal.brier), fmt(cal.hosmerLemeshow, 2), QString::number(cal.hlDegreesOfFreedom),
                         QString::number(cal.hlPValue, 'g', 3)});
     }

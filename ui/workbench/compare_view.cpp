@@ -154,56 +154,11 @@ void CompareView::showRuns(qint64 runA, qint64 runB)
         m_summary->setText(QString::fromStdString(e.what()));
         return;
     }
-    m_shownA = runA;
+    m_curves = a.curves;
     m_runA->setCurrentIndex(std::max(0, m_runA->findData(qlonglong(runA))));
-    std::vector<report::Series> roc;
-    for (const auto *d : {&a, &b})
-        for (const auto &m : d->models)
-            if (!d->curves.at(m).is_null())
-                roc.push_back(report::curveSeries(d->curves.at(m)["roc"], 1, 2,
-                                    QString("run %1 %2 (AUC %3)").arg(d->run.id).arg(QString::fromStdString(m)).arg(d->value("test", m, "auc"), 0, 'f', 4)));
-    report::drawRoc(*m_roc, roc);
-    m_roc->replot();
-    std::vector<report::Series> cal;
-    for (const auto &m : a.models) {
-        const auto c = calibration(a.testScores.at(m), a.testLabels, 10);
-        report::Series s{QString::fromStdString(m), {}, {}};
-        for (const auto &bin : c.bins) {
-            s.x << bin.meanPredicted;
-            s.y << bin.observedRate;
-        }
-        cal.push_back(s);
-    }
-    report::drawCalibration(*m_calibration, cal);
-    m_calibration->replot();
-    // Metrics table: one row per (model, metric), a column per run.
-    QStringList header{"model", "metric", QString("run %1").arg(a.run.id)};
-    if (b.run.id)
-        header << QString("run %1").arg(b.run.id);
-    std::vector<QStringList> rows;
-    const std::vector<std::pair<std::string, std::string>> keys = {
-        {"baseline", "auc"}, {"baseline", "ks"}, {"baseline", "gini"}, {"baseline", "psi"},
-        {"sequence", "auc"}, {"sequence", "ks"}, {"sequence", "gini"}, {"sequence", "psi"},
-        {"stacking", "auc"}, {"stacking", "ks"}, {"stacking", "gini"}, {"stacking", "psi"},
-        {"stacking-baseline", "delta_auc"}, {"stacking-baseline", "delta_auc_p_value"}, {"stacking-baseline", "delta_ks"}};
-    for (const auto &[model, name] : keys) {
-        const MetricRow *ma = a.metric("test", model, name);
-        const MetricRow *mb = b.run.id ? b.metric("test", model, name) : nullptr;
-        if (!ma && !mb)
-            continue;
-        QStringList row{QString::fromStdString(model), QString::fromStdString(name), name == "delta_auc_p_value" && ma ? QString::number(ma->value, 'g', 3) : valueCi(ma)};
-        if (b.run.id)
-            row << (name == "delta_auc_p_value" && mb ? QString::number(mb->value, 'g', 3) : valueCi(mb));
-        rows.push_back(row);
-    }
-    setTable(m_metrics, header, rows);
-    const auto lift = liftTable(a.testScores.at(a.primaryModel()), a.testLabels, 10);
-    std::vector<QStringList> liftRows;
-    for (const auto &r : lift)
-        liftRows.push_back({QString::number(r.group), QString::number(r.count), QString::number(r.bads),
-                            QString::number(100 * r.badRate, 'f', 1) + " %", QString::number(100 * r.cumCapture, 'f', 1) + " %",
-                            QString::number(r.lift, 'f', 2)});
-    setTable(m_lift, {"decile", "n", "bads", "bad rate", "cum. capture", "lift"}, liftRows);
+    drawRocAndCalibration(a, b);
+    fillMetrics(a, b);
+    fillLift(a);
     m_ksModel->clear();
     for (const auto &m : a.models)
         m_ksModel->addItem(QString::fromStdString(m));
@@ -218,14 +173,67 @@ void CompareView::showRuns(qint64 runA, qint64 runB)
                                      : QString("Run %1 trained the sequence model alone; run a comparison for the baseline benchmark.").arg(a.run.id));
 }
 
+// ROC curves of both runs (B's, when given, after A's); calibration of run A.
+void CompareView::drawRocAndCalibration(const report::RunReportData &a, const report::RunReportData &b)
+{
+    std::vector<report::Series> roc, cal;
+    for (const auto *d : {&a, &b})
+        for (const auto &m : d->models)
+            if (!d->curves.at(m).is_null())
+                roc.push_back(report::curveSeries(d->curves.at(m)["roc"], 1, 2,
+                                                  QString("run %1 %2 (AUC %3)").arg(d->run.id).arg(QString::fromStdString(m)).arg(d->value("test", m, "auc"), 0, 'f', 4)));
+    report::drawRoc(*m_roc, roc);
+    m_roc->replot();
+    for (const auto &m : a.models)
+        cal.push_back(report::calibrationSeries(calibration(a.testScores.at(m), a.testLabels, 10), QString::fromStdString(m)));
+    report::drawCalibration(*m_calibration, cal);
+    m_calibration->replot();
+}
+
+// One row per (model, metric), a column per run.
+void CompareView::fillMetrics(const report::RunReportData &a, const report::RunReportData &b)
+{
+    QStringList header{"model", "metric", QString("run %1").arg(a.run.id)};
+    if (b.run.id)
+        header << QString("run %1").arg(b.run.id);
+    static const std::vector<std::pair<std::string, std::string>> keys = {
+        {"baseline", "auc"}, {"baseline", "ks"}, {"baseline", "gini"}, {"baseline", "psi"},
+        {"sequence", "auc"}, {"sequence", "ks"}, {"sequence", "gini"}, {"sequence", "psi"},
+        {"stacking", "auc"}, {"stacking", "ks"}, {"stacking", "gini"}, {"stacking", "psi"},
+        {"stacking-baseline", "delta_auc"}, {"stacking-baseline", "delta_auc_p_value"}, {"stacking-baseline", "delta_ks"}};
+    auto cell = [](const MetricRow *m, const std::string &name) {
+        return name == "delta_auc_p_value" && m ? QString::number(m->value, 'g', 3) : valueCi(m);
+    };
+    std::vector<QStringList> rows;
+    for (const auto &[model, name] : keys) {
+        const MetricRow *ma = a.metric("test", model, name);
+        const MetricRow *mb = b.run.id ? b.metric("test", model, name) : nullptr;
+        if (!ma && !mb)
+            continue;
+        QStringList row{QString::fromStdString(model), QString::fromStdString(name), cell(ma, name)};
+        if (b.run.id)
+            row << cell(mb, name);
+        rows.push_back(row);
+    }
+    setTable(m_metrics, header, rows);
+}
+
+void CompareView::fillLift(const report::RunReportData &a)
+{
+    std::vector<QStringList> rows;
+    for (const auto &r : liftTable(a.testScores.at(a.primaryModel()), a.testLabels, 10))
+        rows.push_back({QString::number(r.group), QString::number(r.count), QString::number(r.bads),
+                        QString::number(100 * r.badRate, 'f', 1) + " %", QString::number(100 * r.cumCapture, 'f', 1) + " %",
+                        QString::number(r.lift, 'f', 2)});
+    setTable(m_lift, {"decile", "n", "bads", "bad rate", "cum. capture", "lift"}, rows);
+}
+
 void CompareView::drawKsFor(const QString &model)
 {
-    if (!m_session.isOpen() || m_shownA <= 0)
+    const auto it = m_curves.find(model.toStdString());
+    if (it == m_curves.end() || it->second.is_null())
         return;
-    const auto art = m_session.store().artifact(m_shownA, "curves/test/" + model.toStdString());
-    if (!art)
-        return;
-    const json ks = json::parse(*art)["ks"];
+    const json &ks = it->second["ks"];
     const auto goods = report::curveSeries(ks, 0, 1, "goods"), bads = report::curveSeries(ks, 0, 2, "bads");
     const auto at = report::ksPointOf(goods, bads);
     report::drawKs(*m_ks, model, goods, bads, at.score, at.ks);
@@ -250,7 +258,7 @@ void CompareView::runCompare(int folds, int epochs)
     ProjectStore *store = &m_session.store();
     auto runId = std::make_shared<int64_t>(0);
     delete m_job;
-    m_job = new Job("compare", [cfg, out, store, runId, folds, epochs](Job &job) {
+    m_job = new Job([cfg, out, store, runId, folds, epochs](Job &job) {
         CompareRequest req;
         req.outDir = out.toStdString();
         req.folds = folds;

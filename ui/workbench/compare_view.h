@@ -5,7 +5,12 @@
 // starts a comparison on a worker thread and records it in the project.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <QWidget>
+
+#include <map>
+#include <string>
 
 class QCustomPlot;
 class QComboBox;
@@ -13,6 +18,10 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+
+namespace seqlens::report {
+struct RunReportData;
+}
 
 namespace seqlens::ui {
 
@@ -35,6 +44,9 @@ Q_SIGNALS:
 private:
     void refreshRunLists();
     void drawKsFor(const QString &model);
+    void drawRocAndCalibration(const report::RunReportData &a, const report::RunReportData &b);
+    void fillMetrics(const report::RunReportData &a, const report::RunReportData &b);
+    void fillLift(const report::RunReportData &a);
 
     ProjectSession &m_session;
     Job *m_job = nullptr;
@@ -44,7 +56,7 @@ private:
     QLabel *m_summary;
     QCustomPlot *m_roc, *m_ks, *m_calibration;
     QTableWidget *m_metrics, *m_lift;
-    qint64 m_shownA = 0;
+    std::map<std::string, nlohmann::json> m_curves; // of the shown run A, by model
 };
 
 } // namespace seqlens::ui

@@ -135,6 +135,12 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
+    connectSignals(importEventsButton, importLabelsButton, generate, save, audit);
+}
+
+void DataView::connectSignals(QPushButton *importEventsButton, QPushButton *importLabelsButton, QPushButton *generate,
+                              QPushButton *save, QPushButton *audit)
+{
     connect(importEventsButton, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Event table", {}, "CSV (*.csv *.csv.gz *.txt);;All files (*)");
         if (!p.isEmpty())
@@ -329,7 +335,7 @@ void DataView::runAudit()
     const std::string path = m_session.configPath().toStdString();
     auto result = std::make_shared<std::string>();
     delete m_job;
-    m_job = new Job("audit", [path, result](Job &j) {
+    m_job = new Job([path, result](Job &j) {
         const Config cfg = loadConfig(path);
         LoadOptions opt;
         opt.cancel = j.cancelToken();

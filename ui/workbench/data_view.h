@@ -42,6 +42,8 @@ protected:
     void dropEvent(QDropEvent *e) override;
 
 private:
+    void connectSignals(QPushButton *importEvents, QPushButton *importLabels, QPushButton *generate, QPushButton *save,
+                        QPushButton *audit);
     void loadConfigText();
     void validate();
     void fillPreview(QTableWidget *table, const QString &path);

@@ -102,6 +102,12 @@ InspectorView::InspectorView(ProjectSession &session, QWidget *parent) : QWidget
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
+    connectSignals();
+}
+
+// Search, list, colour choice, timeline clicks and hover, axis sync, table and session.
+void InspectorView::connectSignals()
+{
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         if (!showApplicant(m_search->text().trimmed()))
             m_status->setText("No applicant \"" + m_search->text().trimmed() + "\" in this run's data.");
@@ -136,7 +142,7 @@ void InspectorView::loadRun(int64_t run)
     const QString dir = m_session.bundleDirOf(run);
     m_status->setText("Loading the model and data of run " + QString::number(run) + "…");
     auto result = std::make_shared<std::shared_ptr<ApplicantExplorer>>();
-    Job *job = new Job("load inspector", [dir, result](Job &j) {
+    Job *job = new Job([dir, result](Job &j) {
         *result = ApplicantExplorer::open(dir.toStdString(), {}, {}, j.cancelToken());
     }, this);
     m_job = job;
@@ -236,20 +242,9 @@ void InspectorView::drawTimeline()
     }
     if (field < 0)
         names << "events";
-    report::drawTimeline(*m_timeline, times, weights, category, names, m_colourBy->currentText());
-    // Map each bar's data points back to events (bars hold their events in time order).
-    for (int i = 0; i < m_timeline->plottableCount(); ++i)
-        if (auto *bars = qobject_cast<QCPBars *>(m_timeline->plottable(i))) {
-            bars->setSelectable(QCP::stSingleData);
-            std::vector<int> events;
-            const QString name = bars->name();
-            for (int e = 0; e < int(category.size()); ++e) {
-                const bool missing = category[size_t(e)] < 0;
-                if ((missing && name.endsWith(" missing")) || (!missing && names.value(category[size_t(e)]) == name))
-                    events.push_back(e);
-            }
-            m_bars.emplace_back(bars, events);
-        }
+    m_bars = report::drawTimeline(*m_timeline, times, weights, category, names, m_colourBy->currentText());
+    for (const auto &b : m_bars)
+        b.bars->setSelectable(QCP::stSingleData);
     m_timeline->replot();
 }
 
@@ -269,7 +264,7 @@ void InspectorView::drawHeatmap()
     m_heatmap->xAxis->setTickLabels(false);
     QCPColorGradient gradient(QCPColorGradient::gpHot);
     gradient.setLevelCount(50);
-    const double width = m_bars.empty() ? 86400.0 : m_bars.front().first->width();
+    const double width = m_bars.empty() ? 86400.0 : m_bars.front().bars->width();
     for (int e = 0; e < m_heatCols; ++e) {
         const double x = secondsOf(m_view->events[size_t(e)].timeDays);
         for (int f = 0; f < m_heatRows; ++f) {
@@ -313,9 +308,9 @@ void InspectorView::fillEvents()
 
 void InspectorView::onTimelineClick(QCPBars *bars, int dataIndex)
 {
-    for (const auto &[b, events] : m_bars)
-        if (b == bars && dataIndex >= 0 && dataIndex < int(events.size()))
-            selectEvent(events[size_t(dataIndex)]);
+    for (const auto &b : m_bars)
+        if (b.bars == bars && dataIndex >= 0 && dataIndex < int(b.events.size()))
+            selectEvent(b.events[size_t(dataIndex)]);
 }
 
 void InspectorView::selectEvent(int event)
@@ -324,10 +319,10 @@ void InspectorView::selectEvent(int event)
         return;
     m_selected = event;
     m_syncing = true;
-    for (const auto &[bars, events] : m_bars) {
-        auto it = std::find(events.begin(), events.end(), event);
-        bars->setSelection(it == events.end() ? QCPDataSelection()
-                                              : QCPDataSelection(QCPDataRange(int(it - events.begin()), int(it - events.begin()) + 1)));
+    for (const auto &b : m_bars) {
+        const auto it = std::find(b.events.begin(), b.events.end(), event);
+        const int i = int(it - b.events.begin());
+        b.bars->setSelection(it == b.events.end() ? QCPDataSelection() : QCPDataSelection(QCPDataRange(i, i + 1)));
     }
     if (event >= 0) {
         m_events->selectRow(event);
@@ -339,7 +334,7 @@ void InspectorView::selectEvent(int event)
         m_heatmap->removeItem(m_heatSelection);
     m_heatSelection = nullptr;
     if (event >= 0 && !m_bars.empty()) {
-        const double x = secondsOf(m_view->events[size_t(event)].timeDays), w = m_bars.front().first->width();
+        const double x = secondsOf(m_view->events[size_t(event)].timeDays), w = m_bars.front().bars->width();
         m_heatSelection = new QCPItemRect(m_heatmap);
         m_heatSelection->topLeft->setCoords(x - w / 2, m_heatRows);
         m_heatSelection->bottomRight->setCoords(x + w / 2, 0);
@@ -383,8 +378,8 @@ void InspectorView::onHover(QMouseEvent *event)
 int InspectorView::timelineBarCount() const
 {
     int n = 0;
-    for (const auto &[bars, events] : m_bars)
-        n += bars->dataCount();
+    for (const auto &b : m_bars)
+        n += b.bars->dataCount();
     return n;
 }
 

@@ -6,6 +6,7 @@
 // highlights it in the others; hovering a bar shows its values.
 #pragma once
 
+#include "report/plots.h"
 #include "seqlens/explorer.h"
 
 #include <QWidget>
@@ -54,6 +55,7 @@ Q_SIGNALS:
     void applicantShown(const QString &id);
 
 private:
+    void connectSignals();
     void onExplorerChanged();
     void drawTimeline();
     void drawHeatmap();
@@ -75,7 +77,7 @@ private:
     QTableView *m_list;
     QCustomPlot *m_timeline, *m_heatmap;
     QTableWidget *m_events;
-    std::vector<std::pair<QCPBars *, std::vector<int>>> m_bars; // bars -> event of each data point
+    std::vector<report::TimelineBars> m_bars; // bars -> event of each data point
     QCPItemRect *m_heatSelection = nullptr;
     int m_heatRows = 0, m_heatCols = 0, m_selected = -1;
     bool m_syncing = false;

@@ -5,7 +5,7 @@
 
 namespace seqlens::ui {
 
-Job::Job(QString name, Work work, QObject *parent) : QObject(parent), m_name(std::move(name)), m_work(std::move(work))
+Job::Job(Work work, QObject *parent) : QObject(parent), m_work(std::move(work))
 {
     qRegisterMetaType<seqlens::ui::ProgressInfo>();
 }

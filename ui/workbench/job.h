@@ -27,13 +27,12 @@ class Job : public QObject {
 public:
     // `work` runs on the worker thread; it may call report() and read cancelToken().
     using Work = std::function<void(Job &job)>;
-    explicit Job(QString name, Work work, QObject *parent = nullptr);
+    explicit Job(Work work, QObject *parent = nullptr);
     ~Job() override;
 
     void start();
     void cancel();
     bool isRunning() const;
-    const QString &name() const { return m_name; }
     const CancelToken *cancelToken() const { return &m_cancel; }
 
     // Worker side: thread-safe, queued to the GUI thread.
@@ -47,7 +46,6 @@ Q_SIGNALS:
     void finished(bool ok, const QString &error, bool cancelled);
 
 private:
-    QString m_name;
     Work m_work;
     CancelToken m_cancel;
     QThread *m_thread = nullptr;

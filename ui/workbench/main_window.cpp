@@ -63,10 +63,16 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Pro
     });
     connect(m_start, &StartView::openDemo, this, [this] { openDemoProject(); });
     connect(m_start, &StartView::openRecent, this, [this](const QString &p) { openProject(p); });
+    // The inspector loads a run's model and data (seconds on large data) only when it is shown.
     connect(m_session, &ProjectSession::runSelected, this, [this](qint64 run) {
         statusBar()->showMessage(QString("run %1 selected").arg(run), 5000);
-        if (run > 0 && m_session->explorerRun() != run)
-            m_inspector->loadRun(run);
+        m_inspectorPending = run > 0 && m_session->explorerRun() != run;
+        if (m_pages->currentIndex() == Inspector)
+            loadInspectorIfPending();
+    });
+    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row == Inspector)
+            loadInspectorIfPending();
     });
     buildMenus();
     statusBar()->showMessage("Open a project or the demo project to begin.");
@@ -84,6 +90,14 @@ MainWindow::~MainWindow() = default;
 QWidget *MainWindow::page(Page p) const { return m_pages->widget(int(p)); }
 
 void MainWindow::showPage(Page page) { m_nav->setCurrentRow(int(page)); }
+
+void MainWindow::loadInspectorIfPending()
+{
+    if (!m_inspectorPending)
+        return;
+    m_inspectorPending = false;
+    m_inspector->loadRun(m_session->currentRun());
+}
 
 void MainWindow::buildMenus()
 {

@@ -48,6 +48,7 @@ private:
     void exportMenu();
     void about();
     void updateTitle();
+    void loadInspectorIfPending();
 
     ProjectSession *m_session;
     QListWidget *m_nav;
@@ -58,6 +59,7 @@ private:
     CompareView *m_compare;
     ExplainView *m_explain;
     InspectorView *m_inspector;
+    bool m_inspectorPending = false; // a run was selected whose model the inspector has not loaded
 };
 
 } // namespace seqlens::ui

@@ -20,7 +20,7 @@ void ProjectSession::open(const QString &projectPath)
     QSettings settings;
     m_configPath = settings.value("configFor/" + m_path).toString();
     if (m_configPath.isEmpty() || !QFileInfo::exists(m_configPath)) {
-        // The config of the newest run, when it was a file next to the data.
+        // Else a config.json next to the project file (the demo project's layout).
         const QString sibling = QFileInfo(m_path).absolutePath() + "/config.json";
         m_configPath = QFileInfo::exists(sibling) ? sibling : QString();
     }

@@ -69,8 +69,8 @@ int runScreenshotTour(MainWindow &w, const QString &demoDir, const QString &outD
         return 3;
     ok &= grab(w, MainWindow::Compare, outDir + "/4-compare.png");
     ok &= grab(w, MainWindow::Explain, outDir + "/5-explain.png");
-    if (!w.session().explorer())
-        waitFor(w.inspectorView(), &InspectorView::explorerLoaded, 120000);
+    w.showPage(MainWindow::Inspector); // starts loading the selected run's model
+    waitFor(w.inspectorView(), &InspectorView::explorerLoaded, 120000);
     auto *list = w.inspectorView()->applicantList();
     list->selectRow(0); // the riskiest applicant (sorted by score)
     w.inspectorView()->selectEvent(int(w.inspectorView()->current() ? w.inspectorView()->current()->events.size() / 2 : 0));

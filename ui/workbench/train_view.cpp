@@ -140,6 +140,25 @@ void TrainView::fillFromConfig(const Config &c)
     }
 }
 
+// The form's model and training parameters, written over the loaded config.
+void TrainView::applyForm(Config &cfg) const
+{
+    cfg.model.itemAggregation = m_aggregation->currentIndex() == 0 ? ItemAggregation::Transformer
+                                : m_aggregation->currentIndex() == 1 ? ItemAggregation::Gru
+                                : m_aggregation->currentIndex() == 2 ? ItemAggregation::Lstm
+                                                                      : ItemAggregation::None;
+    cfg.model.embDim = m_embDim->value();
+    cfg.model.heads = m_heads->value();
+    cfg.model.layers = m_layers->value();
+    cfg.model.dropout = m_dropout->value();
+    cfg.training.epochs = m_epochs->value();
+    cfg.training.batchSize = m_batch->value();
+    cfg.training.learningRate = m_lr->value();
+    cfg.training.patience = m_patience->value();
+    cfg.training.seed = uint64_t(m_seed->value());
+    cfg.training.threads = m_threads->value();
+}
+
 void TrainView::setEpochs(int epochs) { m_epochs->setValue(epochs); }
 int TrainView::batchSize() const { return m_batch->value(); }
 bool TrainView::isTraining() const { return m_job && m_job->isRunning(); }
@@ -159,20 +178,7 @@ void TrainView::startTraining()
         QMessageBox::warning(this, "Train", "The config has problems; fix them in the Data view:\n" + QString::fromStdString(e.what()));
         return;
     }
-    cfg.model.itemAggregation = m_aggregation->currentIndex() == 0 ? ItemAggregation::Transformer
-                                : m_aggregation->currentIndex() == 1 ? ItemAggregation::Gru
-                                : m_aggregation->currentIndex() == 2 ? ItemAggregation::Lstm
-                                                                      : ItemAggregation::None;
-    cfg.model.embDim = m_embDim->value();
-    cfg.model.heads = m_heads->value();
-    cfg.model.layers = m_layers->value();
-    cfg.model.dropout = m_dropout->value();
-    cfg.training.epochs = m_epochs->value();
-    cfg.training.batchSize = m_batch->value();
-    cfg.training.learningRate = m_lr->value();
-    cfg.training.patience = m_patience->value();
-    cfg.training.seed = uint64_t(m_seed->value());
-    cfg.training.threads = m_threads->value();
+    applyForm(cfg);
     if (cfg.model.embDim % cfg.model.heads != 0 && cfg.model.itemAggregation == ItemAggregation::Transformer) {
         QMessageBox::warning(this, "Train", "The embedding size must be a multiple of the number of heads.");
         return;
@@ -189,7 +195,7 @@ void TrainView::startTraining()
     ProjectStore *store = &m_session.store();
     auto runId = std::make_shared<int64_t>(0);
     delete m_job;
-    m_job = new Job("train", [cfg, out, store, runId](Job &job) {
+    m_job = new Job([cfg, out, store, runId](Job &job) {
         TrainRequest req;
         req.outDir = out.toStdString();
         req.progress = job.progressFn();
@@ -253,7 +259,7 @@ void TrainView::loadModel(const QString &bundleDir)
 {
     log("loading model " + bundleDir + " …");
     auto result = std::make_shared<std::shared_ptr<ApplicantExplorer>>();
-    auto *job = new Job("load model", [bundleDir, result](Job &) { *result = ApplicantExplorer::open(bundleDir.toStdString()); }, this);
+    auto *job = new Job([bundleDir, result](Job &) { *result = ApplicantExplorer::open(bundleDir.toStdString()); }, this);
     connect(job, &Job::finished, this, [this, job, result, bundleDir](bool ok, const QString &error) {
         job->deleteLater();
         if (!ok) {

@@ -36,7 +36,6 @@ public:
     void setEpochs(int epochs);
     int batchSize() const;
     QCustomPlot *historyPlot() const { return m_plot; }
-    Job *job() const { return m_job; }
 
 Q_SIGNALS:
     void trainingFinished(bool ok, qint64 run);
@@ -44,6 +43,7 @@ Q_SIGNALS:
 private:
     void fillFromConfig();
     void fillFromConfig(const Config &config);
+    void applyForm(Config &config) const;
     void onProgress(const struct ProgressInfo &p);
     void onFinished(bool ok, const QString &error, bool cancelled);
     void log(const QString &line);

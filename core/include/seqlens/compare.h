@@ -34,6 +34,7 @@ struct CompareRequest {
     const CancelToken *cancel = nullptr;
     LogFn log;
     LoadReport *loadReport = nullptr;           // when set, receives the data load counts and fingerprints
+    bool explainGlobally = false;               // also fill CompareSummary::globalAttentionJson
     // For tests: also report a stacking model trained on IN-SAMPLE sequence scores (leaky).
     bool alsoInSampleStacking = false;
 };
@@ -63,8 +64,7 @@ struct CompareSummary {
     std::vector<std::string> testEntities;
     std::vector<int> testLabels;
     std::vector<double> baselineScores, sequenceScores, stackingScores;
-    std::string globalAttentionJson;            // of the full sequence model, over the test applicants
-    std::string configJson;                     // the resolved config, overrides applied
+    std::string globalAttentionJson;            // with explainGlobally: the full sequence model's, over the test applicants
     std::string reportJson;                     // data audit: {"load": ..., "encode": ... (the full model's encoding)}
 };
 

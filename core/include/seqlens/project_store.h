@@ -97,7 +97,6 @@ public:
     int64_t beginRun(RunInfo run);
     void addEpoch(int64_t run, const EpochRow &epoch);
     void finishRun(int64_t run, RunStatus status, const std::string &message = "");
-    void setOutputPath(int64_t run, const std::string &path);
     void linkDataset(int64_t run, DatasetInfo dataset);
     void addMetrics(int64_t run, const std::vector<MetricRow> &metrics);
     void putArtifact(int64_t run, const std::string &name, const std::string &json);
@@ -114,7 +113,6 @@ public:
     std::optional<MetricRow> metric(int64_t run, const std::string &split, const std::string &model,
                                     const std::string &name) const;
     std::optional<std::string> artifact(int64_t run, const std::string &name) const;
-    std::vector<std::string> artifactNames(int64_t run) const;
     std::vector<ScoreRow> scores(int64_t run, const std::string &model, const std::string &split = "") const;
     std::optional<ScoreRow> score(int64_t run, const std::string &model, const std::string &entity) const;
     std::vector<AuditEntry> auditLog() const;

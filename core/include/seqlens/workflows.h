@@ -26,6 +26,7 @@ struct TrainRequest {
     ProgressFn progress;
     const CancelToken *cancel = nullptr;
     LogFn log;                          // human-readable lines (stderr in the CLI)
+    bool explainGlobally = false;       // also fill TrainSummary::globalAttentionJson (a few seconds)
 };
 
 struct SplitMetrics {
@@ -48,8 +49,7 @@ struct TrainSummary {
     int64_t threads = 0;
     std::string metricsJson;            // as written to <out>/metrics.json
     std::string reportJson;             // data audit: {"load": ..., "encode": ...}
-    std::string globalAttentionJson;    // over the test applicants (validation when there is no test split)
-    std::string configJson;             // the resolved config, overrides applied
+    std::string globalAttentionJson;    // with explainGlobally: over the test applicants (validation when there is no test split)
 };
 
 // Loads data, fits the encoder on the train split, trains, evaluates and writes the bundle
@@ -81,6 +81,12 @@ void writeCurveCsvs(const std::string &dir, const std::string &name, const std::
                     const std::vector<KsPoint> &ks);
 
 std::string loadReportJson(const LoadReport &load, const RawDataset *data = nullptr);
+// A bundle's per-epoch history, as JSON: [{"epoch", "train_loss", "valid_loss", "valid_auc", "seconds"}].
+std::string trainingHistoryJson(const std::vector<EpochRecord> &history);
+// A bundle's metadata: versions, git revision, creation time, seed, threads, parameters, training
+// seconds and data fingerprints; `extra` (a JSON object) is merged in.
+std::string bundleMetadataJson(uint64_t seed, int64_t threads, int64_t parameters, double trainSeconds, const LoadReport &load,
+                               const std::string &extra = "{}");
 // Truncation, unseen categories and missing values of an encoding, as JSON.
 std::string encodeReportJson(const EncodeReport &report, const Encoder &encoder);
 std::string utcNowIso();

@@ -128,17 +128,6 @@ std::optional<std::string> ProjectStore::artifact(int64_t run, const std::string
     return s.text(0);
 }
 
-std::vector<std::string> ProjectStore::artifactNames(int64_t run) const
-{
-    std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(), "SELECT name FROM artifacts WHERE run_id = ?1 ORDER BY name", m->db.path());
-    s.bind(1, run);
-    std::vector<std::string> out;
-    while (s.step())
-        out.push_back(s.text(0));
-    return out;
-}
-
 std::vector<ScoreRow> ProjectStore::scores(int64_t run, const std::string &model, const std::string &split) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);

@@ -198,13 +198,6 @@ void ProjectStore::finishRun(int64_t run, RunStatus status, const std::string &m
     s.bind(1, std::string(toString(status))).bind(2, utcNowIso()).bind(3, message).bind(4, run).run();
 }
 
-void ProjectStore::setOutputPath(int64_t run, const std::string &path)
-{
-    std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(), "UPDATE runs SET output_path = ?1 WHERE id = ?2", m->db.path());
-    s.bind(1, path).bind(2, run).run();
-}
-
 void ProjectStore::linkDataset(int64_t run, DatasetInfo d)
 {
     std::lock_guard<std::mutex> lock(m->mutex);
