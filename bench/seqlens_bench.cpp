@@ -23,7 +23,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 double peakRssMiB()
 {
@@ -39,7 +42,8 @@ void dumpVector(const std::string &path, const std::vector<T> &v)
     out.write(reinterpret_cast<const char *>(v.data()), std::streamsize(v.size() * sizeof(T)));
 }
 
-void dumpEncoded(const std::string &dir, const EncodedDataset &e, const Encoder &enc, const Config &cfg)
+void dumpEncoded(const std::string &dir, const EncodedDataset &e, const Encoder &enc,
+                 const Config &cfg)
 {
     std::filesystem::create_directories(dir);
     dumpVector(dir + "/cat.i32", e.cat);
@@ -51,10 +55,17 @@ void dumpEncoded(const std::string &dir, const EncodedDataset &e, const Encoder 
     for (auto s : e.splits)
         train.push_back(s == Split::Train);
     dumpVector(dir + "/train.u8", train);
-    json meta = {{"num_cat", e.numCat}, {"num_num", e.numNum}, {"cardinalities", enc.cardinalities()},
-                 {"max_items", enc.maxItems()}, {"emb_dim", cfg.model.embDim}, {"heads", cfg.model.heads},
-                 {"layers", cfg.model.layers}, {"dropout", cfg.model.dropout}, {"learning_rate", cfg.training.learningRate},
-                 {"batch_size", cfg.training.batchSize}, {"grad_clip", cfg.training.gradClip}};
+    json meta = {{"num_cat", e.numCat},
+                 {"num_num", e.numNum},
+                 {"cardinalities", enc.cardinalities()},
+                 {"max_items", enc.maxItems()},
+                 {"emb_dim", cfg.model.embDim},
+                 {"heads", cfg.model.heads},
+                 {"layers", cfg.model.layers},
+                 {"dropout", cfg.model.dropout},
+                 {"learning_rate", cfg.training.learningRate},
+                 {"batch_size", cfg.training.batchSize},
+                 {"grad_clip", cfg.training.gradClip}};
     std::ofstream(dir + "/meta.json") << meta.dump(2);
 }
 
@@ -65,13 +76,14 @@ double percentile(std::vector<double> v, double q)
 }
 
 // Scores one applicant from its raw CSV rows (parse, cutoff, encode, forward), `reps` times.
-json singleApplicantLatency(const ModelBundle &bundle, const RawDataset &raw, const std::string &eventsPath,
-                            const std::string &work, int reps)
+json singleApplicantLatency(const ModelBundle &bundle, const RawDataset &raw,
+                            const std::string &eventsPath, const std::string &work, int reps)
 {
     // The applicant with the median history length, written as its own small CSV files.
     std::vector<int64_t> order(raw.applicants.size());
     std::iota(order.begin(), order.end(), int64_t(0));
-    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return raw.eventCount(a) < raw.eventCount(b); });
+    std::sort(order.begin(), order.end(),
+              [&](int64_t a, int64_t b) { return raw.eventCount(a) < raw.eventCount(b); });
     const Applicant &ap = raw.applicants[size_t(order[order.size() / 2])];
     std::ifstream in(eventsPath);
     std::string line, header;
@@ -93,10 +105,15 @@ json singleApplicantLatency(const ModelBundle &bundle, const RawDataset &raw, co
         auto s = scoreWithBundle(bundle, work + "/one_events.csv", work + "/one_labels.csv");
         ms.push_back(since(t) * 1000.0);
         if (s.size() != 1)
-            throw std::runtime_error("single-applicant scoring returned " + std::to_string(s.size()));
+            throw std::runtime_error("single-applicant scoring returned " +
+                                     std::to_string(s.size()));
     }
-    return {{"raw_rows", rows}, {"events_used", std::min<int64_t>(raw.eventCount(order[order.size() / 2]), bundle.encoder.maxItems())},
-            {"p50_ms", percentile(ms, 0.5)}, {"p99_ms", percentile(ms, 0.99)}, {"reps", reps}};
+    return {{"raw_rows", rows},
+            {"events_used",
+             std::min<int64_t>(raw.eventCount(order[order.size() / 2]), bundle.encoder.maxItems())},
+            {"p50_ms", percentile(ms, 0.5)},
+            {"p99_ms", percentile(ms, 0.99)},
+            {"reps", reps}};
 }
 
 } // namespace
@@ -107,12 +124,20 @@ int main(int argc, char **argv)
     std::string dump, work = "/tmp/seqlens-bench";
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
-        if (k == "--applicants") applicants = std::stoll(v);
-        else if (k == "--threads") threads = std::stoll(v);
-        else if (k == "--batch-size") batchSize = std::stoll(v);
-        else if (k == "--dump") dump = v;
-        else if (k == "--work") work = v;
-        else { std::cerr << "unknown option " << k << "\n"; return 2; }
+        if (k == "--applicants")
+            applicants = std::stoll(v);
+        else if (k == "--threads")
+            threads = std::stoll(v);
+        else if (k == "--batch-size")
+            batchSize = std::stoll(v);
+        else if (k == "--dump")
+            dump = v;
+        else if (k == "--work")
+            work = v;
+        else {
+            std::cerr << "unknown option " << k << "\n";
+            return 2;
+        }
     }
     try {
         setTorchThreads(threads);
@@ -143,15 +168,19 @@ int main(int argc, char **argv)
         Clock::time_point firstBatch, lastBatch;
         int64_t batchesTimed = 0, lastBatchIndex = 0;
         TrainResult tr = trainModel(*bundle.model, data, cfg.training, [&](const TrainProgress &p) {
-            if (p.epochEnd) return;
-            if (p.batch == 1) firstBatch = Clock::now();
+            if (p.epochEnd)
+                return;
+            if (p.batch == 1)
+                firstBatch = Clock::now();
             lastBatch = Clock::now();
             lastBatchIndex = p.batch;
             ++batchesTimed;
         });
         const int64_t trainCount = int64_t(applicantsIn(data, Split::Train).size());
-        const double seqTimed = double(std::min(trainCount, lastBatchIndex * batchSize) - batchSize);
-        const double trainSeqPerSec = seqTimed / std::chrono::duration<double>(lastBatch - firstBatch).count();
+        const double seqTimed = double(std::min(trainCount, lastBatchIndex * batchSize) -
+                                       batchSize);
+        const double trainSeqPerSec = seqTimed /
+                                      std::chrono::duration<double>(lastBatch - firstBatch).count();
 
         // Batch scoring: encoded applicants through the model, and end to end from the CSV files.
         std::vector<int64_t> all(size_t(data.applicantCount()));
@@ -164,19 +193,27 @@ int main(int argc, char **argv)
         const double e2eSec = since(t3);
 
         json single = singleApplicantLatency(bundle, raw, syn.eventsPath, work, 2000);
-        json out = {
-            {"machine", {{"threads", threads}, {"libtorch", torchVersion()}}},
-            {"data", {{"applicants", applicants}, {"event_rows", raw.report.eventRows}, {"events_kept", raw.report.eventsKept}}},
-            {"preprocessing", {{"load_seconds", loadSec}, {"fit_encode_seconds", encodeSec},
-                               {"events_per_second", double(raw.report.eventRows) / prepSec},
-                               {"load_events_per_second", double(raw.report.eventRows) / loadSec},
-                               {"peak_rss_mib_after_preprocessing", rssAfterPrep}}},
-            {"training", {{"batch_size", batchSize}, {"train_applicants", trainCount}, {"sequences_per_second", trainSeqPerSec},
-                          {"epoch_seconds", tr.history.empty() ? 0.0 : tr.history[0].seconds}}},
-            {"scoring", {{"single_applicant_from_raw_csv", single},
-                         {"batch_model_applicants_per_second", double(all.size()) / predictSec},
-                         {"batch_end_to_end_applicants_per_second", double(scored.size()) / e2eSec}}},
-            {"peak_rss_mib", peakRssMiB()}};
+        json out = {{"machine", {{"threads", threads}, {"libtorch", torchVersion()}}},
+                    {"data",
+                     {{"applicants", applicants},
+                      {"event_rows", raw.report.eventRows},
+                      {"events_kept", raw.report.eventsKept}}},
+                    {"preprocessing",
+                     {{"load_seconds", loadSec},
+                      {"fit_encode_seconds", encodeSec},
+                      {"events_per_second", double(raw.report.eventRows) / prepSec},
+                      {"load_events_per_second", double(raw.report.eventRows) / loadSec},
+                      {"peak_rss_mib_after_preprocessing", rssAfterPrep}}},
+                    {"training",
+                     {{"batch_size", batchSize},
+                      {"train_applicants", trainCount},
+                      {"sequences_per_second", trainSeqPerSec},
+                      {"epoch_seconds", tr.history.empty() ? 0.0 : tr.history[0].seconds}}},
+                    {"scoring",
+                     {{"single_applicant_from_raw_csv", single},
+                      {"batch_model_applicants_per_second", double(all.size()) / predictSec},
+                      {"batch_end_to_end_applicants_per_second", double(scored.size()) / e2eSec}}},
+                    {"peak_rss_mib", peakRssMiB()}};
         std::cout << out.dump(2) << std::endl;
     } catch (const std::exception &e) {
         std::cerr << "seqlens-bench: " << e.what() << "\n";

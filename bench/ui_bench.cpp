@@ -52,8 +52,9 @@ int inspectorBench(const QString &project, qint64 run, int switches)
         return 1;
     }
     const auto explorer = session.explorer();
-    std::printf("inspector: %lld applicants loaded in %.2f s (model, data, scores; worker thread)\n",
-                (long long)explorer->count(), double(load.elapsed()) / 1000.0);
+    std::printf(
+        "inspector: %lld applicants loaded in %.2f s (model, data, scores; worker thread)\n",
+        (long long)explorer->count(), double(load.elapsed()) / 1000.0);
     std::mt19937_64 rng(1);
     std::vector<double> ms;
     size_t events = 0;
@@ -66,8 +67,10 @@ int inspectorBench(const QString &project, qint64 run, int switches)
         ms.push_back(double(t.nsecsElapsed()) / 1e6);
         events += view.current()->events.size();
     }
-    std::printf("inspector switch over %d random applicants (mean %.1f events): p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
-                switches, double(events) / switches, quantile(ms, 0.5), quantile(ms, 0.95), quantile(ms, 1.0));
+    std::printf("inspector switch over %d random applicants (mean %.1f events): p50 %.2f ms, p95 "
+                "%.2f ms, max %.2f ms\n",
+                switches, double(events) / switches, quantile(ms, 0.5), quantile(ms, 0.95),
+                quantile(ms, 1.0));
     return 0;
 }
 
@@ -101,10 +104,11 @@ int stallBench(const QString &config, int epochs)
     }
     probe.stop();
     const auto over = std::count_if(gaps.begin(), gaps.end(), [](double g) { return g > 100.0; });
-    std::printf("UI thread during training (%d epochs, %.1f s): %zu ticks of a 5 ms timer; gap p50 %.1f ms, p99 %.1f ms, "
+    std::printf("UI thread during training (%d epochs, %.1f s): %zu ticks of a 5 ms timer; gap p50 "
+                "%.1f ms, p99 %.1f ms, "
                 "max %.1f ms; gaps over 100 ms: %lld\n",
-                epochs, double(total.elapsed()) / 1000.0, gaps.size(), quantile(gaps, 0.5), quantile(gaps, 0.99),
-                quantile(gaps, 1.0), (long long)over);
+                epochs, double(total.elapsed()) / 1000.0, gaps.size(), quantile(gaps, 0.5),
+                quantile(gaps, 0.99), quantile(gaps, 1.0), (long long)over);
     return 0;
 }
 
@@ -126,10 +130,13 @@ int main(int argc, char **argv)
     const QStringList args = QApplication::arguments();
     int rc = 0;
     if (args.contains("--project"))
-        rc |= inspectorBench(option(args, "--project"), option(args, "--run", "1").toLongLong(), option(args, "--switches", "200").toInt());
+        rc |= inspectorBench(option(args, "--project"), option(args, "--run", "1").toLongLong(),
+                             option(args, "--switches", "200").toInt());
     if (args.contains("--train-config"))
-        rc |= stallBench(option(args, "--train-config"), option(args, "--train-epochs", "2").toInt());
+        rc |= stallBench(option(args, "--train-config"),
+                         option(args, "--train-epochs", "2").toInt());
     if (!args.contains("--project") && !args.contains("--train-config"))
-        std::fprintf(stderr, "usage: seqlens-ui-bench [--project P --run R [--switches N]] [--train-config C [--train-epochs E]]\n");
+        std::fprintf(stderr, "usage: seqlens-ui-bench [--project P --run R [--switches N]] "
+                             "[--train-config C [--train-epochs E]]\n");
     return rc;
 }

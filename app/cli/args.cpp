@@ -7,7 +7,8 @@
 
 namespace seqlens::cli {
 
-Args::Args(int argc, char **argv, int first, const std::set<std::string> &valueOptions, const std::set<std::string> &flags)
+Args::Args(int argc, char **argv, int first, const std::set<std::string> &valueOptions,
+           const std::set<std::string> &flags)
 {
     for (int i = first; i < argc; ++i) {
         std::string a = argv[i];
@@ -58,8 +59,8 @@ std::optional<int64_t> Args::integer(const std::string &name, int64_t lo, int64_
     const std::string &s = it->second;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi)
-        throwUsage("option --" + name + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                   "], got \"" + s + "\"");
+        throwUsage("option --" + name + ": expected an integer in [" + std::to_string(lo) + ", " +
+                   std::to_string(hi) + "], got \"" + s + "\"");
     return v;
 }
 

@@ -13,7 +13,8 @@ namespace seqlens::cli {
 class Args {
 public:
     // Parses argv[first..]; throws a Usage error for unknown options or a missing value.
-    Args(int argc, char **argv, int first, const std::set<std::string> &valueOptions, const std::set<std::string> &flags);
+    Args(int argc, char **argv, int first, const std::set<std::string> &valueOptions,
+         const std::set<std::string> &flags);
 
     bool has(const std::string &name) const { return m_values.count(name) || m_flags.count(name); }
     std::string required(const std::string &name) const;

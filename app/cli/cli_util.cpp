@@ -12,10 +12,16 @@ namespace seqlens::cli {
 CancelToken g_cancel;
 
 namespace {
-extern "C" void onSigint(int) { g_cancel.cancel(); }
+extern "C" void onSigint(int)
+{
+    g_cancel.cancel();
+}
 } // namespace
 
-void installSigint() { std::signal(SIGINT, onSigint); }
+void installSigint()
+{
+    std::signal(SIGINT, onSigint);
+}
 
 bool wantsHelp(int argc, char **argv)
 {
@@ -25,7 +31,10 @@ bool wantsHelp(int argc, char **argv)
     return false;
 }
 
-void log(const std::string &line) { std::cerr << line << std::endl; }
+void log(const std::string &line)
+{
+    std::cerr << line << std::endl;
+}
 
 ProgressFn progressPrinter()
 {
@@ -37,11 +46,13 @@ ProgressFn progressPrinter()
         *last = now;
         char buf[200];
         if (p.epochEnd)
-            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  loss %.4f  valid AUC %.4f  ETA %.0fs", (long long)p.epoch,
-                          (long long)p.epochs, p.loss, p.validAuc, p.etaSeconds);
+            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  loss %.4f  valid AUC %.4f  ETA %.0fs",
+                          (long long)p.epoch, (long long)p.epochs, p.loss, p.validAuc,
+                          p.etaSeconds);
         else
-            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  batch %lld/%lld  loss %.4f  ETA %.0fs", (long long)p.epoch,
-                          (long long)p.epochs, (long long)p.batch, (long long)p.batches, p.loss, p.etaSeconds);
+            std::snprintf(buf, sizeof buf, "epoch %lld/%lld  batch %lld/%lld  loss %.4f  ETA %.0fs",
+                          (long long)p.epoch, (long long)p.epochs, (long long)p.batch,
+                          (long long)p.batches, p.loss, p.etaSeconds);
         std::cerr << (p.task.empty() ? "" : p.task + ": ") << buf << std::endl;
     };
 }

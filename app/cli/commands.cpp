@@ -26,23 +26,27 @@ Writes a synthetic credit-bureau-style demo dataset: DIR/events.csv, DIR/labels.
 ready DIR/config.json. The label depends partly on event order (a late payment followed
 within days by a new inquiry).)";
 
-const char *kTrainHelp = R"(usage: seqlens-cli train --config FILE --out MODEL [--epochs N] [--seed S] [--threads T] [--project FILE]
+const char *kTrainHelp =
+    R"(usage: seqlens-cli train --config FILE --out MODEL [--epochs N] [--seed S] [--threads T] [--project FILE]
 Trains a sequence model as the config describes and writes the bundle directory MODEL,
 including MODEL/metrics.json. Progress goes to stderr; Ctrl+C cancels. With --project the
 run (config, data fingerprints, epochs, metrics, curves, scores) is recorded in that project
 file, created when missing.)";
 
-const char *kScoreHelp = R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--threads T] [--project FILE]
+const char *kScoreHelp =
+    R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--threads T] [--project FILE]
 Scores every applicant with the bundle's own encoder and model. Columns: entity,score
 (and label when the labels file has one). The labels file supplies cutoffs when the
 config uses them; without it, applicants are the entities of the event file. With --project
 the scoring is written to that project's audit log.)";
 
-const char *kExplainHelp = R"(usage: seqlens-cli explain --model MODEL --events FILE [--labels FILE] --entity ID [--out FILE]
+const char *kExplainHelp =
+    R"(usage: seqlens-cli explain --model MODEL --events FILE [--labels FILE] --entity ID [--out FILE]
 Writes JSON for one applicant: score, each event's time and field values, its
 field-attention weights and its item weight (stdout unless --out).)";
 
-const char *kCompareHelp = R"(usage: seqlens-cli compare --config FILE --out DIR [--epochs N] [--folds K] [--seed S] [--threads T] [--project FILE]
+const char *kCompareHelp =
+    R"(usage: seqlens-cli compare --config FILE --out DIR [--epochs N] [--folds K] [--seed S] [--threads T] [--project FILE]
 Baseline (window features) vs sequence-only vs stacking (window features + out-of-fold
 sequence score), all judged on the same untouched test split. Writes DIR/compare.json,
 DIR/test_scores.csv (entity,label,baseline,sequence,stacking) and CSV files for every curve
@@ -63,7 +67,8 @@ auto runMaybeRecorded(const std::string &project, Plain plain, Recorded recorded
     ProjectStore store(project);
     int64_t run = 0;
     auto summary = recorded(store, &run);
-    log("recorded as run " + std::to_string(run) + " (" + toString(store.run(run).status) + ") in " + project);
+    log("recorded as run " + std::to_string(run) + " (" + toString(store.run(run).status) +
+        ") in " + project);
     return summary;
 }
 
@@ -102,7 +107,8 @@ void printUsage()
                  "  runs      list (or delete) the runs recorded in a project file\n"
                  "  report    model-validation or applicant report (PDF or HTML) from a project\n\n"
                  "Run 'seqlens-cli <command> --help' for its options.\n"
-                 "Exit codes: 0 ok, 2 bad usage or config, 3 bad data, 1 internal error, 130 cancelled.\n";
+                 "Exit codes: 0 ok, 2 bad usage or config, 3 bad data, 1 internal error, 130 "
+                 "cancelled.\n";
 }
 
 int runSynth(int argc, char **argv)
@@ -117,8 +123,8 @@ int runSynth(int argc, char **argv)
     opt.applicants = a.integer("applicants", 1, 100000000).value_or(opt.applicants);
     opt.seed = uint64_t(a.integer("seed", 0, INT64_MAX).value_or(int64_t(opt.seed)));
     SynthSummary s = writeSynthDataset(opt);
-    log("wrote " + std::to_string(s.applicants) + " applicants (" + std::to_string(s.bads) + " bad), " +
-        std::to_string(s.events) + " events: " + s.configPath);
+    log("wrote " + std::to_string(s.applicants) + " applicants (" + std::to_string(s.bads) +
+        " bad), " + std::to_string(s.events) + " events: " + s.configPath);
     return 0;
 }
 
@@ -142,7 +148,9 @@ int runTrain(int argc, char **argv)
     installSigint();
     const TrainSummary s = runMaybeRecorded(
         a.get("project"), [&] { return runTraining(req); },
-        [&](ProjectStore &store, int64_t *run) { return runTrainingInProject(store, loadConfig(req.configPath), req, run); });
+        [&](ProjectStore &store, int64_t *run) {
+            return runTrainingInProject(store, loadConfig(req.configPath), req, run);
+        });
     if (s.cancelled) {
         log("cancelled: no bundle written");
         return 130;
@@ -170,9 +178,11 @@ int runScore(int argc, char **argv)
     writeScoresCsv(out, scores);
     if (const std::string project = a.get("project"); !project.empty())
         ProjectStore(project).audit("scored", "model " + a.required("model"),
-                                    std::to_string(scores.size()) + " applicants of " + events + " -> " + out);
-    log("scored " + std::to_string(scores.size()) + " applicants (" + std::to_string(rep.eventsKept) + " events, " +
-        std::to_string(rep.eventsAfterCutoff) + " excluded by cutoff): " + out);
+                                    std::to_string(scores.size()) + " applicants of " + events +
+                                        " -> " + out);
+    log("scored " + std::to_string(scores.size()) + " applicants (" +
+        std::to_string(rep.eventsKept) + " events, " + std::to_string(rep.eventsAfterCutoff) +
+        " excluded by cutoff): " + out);
     return 0;
 }
 
@@ -184,7 +194,8 @@ int runExplain(int argc, char **argv)
     }
     Args a(argc, argv, 2, {"model", "events", "labels", "entity", "out", "threads"}, {});
     ModelBundle b = loadBundleForScoring(a);
-    std::string json = explainWithBundle(b, a.required("events"), a.get("labels"), a.required("entity"));
+    std::string json = explainWithBundle(b, a.required("events"), a.get("labels"),
+                                         a.required("entity"));
     writeFileOrStdout(a.get("out"), json);
     return 0;
 }
@@ -213,14 +224,19 @@ int runCompare(int argc, char **argv)
     installSigint();
     const CompareSummary s = runMaybeRecorded(
         a.get("project"), [&] { return runCompare(cfg, req); },
-        [&](ProjectStore &store, int64_t *run) { return runCompareInProject(store, cfg, req, run); });
+        [&](ProjectStore &store, int64_t *run) {
+            return runCompareInProject(store, cfg, req, run);
+        });
     if (s.cancelled) {
         log("cancelled: nothing written");
         return 130;
     }
     char buf[300];
-    std::snprintf(buf, sizeof buf, "test AUC: baseline %.4f, sequence %.4f, stacking %.4f; delta AUC %+.4f (DeLong p = %.3g); delta KS %+.4f",
-                  s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.deltaAuc.delta, s.deltaAuc.pValue, s.deltaKs.value);
+    std::snprintf(buf, sizeof buf,
+                  "test AUC: baseline %.4f, sequence %.4f, stacking %.4f; delta AUC %+.4f (DeLong "
+                  "p = %.3g); delta KS %+.4f",
+                  s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.deltaAuc.delta,
+                  s.deltaAuc.pValue, s.deltaKs.value);
     log(buf);
     log("wrote " + req.outDir + "/compare.json");
     return 0;
@@ -239,8 +255,11 @@ int runFeatures(int argc, char **argv)
     WindowFeatureBuilder builder = WindowFeatureBuilder::fit(raw, cfg);
     FeatureMatrix x = builder.build(raw);
     writeFeaturesCsv(a.required("out"), raw, x);
-    log("wrote " + std::to_string(x.rows) + " applicants x " + std::to_string(x.columns()) + " features: " + a.required("out") +
-        (builder.lastInvalidStatic() ? " (" + std::to_string(builder.lastInvalidStatic()) + " non-numeric static values as missing)" : ""));
+    log("wrote " + std::to_string(x.rows) + " applicants x " + std::to_string(x.columns()) +
+        " features: " + a.required("out") +
+        (builder.lastInvalidStatic() ? " (" + std::to_string(builder.lastInvalidStatic()) +
+                                           " non-numeric static values as missing)"
+                                     : ""));
     return 0;
 }
 

@@ -11,22 +11,32 @@
 int main(int argc, char **argv)
 {
     using namespace seqlens;
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+        !std::strcmp(argv[1], "help")) {
         cli::printUsage();
         return argc < 2 ? 2 : 0;
     }
     const std::string cmd = argv[1];
     try {
-        if (cmd == "synth") return cli::runSynth(argc, argv);
-        if (cmd == "train") return cli::runTrain(argc, argv);
-        if (cmd == "score") return cli::runScore(argc, argv);
-        if (cmd == "explain") return cli::runExplain(argc, argv);
-        if (cmd == "compare") return cli::runCompare(argc, argv);
-        if (cmd == "features") return cli::runFeatures(argc, argv);
-        if (cmd == "runs") return cli::runRuns(argc, argv);
-        if (cmd == "report") return cli::runReport(argc, argv);
-        std::cerr << "seqlens-cli: unknown command \"" << cmd
-                  << "\" (expected synth, train, score, explain, compare, features, runs or report)\n";
+        if (cmd == "synth")
+            return cli::runSynth(argc, argv);
+        if (cmd == "train")
+            return cli::runTrain(argc, argv);
+        if (cmd == "score")
+            return cli::runScore(argc, argv);
+        if (cmd == "explain")
+            return cli::runExplain(argc, argv);
+        if (cmd == "compare")
+            return cli::runCompare(argc, argv);
+        if (cmd == "features")
+            return cli::runFeatures(argc, argv);
+        if (cmd == "runs")
+            return cli::runRuns(argc, argv);
+        if (cmd == "report")
+            return cli::runReport(argc, argv);
+        std::cerr
+            << "seqlens-cli: unknown command \"" << cmd
+            << "\" (expected synth, train, score, explain, compare, features, runs or report)\n";
         return 2;
     } catch (const Error &e) {
         std::cerr << "seqlens-cli " << cmd << ": error: " << e.what() << "\n";

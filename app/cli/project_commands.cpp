@@ -24,7 +24,8 @@ seed, and the key test metrics (AUC and KS of the sequence model; for compare ru
 the baseline and stacking AUC and the delta AUC with its DeLong p-value). --delete removes
 a run and everything recorded for it (the deletion is audited).)";
 
-const char *kReportHelp = R"(usage: seqlens-cli report --project FILE --run ID --out FILE.pdf|FILE.html [--applicant ID]
+const char *kReportHelp =
+    R"(usage: seqlens-cli report --project FILE --run ID --out FILE.pdf|FILE.html [--applicant ID]
 Writes the model-validation report of a finished run, or with --applicant the report of one
 applicant (score, percentile, reasons, timeline and events). PDF or self-contained HTML by
 the extension. Each export is recorded in the project's audit log.)";
@@ -56,17 +57,20 @@ int runRuns(int argc, char **argv)
     }
     if (store.interruptedOnOpen())
         log(std::to_string(store.interruptedOnOpen()) + " run(s) found interrupted and marked so");
-    std::printf("%-4s %-8s %-12s %-21s %-6s %-9s %-9s %-9s %-9s %-9s %s\n", "id", "kind", "status", "started (UTC)", "seed",
-                "seq_auc", "seq_ks", "base_auc", "stack_auc", "delta_auc", "p_value");
+    std::printf("%-4s %-8s %-12s %-21s %-6s %-9s %-9s %-9s %-9s %-9s %s\n", "id", "kind", "status",
+                "started (UTC)", "seed", "seq_auc", "seq_ks", "base_auc", "stack_auc", "delta_auc",
+                "p_value");
     for (const auto &r : store.runs()) {
         auto p = store.metric(r.id, "test", "stacking-baseline", "delta_auc_p_value");
         char pv[32] = "-";
         if (p)
             std::snprintf(pv, sizeof pv, "%.3g", p->value);
-        std::printf("%-4lld %-8s %-12s %-21s %-6llu %-9s %-9s %-9s %-9s %-9s %s\n", (long long)r.id, r.kind.c_str(),
-                    toString(r.status), r.startedAt.c_str(), (unsigned long long)r.seed,
-                    metricText(store, r.id, "sequence", "auc").c_str(), metricText(store, r.id, "sequence", "ks").c_str(),
-                    metricText(store, r.id, "baseline", "auc").c_str(), metricText(store, r.id, "stacking", "auc").c_str(),
+        std::printf("%-4lld %-8s %-12s %-21s %-6llu %-9s %-9s %-9s %-9s %-9s %s\n", (long long)r.id,
+                    r.kind.c_str(), toString(r.status), r.startedAt.c_str(),
+                    (unsigned long long)r.seed, metricText(store, r.id, "sequence", "auc").c_str(),
+                    metricText(store, r.id, "sequence", "ks").c_str(),
+                    metricText(store, r.id, "baseline", "auc").c_str(),
+                    metricText(store, r.id, "stacking", "auc").c_str(),
                     metricText(store, r.id, "stacking-baseline", "delta_auc").c_str(), pv);
     }
     return 0;
@@ -79,7 +83,8 @@ int runReport(int argc, char **argv)
         return 0;
     }
     Args a(argc, argv, 2, {"project", "run", "out", "applicant"}, {});
-    const std::string project = a.required("project"), out = a.required("out"), applicant = a.get("applicant");
+    const std::string project = a.required("project"), out = a.required("out"),
+                      applicant = a.get("applicant");
     const auto runId = a.integer("run", 1, INT64_MAX);
     if (!runId)
         throwUsage("option --run ID is required (seqlens-cli runs --project FILE lists the runs)");

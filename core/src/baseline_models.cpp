@@ -11,7 +11,10 @@ namespace seqlens {
 
 namespace {
 
-double sigmoid(double z) { return z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z)); }
+double sigmoid(double z)
+{
+    return z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z));
+}
 
 // Solves A x = b for symmetric positive definite A (n x n, row-major) in place; false if not SPD.
 bool choleskySolve(std::vector<double> &A, std::vector<double> &b, size_t n)
@@ -48,7 +51,8 @@ class LogisticModel : public BaselineModel {
 public:
     explicit LogisticModel(double l2) : m_l2(l2) {}
 
-    BaselineFitInfo fit(const FeatureMatrix &x, const std::vector<int64_t> &rows, const std::vector<int> &y) override
+    BaselineFitInfo fit(const FeatureMatrix &x, const std::vector<int64_t> &rows,
+                        const std::vector<int> &y) override
     {
         standardizer(x, rows);
         const size_t p = m_cols.size() + 1; // + intercept (last)
@@ -78,7 +82,8 @@ public:
             }
             H[(p - 1) * p + (p - 1)] += 1e-10;
             if (!choleskySolve(H, g, p))
-                throwData("logistic baseline: the penalized Hessian is singular; set baseline.l2 above 0");
+                throwData("logistic baseline: the penalized Hessian is singular; set baseline.l2 "
+                          "above 0");
             double step = 0;
             for (size_t j = 0; j < p; ++j) {
                 beta[j] -= g[j];
@@ -94,7 +99,8 @@ public:
         return info;
     }
 
-    std::vector<double> predict(const FeatureMatrix &x, const std::vector<int64_t> &rows) const override
+    std::vector<double> predict(const FeatureMatrix &x,
+                                const std::vector<int64_t> &rows) const override
     {
         std::vector<double> out, z(m_beta.size());
         for (int64_t r : rows) {
@@ -128,7 +134,8 @@ private:
                 continue;
             const double mean = sum / double(n);
             // Imputed values sit at the mean, so they add nothing to the variance.
-            const double var = std::max(0.0, sq / double(n) - mean * mean) * double(n) / double(rows.size());
+            const double var = std::max(0.0, sq / double(n) - mean * mean) * double(n) /
+                               double(rows.size());
             if (var < 1e-24)
                 continue; // constant column: no information
             m_cols.push_back(c);
@@ -159,36 +166,47 @@ void xgbCheck(int rc, const char *what)
 
 class XGBoostModel : public BaselineModel {
 public:
-    XGBoostModel(const XGBoostConfig &c, uint64_t seed, int64_t threads) : m_cfg(c), m_seed(seed), m_threads(threads) {}
+    XGBoostModel(const XGBoostConfig &c, uint64_t seed, int64_t threads)
+        : m_cfg(c), m_seed(seed), m_threads(threads)
+    {}
     ~XGBoostModel() override
     {
         if (m_booster)
             XGBoosterFree(m_booster);
     }
 
-    BaselineFitInfo fit(const FeatureMatrix &x, const std::vector<int64_t> &rows, const std::vector<int> &y) override
+    BaselineFitInfo fit(const FeatureMatrix &x, const std::vector<int64_t> &rows,
+                        const std::vector<int> &y) override
     {
         DMatrixHandle d = matrix(x, rows);
         std::vector<float> labels(y.begin(), y.end());
-        xgbCheck(XGDMatrixSetFloatInfo(d, "label", labels.data(), bst_ulong(labels.size())), "labels");
+        xgbCheck(XGDMatrixSetFloatInfo(d, "label", labels.data(), bst_ulong(labels.size())),
+                 "labels");
         if (m_booster)
             XGBoosterFree(m_booster);
         xgbCheck(XGBoosterCreate(&d, 1, &m_booster), "create");
         const std::pair<const char *, std::string> params[] = {
-            {"objective", "binary:logistic"}, {"tree_method", "hist"}, {"max_depth", std::to_string(m_cfg.maxDepth)},
-            {"eta", std::to_string(m_cfg.eta)}, {"subsample", std::to_string(m_cfg.subsample)},
+            {"objective", "binary:logistic"},
+            {"tree_method", "hist"},
+            {"max_depth", std::to_string(m_cfg.maxDepth)},
+            {"eta", std::to_string(m_cfg.eta)},
+            {"subsample", std::to_string(m_cfg.subsample)},
             {"colsample_bytree", std::to_string(m_cfg.colsampleByTree)},
-            {"min_child_weight", std::to_string(m_cfg.minChildWeight)}, {"seed", std::to_string(m_seed % 2147483647)},
-            {"nthread", std::to_string(m_threads)}, {"verbosity", "0"}};
+            {"min_child_weight", std::to_string(m_cfg.minChildWeight)},
+            {"seed", std::to_string(m_seed % 2147483647)},
+            {"nthread", std::to_string(m_threads)},
+            {"verbosity", "0"}};
         for (const auto &[k, v] : params)
             xgbCheck(XGBoosterSetParam(m_booster, k, v.c_str()), "parameter");
         for (int64_t i = 0; i < m_cfg.rounds; ++i)
             xgbCheck(XGBoosterUpdateOneIter(m_booster, int(i), d), "training");
         XGDMatrixFree(d);
-        return {true, int(m_cfg.rounds), "XGBoost gbtree (hist), " + std::to_string(m_cfg.rounds) + " rounds"};
+        return {true, int(m_cfg.rounds),
+                "XGBoost gbtree (hist), " + std::to_string(m_cfg.rounds) + " rounds"};
     }
 
-    std::vector<double> predict(const FeatureMatrix &x, const std::vector<int64_t> &rows) const override
+    std::vector<double> predict(const FeatureMatrix &x,
+                                const std::vector<int64_t> &rows) const override
     {
         DMatrixHandle d = matrix(x, rows);
         bst_ulong len = 0;
@@ -208,7 +226,9 @@ private:
             for (size_t c = 0; c < x.columns(); ++c)
                 buf.push_back(float(x.at(r, c)));
         DMatrixHandle d = nullptr;
-        xgbCheck(XGDMatrixCreateFromMat(buf.data(), bst_ulong(rows.size()), bst_ulong(x.columns()), std::nanf(""), &d), "data");
+        xgbCheck(XGDMatrixCreateFromMat(buf.data(), bst_ulong(rows.size()), bst_ulong(x.columns()),
+                                        std::nanf(""), &d),
+                 "data");
         return d;
     }
 
@@ -220,17 +240,20 @@ private:
 
 } // namespace
 
-std::unique_ptr<BaselineModel> makeBaselineModel(const BaselineConfig &c, uint64_t seed, int64_t threads)
+std::unique_ptr<BaselineModel> makeBaselineModel(const BaselineConfig &c, uint64_t seed,
+                                                 int64_t threads)
 {
     if (c.model == BaselineModelKind::XGBoost)
         return std::make_unique<XGBoostModel>(c.xgboost, seed, threads);
     return std::make_unique<LogisticModel>(c.l2);
 }
 
-FeatureMatrix withColumn(const FeatureMatrix &x, const std::string &name, const std::vector<double> &column)
+FeatureMatrix withColumn(const FeatureMatrix &x, const std::string &name,
+                         const std::vector<double> &column)
 {
     if (int64_t(column.size()) != x.rows)
-        throwInternal("withColumn: column has " + std::to_string(column.size()) + " rows, matrix " + std::to_string(x.rows));
+        throwInternal("withColumn: column has " + std::to_string(column.size()) + " rows, matrix " +
+                      std::to_string(x.rows));
     FeatureMatrix out;
     out.names = x.names;
     out.names.push_back(name);

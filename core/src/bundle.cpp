@@ -65,7 +65,8 @@ json parseJson(const std::string &text, const std::string &where)
     try {
         return json::parse(text);
     } catch (const json::exception &e) {
-        throwData(where + ": not valid JSON (" + std::string(e.what()) + "); the bundle is corrupted");
+        throwData(where + ": not valid JSON (" + std::string(e.what()) +
+                  "); the bundle is corrupted");
     }
 }
 
@@ -95,23 +96,27 @@ void saveBundle(const std::string &dirText, const ModelBundle &b)
         uint32_t crc = fileCrc32((dir / name).string(), &size);
         files[name] = {{"bytes", size}, {"crc32", crc}};
     }
-    writeText(dir / "manifest.json",
-              json({{"format", "seqlens-model"}, {"format_version", kBundleFormatVersion}, {"files", files}}).dump(2));
+    writeText(dir / "manifest.json", json({{"format", "seqlens-model"},
+                                           {"format_version", kBundleFormatVersion},
+                                           {"files", files}})
+                                         .dump(2));
 }
 
 ModelBundle loadBundle(const std::string &dirText)
 {
     fs::path dir(dirText);
     if (!fs::is_directory(dir))
-        throwData(dirText + ": not a model bundle directory (expected manifest.json, bundle.json, weights.pt)");
+        throwData(
+            dirText +
+            ": not a model bundle directory (expected manifest.json, bundle.json, weights.pt)");
     const std::string manifestPath = (dir / "manifest.json").string();
     json manifest = parseJson(readText(manifestPath), manifestPath);
     if (manifest.value("format", "") != "seqlens-model")
         throwData(manifestPath + ": /format: expected \"seqlens-model\"");
     if (manifest.value("format_version", 0) > kBundleFormatVersion)
         throwData(manifestPath + ": /format_version: bundle written by a newer SeqLens (version " +
-                  std::to_string(manifest.value("format_version", 0)) + "); this one reads version " +
-                  std::to_string(kBundleFormatVersion));
+                  std::to_string(manifest.value("format_version", 0)) +
+                  "); this one reads version " + std::to_string(kBundleFormatVersion));
     if (!manifest.contains("files") || !manifest["files"].is_object())
         throwData(manifestPath + ": /files: expected an object listing the bundle files");
     for (auto &[name, info] : manifest["files"].items()) {
@@ -119,8 +124,8 @@ ModelBundle loadBundle(const std::string &dirText)
         const std::string path = (dir / name).string();
         uint32_t crc = fileCrc32(path, &size);
         if (size != info.value("bytes", int64_t(-1)))
-            throwData(path + ": truncated or changed: " + std::to_string(size) + " bytes, manifest says " +
-                      std::to_string(info.value("bytes", int64_t(-1))));
+            throwData(path + ": truncated or changed: " + std::to_string(size) +
+                      " bytes, manifest says " + std::to_string(info.value("bytes", int64_t(-1))));
         if (crc != info.value("crc32", uint32_t(0)))
             throwData(path + ": corrupted: CRC-32 does not match the manifest");
     }
@@ -139,7 +144,8 @@ ModelBundle loadBundle(const std::string &dirText)
     } catch (const ConfigError &e) {
         throwData(std::string("invalid config inside the bundle: ") + e.problems().front());
     }
-    b.model = std::make_unique<SequenceModel>(b.config.model, layoutOf(b.encoder), b.config.training.seed);
+    b.model = std::make_unique<SequenceModel>(b.config.model, layoutOf(b.encoder),
+                                              b.config.training.seed);
     b.model->loadWeights((dir / "weights.pt").string());
     return b;
 }

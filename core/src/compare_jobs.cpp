@@ -14,8 +14,9 @@ namespace {
 // Encodes for one sequence model: `fitRows` get an inner stratified Train/Valid split for early
 // stopping and the encoder is fitted on their Train part only; `scoreRows` not among them are Test.
 // Borrows raw's split column, so one encoding at a time.
-EncodedDataset encodeForFit(CompareContext &c, const std::vector<int64_t> &fitRows, const std::vector<int64_t> &scoreRows,
-                            uint64_t seed, Encoder &enc, EncodeReport *report)
+EncodedDataset encodeForFit(CompareContext &c, const std::vector<int64_t> &fitRows,
+                            const std::vector<int64_t> &scoreRows, uint64_t seed, Encoder &enc,
+                            EncodeReport *report)
 {
     std::lock_guard<std::mutex> lock(c.splitMutex);
     std::vector<Split> saved;
@@ -23,7 +24,8 @@ EncodedDataset encodeForFit(CompareContext &c, const std::vector<int64_t> &fitRo
         saved.push_back(a.split);
         a.split = Split::Unassigned;
     }
-    const double validShare = c.cfg.training.validFraction / std::max(1e-9, 1.0 - c.cfg.training.testFraction);
+    const double validShare = c.cfg.training.validFraction /
+                              std::max(1e-9, 1.0 - c.cfg.training.testFraction);
     for (int64_t a : scoreRows) // score rows that are also fit rows are reassigned below
         c.raw.applicants[size_t(a)].split = Split::Test;
     std::mt19937_64 rng(seed);
@@ -44,9 +46,9 @@ EncodedDataset encodeForFit(CompareContext &c, const std::vector<int64_t> &fitRo
     return data;
 }
 
-
 // Trains the job's model and scores its rows. Returns false when stopped.
-bool runJob(CompareContext &c, SequenceJob &job, const ProgressFn &progress, const CancelToken &stop)
+bool runJob(CompareContext &c, SequenceJob &job, const ProgressFn &progress,
+            const CancelToken &stop)
 {
     Encoder enc;
     EncodeReport encodeReport;
@@ -78,12 +80,14 @@ bool runJob(CompareContext &c, SequenceJob &job, const ProgressFn &progress, con
 // layers uses LibTorch's shared generator, so those models train one at a time.
 int64_t concurrentModels(const ModelConfig &m, int64_t threads, size_t jobs)
 {
-    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer && m.itemAggregation != ItemAggregation::None &&
-                           m.layers > 1 && m.dropout > 0;
+    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer &&
+                           m.itemAggregation != ItemAggregation::None && m.layers > 1 &&
+                           m.dropout > 0;
     return sharedRng ? 1 : std::max<int64_t>(1, std::min<int64_t>(threads, int64_t(jobs)));
 }
 
-// Runs the jobs in order on `workers` threads. Returns false when cancelled; rethrows the first error.
+// Runs the jobs in order on `workers` threads. Returns false when cancelled; rethrows the first
+// error.
 bool runJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t workers, int64_t threads)
 {
     std::mutex mutex; // serialises progress reports and the job queue
@@ -97,7 +101,8 @@ bool runJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t workers,
             SequenceJob *job = nullptr;
             {
                 std::lock_guard<std::mutex> lock(mutex);
-                if (stop.cancelled() || (c.req.cancel && c.req.cancel->cancelled()) || next == jobs.size())
+                if (stop.cancelled() || (c.req.cancel && c.req.cancel->cancelled()) ||
+                    next == jobs.size())
                     return;
                 job = &jobs[next++];
                 if (c.req.stepProgress)

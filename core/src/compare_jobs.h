@@ -27,7 +27,7 @@ struct SequenceJob {
     std::vector<int64_t> fitRows, scoreRows;
     std::vector<size_t> scorePos; // fold jobs: positions in c.dev of scoreRows
     std::vector<double> logits;   // result: logits of scoreRows
-    bool keep = false;            // keep the model, its encoder and a global explanation (the full model)
+    bool keep = false; // keep the model, its encoder and a global explanation (the full model)
     ModelBundle bundle;
     std::string globalAttentionJson;
     std::string encodeReportJson;

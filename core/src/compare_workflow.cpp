@@ -5,8 +5,8 @@
 
 #include "seqlens/baseline_models.h"
 #include "seqlens/error.h"
-#include "seqlens/version.h"
 #include "seqlens/text_util.h"
+#include "seqlens/version.h"
 #include "seqlens/window_features.h"
 
 #include <nlohmann/json.hpp>
@@ -24,7 +24,8 @@ namespace {
 using Context = CompareContext;
 
 // Stratified split of `rows` into k folds (fold id per position of `rows`), seeded.
-std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t> &rows, int64_t k, uint64_t seed)
+std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t> &rows, int64_t k,
+                                 uint64_t seed)
 {
     std::vector<int> fold(rows.size());
     std::mt19937_64 rng(seed);
@@ -55,8 +56,8 @@ std::vector<double> sigmoid(std::vector<double> v)
     return v;
 }
 
-ModelEvaluation evaluate(const std::vector<double> &test, const std::vector<double> &dev, const std::vector<int> &y,
-                         const BaselineConfig &b, uint64_t seed)
+ModelEvaluation evaluate(const std::vector<double> &test, const std::vector<double> &dev,
+                         const std::vector<int> &y, const BaselineConfig &b, uint64_t seed)
 {
     ModelEvaluation e;
     e.auc = delongAuc(test, y);
@@ -74,15 +75,32 @@ json evaluationJson(const ModelEvaluation &e)
 {
     json lift = json::array(), cal = json::array();
     for (const auto &r : e.lift)
-        lift.push_back({{"group", r.group}, {"count", r.count}, {"bads", r.bads}, {"min_score", r.minScore},
-                        {"max_score", r.maxScore}, {"bad_rate", r.badRate}, {"cum_capture", r.cumCapture}, {"lift", r.lift}});
+        lift.push_back({{"group", r.group},
+                        {"count", r.count},
+                        {"bads", r.bads},
+                        {"min_score", r.minScore},
+                        {"max_score", r.maxScore},
+                        {"bad_rate", r.badRate},
+                        {"cum_capture", r.cumCapture},
+                        {"lift", r.lift}});
     for (const auto &b : e.calibration.bins)
-        cal.push_back({{"count", b.count}, {"bads", b.bads}, {"mean_predicted", b.meanPredicted}, {"observed_rate", b.observedRate}});
-    return {{"auc", e.auc.auc}, {"auc_se", e.auc.se}, {"auc_ci", {e.auc.lo, e.auc.hi}}, {"ks", e.ks.value},
-            {"ks_ci", {e.ks.lo, e.ks.hi}}, {"gini", e.gini}, {"psi_development_test", e.psi},
-            {"brier", e.calibration.brier}, {"hosmer_lemeshow", e.calibration.hosmerLemeshow},
-            {"hosmer_lemeshow_df", e.calibration.hlDegreesOfFreedom}, {"hosmer_lemeshow_p_value", e.calibration.hlPValue},
-            {"lift", lift}, {"calibration", cal}};
+        cal.push_back({{"count", b.count},
+                       {"bads", b.bads},
+                       {"mean_predicted", b.meanPredicted},
+                       {"observed_rate", b.observedRate}});
+    return {{"auc", e.auc.auc},
+            {"auc_se", e.auc.se},
+            {"auc_ci", {e.auc.lo, e.auc.hi}},
+            {"ks", e.ks.value},
+            {"ks_ci", {e.ks.lo, e.ks.hi}},
+            {"gini", e.gini},
+            {"psi_development_test", e.psi},
+            {"brier", e.calibration.brier},
+            {"hosmer_lemeshow", e.calibration.hosmerLemeshow},
+            {"hosmer_lemeshow_df", e.calibration.hlDegreesOfFreedom},
+            {"hosmer_lemeshow_p_value", e.calibration.hlPValue},
+            {"lift", lift},
+            {"calibration", cal}};
 }
 
 void writeTables(const std::string &dir, const std::string &name, const ModelEvaluation &e)
@@ -91,17 +109,19 @@ void writeTables(const std::string &dir, const std::string &name, const ModelEva
     std::ofstream lift(dir + "/lift_" + name + ".csv"), cal(dir + "/calibration_" + name + ".csv");
     lift << "group,count,bads,min_score,max_score,bad_rate,cum_capture,lift\n";
     for (const auto &r : e.lift)
-        lift << r.group << "," << r.count << "," << r.bads << "," << r.minScore << "," << r.maxScore << "," << r.badRate << ","
-             << r.cumCapture << "," << r.lift << "\n";
+        lift << r.group << "," << r.count << "," << r.bads << "," << r.minScore << "," << r.maxScore
+             << "," << r.badRate << "," << r.cumCapture << "," << r.lift << "\n";
     cal << "bin,count,bads,mean_predicted,observed_rate\n";
     for (size_t i = 0; i < e.calibration.bins.size(); ++i) {
         const auto &b = e.calibration.bins[i];
-        cal << i + 1 << "," << b.count << "," << b.bads << "," << b.meanPredicted << "," << b.observedRate << "\n";
+        cal << i + 1 << "," << b.count << "," << b.bads << "," << b.meanPredicted << ","
+            << b.observedRate << "\n";
     }
 }
 
-void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawDataset &raw, const std::vector<int64_t> &test,
-                  const std::vector<double> &base, const std::vector<double> &seq, const std::vector<double> &stack)
+void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawDataset &raw,
+                  const std::vector<int64_t> &test, const std::vector<double> &base,
+                  const std::vector<double> &seq, const std::vector<double> &stack)
 {
     std::filesystem::create_directories(req.outDir);
     std::ofstream(req.outDir + "/compare.json") << s.json << "\n";
@@ -109,8 +129,9 @@ void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawD
     sc.precision(10);
     sc << "entity,label,baseline,sequence,stacking\n";
     for (size_t i = 0; i < test.size(); ++i)
-        sc << csvEscape(raw.applicants[size_t(test[i])].id) << "," << raw.applicants[size_t(test[i])].label << "," << base[i]
-           << "," << seq[i] << "," << stack[i] << "\n";
+        sc << csvEscape(raw.applicants[size_t(test[i])].id) << ","
+           << raw.applicants[size_t(test[i])].label << "," << base[i] << "," << seq[i] << ","
+           << stack[i] << "\n";
     writeTables(req.outDir, "baseline", s.baseline);
     writeTables(req.outDir, "sequence", s.sequence);
     writeTables(req.outDir, "stacking", s.stacking);
@@ -134,7 +155,8 @@ struct SequenceLogits {
     std::vector<double> oof, test, devInSample;
 };
 
-bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &out, SequenceJob &fullModel)
+bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
+                    SequenceJob &fullModel)
 {
     const uint64_t seed = c.cfg.training.seed;
     const auto fold = stratifiedFolds(c.raw, c.dev, folds, seed + 11);
@@ -144,7 +166,8 @@ bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &
     jobs[0].seed = seed + 101 * uint64_t(folds + 1);
     jobs[0].fitRows = c.dev;
     jobs[0].keep = true;
-    jobs[0].scoreRows = c.test; // test rows, then development rows (for PSI and the in-sample check)
+    jobs[0].scoreRows =
+        c.test; // test rows, then development rows (for PSI and the in-sample check)
     jobs[0].scoreRows.insert(jobs[0].scoreRows.end(), c.dev.begin(), c.dev.end());
     for (int64_t k = 0; k < folds; ++k) {
         SequenceJob &job = jobs[size_t(k) + 1];
@@ -173,7 +196,9 @@ bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &
 }
 
 // The sequence-logit column: `devValues` on development rows, the full model's on test rows.
-std::vector<double> logitColumn(const Context &c, int64_t rows, const std::vector<double> &devValues, const std::vector<double> &test)
+std::vector<double> logitColumn(const Context &c, int64_t rows,
+                                const std::vector<double> &devValues,
+                                const std::vector<double> &test)
 {
     std::vector<double> col(size_t(rows), std::nan(""));
     for (size_t i = 0; i < c.dev.size(); ++i)
@@ -187,7 +212,8 @@ struct ModelScores {
     std::vector<double> dev, test;
 };
 
-ModelScores fitAndPredict(const Context &c, const FeatureMatrix &x, int64_t threads, BaselineFitInfo &info)
+ModelScores fitAndPredict(const Context &c, const FeatureMatrix &x, int64_t threads,
+                          BaselineFitInfo &info)
 {
     auto model = makeBaselineModel(c.cfg.baseline, c.cfg.training.seed, threads);
     info = model->fit(x, c.dev, labelsOf(c.raw, c.dev));
@@ -197,34 +223,58 @@ ModelScores fitAndPredict(const Context &c, const FeatureMatrix &x, int64_t thre
 std::string compareJson(const Context &c, const CompareSummary &s, const json &load)
 {
     const auto &bc = c.cfg.baseline;
-    json swap = {{"bands", s.swap.bands}, {"rows", "baseline band"}, {"columns", "stacking band"},
-                 {"counts", s.swap.counts}, {"bads", s.swap.bads}};
-    json j = {{"n_train", s.nDevelopment}, {"n_test", s.nTest}, {"folds", s.folds}, {"features", s.features},
-              {"baseline_model", {{"family", bc.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
-                                  {"solver", s.baselineFit.solver}, {"converged", s.baselineFit.converged},
-                                  {"iterations", s.baselineFit.iterations}, {"stacking_converged", s.stackingFit.converged}}},
-              {"test", {{"baseline", evaluationJson(s.baseline)}, {"sequence", evaluationJson(s.sequence)},
-                        {"stacking", evaluationJson(s.stacking)},
-                        {"delta_auc", {{"value", s.deltaAuc.delta}, {"p_value", s.deltaAuc.pValue}, {"se", s.deltaAuc.se},
-                                       {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
-                        {"delta_ks", {{"value", s.deltaKs.value}, {"ci", {s.deltaKs.lo, s.deltaKs.hi}}, {"reps", s.deltaKs.reps}}},
-                        {"swap_set", swap}}},
+    json swap = {{"bands", s.swap.bands},
+                 {"rows", "baseline band"},
+                 {"columns", "stacking band"},
+                 {"counts", s.swap.counts},
+                 {"bads", s.swap.bads}};
+    json j = {{"n_train", s.nDevelopment},
+              {"n_test", s.nTest},
+              {"folds", s.folds},
+              {"features", s.features},
+              {"baseline_model",
+               {{"family", bc.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+                {"solver", s.baselineFit.solver},
+                {"converged", s.baselineFit.converged},
+                {"iterations", s.baselineFit.iterations},
+                {"stacking_converged", s.stackingFit.converged}}},
+              {"test",
+               {{"baseline", evaluationJson(s.baseline)},
+                {"sequence", evaluationJson(s.sequence)},
+                {"stacking", evaluationJson(s.stacking)},
+                {"delta_auc",
+                 {{"value", s.deltaAuc.delta},
+                  {"p_value", s.deltaAuc.pValue},
+                  {"se", s.deltaAuc.se},
+                  {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
+                {"delta_ks",
+                 {{"value", s.deltaKs.value},
+                  {"ci", {s.deltaKs.lo, s.deltaKs.hi}},
+                  {"reps", s.deltaKs.reps}}},
+                {"swap_set", swap}}},
               {"data", load}};
     return j.dump(2);
 }
 
 // The bundle of the sequence model that scored the test split, so its applicants can be explained.
-void saveFullModel(const Context &c, const CompareSummary &s, SequenceJob &full, const std::string &dir)
+void saveFullModel(const Context &c, const CompareSummary &s, SequenceJob &full,
+                   const std::string &dir)
 {
     ModelBundle &bundle = full.bundle;
     const auto &e = s.sequence;
-    json metrics = {{"test", {{"auc", e.auc.auc}, {"auc_ci", {e.auc.lo, e.auc.hi}}, {"ks", e.ks.value}, {"gini", e.gini},
-                              {"n", s.nTest}}},
-                    {"note", "the sequence model of a comparison, trained on all development applicants"}};
+    json metrics = {
+        {"test",
+         {{"auc", e.auc.auc},
+          {"auc_ci", {e.auc.lo, e.auc.hi}},
+          {"ks", e.ks.value},
+          {"gini", e.gini},
+          {"n", s.nTest}}},
+        {"note", "the sequence model of a comparison, trained on all development applicants"}};
     // "seed" is the config's (it fixes the splits); the model was initialised with its job's seed.
     bundle.metricsJson = metrics.dump();
-    bundle.metadataJson = bundleMetadataJson(c.cfg.training.seed, c.cfg.training.threads, bundle.model->parameterCount(),
-                                             full.trainSeconds, c.raw.report, json{{"model_seed", full.seed}}.dump());
+    bundle.metadataJson = bundleMetadataJson(c.cfg.training.seed, c.cfg.training.threads,
+                                             bundle.model->parameterCount(), full.trainSeconds,
+                                             c.raw.report, json{{"model_seed", full.seed}}.dump());
     bundle.reportJson = s.reportJson;
     saveBundle(dir, bundle);
 }
@@ -234,10 +284,14 @@ void saveFullModel(const Context &c, const CompareSummary &s, SequenceJob &full,
 CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
 {
     Context c{configIn, req, {}, {}, {}, {}};
-    if (req.epochs) c.cfg.training.epochs = *req.epochs;
-    if (req.seed) c.cfg.training.seed = *req.seed;
-    if (req.threads) c.cfg.training.threads = *req.threads;
-    if (req.folds) c.cfg.baseline.folds = *req.folds;
+    if (req.epochs)
+        c.cfg.training.epochs = *req.epochs;
+    if (req.seed)
+        c.cfg.training.seed = *req.seed;
+    if (req.threads)
+        c.cfg.training.threads = *req.threads;
+    if (req.folds)
+        c.cfg.baseline.folds = *req.folds;
     const int64_t threads = setTorchThreads(c.cfg.training.threads);
     const uint64_t seed = c.cfg.training.seed;
     c.raw = loadDataset(c.cfg);
@@ -248,7 +302,8 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
         if (c.raw.applicants[a].label >= 0)
             (c.raw.applicants[a].split == Split::Test ? c.test : c.dev).push_back(int64_t(a));
     if (c.test.empty())
-        throwData("compare needs a test split: set training.test_fraction above 0 or give test rows in the split column");
+        throwData("compare needs a test split: set training.test_fraction above 0 or give test "
+                  "rows in the split column");
     CompareSummary s;
     s.nDevelopment = int64_t(c.dev.size());
     s.nTest = int64_t(c.test.size());
@@ -263,12 +318,14 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     const FeatureMatrix x = WindowFeatureBuilder::fit(c.raw, c.cfg).build(c.raw);
     s.features = int64_t(x.columns());
     const ModelScores base = fitAndPredict(c, x, threads, s.baselineFit);
-    const ModelScores stack =
-        fitAndPredict(c, withColumn(x, "sequence_logit", logitColumn(c, x.rows, seq.oof, seq.test)), threads, s.stackingFit);
+    const ModelScores stack = fitAndPredict(
+        c, withColumn(x, "sequence_logit", logitColumn(c, x.rows, seq.oof, seq.test)), threads,
+        s.stackingFit);
     const auto yTest = labelsOf(c.raw, c.test);
     if (req.alsoInSampleStacking) {
         BaselineFitInfo ignored;
-        const auto leaky = withColumn(x, "sequence_logit", logitColumn(c, x.rows, seq.devInSample, seq.test));
+        const auto leaky = withColumn(x, "sequence_logit",
+                                      logitColumn(c, x.rows, seq.devInSample, seq.test));
         s.inSampleStackingAuc = aucScore(fitAndPredict(c, leaky, threads, ignored).test, yTest);
     }
 

@@ -116,7 +116,8 @@ int CsvReader::requireColumn(std::string_view name) const
     std::string cols;
     for (size_t i = 0; i < m_header.size() && i < 20; ++i)
         cols += (i ? ", " : "") + m_header[i];
-    throwData(m_path + ":1: missing column \"" + std::string(name) + "\" (found columns: " + cols + ")");
+    throwData(m_path + ":1: missing column \"" + std::string(name) + "\" (found columns: " + cols +
+              ")");
 }
 
 bool CsvReader::fill()
@@ -131,7 +132,8 @@ bool CsvReader::fill()
     if (n < 0) {
         int err = 0;
         const char *msg = gzerror(static_cast<gzFile>(m_gz), &err);
-        throwData(m_path + ": read error: " + (msg ? msg : "unknown") + " (corrupt or truncated .gz?)");
+        throwData(m_path + ": read error: " + (msg ? msg : "unknown") +
+                  " (corrupt or truncated .gz?)");
     }
     if (n == 0)
         m_eof = true;
@@ -158,7 +160,10 @@ int CsvReader::getChar()
     return c;
 }
 
-bool CsvReader::next() { return parseRecord(/*isHeader=*/false); }
+bool CsvReader::next()
+{
+    return parseRecord(/*isHeader=*/false);
+}
 
 bool CsvReader::parseRecord(bool isHeader)
 {
@@ -186,7 +191,8 @@ bool CsvReader::parseRecord(bool isHeader)
                 for (;;) {
                     c = getChar();
                     if (c < 0)
-                        throwData(m_path + ":" + std::to_string(quoteLine) + ": unterminated quoted field (no closing \" before end of file)");
+                        throwData(m_path + ":" + std::to_string(quoteLine) +
+                                  ": unterminated quoted field (no closing \" before end of file)");
                     if (c == '"') {
                         if (peekChar() == '"') {
                             getChar();
@@ -207,8 +213,10 @@ bool CsvReader::parseRecord(bool isHeader)
                     c = peekChar();
                 }
                 if (c >= 0 && c != m_delimiter && c != '\n' && c != '\r')
-                    throwData(m_path + ":" + std::to_string(m_line) + ": field " + std::to_string(m_offsets.size() + 1) +
-                              ": unexpected character '" + char(c) + "' after closing quote (expected delimiter or end of line)");
+                    throwData(m_path + ":" + std::to_string(m_line) + ": field " +
+                              std::to_string(m_offsets.size() + 1) + ": unexpected character '" +
+                              char(c) +
+                              "' after closing quote (expected delimiter or end of line)");
             } else {
                 while (c >= 0 && c != m_delimiter && c != '\n' && c != '\r') {
                     m_scratch.push_back(char(getChar()));
@@ -231,8 +239,9 @@ bool CsvReader::parseRecord(bool isHeader)
             start = off;
         }
         if (!isHeader && m_fields.size() != m_header.size()) {
-            throwData(m_path + ":" + std::to_string(m_recordLine) + ": expected " + std::to_string(m_header.size()) +
-                      " fields (as in the header), found " + std::to_string(m_fields.size()) + " in \"" +
+            throwData(m_path + ":" + std::to_string(m_recordLine) + ": expected " +
+                      std::to_string(m_header.size()) + " fields (as in the header), found " +
+                      std::to_string(m_fields.size()) + " in \"" +
                       printable(std::string_view(m_scratch)) + "\"");
         }
         return true;

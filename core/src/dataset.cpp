@@ -46,7 +46,10 @@ namespace {
 
 using EntityMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
 
-std::string where(const CsvReader &r) { return r.path() + ":" + std::to_string(r.line()); }
+std::string where(const CsvReader &r)
+{
+    return r.path() + ":" + std::to_string(r.line());
+}
 
 int parseLabel(const LabelConfig &lc, std::string_view v, const CsvReader &r)
 {
@@ -58,18 +61,24 @@ int parseLabel(const LabelConfig &lc, std::string_view v, const CsvReader &r)
     for (const auto &n : lc.negative)
         if (v == n)
             return 0;
-    throwData(where(r) + ": column \"" + lc.target + "\": value \"" + std::string(v) +
-              "\" is neither a positive nor a negative label (see labels.positive / labels.negative)");
+    throwData(
+        where(r) + ": column \"" + lc.target + "\": value \"" + std::string(v) +
+        "\" is neither a positive nor a negative label (see labels.positive / labels.negative)");
 }
 
 Split parseSplit(std::string_view v, const CsvReader &r, const std::string &col)
 {
     std::string s = lowerAscii(v);
-    if (s == "train" || s == "training") return Split::Train;
-    if (s == "valid" || s == "validation" || s == "val") return Split::Valid;
-    if (s == "test" || s == "oot") return Split::Test;
-    if (s.empty()) return Split::Unassigned;
-    throwData(where(r) + ": column \"" + col + "\": expected train, valid or test, got \"" + std::string(v) + "\"");
+    if (s == "train" || s == "training")
+        return Split::Train;
+    if (s == "valid" || s == "validation" || s == "val")
+        return Split::Valid;
+    if (s == "test" || s == "oot")
+        return Split::Test;
+    if (s.empty())
+        return Split::Unassigned;
+    throwData(where(r) + ": column \"" + col + "\": expected train, valid or test, got \"" +
+              std::string(v) + "\"");
 }
 
 void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, EntityMap &index)
@@ -112,8 +121,8 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
             std::string_view v = trimView(f[size_t(cut)]);
             auto t = cutoffParser.parse(v);
             if (!t)
-                throwData(where(r) + ": column \"" + *lc.cutoff + "\": expected " + cutoffParser.describe() + ", got \"" +
-                          std::string(v) + "\"");
+                throwData(where(r) + ": column \"" + *lc.cutoff + "\": expected " +
+                          cutoffParser.describe() + ", got \"" + std::string(v) + "\"");
             a.cutoff = *t;
         }
         if (spl >= 0)
@@ -125,7 +134,8 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         auto [it, fresh] = index.emplace(a.id, int32_t(d.applicants.size()));
         if (!fresh)
             throwData(where(r) + ": duplicate row for entity \"" + a.id + "\" (first at line " +
-                      std::to_string(firstLine[a.id]) + "); the label table needs one row per applicant");
+                      std::to_string(firstLine[a.id]) +
+                      "); the label table needs one row per applicant");
         firstLine[a.id] = r.line();
         d.report.positives += a.label == 1;
         d.report.negatives += a.label == 0;
@@ -145,7 +155,8 @@ void parseNumericValue(RawField &rf, std::string_view v, const CsvReader &r)
     if (!parseDouble(v, x)) {
         if (!rf.config.invalidAsMissing)
             throwData(where(r) + ": column \"" + rf.config.name + "\": \"" + std::string(v) +
-                      "\" is not a number (use \".\" as decimal point, or set \"invalid\": \"missing\" for this field)");
+                      "\" is not a number (use \".\" as decimal point, or set \"invalid\": "
+                      "\"missing\" for this field)");
         ++rf.invalid;
         rf.values.push_back(std::nanf(""));
         return;
@@ -158,7 +169,8 @@ void parseNumericValue(RawField &rf, std::string_view v, const CsvReader &r)
     rf.values.push_back(static_cast<float>(x));
 }
 
-void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, EntityMap &index, PendingEvents &pe)
+void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, EntityMap &index,
+                PendingEvents &pe)
 {
     const EventSourceConfig &ec = cfg.events.at(0);
     std::string path = opt.eventsPath.empty() ? cfg.resolve(ec.path) : opt.eventsPath;
@@ -173,7 +185,8 @@ void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         rf.config = fc;
         d.fields.push_back(std::move(rf));
     }
-    std::vector<std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>> interned(d.fields.size());
+    std::vector<std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>> interned(
+        d.fields.size());
     TimeParser timeParser(ec.timeFormat);
     while (r.next()) {
         const auto &f = r.fields();
@@ -184,7 +197,8 @@ void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         int32_t a;
         if (it != index.end()) {
             a = it->second;
-        } else if (!opt.useLabels && !id.empty() && (opt.onlyEntity.empty() || id == opt.onlyEntity)) {
+        } else if (!opt.useLabels && !id.empty() &&
+                   (opt.onlyEntity.empty() || id == opt.onlyEntity)) {
             a = int32_t(d.applicants.size());
             index.emplace(std::string(id), a);
             d.applicants.push_back(Applicant{std::string(id)});
@@ -195,8 +209,8 @@ void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         std::string_view tv = f[size_t(tim)];
         auto t = timeParser.parse(tv);
         if (!t)
-            throwData(where(r) + ": column \"" + ec.time + "\": expected " + timeParser.describe() + ", got \"" +
-                      std::string(tv) + "\"");
+            throwData(where(r) + ": column \"" + ec.time + "\": expected " + timeParser.describe() +
+                      ", got \"" + std::string(tv) + "\"");
         const Applicant &ap = d.applicants[size_t(a)];
         if (!std::isnan(ap.cutoff) && *t >= ap.cutoff) {
             ++d.report.eventsAfterCutoff;
@@ -246,8 +260,9 @@ void groupEvents(RawDataset &d, PendingEvents &pe)
     for (size_t i = 0; i < n; ++i)
         order[size_t(fillPos[size_t(pe.applicant[i])]++)] = int64_t(i);
     for (size_t a = 0; a < na; ++a)
-        std::stable_sort(order.begin() + d.offsets[a], order.begin() + d.offsets[a + 1],
-                         [&](int64_t x, int64_t y) { return pe.time[size_t(x)] < pe.time[size_t(y)]; });
+        std::stable_sort(
+            order.begin() + d.offsets[a], order.begin() + d.offsets[a + 1],
+            [&](int64_t x, int64_t y) { return pe.time[size_t(x)] < pe.time[size_t(y)]; });
     d.times.resize(n);
     for (size_t i = 0; i < n; ++i)
         d.times[i] = pe.time[size_t(order[i])];
@@ -271,7 +286,8 @@ void groupEvents(RawDataset &d, PendingEvents &pe)
 RawDataset loadDataset(const Config &cfg, const LoadOptions &opt)
 {
     if (cfg.events.size() != 1)
-        throwUsage("exactly one event source is supported yet, config has " + std::to_string(cfg.events.size()));
+        throwUsage("exactly one event source is supported yet, config has " +
+                   std::to_string(cfg.events.size()));
     RawDataset d;
     EntityMap index;
     if (opt.useLabels)
@@ -299,7 +315,9 @@ void assignSplits(RawDataset &d, double validFraction, double testFraction, uint
         const size_t nTest = size_t(std::llround(testFraction * double(idx.size())));
         const size_t nValid = size_t(std::llround(validFraction * double(idx.size())));
         for (size_t i = 0; i < idx.size(); ++i)
-            d.applicants[idx[i]].split = i < nTest ? Split::Test : i < nTest + nValid ? Split::Valid : Split::Train;
+            d.applicants[idx[i]].split = i < nTest            ? Split::Test
+                                         : i < nTest + nValid ? Split::Valid
+                                                              : Split::Train;
     }
 }
 

@@ -27,8 +27,8 @@ double applyTransform(NumericTransform t, double x)
     return x;
 }
 
-std::vector<std::string> fitVocabulary(const RawField &rf, const FieldConfig &fc, const RawDataset &d,
-                                       const std::vector<char> &useApplicant)
+std::vector<std::string> fitVocabulary(const RawField &rf, const FieldConfig &fc,
+                                       const RawDataset &d, const std::vector<char> &useApplicant)
 {
     std::vector<int64_t> counts(rf.pool.size(), 0);
     for (size_t a = 0; a < d.applicants.size(); ++a) {
@@ -191,7 +191,9 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
             ++rep.truncatedApplicants;
             rep.truncatedEvents += start - b;
         }
-        const double ref = std::isnan(d.applicants[a].cutoff) ? (e > b ? d.times[size_t(e - 1)] : 0.0) : d.applicants[a].cutoff;
+        const double ref = std::isnan(d.applicants[a].cutoff)
+                               ? (e > b ? d.times[size_t(e - 1)] : 0.0)
+                               : d.applicants[a].cutoff;
         for (int64_t ev = start; ev < e; ++ev) {
             const size_t se = size_t(ev);
             for (size_t c = 0; c < nc; ++c) {
@@ -202,7 +204,8 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
                 out.cat.push_back(code);
             }
             if (m_timeSincePrevious)
-                out.cat.push_back(ev == b ? kCodeMissing : bucketCode(d.times[se] - d.times[se - 1]));
+                out.cat.push_back(ev == b ? kCodeMissing
+                                          : bucketCode(d.times[se] - d.times[se - 1]));
             if (m_timeBeforeCutoff)
                 out.cat.push_back(bucketCode(std::max(0.0, ref - d.times[se])));
             for (size_t k = 0; k < numIdx.size(); ++k) {
@@ -227,9 +230,15 @@ std::string Encoder::toJson() const
     for (const auto &c : m_categorical)
         cats.push_back({{"name", c.name}, {"vocabulary", c.vocabulary}});
     for (const auto &n : m_numeric)
-        nums.push_back({{"name", n.name}, {"transform", toString(n.transform)}, {"mean", n.mean}, {"stddev", n.stddev}});
-    json j = {{"categorical", cats}, {"numeric", nums}, {"time_buckets_days", m_bucketEdges},
-              {"time_since_previous", m_timeSincePrevious}, {"time_before_cutoff", m_timeBeforeCutoff},
+        nums.push_back({{"name", n.name},
+                        {"transform", toString(n.transform)},
+                        {"mean", n.mean},
+                        {"stddev", n.stddev}});
+    json j = {{"categorical", cats},
+              {"numeric", nums},
+              {"time_buckets_days", m_bucketEdges},
+              {"time_since_previous", m_timeSincePrevious},
+              {"time_before_cutoff", m_timeBeforeCutoff},
               {"max_items", m_maxItems}};
     return j.dump();
 }
@@ -240,11 +249,14 @@ Encoder Encoder::fromJson(const std::string &text, const std::string &source)
         json j = json::parse(text);
         Encoder enc;
         for (const auto &c : j.at("categorical"))
-            enc.m_categorical.push_back({c.at("name").get<std::string>(), c.at("vocabulary").get<std::vector<std::string>>()});
+            enc.m_categorical.push_back({c.at("name").get<std::string>(),
+                                         c.at("vocabulary").get<std::vector<std::string>>()});
         for (const auto &n : j.at("numeric")) {
             NumericEncoding ne{n.at("name").get<std::string>()};
             std::string t = n.at("transform").get<std::string>();
-            ne.transform = t == "log1p" ? NumericTransform::Log1p : t == "signed_log" ? NumericTransform::SignedLog : NumericTransform::None;
+            ne.transform = t == "log1p"        ? NumericTransform::Log1p
+                           : t == "signed_log" ? NumericTransform::SignedLog
+                                               : NumericTransform::None;
             ne.mean = n.at("mean").get<double>();
             ne.stddev = n.at("stddev").get<double>();
             enc.m_numeric.push_back(ne);
@@ -255,7 +267,8 @@ Encoder Encoder::fromJson(const std::string &text, const std::string &source)
         enc.m_maxItems = j.at("max_items").get<int64_t>();
         return enc;
     } catch (const json::exception &e) {
-        throwData(source + ": encoder is unreadable (" + std::string(e.what()) + "); the bundle is corrupted");
+        throwData(source + ": encoder is unreadable (" + std::string(e.what()) +
+                  "); the bundle is corrupted");
     }
 }
 

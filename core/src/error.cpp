@@ -19,12 +19,20 @@ std::string joinProblems(const std::vector<std::string> &problems)
 
 ConfigError::ConfigError(std::vector<std::string> problems)
     : Error(ErrorKind::Config, joinProblems(problems)), m_problems(std::move(problems))
-{
-}
+{}
 
-void throwData(const std::string &message) { throw Error(ErrorKind::Data, message); }
-void throwUsage(const std::string &message) { throw Error(ErrorKind::Usage, message); }
-void throwInternal(const std::string &message) { throw Error(ErrorKind::Internal, message); }
+void throwData(const std::string &message)
+{
+    throw Error(ErrorKind::Data, message);
+}
+void throwUsage(const std::string &message)
+{
+    throw Error(ErrorKind::Usage, message);
+}
+void throwInternal(const std::string &message)
+{
+    throw Error(ErrorKind::Internal, message);
+}
 
 void throwIfCancelled(const CancelToken *token)
 {
@@ -36,14 +44,10 @@ int exitCodeFor(ErrorKind kind)
 {
     switch (kind) {
     case ErrorKind::Usage:
-    case ErrorKind::Config:
-        return 2;
-    case ErrorKind::Data:
-        return 3;
-    case ErrorKind::Cancelled:
-        return 130;
-    case ErrorKind::Internal:
-        return 1;
+    case ErrorKind::Config: return 2;
+    case ErrorKind::Data: return 3;
+    case ErrorKind::Cancelled: return 130;
+    case ErrorKind::Internal: return 1;
     }
     return 1;
 }

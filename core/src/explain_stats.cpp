@@ -41,8 +41,9 @@ std::vector<int64_t> evenSample(const std::vector<int64_t> &rows, int64_t max)
 
 } // namespace
 
-GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encoder, const RawDataset &raw,
-                                const EncodedDataset &data, const std::vector<int64_t> &applicants,
+GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encoder,
+                                const RawDataset &raw, const EncodedDataset &data,
+                                const std::vector<int64_t> &applicants,
                                 const std::vector<double> &edges, int64_t maxApplicants)
 {
     GlobalAttention g;
@@ -57,10 +58,13 @@ GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encod
             continue;
         const Explanation ex = model.explain(data, a);
         const Applicant &ap = raw.applicants[size_t(a)];
-        const double anchor = std::isnan(ap.cutoff) ? raw.times[size_t(data.rawEvent[size_t(data.offsets[size_t(a)] + n - 1)])]
-                                                    : ap.cutoff;
+        const double anchor =
+            std::isnan(ap.cutoff)
+                ? raw.times[size_t(data.rawEvent[size_t(data.offsets[size_t(a)] + n - 1)])]
+                : ap.cutoff;
         for (int64_t t = 0; t < n; ++t) {
-            const double days = anchor - raw.times[size_t(data.rawEvent[size_t(data.offsets[size_t(a)] + t)])];
+            const double days =
+                anchor - raw.times[size_t(data.rawEvent[size_t(data.offsets[size_t(a)] + t)])];
             const size_t b = edges.empty() ? 0 : bandOf(edges, days);
             itemSum[b] += ex.itemWeights[size_t(t)];
             uniformSum[b] += 1.0 / double(n);
@@ -89,9 +93,13 @@ std::string globalAttentionJson(const GlobalAttention &g)
             a.push_back(std::isnan(x) ? json(nullptr) : json(x));
         return a;
     };
-    return json{{"applicants", g.applicants}, {"inputs", g.inputs}, {"mean_field_weight", numbers(g.meanFieldWeight)},
-                {"bands", g.bands}, {"mean_item_weight", numbers(g.meanItemWeight)},
-                {"mean_item_weight_uniform", numbers(g.meanItemWeightUniform)}, {"band_events", g.bandEvents}}
+    return json{{"applicants", g.applicants},
+                {"inputs", g.inputs},
+                {"mean_field_weight", numbers(g.meanFieldWeight)},
+                {"bands", g.bands},
+                {"mean_item_weight", numbers(g.meanItemWeight)},
+                {"mean_item_weight_uniform", numbers(g.meanItemWeightUniform)},
+                {"band_events", g.bandEvents}}
         .dump();
 }
 

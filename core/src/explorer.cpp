@@ -9,8 +9,10 @@
 
 namespace seqlens {
 
-std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bundleDir, const std::string &eventsPath,
-                                                           const std::string &labelsPath, const CancelToken *cancel)
+std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bundleDir,
+                                                           const std::string &eventsPath,
+                                                           const std::string &labelsPath,
+                                                           const CancelToken *cancel)
 {
     auto e = std::unique_ptr<ApplicantExplorer>(new ApplicantExplorer());
     e->m_bundle = loadBundle(bundleDir);
@@ -23,11 +25,14 @@ std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bu
     opt.cancel = cancel;
     e->m_raw = loadDataset(cfg, opt);
     throwIfCancelled(cancel);
-    assignSplits(e->m_raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
+    assignSplits(e->m_raw, cfg.training.validFraction, cfg.training.testFraction,
+                 cfg.training.seed);
     e->m_data = e->m_bundle.encoder.encode(e->m_raw);
-    for (int64_t start = 0; start < e->m_data.applicantCount(); start += 4096) { // in chunks, to stay cancellable
+    for (int64_t start = 0; start < e->m_data.applicantCount();
+         start += 4096) { // in chunks, to stay cancellable
         throwIfCancelled(cancel);
-        std::vector<int64_t> chunk(size_t(std::min<int64_t>(4096, e->m_data.applicantCount() - start)));
+        std::vector<int64_t> chunk(
+            size_t(std::min<int64_t>(4096, e->m_data.applicantCount() - start)));
         std::iota(chunk.begin(), chunk.end(), start);
         const auto s = e->m_bundle.model->predict(e->m_data, chunk);
         e->m_scores.insert(e->m_scores.end(), s.begin(), s.end());
@@ -42,11 +47,26 @@ std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bu
     return e;
 }
 
-int64_t ApplicantExplorer::count() const { return int64_t(m_raw.applicants.size()); }
-const std::string &ApplicantExplorer::id(int64_t a) const { return m_raw.applicants.at(size_t(a)).id; }
-double ApplicantExplorer::score(int64_t a) const { return m_scores.at(size_t(a)); }
-int ApplicantExplorer::label(int64_t a) const { return m_raw.applicants.at(size_t(a)).label; }
-Split ApplicantExplorer::split(int64_t a) const { return m_raw.applicants.at(size_t(a)).split; }
+int64_t ApplicantExplorer::count() const
+{
+    return int64_t(m_raw.applicants.size());
+}
+const std::string &ApplicantExplorer::id(int64_t a) const
+{
+    return m_raw.applicants.at(size_t(a)).id;
+}
+double ApplicantExplorer::score(int64_t a) const
+{
+    return m_scores.at(size_t(a));
+}
+int ApplicantExplorer::label(int64_t a) const
+{
+    return m_raw.applicants.at(size_t(a)).label;
+}
+Split ApplicantExplorer::split(int64_t a) const
+{
+    return m_raw.applicants.at(size_t(a)).split;
+}
 
 int64_t ApplicantExplorer::find(const std::string &id) const
 {
@@ -57,7 +77,8 @@ int64_t ApplicantExplorer::find(const std::string &id) const
 ApplicantView ApplicantExplorer::explain(int64_t a) const
 {
     if (a < 0 || a >= count())
-        throwUsage("applicant index " + std::to_string(a) + " out of range [0, " + std::to_string(count()) + ")");
+        throwUsage("applicant index " + std::to_string(a) + " out of range [0, " +
+                   std::to_string(count()) + ")");
     const Applicant &ap = m_raw.applicants[size_t(a)];
     const Explanation ex = m_bundle.model->explain(m_data, a);
     ApplicantView v;

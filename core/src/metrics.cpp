@@ -18,18 +18,20 @@ struct Counts {
 Counts checkInputs(const std::vector<double> &scores, const std::vector<int> &labels)
 {
     if (scores.size() != labels.size())
-        throwInternal("metrics: " + std::to_string(scores.size()) + " scores but " + std::to_string(labels.size()) + " labels");
+        throwInternal("metrics: " + std::to_string(scores.size()) + " scores but " +
+                      std::to_string(labels.size()) + " labels");
     Counts c;
     for (size_t i = 0; i < scores.size(); ++i) {
         if (std::isnan(scores[i]))
             throwData("metrics: score " + std::to_string(i) + " is NaN");
         if (labels[i] != 0 && labels[i] != 1)
-            throwData("metrics: label " + std::to_string(i) + " is " + std::to_string(labels[i]) + ", expected 0 or 1");
+            throwData("metrics: label " + std::to_string(i) + " is " + std::to_string(labels[i]) +
+                      ", expected 0 or 1");
         (labels[i] ? c.pos : c.neg)++;
     }
     if (c.pos == 0 || c.neg == 0)
-        throwData("AUC and KS need both classes: got " + std::to_string(c.pos) + " bad and " + std::to_string(c.neg) +
-                  " good applicants");
+        throwData("AUC and KS need both classes: got " + std::to_string(c.pos) + " bad and " +
+                  std::to_string(c.neg) + " good applicants");
     return c;
 }
 
@@ -43,7 +45,8 @@ std::vector<Group> groups(const std::vector<double> &scores, const std::vector<i
 {
     std::vector<size_t> order(scores.size());
     std::iota(order.begin(), order.end(), size_t(0));
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return scores[a] < scores[b]; });
     std::vector<Group> g;
     for (size_t i : order) {
         if (g.empty() || g.back().score != scores[i])

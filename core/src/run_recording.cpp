@@ -30,8 +30,8 @@ ProgressFn recordingProgress(ProjectStore &store, int64_t run, ProgressFn next)
 {
     return [&store, run, next = std::move(next)](const TrainProgress &p) {
         if (p.epochEnd)
-            store.addEpoch(run, EpochRow{p.task.empty() ? "sequence" : p.task, p.epoch, p.loss, p.validLoss, p.validAuc,
-                                         p.epochSeconds});
+            store.addEpoch(run, EpochRow{p.task.empty() ? "sequence" : p.task, p.epoch, p.loss,
+                                         p.validLoss, p.validAuc, p.epochSeconds});
         if (next)
             next(p);
     };
@@ -42,8 +42,8 @@ void linkDatasets(ProjectStore &store, int64_t run, const LoadReport &load)
     std::error_code ec;
     auto info = [&](const char *role, const std::string &path, uint64_t fingerprint, int64_t rows) {
         const auto size = std::filesystem::file_size(path, ec);
-        store.linkDataset(run, DatasetInfo{0, role, std::filesystem::absolute(path).string(), ec ? -1 : int64_t(size),
-                                           hex64(fingerprint), rows, ""});
+        store.linkDataset(run, DatasetInfo{0, role, std::filesystem::absolute(path).string(),
+                                           ec ? -1 : int64_t(size), hex64(fingerprint), rows, ""});
     };
     info("events", load.eventsPath, load.eventsFingerprint, load.eventRows);
     info("labels", load.labelsPath, load.labelsFingerprint, load.labelRows);
@@ -60,7 +60,8 @@ json curvesJson(const std::vector<RocPoint> &roc, const std::vector<KsPoint> &ks
 }
 
 void addScores(ProjectStore &store, int64_t run, const std::string &model, const char *split,
-               const std::vector<std::string> &ids, const std::vector<int> &labels, const std::vector<double> &scores)
+               const std::vector<std::string> &ids, const std::vector<int> &labels,
+               const std::vector<double> &scores)
 {
     std::vector<ScoreRow> rows;
     for (size_t i = 0; i < ids.size(); ++i)
@@ -81,9 +82,12 @@ void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s, uint64
         m.push_back(MetricRow{split, "sequence", "auc", b.auc, auc.lo, auc.hi});
         m.push_back(MetricRow{split, "sequence", "ks", b.ks, ks.lo, ks.hi});
         m.push_back(MetricRow{split, "sequence", "gini", b.gini, 2 * auc.lo - 1, 2 * auc.hi - 1});
-        for (const auto &[name, v] : {std::pair{"ks_threshold", b.ksThreshold}, {"n", double(b.n)}, {"bads", double(b.positives)}})
+        for (const auto &[name, v] : {std::pair{"ks_threshold", b.ksThreshold},
+                                      {"n", double(b.n)},
+                                      {"bads", double(b.positives)}})
             m.push_back(MetricRow{split, "sequence", name, v});
-        store.putArtifact(run, std::string("curves/") + split + "/sequence", curvesJson(sm->roc, sm->ks).dump());
+        store.putArtifact(run, std::string("curves/") + split + "/sequence",
+                          curvesJson(sm->roc, sm->ks).dump());
         addScores(store, run, "sequence", split, sm->entities, sm->labels, sm->scores);
     }
     m.push_back(MetricRow{"train", "sequence", "best_epoch", double(s.training.bestEpoch)});
@@ -105,19 +109,24 @@ void addEvaluation(std::vector<MetricRow> &m, const std::string &model, const Mo
     m.push_back(MetricRow{"test", model, "hosmer_lemeshow_p_value", e.calibration.hlPValue});
 }
 
-void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s, const LoadReport &load)
+void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s,
+                   const LoadReport &load)
 {
     linkDatasets(store, run, load);
     std::vector<MetricRow> m;
     addEvaluation(m, "baseline", s.baseline);
     addEvaluation(m, "sequence", s.sequence);
     addEvaluation(m, "stacking", s.stacking);
-    m.push_back(MetricRow{"test", "stacking-baseline", "delta_auc", s.deltaAuc.delta, s.deltaAuc.lo, s.deltaAuc.hi});
+    m.push_back(MetricRow{"test", "stacking-baseline", "delta_auc", s.deltaAuc.delta, s.deltaAuc.lo,
+                          s.deltaAuc.hi});
     m.push_back(MetricRow{"test", "stacking-baseline", "delta_auc_p_value", s.deltaAuc.pValue});
-    m.push_back(MetricRow{"test", "stacking-baseline", "delta_ks", s.deltaKs.value, s.deltaKs.lo, s.deltaKs.hi});
+    m.push_back(MetricRow{"test", "stacking-baseline", "delta_ks", s.deltaKs.value, s.deltaKs.lo,
+                          s.deltaKs.hi});
     store.addMetrics(run, m);
-    for (const auto &[name, e] : {std::pair{"baseline", &s.baseline}, {"sequence", &s.sequence}, {"stacking", &s.stacking}})
-        store.putArtifact(run, std::string("curves/test/") + name, curvesJson(e->roc, e->ksCurve).dump());
+    for (const auto &[name, e] :
+         {std::pair{"baseline", &s.baseline}, {"sequence", &s.sequence}, {"stacking", &s.stacking}})
+        store.putArtifact(run, std::string("curves/test/") + name,
+                          curvesJson(e->roc, e->ksCurve).dump());
     store.putArtifact(run, "compare", s.json);
     store.putArtifact(run, "data_report", s.reportJson);
     store.putArtifact(run, "global_attention", s.globalAttentionJson);
@@ -130,9 +139,12 @@ void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s, co
 template <typename Request>
 Config withOverrides(Config cfg, const Request &r)
 {
-    if (r.epochs) cfg.training.epochs = *r.epochs;
-    if (r.seed) cfg.training.seed = *r.seed;
-    if (r.threads) cfg.training.threads = *r.threads;
+    if (r.epochs)
+        cfg.training.epochs = *r.epochs;
+    if (r.seed)
+        cfg.training.seed = *r.seed;
+    if (r.threads)
+        cfg.training.threads = *r.threads;
     return cfg;
 }
 
@@ -158,7 +170,8 @@ Summary recorded(ProjectStore &store, int64_t run, Job job, Record record)
 
 } // namespace
 
-TrainSummary runTrainingInProject(ProjectStore &store, const Config &config, const TrainRequest &request, int64_t *runId)
+TrainSummary runTrainingInProject(ProjectStore &store, const Config &config,
+                                  const TrainRequest &request, int64_t *runId)
 {
     const Config cfg = withOverrides(config, request);
     const int64_t run = store.beginRun(newRun("train", cfg, request.outDir));
@@ -167,16 +180,22 @@ TrainSummary runTrainingInProject(ProjectStore &store, const Config &config, con
     TrainRequest req = request;
     req.progress = recordingProgress(store, run, request.progress);
     req.explainGlobally = true;
-    return recorded<TrainSummary>(store, run, [&] { return runTraining(config, req); }, [&](const TrainSummary &s) {
-        recordTrain(store, run, s, cfg.training.seed);
-        store.audit("trained", "run " + std::to_string(run), "test AUC " + (s.test.available ? std::to_string(s.test.metrics.auc) : "n/a"));
-    });
+    return recorded<TrainSummary>(
+        store, run, [&] { return runTraining(config, req); },
+        [&](const TrainSummary &s) {
+            recordTrain(store, run, s, cfg.training.seed);
+            store.audit("trained", "run " + std::to_string(run),
+                        "test AUC " +
+                            (s.test.available ? std::to_string(s.test.metrics.auc) : "n/a"));
+        });
 }
 
-CompareSummary runCompareInProject(ProjectStore &store, const Config &config, const CompareRequest &request, int64_t *runId)
+CompareSummary runCompareInProject(ProjectStore &store, const Config &config,
+                                   const CompareRequest &request, int64_t *runId)
 {
     Config cfg = withOverrides(config, request);
-    if (request.folds) cfg.baseline.folds = *request.folds;
+    if (request.folds)
+        cfg.baseline.folds = *request.folds;
     const int64_t run = store.beginRun(newRun("compare", cfg, request.outDir));
     if (runId)
         *runId = run;
@@ -185,11 +204,14 @@ CompareSummary runCompareInProject(ProjectStore &store, const Config &config, co
     req.explainGlobally = true;
     LoadReport load;
     req.loadReport = &load;
-    return recorded<CompareSummary>(store, run, [&] { return runCompare(config, req); }, [&](const CompareSummary &s) {
-        recordCompare(store, run, s, load);
-        store.audit("compared", "run " + std::to_string(run),
-                    "delta AUC " + std::to_string(s.deltaAuc.delta) + ", p " + std::to_string(s.deltaAuc.pValue));
-    });
+    return recorded<CompareSummary>(
+        store, run, [&] { return runCompare(config, req); },
+        [&](const CompareSummary &s) {
+            recordCompare(store, run, s, load);
+            store.audit("compared", "run " + std::to_string(run),
+                        "delta AUC " + std::to_string(s.deltaAuc.delta) + ", p " +
+                            std::to_string(s.deltaAuc.pValue));
+        });
 }
 
 } // namespace seqlens

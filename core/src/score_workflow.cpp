@@ -15,8 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-RawDataset loadForScoring(const ModelBundle &b, const std::string &eventsPath, const std::string &labelsPath,
-                          const std::string &onlyEntity = {})
+RawDataset loadForScoring(const ModelBundle &b, const std::string &eventsPath,
+                          const std::string &labelsPath, const std::string &onlyEntity = {})
 {
     LoadOptions opt;
     opt.eventsPath = eventsPath;
@@ -66,12 +66,13 @@ void writeScoresCsv(const std::string &path, const std::vector<ScoredApplicant> 
         throwData(path + ": write failed");
 }
 
-std::string explainWithBundle(const ModelBundle &b, const std::string &eventsPath, const std::string &labelsPath,
-                              const std::string &entity)
+std::string explainWithBundle(const ModelBundle &b, const std::string &eventsPath,
+                              const std::string &labelsPath, const std::string &entity)
 {
     RawDataset raw = loadForScoring(b, eventsPath, labelsPath, entity);
     if (raw.applicants.empty())
-        throwData("entity \"" + entity + "\" not found in " + (labelsPath.empty() ? eventsPath : labelsPath));
+        throwData("entity \"" + entity + "\" not found in " +
+                  (labelsPath.empty() ? eventsPath : labelsPath));
     EncodedDataset enc = b.encoder.encode(raw);
     Explanation ex = b.model->explain(enc, 0);
     const Applicant &ap = raw.applicants[0];
@@ -92,8 +93,11 @@ std::string explainWithBundle(const ModelBundle &b, const std::string &eventsPat
             fa[inputs[f]] = ex.fieldWeights[size_t(t)][f];
             meanField[f] += ex.fieldWeights[size_t(t)][f];
         }
-        events.push_back({{"index", t}, {"time", formatDays(raw.times[size_t(ev)])}, {"values", values},
-                          {"field_attention", fa}, {"item_weight", ex.itemWeights[size_t(t)]}});
+        events.push_back({{"index", t},
+                          {"time", formatDays(raw.times[size_t(ev)])},
+                          {"values", values},
+                          {"field_attention", fa},
+                          {"item_weight", ex.itemWeights[size_t(t)]}});
     }
     json mean = json::object();
     for (size_t f = 0; f < inputs.size(); ++f)

@@ -23,7 +23,8 @@ struct Event {
     double amount; // NaN = missing
 };
 
-const char *kTypes[] = {"inquiry", "loan_open", "payment", "late_payment", "card_use", "limit_change", "collection"};
+const char *kTypes[] = {"inquiry",  "loan_open",    "payment",   "late_payment",
+                        "card_use", "limit_change", "collection"};
 const char *kChannels[] = {"branch", "online", "mobile", "broker"};
 const double kTypeWeights[] = {0.12, 0.06, 0.40, 0.05, 0.30, 0.07, 0.0};
 const double kTypeAmountMu[] = {0.0, 8.5, 5.5, 4.5, 3.5, 7.0, 6.0};
@@ -82,7 +83,9 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
     for (int64_t i = 0; i < opt.applicants; ++i) {
         events.clear();
         const double app = std::floor(start + unif(rng) * 730.0);
-        const int n = unif(rng) < 0.03 ? 0 : std::max(0, int(std::round(std::exp(2.8 + 0.6 * normal(rng)))));
+        const int n = unif(rng) < 0.03
+                          ? 0
+                          : std::max(0, int(std::round(std::exp(2.8 + 0.6 * normal(rng)))));
         for (int k = 0; k < n; ++k) {
             int type = typeDist(rng);
             double amount = std::exp(kTypeAmountMu[type] + 0.7 * normal(rng));
@@ -93,8 +96,10 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
         bool risky = false;
         auto plant = [&](int first, int second) {
             double t = app - 5.0 - unif(rng) * 360.0;
-            events.push_back({t, first, channelDist(rng), std::exp(kTypeAmountMu[first] + 0.5 * normal(rng))});
-            events.push_back({t + 0.2 + unif(rng) * 4.8, second, 1, std::exp(kTypeAmountMu[second] + 0.5 * normal(rng))});
+            events.push_back(
+                {t, first, channelDist(rng), std::exp(kTypeAmountMu[first] + 0.5 * normal(rng))});
+            events.push_back({t + 0.2 + unif(rng) * 4.8, second, 1,
+                              std::exp(kTypeAmountMu[second] + 0.5 * normal(rng))});
         };
         if (unif(rng) < 0.30) {
             plant(kLate, kInquiry);
@@ -107,22 +112,26 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
             lates += e.type == kLate;
         const double income = std::exp(10.3 + 0.5 * normal(rng));
         const int region = int(unif(rng) * 5);
-        const double logit = -2.4 + 2.4 * risky + 0.12 * lates + (region == 3 ? 0.4 : 0.0) - 0.5 * (std::log(income) - 10.3) / 0.5;
+        const double logit = -2.4 + 2.4 * risky + 0.12 * lates + (region == 3 ? 0.4 : 0.0) -
+                             0.5 * (std::log(income) - 10.3) / 0.5;
         const int bad = unif(rng) < 1.0 / (1.0 + std::exp(-logit));
         // Events after the application date: a leak if they were used.
         if (unif(rng) < (bad ? 0.6 : 0.05))
-            events.push_back({app + 1.0 + unif(rng) * 90.0, kCollection, 0, std::exp(6.0 + normal(rng))});
+            events.push_back(
+                {app + 1.0 + unif(rng) * 90.0, kCollection, 0, std::exp(6.0 + normal(rng))});
         std::shuffle(events.begin(), events.end(), rng); // file order is not time order
         for (const auto &e : events) {
             char amount[32] = "";
             if (!std::isnan(e.amount))
                 std::snprintf(amount, sizeof amount, "%.2f", e.amount);
-            std::snprintf(buf, sizeof buf, "A%07lld,%s,%s,%s,%s\n", (long long)i, isoDateTime(std::round(e.time * 1440.0) / 1440.0).c_str(),
-                          kTypes[e.type], kChannels[e.channel], amount);
+            std::snprintf(buf, sizeof buf, "A%07lld,%s,%s,%s,%s\n", (long long)i,
+                          isoDateTime(std::round(e.time * 1440.0) / 1440.0).c_str(), kTypes[e.type],
+                          kChannels[e.channel], amount);
             ev << buf;
             ++sum.events;
         }
-        std::snprintf(buf, sizeof buf, "A%07lld,%s,%d,%.0f,R%d\n", (long long)i, formatDays(app).c_str(), bad, income, region + 1);
+        std::snprintf(buf, sizeof buf, "A%07lld,%s,%d,%.0f,R%d\n", (long long)i,
+                      formatDays(app).c_str(), bad, income, region + 1);
         lab << buf;
         sum.bads += bad;
         ++sum.applicants;

@@ -38,13 +38,20 @@ bool validDate(int64_t y, int64_t m, int64_t d)
 
 double unitInDays(const std::string &unit)
 {
-    if (unit == "seconds") return 1.0 / 86400.0;
-    if (unit == "minutes") return 1.0 / 1440.0;
-    if (unit == "hours") return 1.0 / 24.0;
-    if (unit == "days") return 1.0;
-    if (unit == "weeks") return 7.0;
-    if (unit == "months") return 365.2425 / 12.0;
-    if (unit == "years") return 365.2425;
+    if (unit == "seconds")
+        return 1.0 / 86400.0;
+    if (unit == "minutes")
+        return 1.0 / 1440.0;
+    if (unit == "hours")
+        return 1.0 / 24.0;
+    if (unit == "days")
+        return 1.0;
+    if (unit == "weeks")
+        return 7.0;
+    if (unit == "months")
+        return 365.2425 / 12.0;
+    if (unit == "years")
+        return 365.2425;
     return 0.0;
 }
 
@@ -67,7 +74,8 @@ bool allDigits(std::string_view s)
     return true;
 }
 
-const char *kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+const char *kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                         "jul", "aug", "sep", "oct", "nov", "dec"};
 
 } // namespace
 
@@ -101,8 +109,8 @@ std::string formatDays(double days)
     if (secs == 0)
         std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", (long long)y, m, d);
     else
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02ld:%02ld:%02ld", (long long)y, m, d, secs / 3600,
-                      (secs / 60) % 60, secs % 60);
+        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02ld:%02ld:%02ld", (long long)y, m, d,
+                      secs / 3600, (secs / 60) % 60, secs % 60);
     return buf;
 }
 
@@ -110,8 +118,9 @@ std::optional<double> parseIso(std::string_view s)
 {
     size_t pos = 0;
     int64_t y, m, d;
-    if (!readInt(s, pos, 4, 4, y) || pos >= s.size() || s[pos++] != '-' || !readInt(s, pos, 2, 2, m) ||
-        pos >= s.size() || s[pos++] != '-' || !readInt(s, pos, 2, 2, d) || !validDate(y, m, d))
+    if (!readInt(s, pos, 4, 4, y) || pos >= s.size() || s[pos++] != '-' ||
+        !readInt(s, pos, 2, 2, m) || pos >= s.size() || s[pos++] != '-' ||
+        !readInt(s, pos, 2, 2, d) || !validDate(y, m, d))
         return std::nullopt;
     double days = double(daysFromCivil(y, unsigned(m), unsigned(d)));
     if (pos == s.size())
@@ -120,7 +129,8 @@ std::optional<double> parseIso(std::string_view s)
         return std::nullopt;
     ++pos;
     int64_t hh, mm, ss = 0;
-    if (!readInt(s, pos, 2, 2, hh) || pos >= s.size() || s[pos++] != ':' || !readInt(s, pos, 2, 2, mm) || hh > 24 || mm > 59)
+    if (!readInt(s, pos, 2, 2, hh) || pos >= s.size() || s[pos++] != ':' ||
+        !readInt(s, pos, 2, 2, mm) || hh > 24 || mm > 59)
         return std::nullopt;
     double seconds = double(hh * 3600 + mm * 60);
     if (pos < s.size() && s[pos] == ':') {
@@ -167,19 +177,24 @@ std::string TimeParser::validate(const TimeFormat &f)
     for (auto n : kNamed)
         named = named || f.format == n;
     if (!named && f.format.find('%') == std::string::npos)
-        return "expected \"auto\", \"iso\", \"epoch_s\", \"epoch_ms\", \"number\" or a pattern with % directives, got \"" +
+        return "expected \"auto\", \"iso\", \"epoch_s\", \"epoch_ms\", \"number\" or a pattern "
+               "with % directives, got \"" +
                f.format + "\"";
     if (!named) {
         for (size_t i = 0; i < f.format.size(); ++i) {
             if (f.format[i] != '%')
                 continue;
-            if (++i >= f.format.size() || std::string("YymdHMSbj%").find(f.format[i]) == std::string::npos)
-                return "unsupported directive in pattern \"" + f.format + "\" (supported: %Y %y %m %d %H %M %S %b %j %%)";
+            if (++i >= f.format.size() ||
+                std::string("YymdHMSbj%").find(f.format[i]) == std::string::npos)
+                return "unsupported directive in pattern \"" + f.format +
+                       "\" (supported: %Y %y %m %d %H %M %S %b %j %%)";
         }
     }
     if (f.format == "number") {
         if (unitInDays(f.unit) == 0.0)
-            return "time unit: expected seconds, minutes, hours, days, weeks, months or years, got \"" + f.unit + "\"";
+            return "time unit: expected seconds, minutes, hours, days, weeks, months or years, got "
+                   "\"" +
+                   f.unit + "\"";
         if (!parseIso(f.origin))
             return "time origin: expected an ISO date such as 2020-01-31, got \"" + f.origin + "\"";
     }
@@ -191,10 +206,14 @@ TimeParser::TimeParser(const TimeFormat &f)
     std::string problem = validate(f);
     if (!problem.empty())
         throw Error(ErrorKind::Config, problem);
-    if (f.format == "auto") m_kind = Kind::Auto;
-    else if (f.format == "iso") m_kind = Kind::Iso;
-    else if (f.format == "epoch_s") m_kind = Kind::EpochS;
-    else if (f.format == "epoch_ms") m_kind = Kind::EpochMs;
+    if (f.format == "auto")
+        m_kind = Kind::Auto;
+    else if (f.format == "iso")
+        m_kind = Kind::Iso;
+    else if (f.format == "epoch_s")
+        m_kind = Kind::EpochS;
+    else if (f.format == "epoch_ms")
+        m_kind = Kind::EpochMs;
     else if (f.format == "number") {
         m_kind = Kind::Number;
         m_unitDays = unitInDays(f.unit);
@@ -233,21 +252,21 @@ std::optional<double> TimeParser::parse(std::string_view text)
     }
     double v = 0;
     switch (m_kind) {
-    case Kind::Iso:
-        return parseIso(text);
+    case Kind::Iso: return parseIso(text);
     case Kind::EpochS:
-        if (!parseNumber(text, v)) return std::nullopt;
+        if (!parseNumber(text, v))
+            return std::nullopt;
         return v / 86400.0;
     case Kind::EpochMs:
-        if (!parseNumber(text, v)) return std::nullopt;
+        if (!parseNumber(text, v))
+            return std::nullopt;
         return v / 86400000.0;
     case Kind::Number:
-        if (!parseNumber(text, v)) return std::nullopt;
+        if (!parseNumber(text, v))
+            return std::nullopt;
         return m_originDays + v * m_unitDays;
-    case Kind::Pattern:
-        return parsePattern(text);
-    case Kind::Auto:
-        break;
+    case Kind::Pattern: return parsePattern(text);
+    case Kind::Auto: break;
     }
     return std::nullopt;
 }
@@ -284,8 +303,12 @@ std::optional<double> TimeParser::parsePattern(std::string_view s) const
                 for (int k = 0; k < 12 && !ok; ++k) {
                     bool eq = true;
                     for (int c = 0; c < 3; ++c)
-                        eq = eq && std::tolower(static_cast<unsigned char>(s[pos + c])) == kMonths[k][c];
-                    if (eq) { mo = k + 1; ok = true; }
+                        eq = eq &&
+                             std::tolower(static_cast<unsigned char>(s[pos + c])) == kMonths[k][c];
+                    if (eq) {
+                        mo = k + 1;
+                        ok = true;
+                    }
                 }
                 pos += 3;
             }

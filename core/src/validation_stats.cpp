@@ -32,11 +32,13 @@ Components components(const std::vector<double> &s, const std::vector<int> &y)
     std::sort(sg.begin(), sg.end());
     Components c;
     for (double x : bads) {
-        auto lo = std::lower_bound(sg.begin(), sg.end(), x), hi = std::upper_bound(sg.begin(), sg.end(), x);
+        auto lo = std::lower_bound(sg.begin(), sg.end(), x),
+             hi = std::upper_bound(sg.begin(), sg.end(), x);
         c.v10.push_back((double(lo - sg.begin()) + 0.5 * double(hi - lo)) / double(sg.size()));
     }
     for (double x : goods) {
-        auto lo = std::lower_bound(sb.begin(), sb.end(), x), hi = std::upper_bound(sb.begin(), sb.end(), x);
+        auto lo = std::lower_bound(sb.begin(), sb.end(), x),
+             hi = std::upper_bound(sb.begin(), sb.end(), x);
         c.v01.push_back((double(sb.end() - hi) + 0.5 * double(hi - lo)) / double(sb.size()));
     }
     c.auc = std::accumulate(c.v10.begin(), c.v10.end(), 0.0) / double(c.v10.size());
@@ -57,7 +59,10 @@ double covariance(const std::vector<double> &a, const std::vector<double> &b)
     return s / double(n - 1);
 }
 
-double normalTwoSided(double z) { return std::erfc(std::fabs(z) / std::sqrt(2.0)); }
+double normalTwoSided(double z)
+{
+    return std::erfc(std::fabs(z) / std::sqrt(2.0));
+}
 
 double percentileOf(std::vector<double> v, double q)
 {
@@ -68,7 +73,10 @@ double percentileOf(std::vector<double> v, double q)
     return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
 }
 
-double ksOf(const std::vector<double> &s, const std::vector<int> &y) { return binaryMetrics(s, y).ks; }
+double ksOf(const std::vector<double> &s, const std::vector<int> &y)
+{
+    return binaryMetrics(s, y).ks;
+}
 
 // Stratified resampling indices: as many bads and goods as in the sample, drawn with replacement.
 template <typename Fn>
@@ -80,7 +88,8 @@ std::vector<double> bootstrap(const std::vector<int> &y, int reps, uint64_t seed
     for (size_t i = 0; i < y.size(); ++i)
         (y[i] ? bads : goods).push_back(i);
     std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<size_t> pickBad(0, bads.size() - 1), pickGood(0, goods.size() - 1);
+    std::uniform_int_distribution<size_t> pickBad(0, bads.size() - 1),
+        pickGood(0, goods.size() - 1);
     std::vector<double> out;
     std::vector<size_t> idx(y.size());
     for (int r = 0; r < reps; ++r) {
@@ -105,13 +114,16 @@ std::vector<T> pick(const std::vector<T> &v, const std::vector<size_t> &idx)
 }
 
 // Group boundaries over indices sorted by score so that ties stay in one group.
-std::vector<std::pair<size_t, size_t>> quantileGroups(const std::vector<size_t> &order, const std::vector<double> &s, int groups)
+std::vector<std::pair<size_t, size_t>> quantileGroups(const std::vector<size_t> &order,
+                                                      const std::vector<double> &s, int groups)
 {
     std::vector<std::pair<size_t, size_t>> out;
     const size_t n = order.size();
     size_t start = 0;
     for (int g = 1; g <= groups && start < n; ++g) {
-        size_t end = g == groups ? n : std::max(start + 1, size_t(std::llround(double(n) * g / groups)));
+        size_t end = g == groups
+                         ? n
+                         : std::max(start + 1, size_t(std::llround(double(n) * g / groups)));
         while (end < n && s[order[end]] == s[order[end - 1]])
             ++end;
         out.emplace_back(start, end);
@@ -124,7 +136,8 @@ std::vector<size_t> orderBy(const std::vector<double> &s, bool descending)
 {
     std::vector<size_t> o(s.size());
     std::iota(o.begin(), o.end(), size_t(0));
-    std::stable_sort(o.begin(), o.end(), [&](size_t a, size_t b) { return descending ? s[a] > s[b] : s[a] < s[b]; });
+    std::stable_sort(o.begin(), o.end(),
+                     [&](size_t a, size_t b) { return descending ? s[a] > s[b] : s[a] < s[b]; });
     return o;
 }
 
@@ -149,9 +162,11 @@ double gammaP(double a, double x)
         const double an = -i * (i - a);
         b += 2;
         d = an * d + b;
-        if (std::fabs(d) < 1e-300) d = 1e-300;
+        if (std::fabs(d) < 1e-300)
+            d = 1e-300;
         c = b + an / c;
-        if (std::fabs(c) < 1e-300) c = 1e-300;
+        if (std::fabs(c) < 1e-300)
+            c = 1e-300;
         d = 1 / d;
         const double del = d * c;
         h *= del;
@@ -175,20 +190,25 @@ AucInterval delongAuc(const std::vector<double> &s, const std::vector<int> &y)
     Components c = components(s, y);
     AucInterval r;
     r.auc = c.auc;
-    r.se = std::sqrt(covariance(c.v10, c.v10) / double(c.v10.size()) + covariance(c.v01, c.v01) / double(c.v01.size()));
+    r.se = std::sqrt(covariance(c.v10, c.v10) / double(c.v10.size()) +
+                     covariance(c.v01, c.v01) / double(c.v01.size()));
     r.lo = std::max(0.0, r.auc - kZ95 * r.se);
     r.hi = std::min(1.0, r.auc + kZ95 * r.se);
     return r;
 }
 
-PairedAucTest delongPaired(const std::vector<double> &a, const std::vector<double> &b, const std::vector<int> &y)
+PairedAucTest delongPaired(const std::vector<double> &a, const std::vector<double> &b,
+                           const std::vector<int> &y)
 {
     if (a.size() != b.size())
         throwInternal("delongPaired: score vectors differ in size");
     Components ca = components(a, y), cb = components(b, y);
     const double m = double(ca.v10.size()), n = double(ca.v01.size());
-    const double var = (covariance(ca.v10, ca.v10) + covariance(cb.v10, cb.v10) - 2 * covariance(ca.v10, cb.v10)) / m +
-                       (covariance(ca.v01, ca.v01) + covariance(cb.v01, cb.v01) - 2 * covariance(ca.v01, cb.v01)) / n;
+    const double var =
+        (covariance(ca.v10, ca.v10) + covariance(cb.v10, cb.v10) - 2 * covariance(ca.v10, cb.v10)) /
+            m +
+        (covariance(ca.v01, ca.v01) + covariance(cb.v01, cb.v01) - 2 * covariance(ca.v01, cb.v01)) /
+            n;
     PairedAucTest t;
     t.aucA = ca.auc;
     t.aucB = cb.auc;
@@ -206,19 +226,22 @@ PairedAucTest delongPaired(const std::vector<double> &a, const std::vector<doubl
     return t;
 }
 
-BootstrapInterval bootstrapKs(const std::vector<double> &s, const std::vector<int> &y, int reps, uint64_t seed)
+BootstrapInterval bootstrapKs(const std::vector<double> &s, const std::vector<int> &y, int reps,
+                              uint64_t seed)
 {
     BootstrapInterval r;
     r.value = ksOf(s, y);
-    auto stats = bootstrap(y, reps, seed, [&](const std::vector<size_t> &idx) { return ksOf(pick(s, idx), pick(y, idx)); });
+    auto stats = bootstrap(y, reps, seed, [&](const std::vector<size_t> &idx) {
+        return ksOf(pick(s, idx), pick(y, idx));
+    });
     r.lo = percentileOf(stats, 0.025);
     r.hi = percentileOf(stats, 0.975);
     r.reps = reps;
     return r;
 }
 
-BootstrapInterval bootstrapDeltaKs(const std::vector<double> &a, const std::vector<double> &b, const std::vector<int> &y,
-                                   int reps, uint64_t seed)
+BootstrapInterval bootstrapDeltaKs(const std::vector<double> &a, const std::vector<double> &b,
+                                   const std::vector<int> &y, int reps, uint64_t seed)
 {
     BootstrapInterval r;
     r.value = ksOf(b, y) - ksOf(a, y);
@@ -274,18 +297,22 @@ Calibration calibration(const std::vector<double> &p, const std::vector<int> &y,
         bin.observedRate = double(bin.bads) / double(bin.count);
         const double expected = sum, n = double(bin.count);
         if (expected > 0 && expected < n)
-            c.hosmerLemeshow += std::pow(double(bin.bads) - expected, 2) / (expected * (1 - expected / n));
+            c.hosmerLemeshow += std::pow(double(bin.bads) - expected, 2) /
+                                (expected * (1 - expected / n));
         c.bins.push_back(bin);
     }
     for (size_t i = 0; i < p.size(); ++i)
         c.brier += (p[i] - y[i]) * (p[i] - y[i]);
     c.brier /= double(p.size());
     c.hlDegreesOfFreedom = int(c.bins.size()) - 2;
-    c.hlPValue = c.hlDegreesOfFreedom > 0 ? chiSquareSurvival(c.hosmerLemeshow, c.hlDegreesOfFreedom) : std::nan("");
+    c.hlPValue = c.hlDegreesOfFreedom > 0
+                     ? chiSquareSurvival(c.hosmerLemeshow, c.hlDegreesOfFreedom)
+                     : std::nan("");
     return c;
 }
 
-double populationStabilityIndex(const std::vector<double> &expected, const std::vector<double> &actual, int bins)
+double populationStabilityIndex(const std::vector<double> &expected,
+                                const std::vector<double> &actual, int bins)
 {
     if (expected.empty() || actual.empty())
         throwData("PSI needs scores in both populations");
@@ -312,7 +339,8 @@ double populationStabilityIndex(const std::vector<double> &expected, const std::
     return psi;
 }
 
-SwapSet swapSet(const std::vector<double> &a, const std::vector<double> &b, const std::vector<int> &y, int bandsCount)
+SwapSet swapSet(const std::vector<double> &a, const std::vector<double> &b,
+                const std::vector<int> &y, int bandsCount)
 {
     if (a.size() != b.size() || a.size() != y.size() || bandsCount < 2)
         throwInternal("swapSet: inconsistent inputs");
@@ -328,7 +356,8 @@ SwapSet swapSet(const std::vector<double> &a, const std::vector<double> &b, cons
         return band;
     };
     SwapSet out;
-    out.bands = bandsCount == 3 ? std::vector<std::string>{"low", "medium", "high"} : std::vector<std::string>{};
+    out.bands = bandsCount == 3 ? std::vector<std::string>{"low", "medium", "high"}
+                                : std::vector<std::string>{};
     for (int i = int(out.bands.size()); i < bandsCount; ++i)
         out.bands.push_back("band " + std::to_string(i + 1));
     out.counts.assign(size_t(bandsCount), std::vector<int64_t>(size_t(bandsCount), 0));

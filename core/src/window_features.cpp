@@ -13,19 +13,26 @@ namespace seqlens {
 
 namespace {
 
-std::string days(double w) { return formatNumber(w) + "d"; }
+std::string days(double w)
+{
+    return formatNumber(w) + "d";
+}
 
 std::vector<std::string> topOf(const std::map<std::string, int64_t> &counts, int64_t k)
 {
     std::vector<std::pair<std::string, int64_t>> v(counts.begin(), counts.end());
-    std::stable_sort(v.begin(), v.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto &a, const auto &b) { return a.second > b.second; });
     std::vector<std::string> out;
     for (size_t i = 0; i < v.size() && int64_t(i) < k; ++i)
         out.push_back(v[i].first);
     return out;
 }
 
-bool inDevelopment(const Applicant &a) { return a.split == Split::Train || a.split == Split::Valid; }
+bool inDevelopment(const Applicant &a)
+{
+    return a.split == Split::Train || a.split == Split::Valid;
+}
 
 } // namespace
 
@@ -93,7 +100,8 @@ FeatureMatrix WindowFeatureBuilder::build(const RawDataset &d) const
         size_t col = 0;
         const int64_t b = d.offsets[a], e = d.offsets[a + 1];
         const Applicant &ap = d.applicants[a];
-        const double ref = std::isnan(ap.cutoff) ? (e > b ? d.times[size_t(e - 1)] : 0.0) : ap.cutoff;
+        const double ref = std::isnan(ap.cutoff) ? (e > b ? d.times[size_t(e - 1)] : 0.0)
+                                                 : ap.cutoff;
         for (double w : m_windows) {
             // Events are sorted by time: the window is a suffix of the history.
             int64_t first = e;
@@ -164,7 +172,8 @@ void writeFeaturesCsv(const std::string &path, const RawDataset &d, const Featur
     out << "\n";
     for (int64_t r = 0; r < fm.rows; ++r) {
         const Applicant &a = d.applicants[size_t(r)];
-        out << csvEscape(a.id) << "," << toString(a.split) << "," << (a.label >= 0 ? std::to_string(a.label) : std::string());
+        out << csvEscape(a.id) << "," << toString(a.split) << ","
+            << (a.label >= 0 ? std::to_string(a.label) : std::string());
         for (size_t c = 0; c < fm.columns(); ++c) {
             const double v = fm.at(r, c);
             out << ",";

@@ -20,11 +20,16 @@ Inputs make(uint64_t seed)
     in.k = torch::randn({3, 2, 9, 4}, torch::requires_grad());
     in.v = torch::randn({3, 2, 9, 4}, torch::requires_grad());
     in.lengths = torch::tensor({9, 3, 1}, torch::kInt64);
-    in.realQuery = (torch::arange(9).unsqueeze(0) < in.lengths.unsqueeze(1)).view({3, 1, 9, 1}).to(torch::kFloat32);
+    in.realQuery = (torch::arange(9).unsqueeze(0) < in.lengths.unsqueeze(1))
+                       .view({3, 1, 9, 1})
+                       .to(torch::kFloat32);
     return in;
 }
 
-double maxAbs(const torch::Tensor &t) { return t.abs().max().item<double>(); }
+double maxAbs(const torch::Tensor &t)
+{
+    return t.abs().max().item<double>();
+}
 } // namespace
 
 double forwardMaxDiff(uint64_t seed)
@@ -39,8 +44,10 @@ double gradientMaxDiff(uint64_t seed)
 {
     Inputs in = make(seed);
     auto w = torch::randn({3, 2, 9, 4}) * in.realQuery;
-    auto ga = torch::autograd::grad({(maskedAttention(in.q, in.k, in.v, in.lengths, 0.0, true) * w).sum()}, {in.q, in.k, in.v});
-    auto gb = torch::autograd::grad({(maskedAttentionReference(in.q, in.k, in.v, in.lengths) * w).sum()}, {in.q, in.k, in.v});
+    auto ga = torch::autograd::grad(
+        {(maskedAttention(in.q, in.k, in.v, in.lengths, 0.0, true) * w).sum()}, {in.q, in.k, in.v});
+    auto gb = torch::autograd::grad(
+        {(maskedAttentionReference(in.q, in.k, in.v, in.lengths) * w).sum()}, {in.q, in.k, in.v});
     double d = 0;
     for (int i = 0; i < 3; ++i)
         d = std::max(d, maxAbs(ga[size_t(i)] - gb[size_t(i)]));
@@ -60,8 +67,10 @@ double dropoutFdRelError(uint64_t seed)
     auto dq = torch::randn_like(in.q), dk = torch::randn_like(in.k), dv = torch::randn_like(in.v);
     const double eps = 1e-2;
     double fd = (f(in.q + eps * dq, in.k + eps * dk, in.v + eps * dv).item<double>() -
-                 f(in.q - eps * dq, in.k - eps * dk, in.v - eps * dv).item<double>()) / (2 * eps);
-    double analytic = (g[0] * dq).sum().item<double>() + (g[1] * dk).sum().item<double>() + (g[2] * dv).sum().item<double>();
+                 f(in.q - eps * dq, in.k - eps * dk, in.v - eps * dv).item<double>()) /
+                (2 * eps);
+    double analytic = (g[0] * dq).sum().item<double>() + (g[1] * dk).sum().item<double>() +
+                      (g[2] * dv).sum().item<double>();
     return std::fabs(fd - analytic) / std::max(1e-6, std::fabs(analytic));
 }
 

@@ -6,8 +6,9 @@
 #include <cstdint>
 
 namespace attncheck {
-double forwardMaxDiff(uint64_t seed);   // fused vs reference, eval mode, real positions
-double gradientMaxDiff(uint64_t seed);  // d(sum w*out)/d(q,k,v), fused vs reference
-double dropoutFdRelError(uint64_t seed); // training with dropout: analytic vs finite-difference derivative
+double forwardMaxDiff(uint64_t seed);  // fused vs reference, eval mode, real positions
+double gradientMaxDiff(uint64_t seed); // d(sum w*out)/d(q,k,v), fused vs reference
+double dropoutFdRelError(
+    uint64_t seed); // training with dropout: analytic vs finite-difference derivative
 double droppedShare(uint64_t seed, double p); // share of attention weights zeroed by dropout
 } // namespace attncheck

@@ -9,7 +9,10 @@
 
 namespace testutil {
 
-inline seqlens::ModelLayout smallLayout() { return seqlens::ModelLayout{{7, 5, 6, 6}, 2, 32}; }
+inline seqlens::ModelLayout smallLayout()
+{
+    return seqlens::ModelLayout{{7, 5, 6, 6}, 2, 32};
+}
 
 // Applicants with the given history lengths; label = 1 when the last event's first field is code 3.
 inline seqlens::EncodedDataset randomEncoded(const std::vector<int64_t> &lengths, uint32_t seed)

@@ -10,12 +10,14 @@ private Q_SLOTS:
     void forwardMatchesReference()
     {
         for (uint64_t seed : {1, 2, 3})
-            QVERIFY2(attncheck::forwardMaxDiff(seed) < 1e-5, std::to_string(attncheck::forwardMaxDiff(seed)).c_str());
+            QVERIFY2(attncheck::forwardMaxDiff(seed) < 1e-5,
+                     std::to_string(attncheck::forwardMaxDiff(seed)).c_str());
     }
     void gradientsMatchReference()
     {
         for (uint64_t seed : {4, 5})
-            QVERIFY2(attncheck::gradientMaxDiff(seed) < 1e-4, std::to_string(attncheck::gradientMaxDiff(seed)).c_str());
+            QVERIFY2(attncheck::gradientMaxDiff(seed) < 1e-4,
+                     std::to_string(attncheck::gradientMaxDiff(seed)).c_str());
     }
     void dropoutBackwardMatchesFiniteDifferences()
     {

@@ -42,7 +42,10 @@ std::vector<double> referencePredictions(const Data &d, double l2)
     for (size_t c : {size_t(0), size_t(1), size_t(3)}) {
         double s = 0, cnt = 0;
         for (size_t r = 0; r < n; ++r)
-            if (!std::isnan(d.x.at(int64_t(r), c))) { s += d.x.at(int64_t(r), c); cnt += 1; }
+            if (!std::isnan(d.x.at(int64_t(r), c))) {
+                s += d.x.at(int64_t(r), c);
+                cnt += 1;
+            }
         const double mean = s / cnt;
         double ss = 0;
         for (size_t r = 0; r < n; ++r) {
@@ -60,18 +63,23 @@ std::vector<double> referencePredictions(const Data &d, double l2)
         std::vector<double> g(4, 0.0);
         for (size_t r = 0; r < n; ++r) {
             double eta = beta[3];
-            for (int j = 0; j < 3; ++j) eta += beta[size_t(j)] * z[r][size_t(j)];
+            for (int j = 0; j < 3; ++j)
+                eta += beta[size_t(j)] * z[r][size_t(j)];
             const double res = 1 / (1 + std::exp(-eta)) - d.y[r];
-            for (int j = 0; j < 3; ++j) g[size_t(j)] += res * z[r][size_t(j)];
+            for (int j = 0; j < 3; ++j)
+                g[size_t(j)] += res * z[r][size_t(j)];
             g[3] += res;
         }
-        for (int j = 0; j < 3; ++j) g[size_t(j)] += l2 * beta[size_t(j)];
-        for (int j = 0; j < 4; ++j) beta[size_t(j)] -= 1.0 / double(n) * g[size_t(j)];
+        for (int j = 0; j < 3; ++j)
+            g[size_t(j)] += l2 * beta[size_t(j)];
+        for (int j = 0; j < 4; ++j)
+            beta[size_t(j)] -= 1.0 / double(n) * g[size_t(j)];
     }
     std::vector<double> p;
     for (size_t r = 0; r < n; ++r) {
         double eta = beta[3];
-        for (int j = 0; j < 3; ++j) eta += beta[size_t(j)] * z[r][size_t(j)];
+        for (int j = 0; j < 3; ++j)
+            eta += beta[size_t(j)] * z[r][size_t(j)];
         p.push_back(1 / (1 + std::exp(-eta)));
     }
     return p;

@@ -17,7 +17,8 @@ private Q_SLOTS:
         Config cfg = loadConfig(configPath);
         const std::string loans = cfg.resolve(cfg.labels.path);
         QVERIFY2(QFileInfo::exists(QString::fromStdString(loans)),
-                 ("Berka data not found at " + loans + " (expected ../shared beside the checkout)").c_str());
+                 ("Berka data not found at " + loans + " (expected ../shared beside the checkout)")
+                     .c_str());
         QTemporaryDir out;
         TrainRequest req;
         req.outDir = out.path().toStdString() + "/berka_model";
@@ -28,9 +29,11 @@ private Q_SLOTS:
         QCOMPARE(s.load.applicants, int64_t(682));
         QCOMPARE(s.load.positives, int64_t(76));
         QCOMPARE(s.load.eventRows, int64_t(99999));
-        QVERIFY(s.load.eventsAfterCutoff > 0);   // transactions on or after the loan date are excluded
+        QVERIFY(s.load.eventsAfterCutoff >
+                0); // transactions on or after the loan date are excluded
         QVERIFY(s.load.eventsUnknownEntity > 0); // accounts without a loan
-        QCOMPARE(s.load.eventsKept + s.load.eventsAfterCutoff + s.load.eventsUnknownEntity, s.load.eventRows);
+        QCOMPARE(s.load.eventsKept + s.load.eventsAfterCutoff + s.load.eventsUnknownEntity,
+                 s.load.eventRows);
         QVERIFY(s.load.applicantsWithoutEvents > 400); // the transaction prefix ends in 1994
         QVERIFY(s.test.available);
         QVERIFY(s.test.metrics.auc >= 0 && s.test.metrics.auc <= 1);

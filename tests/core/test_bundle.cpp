@@ -37,7 +37,8 @@ private Q_SLOTS:
         b.config = cfg;
         b.encoder = Encoder::fit(raw, cfg);
         EncodedDataset enc = b.encoder.encode(raw);
-        b.model = std::make_unique<SequenceModel>(cfg.model, layoutOf(b.encoder), cfg.training.seed);
+        b.model = std::make_unique<SequenceModel>(cfg.model, layoutOf(b.encoder),
+                                                  cfg.training.seed);
         trainModel(*b.model, enc, cfg.training);
         std::vector<int64_t> all(size_t(enc.applicantCount()));
         std::iota(all.begin(), all.end(), int64_t(0));
@@ -69,20 +70,23 @@ private Q_SLOTS:
         f.seekp(200);
         f.write(&c, 1);
         f.close();
-        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data, "weights.pt: corrupted: CRC-32 does not match the manifest");
+        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data,
+                     "weights.pt: corrupted: CRC-32 does not match the manifest");
     }
     void truncatedFileIsDetected()
     {
         std::string dir = copyBundle("truncated");
         std::filesystem::resize_file(dir + "/bundle.json", 100);
-        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data, "bundle.json: truncated or changed: 100 bytes");
+        EXPECT_ERROR(loadBundle(dir), ErrorKind::Data,
+                     "bundle.json: truncated or changed: 100 bytes");
     }
     void missingPartsAreNamed()
     {
         std::string dir = copyBundle("nomanifest");
         std::filesystem::remove(dir + "/manifest.json");
         EXPECT_ERROR(loadBundle(dir), ErrorKind::Data, "manifest.json: cannot open");
-        EXPECT_ERROR(loadBundle(m_dir.path().toStdString() + "/nothing"), ErrorKind::Data, "not a model bundle directory");
+        EXPECT_ERROR(loadBundle(m_dir.path().toStdString() + "/nothing"), ErrorKind::Data,
+                     "not a model bundle directory");
     }
     void garbageManifestIsNamed()
     {

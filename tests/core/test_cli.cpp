@@ -22,7 +22,8 @@ Run cli(const QStringList &args)
     QProcess p;
     p.start(QStringLiteral(SEQLENS_CLI), args);
     p.waitForFinished(300000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 } // namespace
 
@@ -36,10 +37,11 @@ private Q_SLOTS:
     {
         Run r = cli({"synth", "--out", path("demo"), "--applicants", "400", "--seed", "5"});
         QCOMPARE(r.code, 0);
-        r = cli({"train", "--config", path("demo/config.json"), "--out", path("model"), "--epochs", "2", "--threads", "2"});
+        r = cli({"train", "--config", path("demo/config.json"), "--out", path("model"), "--epochs",
+                 "2", "--threads", "2"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        QVERIFY(r.err.contains("epoch 1/2"));      // progress on stderr
-        QVERIFY(!r.out.contains("epoch 1/2"));     // never in machine-readable output
+        QVERIFY(r.err.contains("epoch 1/2"));  // progress on stderr
+        QVERIFY(!r.out.contains("epoch 1/2")); // never in machine-readable output
     }
     void metricsJsonHasTheDocumentedShape()
     {
@@ -57,8 +59,8 @@ private Q_SLOTS:
     }
     void scoreWritesEntityScoreLabel()
     {
-        Run r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"), "--labels", path("demo/labels.csv"),
-                     "--out", path("scores.csv")});
+        Run r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"),
+                     "--labels", path("demo/labels.csv"), "--out", path("scores.csv")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QFile f(path("scores.csv"));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -69,8 +71,10 @@ private Q_SLOTS:
         QCOMPARE(first[0], QString("A0000000"));
         double s = first[1].toDouble();
         QVERIFY(s > 0 && s < 1);
-        // Without labels: entity,score for every entity in the events file (incl. 5 unlabeled ones).
-        r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"), "--out", path("scores2.csv")});
+        // Without labels: entity,score for every entity in the events file (incl. 5 unlabeled
+        // ones).
+        r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"), "--out",
+                 path("scores2.csv")});
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.contains("without --labels no events are excluded"));
         QFile g(path("scores2.csv"));
@@ -80,8 +84,8 @@ private Q_SLOTS:
     }
     void explainGivesWeightsPerEvent()
     {
-        Run r = cli({"explain", "--model", path("model"), "--events", path("demo/events.csv"), "--labels", path("demo/labels.csv"),
-                     "--entity", "A0000001"});
+        Run r = cli({"explain", "--model", path("model"), "--events", path("demo/events.csv"),
+                     "--labels", path("demo/labels.csv"), "--entity", "A0000001"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(j["entity"].toString(), QString("A0000001"));
@@ -92,12 +96,14 @@ private Q_SLOTS:
         for (const auto &ev : events) {
             QJsonObject o = ev.toObject();
             QVERIFY(o.contains("time") && o["values"].toObject().contains("event_type"));
-            QCOMPARE(o["field_attention"].toObject().size(), 5); // event_type, channel, 2 time buckets, amount
+            QCOMPARE(o["field_attention"].toObject().size(),
+                     5); // event_type, channel, 2 time buckets, amount
             itemSum += o["item_weight"].toDouble();
         }
         if (!events.isEmpty())
             QVERIFY(std::fabs(itemSum - 1) < 1e-4);
-        r = cli({"explain", "--model", path("model"), "--events", path("demo/events.csv"), "--entity", "nobody"});
+        r = cli({"explain", "--model", path("model"), "--events", path("demo/events.csv"),
+                 "--entity", "nobody"});
         QCOMPARE(r.code, 3);
         QVERIFY(r.err.contains("entity \"nobody\" not found"));
     }
@@ -108,11 +114,18 @@ private Q_SLOTS:
         QTest::addColumn<QString>("needle");
         QTest::newRow("no command") << QStringList{} << 2 << "";
         QTest::newRow("unknown command") << QStringList{"fly"} << 2 << "unknown command \"fly\"";
-        QTest::newRow("unknown option") << QStringList{"train", "--cofig", "x"} << 2 << "unknown option --cofig";
-        QTest::newRow("missing option") << QStringList{"train", "--out", "x"} << 2 << "missing required option --config";
-        QTest::newRow("bad integer") << QStringList{"synth", "--out", "x", "--applicants", "many"} << 2 << "--applicants: expected an integer";
-        QTest::newRow("no config") << QStringList{"train", "--config", "/nonexistent.json", "--out", "x"} << 2 << "cannot open config file";
-        QTest::newRow("bad bundle") << QStringList{"score", "--model", "/nonexistent", "--events", "e", "--out", "o"} << 3 << "not a model bundle";
+        QTest::newRow("unknown option")
+            << QStringList{"train", "--cofig", "x"} << 2 << "unknown option --cofig";
+        QTest::newRow("missing option")
+            << QStringList{"train", "--out", "x"} << 2 << "missing required option --config";
+        QTest::newRow("bad integer") << QStringList{"synth", "--out", "x", "--applicants", "many"}
+                                     << 2 << "--applicants: expected an integer";
+        QTest::newRow("no config")
+            << QStringList{"train", "--config", "/nonexistent.json", "--out", "x"} << 2
+            << "cannot open config file";
+        QTest::newRow("bad bundle")
+            << QStringList{"score", "--model", "/nonexistent", "--events", "e", "--out", "o"} << 3
+            << "not a model bundle";
     }
     void exitCodesAndOneLineErrors()
     {
@@ -141,7 +154,8 @@ private Q_SLOTS:
     void projectRunsAndReports()
     {
         const QString project = path("p.seqlens");
-        Run r = cli({"train", "--config", path("demo/config.json"), "--out", path("pmodel"), "--epochs", "2", "--project", project});
+        Run r = cli({"train", "--config", path("demo/config.json"), "--out", path("pmodel"),
+                     "--epochs", "2", "--project", project});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.err.contains("recorded as run 1 (finished) in"), qPrintable(r.err));
         r = cli({"runs", "--project", project});
@@ -150,9 +164,12 @@ private Q_SLOTS:
                             QFile f(path("pmodel/metrics.json"));
                             f.open(QIODevice::ReadOnly);
                             return f.readAll();
-                        }()).object();
+                        }())
+                            .object();
         const QString auc = QString::number(m["test"].toObject()["auc"].toDouble(), 'f', 4);
-        QVERIFY2(r.out.contains(QRegularExpression("\\n1 +train +finished .* " + QRegularExpression::escape(auc))), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression("\\n1 +train +finished .* " +
+                                                   QRegularExpression::escape(auc))),
+                 qPrintable(r.out));
         r = cli({"report", "--project", project, "--run", "1", "--out", path("v.pdf")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QFile pdf(path("v.pdf"));
@@ -167,7 +184,8 @@ private Q_SLOTS:
         r = cli({"runs", "--project", path("demo/config.json")});
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.contains("config.json: not a SeqLens project"), qPrintable(r.err));
-        r = cli({"score", "--model", path("pmodel"), "--events", path("demo/events.csv"), "--out", path("ps.csv"), "--project", project});
+        r = cli({"score", "--model", path("pmodel"), "--events", path("demo/events.csv"), "--out",
+                 path("ps.csv"), "--project", project});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         {
             seqlens::ProjectStore store(project.toStdString());
@@ -185,15 +203,18 @@ private Q_SLOTS:
         QFile src(path("demo/events.csv"));
         QVERIFY(src.open(QIODevice::ReadOnly));
         QByteArray content = src.readAll();
-        content.insert(content.indexOf('\n') + 1, "A0000003,2024-13-45T00:00:00,payment,online,1.0\n");
+        content.insert(content.indexOf('\n') + 1,
+                       "A0000003,2024-13-45T00:00:00,payment,online,1.0\n");
         QFile dst(path("demo/events.csv"));
         src.close();
         QVERIFY(dst.open(QIODevice::WriteOnly));
         dst.write(content);
         dst.close();
-        Run r = cli({"train", "--config", path("demo/config.json"), "--out", path("x"), "--epochs", "1"});
+        Run r = cli(
+            {"train", "--config", path("demo/config.json"), "--out", path("x"), "--epochs", "1"});
         QCOMPARE(r.code, 3);
-        QVERIFY2(r.err.contains("events.csv:2: column \"event_time\": expected an ISO 8601 date or date-time, got \"2024-13-45T00:00:00\""),
+        QVERIFY2(r.err.contains("events.csv:2: column \"event_time\": expected an ISO 8601 date or "
+                                "date-time, got \"2024-13-45T00:00:00\""),
                  qPrintable(r.err));
     }
 };

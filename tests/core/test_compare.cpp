@@ -75,9 +75,10 @@ private Q_SLOTS:
         req.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
         CompareSummary s = runCompare(cfg, req);
         QCOMPARE(steps, 4); // 3 folds + the full model
-        qInfo("test AUC baseline %.4f, sequence %.4f, stacking %.4f; delta %.4f (DeLong p %.2g); delta KS %.4f [%.4f, %.4f]",
-              s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.deltaAuc.delta, s.deltaAuc.pValue, s.deltaKs.value,
-              s.deltaKs.lo, s.deltaKs.hi);
+        qInfo("test AUC baseline %.4f, sequence %.4f, stacking %.4f; delta %.4f (DeLong p %.2g); "
+              "delta KS %.4f [%.4f, %.4f]",
+              s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.deltaAuc.delta,
+              s.deltaAuc.pValue, s.deltaKs.value, s.deltaKs.lo, s.deltaKs.hi);
         QVERIFY2(s.deltaAuc.delta >= kRequiredGain, std::to_string(s.deltaAuc.delta).c_str());
         QVERIFY(s.deltaAuc.pValue < 0.05);
         QVERIFY(s.baselineFit.converged && s.stackingFit.converged);
@@ -87,14 +88,21 @@ private Q_SLOTS:
         Scores sc = readScores(req.outDir + "/test_scores.csv");
         QCOMPARE(int64_t(sc.y.size()), j["n_test"].get<int64_t>());
         QCOMPARE(j["n_train"].get<int64_t>() + j["n_test"].get<int64_t>(), int64_t(5000));
-        QVERIFY(std::fabs(aucScore(sc.base, sc.y) - j["test"]["baseline"]["auc"].get<double>()) < 1e-8);
-        QVERIFY(std::fabs(aucScore(sc.seq, sc.y) - j["test"]["sequence"]["auc"].get<double>()) < 1e-8);
-        QVERIFY(std::fabs(aucScore(sc.stack, sc.y) - j["test"]["stacking"]["auc"].get<double>()) < 1e-8);
-        QVERIFY(std::fabs(binaryMetrics(sc.stack, sc.y).ks - j["test"]["stacking"]["ks"].get<double>()) < 1e-8);
+        QVERIFY(std::fabs(aucScore(sc.base, sc.y) - j["test"]["baseline"]["auc"].get<double>()) <
+                1e-8);
+        QVERIFY(std::fabs(aucScore(sc.seq, sc.y) - j["test"]["sequence"]["auc"].get<double>()) <
+                1e-8);
+        QVERIFY(std::fabs(aucScore(sc.stack, sc.y) - j["test"]["stacking"]["auc"].get<double>()) <
+                1e-8);
+        QVERIFY(std::fabs(binaryMetrics(sc.stack, sc.y).ks -
+                          j["test"]["stacking"]["ks"].get<double>()) < 1e-8);
         const auto ci = j["test"]["stacking"]["auc_ci"];
-        QVERIFY(ci[0].get<double>() < j["test"]["stacking"]["auc"].get<double>() && j["test"]["stacking"]["auc"].get<double>() < ci[1].get<double>());
-        QVERIFY(std::fabs(j["test"]["delta_auc"]["value"].get<double>() - (aucScore(sc.stack, sc.y) - aucScore(sc.base, sc.y))) < 1e-8);
-        for (const char *f : {"roc_baseline.csv", "ks_sequence.csv", "lift_stacking.csv", "calibration_stacking.csv", "swap_set.csv"})
+        QVERIFY(ci[0].get<double>() < j["test"]["stacking"]["auc"].get<double>() &&
+                j["test"]["stacking"]["auc"].get<double>() < ci[1].get<double>());
+        QVERIFY(std::fabs(j["test"]["delta_auc"]["value"].get<double>() -
+                          (aucScore(sc.stack, sc.y) - aucScore(sc.base, sc.y))) < 1e-8);
+        for (const char *f : {"roc_baseline.csv", "ks_sequence.csv", "lift_stacking.csv",
+                              "calibration_stacking.csv", "swap_set.csv"})
             QVERIFY2(QFileInfo::exists(QString::fromStdString(req.outDir + "/" + f)), f);
         int64_t swapTotal = 0;
         for (const auto &row : j["test"]["swap_set"]["counts"])
@@ -121,7 +129,8 @@ private Q_SLOTS:
             const int bad = u(rng) < 1 / (1 + std::exp(1.0 + 1.2 * income));
             lab << "P" << i << ",2021-01-01," << bad << "," << income << "\n";
             for (int e = 0; e < 4; ++e)
-                ev << "P" << i << ",2020-0" << (e + 1) << "-1" << e << ",T" << i << ",k" << (rng() % 3) << "\n";
+                ev << "P" << i << ",2020-0" << (e + 1) << "-1" << e << ",T" << i << ",k"
+                   << (rng() % 3) << "\n";
         }
         ev.close();
         lab.close();
@@ -139,13 +148,15 @@ private Q_SLOTS:
         CompareRequest req;
         req.alsoInSampleStacking = true;
         CompareSummary s = runCompare(cfg, req);
-        qInfo("test AUC baseline %.4f, sequence %.4f, stacking (out-of-fold) %.4f, stacking (in-sample, leaky) %.4f",
+        qInfo("test AUC baseline %.4f, sequence %.4f, stacking (out-of-fold) %.4f, stacking "
+              "(in-sample, leaky) %.4f",
               s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.inSampleStackingAuc);
-        QVERIFY(s.sequence.auc.auc < 0.6);                               // no real signal in the sequences
-        QVERIFY(s.stacking.auc.auc <= s.baseline.auc.auc + 0.01);        // not inflated
-        QVERIFY(s.deltaAuc.pValue > 0.05 || s.deltaAuc.delta < 0);       // no significant "gain"
+        QVERIFY(s.sequence.auc.auc < 0.6);                        // no real signal in the sequences
+        QVERIFY(s.stacking.auc.auc <= s.baseline.auc.auc + 0.01); // not inflated
+        QVERIFY(s.deltaAuc.pValue > 0.05 || s.deltaAuc.delta < 0); // no significant "gain"
         // Had in-fold scores been used, the stacker would have trusted the memorized score.
-        QVERIFY2(s.inSampleStackingAuc < s.stacking.auc.auc - 0.02, std::to_string(s.inSampleStackingAuc).c_str());
+        QVERIFY2(s.inSampleStackingAuc < s.stacking.auc.auc - 0.02,
+                 std::to_string(s.inSampleStackingAuc).c_str());
     }
 
     void cancelStopsTheComparison()
@@ -191,7 +202,8 @@ private Q_SLOTS:
     void berkaRunsEndToEnd()
     {
         Config cfg = loadConfig(SEQLENS_SOURCE_DIR "/configs/berka.json");
-        QVERIFY2(QFileInfo::exists(QString::fromStdString(cfg.resolve(cfg.labels.path))), "Berka data not found beside the checkout");
+        QVERIFY2(QFileInfo::exists(QString::fromStdString(cfg.resolve(cfg.labels.path))),
+                 "Berka data not found beside the checkout");
         QTemporaryDir dir;
         CompareRequest req;
         req.outDir = dir.path().toStdString();

@@ -62,7 +62,8 @@ private Q_SLOTS:
         QVERIFY2(p.size() >= 9, std::to_string(p.size()).c_str());
         QVERIFY(anyContains(p, "cfg.json: /schema_version: expected 1"));
         QVERIFY(anyContains(p, "/events/0/time_format: expected \"auto\""));
-        QVERIFY(anyContains(p, "/events/0/fields/0/type: expected one of \"categorical\", \"numeric\", got \"categorcal\""));
+        QVERIFY(anyContains(p, "/events/0/fields/0/type: expected one of \"categorical\", "
+                               "\"numeric\", got \"categorcal\""));
         QVERIFY(anyContains(p, "/events/0/fields/1/transfrom: unknown key"));
         QVERIFY(anyContains(p, "/labels/positive: expected a non-empty array"));
         QVERIFY(anyContains(p, "/model/heads: expected a divisor of emb_dim (8), got 3"));
@@ -77,11 +78,13 @@ private Q_SLOTS:
           "events": [{"path": "a.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]},
                      {"path": "b.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]}],
           "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]}})");
-        QVERIFY(anyContains(p, "/events: expected one event source, got 2: several event tables are not supported yet"));
+        QVERIFY(anyContains(p, "/events: expected one event source, got 2: several event tables "
+                               "are not supported yet"));
     }
     void missingRequiredKeys()
     {
-        auto p = problemsOf(R"({"schema_version": 1, "events": [{"path": "a.csv", "fields": []}]})");
+        auto p = problemsOf(
+            R"({"schema_version": 1, "events": [{"path": "a.csv", "fields": []}]})");
         QVERIFY(anyContains(p, "/events/0/entity: required key is missing"));
         QVERIFY(anyContains(p, "/events/0/fields: expected a non-empty array"));
         QVERIFY(anyContains(p, "/labels: required key is missing"));

@@ -23,7 +23,8 @@ class TestCsv : public QObject {
 private Q_SLOTS:
     void quotingAndEscapes()
     {
-        auto p = writeFile(m_dir, "q.csv", "a,b,c\n\"x,1\",\"say \"\"hi\"\"\",plain\n\"multi\nline\",,\"\"\n");
+        auto p = writeFile(m_dir, "q.csv",
+                           "a,b,c\n\"x,1\",\"say \"\"hi\"\"\",plain\n\"multi\nline\",,\"\"\n");
         auto rows = readAll(p);
         QCOMPARE(rows.size(), size_t(3));
         QCOMPARE(rows[1][0], std::string("x,1"));
@@ -89,12 +90,14 @@ private Q_SLOTS:
     void raggedRowIsAnError()
     {
         auto p = writeFile(m_dir, "rag.csv", "a,b,c\n1,2,3\n4,5\n");
-        EXPECT_ERROR(readAll(p), ErrorKind::Data, "rag.csv:3: expected 3 fields (as in the header), found 2");
+        EXPECT_ERROR(readAll(p), ErrorKind::Data,
+                     "rag.csv:3: expected 3 fields (as in the header), found 2");
     }
     void textAfterClosingQuote()
     {
         auto p = writeFile(m_dir, "tq.csv", "a,b\n\"x\"y,2\n");
-        EXPECT_ERROR(readAll(p), ErrorKind::Data, "tq.csv:2: field 1: unexpected character 'y' after closing quote");
+        EXPECT_ERROR(readAll(p), ErrorKind::Data,
+                     "tq.csv:2: field 1: unexpected character 'y' after closing quote");
     }
     void emptyFileIsAnError()
     {
@@ -103,13 +106,15 @@ private Q_SLOTS:
     }
     void missingFileIsAnError()
     {
-        EXPECT_ERROR(CsvReader r("/nonexistent/x.csv"), ErrorKind::Data, "/nonexistent/x.csv: cannot open file");
+        EXPECT_ERROR(CsvReader r("/nonexistent/x.csv"), ErrorKind::Data,
+                     "/nonexistent/x.csv: cannot open file");
     }
     void missingColumnNamesFound()
     {
         auto p = writeFile(m_dir, "mc.csv", "id,when\n1,2\n");
         CsvReader r(p);
-        EXPECT_ERROR(r.requireColumn("amount"), ErrorKind::Data, "mc.csv:1: missing column \"amount\" (found columns: id, when)");
+        EXPECT_ERROR(r.requireColumn("amount"), ErrorKind::Data,
+                     "mc.csv:1: missing column \"amount\" (found columns: id, when)");
     }
     void explicitDelimiterOverridesDetection()
     {

@@ -13,13 +13,15 @@ private Q_SLOTS:
     void aCancelledLoadStopsWithACancelledError()
     {
         QTemporaryDir dir;
-        const SynthSummary syn = writeSynthDataset({dir.path().toStdString(), 4000, 3}); // > 65,536 event rows
+        const SynthSummary syn = writeSynthDataset(
+            {dir.path().toStdString(), 4000, 3}); // > 65,536 event rows
         QVERIFY(syn.events > 70000);
         const Config cfg = loadConfig(syn.configPath);
         CancelToken token;
         LoadOptions opt;
         opt.cancel = &token;
-        QCOMPARE(loadDataset(cfg, opt).report.eventRows, syn.events); // not cancelled: loads everything
+        QCOMPARE(loadDataset(cfg, opt).report.eventRows,
+                 syn.events); // not cancelled: loads everything
         token.cancel();
         EXPECT_ERROR(loadDataset(cfg, opt), ErrorKind::Cancelled, "cancelled by the user");
     }
@@ -52,14 +54,17 @@ private Q_SLOTS:
     void eventAtCutoffIsExcluded()
     {
         Fixture fx;
-        RawDataset d = loadDataset(fx.config("id,t,kind,amount\na,2020-01-31T23:59:59,x,1\na,2020-02-01,x,2\n", kLabels));
+        RawDataset d = loadDataset(
+            fx.config("id,t,kind,amount\na,2020-01-31T23:59:59,x,1\na,2020-02-01,x,2\n", kLabels));
         QCOMPARE(d.report.eventsKept, int64_t(1));
         QCOMPARE(d.report.eventsAfterCutoff, int64_t(1));
     }
     void nanAndInfAreMissingAndCounted()
     {
         Fixture fx;
-        RawDataset d = loadDataset(fx.config("id,t,kind,amount\na,2020-01-01,x,NaN\na,2020-01-02,x,inf\na,2020-01-03,x,-Infinity\na,2020-01-04,x,NA\n", kLabels));
+        RawDataset d = loadDataset(fx.config("id,t,kind,amount\na,2020-01-01,x,NaN\na,2020-01-02,x,"
+                                             "inf\na,2020-01-03,x,-Infinity\na,2020-01-04,x,NA\n",
+                                             kLabels));
         QCOMPARE(d.fields[1].nonFinite, int64_t(3));
         QCOMPARE(d.fields[1].missing, int64_t(1));
         for (int e = 0; e < 4; ++e)
@@ -68,14 +73,17 @@ private Q_SLOTS:
     void textInNumericColumnIsAnError()
     {
         Fixture fx;
-        auto cfg = fx.config("id,t,kind,amount\na,2020-01-01,x,1\na,2020-01-02,x,\"12,5\"\n", kLabels);
-        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "events.csv:3: column \"amount\": \"12,5\" is not a number");
+        auto cfg = fx.config("id,t,kind,amount\na,2020-01-01,x,1\na,2020-01-02,x,\"12,5\"\n",
+                             kLabels);
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data,
+                     "events.csv:3: column \"amount\": \"12,5\" is not a number");
     }
     void textInNumericColumnCanCountAsMissing()
     {
         Fixture fx;
-        auto cfg = fx.config("id,t,kind,amount\na,2020-01-01,x,1\na,2020-01-02,x,abc\n", kLabels,
-                             R"([{"name": "kind", "type": "categorical"}, {"name": "amount", "type": "numeric", "invalid": "missing"}])");
+        auto cfg = fx.config(
+            "id,t,kind,amount\na,2020-01-01,x,1\na,2020-01-02,x,abc\n", kLabels,
+            R"([{"name": "kind", "type": "categorical"}, {"name": "amount", "type": "numeric", "invalid": "missing"}])");
         RawDataset d = loadDataset(cfg);
         QCOMPARE(d.fields[1].invalid, int64_t(1));
     }
@@ -83,7 +91,9 @@ private Q_SLOTS:
     {
         Fixture fx;
         auto cfg = fx.config("id,t,kind,amount\na,2020-01-01,x,1\na,01/02/2020,x,1\n", kLabels);
-        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "events.csv:3: column \"t\": expected an ISO 8601 date or date-time, got \"01/02/2020\"");
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data,
+                     "events.csv:3: column \"t\": expected an ISO 8601 date or date-time, got "
+                     "\"01/02/2020\"");
     }
     void missingColumnIsAnError()
     {
@@ -94,19 +104,24 @@ private Q_SLOTS:
     void duplicateLabelRowIsAnError()
     {
         Fixture fx;
-        auto cfg = fx.config(kEvents, "id,app,bad\na,2020-02-01,1\nb,2020-02-01,0\na,2020-02-01,0\n");
-        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "labels.csv:4: duplicate row for entity \"a\" (first at line 2)");
+        auto cfg = fx.config(kEvents,
+                             "id,app,bad\na,2020-02-01,1\nb,2020-02-01,0\na,2020-02-01,0\n");
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data,
+                     "labels.csv:4: duplicate row for entity \"a\" (first at line 2)");
     }
     void unknownLabelValueIsAnError()
     {
         Fixture fx;
         auto cfg = fx.config(kEvents, "id,app,bad\na,2020-02-01,1\nb,2020-02-01,yes\n");
-        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data, "labels.csv:3: column \"bad\": value \"yes\" is neither a positive nor a negative label");
+        EXPECT_ERROR(loadDataset(cfg), ErrorKind::Data,
+                     "labels.csv:3: column \"bad\": value \"yes\" is neither a positive nor a "
+                     "negative label");
     }
     void emptyTargetIsACountedSkip()
     {
         Fixture fx;
-        RawDataset d = loadDataset(fx.config(kEvents, "id,app,bad\na,2020-02-01,1\nb,2020-03-01,\n"));
+        RawDataset d = loadDataset(
+            fx.config(kEvents, "id,app,bad\na,2020-02-01,1\nb,2020-03-01,\n"));
         QCOMPARE(d.report.labelMissing, int64_t(1));
         QCOMPARE(d.report.applicants, int64_t(1));
         QCOMPARE(d.report.eventsUnknownEntity, int64_t(3)); // b's two events and z's
@@ -127,7 +142,9 @@ private Q_SLOTS:
     {
         Fixture fx;
         fx.labelsExtra = R"(, "split": "part")";
-        RawDataset d = loadDataset(fx.config(kEvents, "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,TEST\nc,2020-03-01,1,valid\n"));
+        RawDataset d = loadDataset(fx.config(
+            kEvents,
+            "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,TEST\nc,2020-03-01,1,valid\n"));
         QCOMPARE(int(d.applicants[0].split), int(Split::Train));
         QCOMPARE(int(d.applicants[1].split), int(Split::Test));
         QCOMPARE(int(d.applicants[2].split), int(Split::Valid));
@@ -160,7 +177,7 @@ private Q_SLOTS:
         RawDataset d = loadDataset(cfg, opt);
         QCOMPARE(d.report.applicants, int64_t(3)); // a, b, z in order of appearance
         QCOMPARE(d.applicants[2].id, std::string("z"));
-        QCOMPARE(d.eventCount(0), int64_t(4));     // no cutoff without labels
+        QCOMPARE(d.eventCount(0), int64_t(4)); // no cutoff without labels
     }
 };
 

@@ -6,7 +6,8 @@ using namespace seqlens;
 using namespace testutil;
 
 namespace {
-const char *kSplitLabels = "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,train\nc,2020-03-01,1,test\n";
+const char *kSplitLabels =
+    "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,train\nc,2020-03-01,1,test\n";
 
 RawDataset load(Fixture &fx, const std::string &labels = kSplitLabels)
 {
@@ -23,17 +24,22 @@ private Q_SLOTS:
         Fixture fx;
         RawDataset d = load(fx);
         Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
-        QCOMPARE(enc.categorical()[0].vocabulary, (std::vector<std::string>{"pay", "late"})); // by count: pay 3, late 2
+        QCOMPARE(enc.categorical()[0].vocabulary,
+                 (std::vector<std::string>{"pay", "late"})); // by count: pay 3, late 2
         QCOMPARE(enc.cardinalities(), (std::vector<int64_t>{5, 6, 6}));
-        QCOMPARE(enc.inputNames(), (std::vector<std::string>{"kind", "time_since_previous", "time_before_cutoff", "amount"}));
+        QCOMPARE(enc.inputNames(), (std::vector<std::string>{"kind", "time_since_previous",
+                                                             "time_before_cutoff", "amount"}));
         EncodedDataset e = enc.encode(d);
         QCOMPARE(e.numCat, int64_t(3));
         QCOMPARE(e.length(0), int64_t(3));
         QCOMPARE(e.length(2), int64_t(0));
         // a: pay 01-01, pay 01-20, late 01-30; cutoff 02-01; edges 1,7,30 days.
-        std::vector<int32_t> expected = {3, kCodeMissing, 5,  // first event; 31 days before cutoff: beyond 30
-                                         3, 4, 4,             // 19 days after previous; 12 days before cutoff
-                                         4, 4, 3};            // 10 days after previous; 2 days before cutoff
+        std::vector<int32_t> expected = {3, kCodeMissing,
+                                         5, // first event; 31 days before cutoff: beyond 30
+                                         3, 4,
+                                         4, // 19 days after previous; 12 days before cutoff
+                                         4, 4,
+                                         3}; // 10 days after previous; 2 days before cutoff
         QCOMPARE(std::vector<int32_t>(e.cat.begin(), e.cat.begin() + 9), expected);
     }
     void numericStandardizedWithTrainStatistics()
@@ -42,7 +48,8 @@ private Q_SLOTS:
         RawDataset d = load(fx);
         Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
         // Present train amounts: 100, 10, 1000 (a) and 5 (b); b's other amount is missing.
-        const double mean = 1115.0 / 4, sd = std::sqrt((100.0 * 100 + 100 + 1e6 + 25) / 4 - mean * mean);
+        const double mean = 1115.0 / 4,
+                     sd = std::sqrt((100.0 * 100 + 100 + 1e6 + 25) / 4 - mean * mean);
         QVERIFY(std::fabs(enc.numeric()[0].mean - mean) < 1e-9);
         QVERIFY(std::fabs(enc.numeric()[0].stddev - sd) < 1e-9);
         EncodedDataset e = enc.encode(d);
@@ -63,7 +70,9 @@ private Q_SLOTS:
     {
         Fixture fx;
         RawDataset d = load(fx);
-        Config cfg = fx.config(kEvents, kSplitLabels, R"([{"name": "kind", "type": "categorical", "min_count": 3}, {"name": "amount", "type": "numeric"}])");
+        Config cfg = fx.config(
+            kEvents, kSplitLabels,
+            R"([{"name": "kind", "type": "categorical", "min_count": 3}, {"name": "amount", "type": "numeric"}])");
         Encoder enc = Encoder::fit(d, cfg);
         QCOMPARE(enc.categorical()[0].vocabulary, std::vector<std::string>{"pay"});
         EncodeReport rep;
@@ -83,7 +92,7 @@ private Q_SLOTS:
         QCOMPARE(rep.truncatedApplicants, int64_t(1));
         QCOMPARE(rep.truncatedEvents, int64_t(1));
         QCOMPARE(e.rawEvent[0], int64_t(1)); // a's 01-20 event; 01-01 dropped
-        QCOMPARE(e.cat[1], int32_t(4));      // its gap to the dropped event is still known (19 days)
+        QCOMPARE(e.cat[1], int32_t(4)); // its gap to the dropped event is still known (19 days)
     }
     void jsonRoundTripEncodesIdentically()
     {
@@ -99,7 +108,8 @@ private Q_SLOTS:
     }
     void corruptEncoderJsonIsAnError()
     {
-        EXPECT_ERROR(Encoder::fromJson("{\"categorical\": 3}", "bundle.json"), ErrorKind::Data, "bundle.json: encoder is unreadable");
+        EXPECT_ERROR(Encoder::fromJson("{\"categorical\": 3}", "bundle.json"), ErrorKind::Data,
+                     "bundle.json: encoder is unreadable");
     }
 };
 

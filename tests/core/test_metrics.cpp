@@ -12,15 +12,15 @@ private Q_SLOTS:
     void aucWithTiesByHand()
     {
         // bads: 0.8, 0.6, 0.4 ; goods: 0.6, 0.2, 0.4, 0.1
-        // pairs (bad > good): 0.8 beats 4; 0.6 beats 0.2,0.4,0.1 and ties 0.6; 0.4 beats 0.2,0.1 and ties 0.4
-        // wins = 4 + 3.5 + 2.5 = 10 of 12 pairs
+        // pairs (bad > good): 0.8 beats 4; 0.6 beats 0.2,0.4,0.1 and ties 0.6; 0.4 beats 0.2,0.1
+        // and ties 0.4 wins = 4 + 3.5 + 2.5 = 10 of 12 pairs
         std::vector<double> s = {0.8, 0.6, 0.4, 0.6, 0.2, 0.4, 0.1};
         std::vector<int> y = {1, 1, 1, 0, 0, 0, 0};
         QCOMPARE(aucScore(s, y), 10.0 / 12.0);
         BinaryMetrics m = binaryMetrics(s, y);
         QCOMPARE(m.gini, 2 * 10.0 / 12.0 - 1);
-        // KS by hand over thresholds 0.1,0.2,0.4,0.6,0.8: F_good = .25,.5,.75,1,1 ; F_bad = 0,0,1/3,2/3,1
-        // gaps: .25, .5, .4167, .3333, 0 -> KS = 0.5 at score 0.2
+        // KS by hand over thresholds 0.1,0.2,0.4,0.6,0.8: F_good = .25,.5,.75,1,1 ; F_bad =
+        // 0,0,1/3,2/3,1 gaps: .25, .5, .4167, .3333, 0 -> KS = 0.5 at score 0.2
         QCOMPARE(m.ks, 0.5);
         QCOMPARE(m.ksThreshold, 0.2);
         QCOMPARE(m.positives, int64_t(3));
@@ -82,7 +82,8 @@ private Q_SLOTS:
     }
     void oneClassIsAClearError()
     {
-        EXPECT_ERROR(aucScore({0.1, 0.2}, {1, 1}), ErrorKind::Data, "need both classes: got 2 bad and 0 good");
+        EXPECT_ERROR(aucScore({0.1, 0.2}, {1, 1}), ErrorKind::Data,
+                     "need both classes: got 2 bad and 0 good");
         EXPECT_ERROR(binaryMetrics({0.1}, {0}), ErrorKind::Data, "got 0 bad and 1 good");
     }
     void nanScoreIsAnError()

@@ -37,7 +37,8 @@ private Q_SLOTS:
         SequenceModel model(modelConfig(ItemAggregation(agg)), smallLayout(), 3);
         double alone = model.predict(e, {0})[0];
         auto padded = model.predict(e, {0, 1, 2});
-        QVERIFY2(std::fabs(alone - padded[0]) < 1e-6, (std::to_string(alone) + " vs " + std::to_string(padded[0])).c_str());
+        QVERIFY2(std::fabs(alone - padded[0]) < 1e-6,
+                 (std::to_string(alone) + " vs " + std::to_string(padded[0])).c_str());
         QVERIFY(std::isfinite(padded[1]) && std::isfinite(padded[2]));
         QVERIFY(std::fabs(model.predict(e, {2})[0] - padded[2]) < 1e-6);
         // Explanations come from the same forward pass.
@@ -75,7 +76,8 @@ private Q_SLOTS:
     void sameSeedSameWeights()
     {
         EncodedDataset e = randomEncoded({4, 9}, 4);
-        SequenceModel a(modelConfig(ItemAggregation::Gru), smallLayout(), 9), b(modelConfig(ItemAggregation::Gru), smallLayout(), 9);
+        SequenceModel a(modelConfig(ItemAggregation::Gru), smallLayout(), 9),
+            b(modelConfig(ItemAggregation::Gru), smallLayout(), 9);
         SequenceModel c(modelConfig(ItemAggregation::Gru), smallLayout(), 10);
         QCOMPARE(a.predict(e, {0, 1}), b.predict(e, {0, 1}));
         QVERIFY(a.predict(e, {0, 1}) != c.predict(e, {0, 1}));
@@ -97,7 +99,8 @@ private Q_SLOTS:
         const std::string path = dir.path().toStdString() + "/w.pt";
         SequenceModel(modelConfig(ItemAggregation::Gru), smallLayout(), 1).saveWeights(path);
         SequenceModel other(modelConfig(ItemAggregation::Transformer), smallLayout(), 1);
-        EXPECT_ERROR(other.loadWeights(path), ErrorKind::Data, "model weights are unreadable or do not match the architecture");
+        EXPECT_ERROR(other.loadWeights(path), ErrorKind::Data,
+                     "model weights are unreadable or do not match the architecture");
     }
 };
 

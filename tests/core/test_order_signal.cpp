@@ -37,8 +37,8 @@ private Q_SLOTS:
 
         QVERIFY(seq.test.available && bag.test.available);
         const double margin = seq.test.metrics.auc - bag.test.metrics.auc;
-        qInfo("test AUC: sequence %.4f, order-blind %.4f, margin %.4f (required %.2f)", seq.test.metrics.auc,
-              bag.test.metrics.auc, margin, kRequiredMargin);
+        qInfo("test AUC: sequence %.4f, order-blind %.4f, margin %.4f (required %.2f)",
+              seq.test.metrics.auc, bag.test.metrics.auc, margin, kRequiredMargin);
         QVERIFY2(margin >= kRequiredMargin, std::to_string(margin).c_str());
         QVERIFY(seq.test.metrics.ks > bag.test.metrics.ks);
         // Same split for both: identical test population.

@@ -36,7 +36,8 @@ std::string rawScalar(const std::string &path, const std::string &sql)
     sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt *st = nullptr;
     std::string out = "<error>";
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
         out = reinterpret_cast<const char *>(sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -78,7 +79,8 @@ private Q_SLOTS:
         }
         QCOMPARE(ProjectStore::schemaVersionOf(path), projectSchemaVersion());
         QCOMPARE(rawScalar(path, "PRAGMA journal_mode"), std::string("wal"));
-        QCOMPARE(rawScalar(path, "SELECT value FROM meta WHERE key = 'application'"), std::string("SeqLens"));
+        QCOMPARE(rawScalar(path, "SELECT value FROM meta WHERE key = 'application'"),
+                 std::string("SeqLens"));
     }
 
     void migratesFromEveryEarlierVersionKeepingData()
@@ -89,11 +91,15 @@ private Q_SLOTS:
             ProjectStore::createAtVersion(path, v);
             QCOMPARE(ProjectStore::schemaVersionOf(path), v);
             // A run written by the older schema, with the older schema's columns.
-            rawExec(path, "INSERT INTO configs (id, json) VALUES (1, '{\"old\": true}');"
-                          "INSERT INTO runs (id, kind, status, config_id, seed, threads, seqlens_version, torch_version,"
-                          " started_at, finished_at, os_user, host, pid, pid_start) VALUES (1, 'train', 'finished', 1, 3, 2,"
-                          " '0.0.1', '1.13.1', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'alice', 'h', 1, '1');"
-                          "INSERT INTO metrics VALUES (1, 'test', 'sequence', 'auc', 0.75, NULL, NULL);");
+            rawExec(path,
+                    "INSERT INTO configs (id, json) VALUES (1, '{\"old\": true}');"
+                    "INSERT INTO runs (id, kind, status, config_id, seed, threads, "
+                    "seqlens_version, torch_version,"
+                    " started_at, finished_at, os_user, host, pid, pid_start) VALUES (1, 'train', "
+                    "'finished', 1, 3, 2,"
+                    " '0.0.1', '1.13.1', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'alice', "
+                    "'h', 1, '1');"
+                    "INSERT INTO metrics VALUES (1, 'test', 'sequence', 'auc', 0.75, NULL, NULL);");
             ProjectStore s(path);
             QCOMPARE(ProjectStore::schemaVersionOf(path), projectSchemaVersion());
             const RunInfo r = s.run(1);
@@ -111,11 +117,14 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::string path = dir.path().toStdString() + "/new.seqlens";
-        { ProjectStore s(path); }
+        {
+            ProjectStore s(path);
+        }
         rawExec(path, "PRAGMA user_version = " + std::to_string(projectSchemaVersion() + 1));
         const QByteArray before = fileHash(path);
-        EXPECT_ERROR(ProjectStore s(path), ErrorKind::Data, "written by a newer SeqLens (project schema " +
-                                                                std::to_string(projectSchemaVersion() + 1));
+        EXPECT_ERROR(ProjectStore s(path), ErrorKind::Data,
+                     "written by a newer SeqLens (project schema " +
+                         std::to_string(projectSchemaVersion() + 1));
         QCOMPARE(fileHash(path), before);
         QCOMPARE(ProjectStore::schemaVersionOf(path), projectSchemaVersion() + 1);
     }
@@ -123,14 +132,17 @@ private Q_SLOTS:
     void refusesFilesThatAreNotProjects()
     {
         QTemporaryDir dir;
-        const std::string text = testutil::writeFile(dir, "notes.txt", "just some text, not a database at all\n");
+        const std::string text = testutil::writeFile(dir, "notes.txt",
+                                                     "just some text, not a database at all\n");
         EXPECT_ERROR(ProjectStore s(text), ErrorKind::Data, "notes.txt: not a SeqLens project");
         const std::string foreign = dir.path().toStdString() + "/other.db";
         rawExec(foreign, "CREATE TABLE t (x INTEGER)");
         const QByteArray before = fileHash(foreign);
-        EXPECT_ERROR(ProjectStore s(foreign), ErrorKind::Data, "other.db: an SQLite database but not a SeqLens project");
+        EXPECT_ERROR(ProjectStore s(foreign), ErrorKind::Data,
+                     "other.db: an SQLite database but not a SeqLens project");
         QCOMPARE(fileHash(foreign), before);
-        EXPECT_ERROR(ProjectStore s(dir.path().toStdString() + "/missing/dir/p.seqlens"), ErrorKind::Data, "cannot open");
+        EXPECT_ERROR(ProjectStore s(dir.path().toStdString() + "/missing/dir/p.seqlens"),
+                     ErrorKind::Data, "cannot open");
     }
 
     void hostileValuesAreStoredVerbatim()
@@ -140,7 +152,8 @@ private Q_SLOTS:
         ProjectStore s(path);
         const std::string evil = "x'); DROP TABLE runs; -- \"quoted\" ; ünïcödé \\ %s";
         const int64_t run = s.beginRun(sampleRun("{\"name\": \"" + std::string("it's") + "\"}"));
-        s.addScores(run, {ScoreRow{"sequence", evil, "test", 1, 0.25}, ScoreRow{"sequence", "O'Brien", "test", 0, 0.75}});
+        s.addScores(run, {ScoreRow{"sequence", evil, "test", 1, 0.25},
+                          ScoreRow{"sequence", "O'Brien", "test", 0, 0.75}});
         s.putArtifact(run, evil, "{\"v\": \"" + std::string("a'b") + "\"}");
         s.addMetrics(run, {MetricRow{"test", evil, "auc", 0.5, 0.4, 0.6}});
         s.audit("exported", evil, evil);
@@ -237,14 +250,17 @@ private Q_SLOTS:
         SynthSummary syn = writeSynthDataset({dir.path().toStdString() + "/data", 3000, 9});
         const std::string project = dir.path().toStdString() + "/p.seqlens";
         QProcess child;
-        child.start(SEQLENS_CLI, {"train", "--config", QString::fromStdString(syn.configPath), "--out", dir.path() + "/model",
-                                  "--epochs", "200", "--threads", "1", "--project", QString::fromStdString(project)});
+        child.start(SEQLENS_CLI, {"train", "--config", QString::fromStdString(syn.configPath),
+                                  "--out", dir.path() + "/model", "--epochs", "200", "--threads",
+                                  "1", "--project", QString::fromStdString(project)});
         QVERIFY(child.waitForStarted());
-        // Wait until the child has recorded at least one epoch (reading with sqlite3 directly, read-only).
+        // Wait until the child has recorded at least one epoch (reading with sqlite3 directly,
+        // read-only).
         bool epochSeen = false;
         for (int i = 0; i < 1200 && !epochSeen; ++i) {
             QThread::msleep(100);
-            epochSeen = QFile::exists(QString::fromStdString(project)) && rawScalar(project, "SELECT count(*) FROM epochs") != "0" &&
+            epochSeen = QFile::exists(QString::fromStdString(project)) &&
+                        rawScalar(project, "SELECT count(*) FROM epochs") != "0" &&
                         rawScalar(project, "SELECT count(*) FROM epochs") != "<error>";
             QVERIFY2(child.state() == QProcess::Running, child.readAllStandardError().constData());
         }

@@ -24,13 +24,17 @@ namespace {
 QString pdfText(const QString &pdf)
 {
     QProcess p;
-    p.start("pdftotext", {pdf, "-"}); // reading order; table cells wrap, so callers compare simplified text
+    p.start("pdftotext",
+            {pdf, "-"}); // reading order; table cells wrap, so callers compare simplified text
     if (!p.waitForFinished(60000) || p.exitCode() != 0)
         return "<pdftotext failed: " + QString::fromUtf8(p.readAllStandardError()) + ">";
     return QString::fromUtf8(p.readAllStandardOutput()).simplified();
 }
 
-QString f4(double v) { return QString::number(v, 'f', 4); }
+QString f4(double v)
+{
+    return QString::number(v, 'f', 4);
+}
 
 } // namespace
 
@@ -67,9 +71,10 @@ private Q_SLOTS:
         const QString pdf = m_dir.path() + "/validation.pdf";
         report::writeValidationReport(store, m_compareRun, pdf.toStdString());
         const QString text = pdfText(pdf);
-        for (const char *section : {"1. Model card", "Reproducibility manifest", "2. Data audit", "3. Discrimination",
-                                    "4. Benchmark against the baseline", "5. Lift table", "6. Calibration", "7. Stability (PSI)",
-                                    "8. Global field attention", "9. Limitations"})
+        for (const char *section :
+             {"1. Model card", "Reproducibility manifest", "2. Data audit", "3. Discrimination",
+              "4. Benchmark against the baseline", "5. Lift table", "6. Calibration",
+              "7. Stability (PSI)", "8. Global field attention", "9. Limitations"})
             QVERIFY2(text.contains(section), section);
         const json &t = m_compare["test"];
         for (const char *m : {"baseline", "sequence", "stacking"}) {
@@ -80,12 +85,14 @@ private Q_SLOTS:
             QVERIFY2(text.contains(f4(t[m]["brier"].get<double>())), m);
         }
         const auto ci = t["stacking"]["auc_ci"];
-        QVERIFY(text.contains("[" + f4(ci[0].get<double>()) + ", " + f4(ci[1].get<double>()) + "]"));
+        QVERIFY(
+            text.contains("[" + f4(ci[0].get<double>()) + ", " + f4(ci[1].get<double>()) + "]"));
         QVERIFY(text.contains(f4(t["delta_auc"]["value"].get<double>())));
         QVERIFY(text.contains(QString::number(t["delta_auc"]["p_value"].get<double>(), 'g', 3)));
         QVERIFY(text.contains(f4(t["delta_ks"]["value"].get<double>())));
         // The top lift decile's bad count, and the data fingerprint of the manifest.
-        QVERIFY(text.contains(QString::fromStdString(m_compare["data"]["events_fingerprint"].get<std::string>())));
+        QVERIFY(text.contains(
+            QString::fromStdString(m_compare["data"]["events_fingerprint"].get<std::string>())));
         QCOMPARE(store.auditLog().back().action, std::string("exported"));
     }
 
@@ -133,8 +140,9 @@ private Q_SLOTS:
         for (const char *section : {"Main reasons", "Timeline", "Events"})
             QVERIFY2(text.contains(section), section);
         QVERIFY(text.contains(QString::fromStdString(top.entity)));
-        QVERIFY2(text.contains(f4(top.score)), qPrintable(f4(top.score))); // re-explained score equals the stored one
-        QVERIFY(text.contains("100.0 %"));                                 // the top score's percentile
+        QVERIFY2(text.contains(f4(top.score)),
+                 qPrintable(f4(top.score))); // re-explained score equals the stored one
+        QVERIFY(text.contains("100.0 %"));   // the top score's percentile
         QVERIFY(text.contains(top.label == 1 ? "bad" : "good"));
         QCOMPARE(store.auditLog().back().object, "applicant " + top.entity);
 
@@ -146,19 +154,24 @@ private Q_SLOTS:
     void badRequestsGiveClearErrors()
     {
         ProjectStore store(m_project);
-        EXPECT_ERROR(report::writeApplicantReport(store, m_compareRun, "no-such-applicant", (m_dir.path() + "/x.pdf").toStdString()),
+        EXPECT_ERROR(report::writeApplicantReport(store, m_compareRun, "no-such-applicant",
+                                                  (m_dir.path() + "/x.pdf").toStdString()),
                      ErrorKind::Data, "entity \"no-such-applicant\" not found");
-        EXPECT_ERROR(report::writeValidationReport(store, 999, (m_dir.path() + "/x.pdf").toStdString()), ErrorKind::Data, "no run 999");
-        EXPECT_ERROR(report::writeValidationReport(store, m_compareRun, (m_dir.path() + "/x.docx").toStdString()), ErrorKind::Usage,
-                     "as .pdf or .html");
+        EXPECT_ERROR(
+            report::writeValidationReport(store, 999, (m_dir.path() + "/x.pdf").toStdString()),
+            ErrorKind::Data, "no run 999");
+        EXPECT_ERROR(report::writeValidationReport(store, m_compareRun,
+                                                   (m_dir.path() + "/x.docx").toStdString()),
+                     ErrorKind::Usage, "as .pdf or .html");
         RunInfo running;
         running.kind = "train";
         running.configJson = "{}";
         const int64_t id = store.beginRun(running);
-        EXPECT_ERROR(report::writeValidationReport(store, id, (m_dir.path() + "/x.pdf").toStdString()), ErrorKind::Data,
-                     "is running; reports are made from finished runs");
-        EXPECT_ERROR(report::writeValidationReport(store, m_compareRun, "/nonexistent/dir/x.pdf"), ErrorKind::Data,
-                     "the folder does not exist");
+        EXPECT_ERROR(
+            report::writeValidationReport(store, id, (m_dir.path() + "/x.pdf").toStdString()),
+            ErrorKind::Data, "is running; reports are made from finished runs");
+        EXPECT_ERROR(report::writeValidationReport(store, m_compareRun, "/nonexistent/dir/x.pdf"),
+                     ErrorKind::Data, "the folder does not exist");
     }
 };
 

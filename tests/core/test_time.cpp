@@ -5,7 +5,8 @@
 using namespace seqlens;
 
 namespace {
-double parse(const std::string &fmt, const std::string &text, const std::string &unit = "days", const std::string &origin = "1970-01-01")
+double parse(const std::string &fmt, const std::string &text, const std::string &unit = "days",
+             const std::string &origin = "1970-01-01")
 {
     TimeParser p(TimeFormat{fmt, unit, origin});
     auto v = p.parse(text);
@@ -49,7 +50,8 @@ private Q_SLOTS:
         // 930705 = 1993-07-05; %y pivots 69..99 to 19xx and 00..68 to 20xx.
         QCOMPARE(parse("%y%m%d", "930705"), double(daysFromCivil(1993, 7, 5)));
         QCOMPARE(parse("%y%m%d", "050101"), double(daysFromCivil(2005, 1, 1)));
-        QCOMPARE(parse("%d.%m.%Y %H:%M", "05.07.1993 18:00"), double(daysFromCivil(1993, 7, 5)) + 0.75);
+        QCOMPARE(parse("%d.%m.%Y %H:%M", "05.07.1993 18:00"),
+                 double(daysFromCivil(1993, 7, 5)) + 0.75);
         QCOMPARE(parse("%d-%b-%Y", "05-Jul-1993"), double(daysFromCivil(1993, 7, 5)));
         QVERIFY(fails("%y%m%d", "931305"));
         QVERIFY(fails("%y%m%d", "9307051"));

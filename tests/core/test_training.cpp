@@ -108,11 +108,14 @@ private Q_SLOTS:
         SequenceModel m(ModelConfig{}, smallLayout(), 1);
         CancelToken token;
         int calls = 0;
-        TrainResult r = trainModel(m, e, trainingConfig(50), [&](const TrainProgress &p) {
-            ++calls;
-            if (p.batch == 3)
-                token.cancel();
-        }, &token);
+        TrainResult r = trainModel(
+            m, e, trainingConfig(50),
+            [&](const TrainProgress &p) {
+                ++calls;
+                if (p.batch == 3)
+                    token.cancel();
+            },
+            &token);
         QVERIFY(r.cancelled);
         QCOMPARE(calls, 3);
         QCOMPARE(r.epochsRun, int64_t(0));
@@ -123,7 +126,8 @@ private Q_SLOTS:
         for (auto &l : e.labels)
             l = 0.0f;
         SequenceModel m(ModelConfig{}, smallLayout(), 1);
-        EXPECT_ERROR(trainModel(m, e, trainingConfig(1)), ErrorKind::Data, "the train split has 0 bad and 960 good applicants");
+        EXPECT_ERROR(trainModel(m, e, trainingConfig(1)), ErrorKind::Data,
+                     "the train split has 0 bad and 960 good applicants");
     }
 };
 

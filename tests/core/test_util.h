@@ -14,7 +14,8 @@
 
 namespace testutil {
 
-inline std::string writeFile(const QTemporaryDir &dir, const std::string &name, const std::string &content)
+inline std::string writeFile(const QTemporaryDir &dir, const std::string &name,
+                             const std::string &content)
 {
     std::string path = dir.path().toStdString() + "/" + name;
     std::ofstream out(path, std::ios::binary);
@@ -22,7 +23,8 @@ inline std::string writeFile(const QTemporaryDir &dir, const std::string &name, 
     return path;
 }
 
-inline std::string writeGz(const QTemporaryDir &dir, const std::string &name, const std::string &content)
+inline std::string writeGz(const QTemporaryDir &dir, const std::string &name,
+                           const std::string &content)
 {
     std::string path = dir.path().toStdString() + "/" + name;
     gzFile f = gzopen(path.c_str(), "wb");
@@ -44,14 +46,18 @@ inline std::string errorOf(const std::function<void()> &fn, seqlens::ErrorKind k
     return "";
 }
 
-inline bool contains(const std::string &hay, const std::string &needle) { return hay.find(needle) != std::string::npos; }
+inline bool contains(const std::string &hay, const std::string &needle)
+{
+    return hay.find(needle) != std::string::npos;
+}
 
 } // namespace testutil
 
-#define EXPECT_ERROR(expr, kind, needle)                                                                     \
-    do {                                                                                                     \
-        std::string msg_ = testutil::errorOf([&] { expr; }, kind);                                           \
-        QVERIFY2(!msg_.empty(), "expected an error, none thrown");                                           \
-        QVERIFY2(testutil::contains(msg_, needle), ("message \"" + msg_ + "\" lacks \"" + needle + "\"").c_str()); \
-        QVERIFY2(msg_.find('\n') == std::string::npos, ("not one line: " + msg_).c_str());                  \
+#define EXPECT_ERROR(expr, kind, needle)                                                           \
+    do {                                                                                           \
+        std::string msg_ = testutil::errorOf([&] { expr; }, kind);                                 \
+        QVERIFY2(!msg_.empty(), "expected an error, none thrown");                                 \
+        QVERIFY2(testutil::contains(msg_, needle),                                                 \
+                 ("message \"" + msg_ + "\" lacks \"" + needle + "\"").c_str());                   \
+        QVERIFY2(msg_.find('\n') == std::string::npos, ("not one line: " + msg_).c_str());         \
     } while (0)

@@ -31,7 +31,10 @@ Brute brute(const std::vector<double> &s, const std::vector<int> &y)
 double cov(const std::vector<double> &a, const std::vector<double> &b)
 {
     double ma = 0, mb = 0;
-    for (size_t i = 0; i < a.size(); ++i) { ma += a[i]; mb += b[i]; }
+    for (size_t i = 0; i < a.size(); ++i) {
+        ma += a[i];
+        mb += b[i];
+    }
     ma /= double(a.size());
     mb /= double(b.size());
     double s = 0;
@@ -39,7 +42,8 @@ double cov(const std::vector<double> &a, const std::vector<double> &b)
         s += (a[i] - ma) * (b[i] - mb);
     return s / double(a.size() - 1);
 }
-void randomData(std::vector<double> &a, std::vector<double> &b, std::vector<int> &y, int n, uint32_t seed)
+void randomData(std::vector<double> &a, std::vector<double> &b, std::vector<int> &y, int n,
+                uint32_t seed)
 {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> coarse(0, 12); // ties on purpose
@@ -73,13 +77,16 @@ private Q_SLOTS:
         const double m = double(ba.v10.size()), n = double(ba.v01.size());
         AucInterval r = delongAuc(a, y);
         QVERIFY(std::fabs(r.auc - aucScore(a, y)) < 1e-12);
-        QVERIFY(std::fabs(r.se * r.se - (cov(ba.v10, ba.v10) / m + cov(ba.v01, ba.v01) / n)) < 1e-12);
+        QVERIFY(std::fabs(r.se * r.se - (cov(ba.v10, ba.v10) / m + cov(ba.v01, ba.v01) / n)) <
+                1e-12);
         PairedAucTest t = delongPaired(a, b, y);
-        const double var = (cov(ba.v10, ba.v10) + cov(bb.v10, bb.v10) - 2 * cov(ba.v10, bb.v10)) / m +
-                           (cov(ba.v01, ba.v01) + cov(bb.v01, bb.v01) - 2 * cov(ba.v01, bb.v01)) / n;
+        const double var =
+            (cov(ba.v10, ba.v10) + cov(bb.v10, bb.v10) - 2 * cov(ba.v10, bb.v10)) / m +
+            (cov(ba.v01, ba.v01) + cov(bb.v01, bb.v01) - 2 * cov(ba.v01, bb.v01)) / n;
         QVERIFY(std::fabs(t.se * t.se - var) < 1e-12);
         QVERIFY(std::fabs(t.delta - (aucScore(b, y) - aucScore(a, y))) < 1e-12);
-        QVERIFY(std::fabs(t.pValue - std::erfc(std::fabs(t.delta / std::sqrt(var)) / std::sqrt(2.0))) < 1e-12);
+        QVERIFY(std::fabs(t.pValue -
+                          std::erfc(std::fabs(t.delta / std::sqrt(var)) / std::sqrt(2.0))) < 1e-12);
     }
     void identicalModelsDoNotDiffer()
     {
@@ -151,7 +158,8 @@ private Q_SLOTS:
     {
         // Expected {1,2,3,4}: median edge 2.5, shares .5/.5; actual {1,1,1,4}: .75/.25.
         const double expected = 0.25 * std::log(1.5) + 0.25 * std::log(2.0);
-        QVERIFY(std::fabs(populationStabilityIndex({1, 2, 3, 4}, {1, 1, 1, 4}, 2) - expected) < 1e-12);
+        QVERIFY(std::fabs(populationStabilityIndex({1, 2, 3, 4}, {1, 1, 1, 4}, 2) - expected) <
+                1e-12);
         QCOMPARE(populationStabilityIndex({1, 2, 3, 4}, {1, 2, 3, 4}, 2), 0.0);
         // An empty bin stays finite.
         QVERIFY(std::isfinite(populationStabilityIndex({1, 2, 3, 4}, {1, 1, 1, 1}, 2)));

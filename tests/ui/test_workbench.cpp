@@ -45,7 +45,10 @@ int isolatedEvent(const ApplicantView &v, double barWidthSeconds)
     for (int e = 0; e < int(v.events.size()); ++e) {
         bool alone = true;
         for (int o = 0; o < int(v.events.size()); ++o)
-            alone = alone && (o == e || std::fabs(v.events[size_t(o)].timeDays - v.events[size_t(e)].timeDays) * 86400.0 > 2 * barWidthSeconds);
+            alone = alone && (o == e || std::fabs(v.events[size_t(o)].timeDays -
+                                                  v.events[size_t(e)].timeDays) *
+                                                86400.0 >
+                                            2 * barWidthSeconds);
         if (alone && v.events[size_t(e)].itemWeight > 0.02)
             return e;
     }
@@ -77,9 +80,11 @@ private Q_SLOTS:
         DataView *data = m_window->dataView();
         const QString good = data->editor()->toPlainText();
         QVERIFY(good.contains("\"events\""));
-        data->editor()->setPlainText(QString(good).replace("\"emb_dim\": 8", "\"emb_dim\": \"eight\""));
+        data->editor()->setPlainText(
+            QString(good).replace("\"emb_dim\": 8", "\"emb_dim\": \"eight\""));
         QTRY_VERIFY_WITH_TIMEOUT(!data->validationErrors().isEmpty(), 3000);
-        QVERIFY2(data->validationErrors().join("\n").contains("/model/emb_dim"), qPrintable(data->validationErrors().join("\n")));
+        QVERIFY2(data->validationErrors().join("\n").contains("/model/emb_dim"),
+                 qPrintable(data->validationErrors().join("\n")));
         data->editor()->setPlainText(good);
         QTRY_VERIFY_WITH_TIMEOUT(data->validationErrors().isEmpty(), 3000);
     }
@@ -89,7 +94,9 @@ private Q_SLOTS:
         // Regression: the form once kept its spin-box minimums (batch size 1) when the view was
         // created after the config was chosen, and trained 5x slower.
         TrainView late(m_window->session());
-        QCOMPARE(late.batchSize(), int(loadConfig(m_window->session().configPath().toStdString()).training.batchSize));
+        QCOMPARE(
+            late.batchSize(),
+            int(loadConfig(m_window->session().configPath().toStdString()).training.batchSize));
     }
 
     void trainOneEpochThroughTheF5Action()
@@ -114,10 +121,12 @@ private Q_SLOTS:
         QCOMPARE(roc->graphCount(), 2); // chance diagonal + sequence
         QVERIFY(roc->graph(1)->dataCount() > 20);
         QTableWidget *metrics = m_window->compareView()->metricsTable();
-        const QString auc = QString::number(m_window->session().store().metric(run, "test", "sequence", "auc")->value, 'f', 4);
+        const QString auc = QString::number(
+            m_window->session().store().metric(run, "test", "sequence", "auc")->value, 'f', 4);
         bool found = false;
         for (int r = 0; r < metrics->rowCount(); ++r)
-            found = found || (metrics->item(r, 0)->text() == "sequence" && metrics->item(r, 1)->text() == "auc" &&
+            found = found || (metrics->item(r, 0)->text() == "sequence" &&
+                              metrics->item(r, 1)->text() == "auc" &&
                               metrics->item(r, 2)->text().startsWith(auc + " ["));
         QVERIFY2(found, qPrintable(auc));
     }
@@ -126,7 +135,8 @@ private Q_SLOTS:
     {
         InspectorView *inspector = m_window->inspectorView();
         QSignalSpy loaded(inspector, &InspectorView::explorerLoaded);
-        m_window->showPage(MainWindow::Inspector); // the inspector loads the selected run when shown
+        m_window->showPage(
+            MainWindow::Inspector); // the inspector loads the selected run when shown
         if (!m_window->session().explorer())
             QVERIFY(loaded.wait(120000));
         auto explorer = m_window->session().explorer();
@@ -139,7 +149,8 @@ private Q_SLOTS:
             QVERIFY(inspector->showApplicant(QString::fromStdString(v.id)));
             QApplication::processEvents();
             QCOMPARE(inspector->timelineBarCount(), int(v.events.size()));
-            QCOMPARE(inspector->heatmapSize(), QSize(int(v.events.size()), int(explorer->inputs().size())));
+            QCOMPARE(inspector->heatmapSize(),
+                     QSize(int(v.events.size()), int(explorer->inputs().size())));
             QCOMPARE(inspector->eventsTable()->rowCount(), int(v.events.size()));
             auto *bars = qobject_cast<QCPBars *>(inspector->timeline()->plottable(0));
             chosen = isolatedEvent(v, bars->width());
@@ -177,7 +188,8 @@ private Q_SLOTS:
         QFile f(csv);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), int(inspector->current()->events.size()) + 1); // header + one row per bar
+        QCOMPARE(lines.size(),
+                 int(inspector->current()->events.size()) + 1); // header + one row per bar
         QVERIFY(!exportPlot(inspector->timeline(), m_dir.path() + "/timeline.bmpx"));
     }
 

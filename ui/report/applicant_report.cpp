@@ -22,9 +22,15 @@ using nlohmann::json;
 
 namespace {
 
-QString q(const std::string &s) { return QString::fromStdString(s); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
-QString valueText(const json &v) { return v.is_null() ? "(missing)" : v.is_string() ? q(v.get<std::string>()) : q(v.dump()); }
+QString valueText(const json &v)
+{
+    return v.is_null() ? "(missing)" : v.is_string() ? q(v.get<std::string>()) : q(v.dump());
+}
 
 // Seconds since the epoch (UTC) of an explanation's event time ("YYYY-MM-DD[THH:MM:SS]").
 double timeKey(const std::string &t)
@@ -89,13 +95,16 @@ void reasons(ReportDocument &doc, const json &ex)
         const json &e = events[order[k]];
         const double w = e["item_weight"].get<double>();
         const std::string field = topField(e);
-        items << QString("The event on %1 (%2) carried %3 of the model's attention on this timeline (%4× an even share); "
+        items << QString("The event on %1 (%2) carried %3 of the model's attention on this "
+                         "timeline (%4× an even share); "
                          "within it the model looked mostly at %5 (%6).")
-                     .arg(q(e["time"].get<std::string>()), describe(e), pct(w), QString::number(w / even, 'f', 1), q(field),
+                     .arg(q(e["time"].get<std::string>()), describe(e), pct(w),
+                          QString::number(w / even, 'f', 1), q(field),
                           pct(e["field_attention"][field].get<double>()));
     }
     if (items.isEmpty())
-        items << "The applicant has no events before the cutoff: the score rests on the empty history alone.";
+        items << "The applicant has no events before the cutoff: the score rests on the empty "
+                 "history alone.";
     doc.heading("Main reasons");
     doc.bullets(items);
 }
@@ -143,10 +152,12 @@ void eventTable(ReportDocument &doc, const json &ex)
                 fields.push_back(name);
     for (const auto &f : fields)
         header << q(f);
-    header << "attention weight" << "main field";
+    header << "attention weight"
+           << "main field";
     std::vector<QStringList> rows;
     for (const auto &e : ex["events"]) {
-        QStringList row{QString::number(e["index"].get<int64_t>() + 1), q(e["time"].get<std::string>())};
+        QStringList row{QString::number(e["index"].get<int64_t>() + 1),
+                        q(e["time"].get<std::string>())};
         for (const auto &f : fields)
             row << valueText(e["values"].value(f, json()));
         row << fmt(e["item_weight"].get<double>()) << q(topField(e));
@@ -158,34 +169,43 @@ void eventTable(ReportDocument &doc, const json &ex)
 
 } // namespace
 
-void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &applicant, const std::string &path)
+void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &applicant,
+                          const std::string &path)
 {
     checkReportPath(path);
     const RunInfo info = store.run(run);
     if (info.status != RunStatus::Finished)
-        throwData(store.path() + ": run " + std::to_string(run) + " is " + toString(info.status) + "; it has no model to explain with");
+        throwData(store.path() + ": run " + std::to_string(run) + " is " + toString(info.status) +
+                  "; it has no model to explain with");
     const std::string dir = bundleDirOf(info);
     if (!std::filesystem::exists(dir + "/manifest.json"))
-        throwData(dir + ": the model of run " + std::to_string(run) + " is no longer there (moved or deleted)");
+        throwData(dir + ": the model of run " + std::to_string(run) +
+                  " is no longer there (moved or deleted)");
     const ModelBundle bundle = loadBundle(dir);
     const json config = json::parse(info.configJson);
-    const json ex = json::parse(explainWithBundle(bundle, config["events"][0]["path"], config["labels"]["path"], applicant));
+    const json ex = json::parse(explainWithBundle(bundle, config["events"][0]["path"],
+                                                  config["labels"]["path"], applicant));
 
     const double score = ex["score"].get<double>();
     ReportDocument doc("Applicant report — " + q(applicant));
-    doc.keyValues({{"applicant", q(applicant)},
-                   {"score (probability of bad)", fmt(score)},
-                   {"percentile among the run's test applicants", pct(percentile(store, run, score))},
-                   {"label", ex["label"].is_null() ? "unknown" : (ex["label"].get<int>() == 1 ? "bad" : "good")},
-                   {"cutoff", ex["cutoff"].is_null() ? "none" : q(ex["cutoff"].get<std::string>())},
-                   {"events used / in history", QString("%1 / %2").arg(ex["events_used"].get<int64_t>()).arg(ex["events_in_history"].get<int64_t>())},
-                   {"model", q(dir) + " (run " + QString::number(run) + ", " + q(info.kind) + ")"}});
+    doc.keyValues(
+        {{"applicant", q(applicant)},
+         {"score (probability of bad)", fmt(score)},
+         {"percentile among the run's test applicants", pct(percentile(store, run, score))},
+         {"label",
+          ex["label"].is_null() ? "unknown" : (ex["label"].get<int>() == 1 ? "bad" : "good")},
+         {"cutoff", ex["cutoff"].is_null() ? "none" : q(ex["cutoff"].get<std::string>())},
+         {"events used / in history", QString("%1 / %2")
+                                          .arg(ex["events_used"].get<int64_t>())
+                                          .arg(ex["events_in_history"].get<int64_t>())},
+         {"model", q(dir) + " (run " + QString::number(run) + ", " + q(info.kind) + ")"}});
     reasons(doc, ex);
     timeline(doc, ex, config);
     eventTable(doc, ex);
     doc.text("Attention weights describe where the model looked; they are not causal effects.");
     doc.write(q(path));
-    store.audit("exported", "applicant " + applicant, "applicant report of run " + std::to_string(run) + ": " + path);
+    store.audit("exported", "applicant " + applicant,
+                "applicant report of run " + std::to_string(run) + ": " + path);
 }
 
 } // namespace seqlens::report

@@ -39,8 +39,9 @@ void sortedFieldAttention(const nlohmann::json &g, QStringList &names, QVector<d
 {
     std::vector<std::pair<double, std::string>> fields;
     for (size_t i = 0; i < g["inputs"].size(); ++i)
-        fields.emplace_back(g["mean_field_weight"][i].is_null() ? 0.0 : g["mean_field_weight"][i].get<double>(),
-                            g["inputs"][i].get<std::string>());
+        fields.emplace_back(
+            g["mean_field_weight"][i].is_null() ? 0.0 : g["mean_field_weight"][i].get<double>(),
+            g["inputs"][i].get<std::string>());
     std::sort(fields.rbegin(), fields.rend());
     for (const auto &[w, n] : fields) {
         names << QString::fromStdString(n);

@@ -23,6 +23,7 @@ KsGap ksPointOf(const Series &goods, const Series &bads);
 Series calibrationSeries(const Calibration &calibration, const QString &name);
 
 // Mean field attention per input, sorted from the largest.
-void sortedFieldAttention(const nlohmann::json &globalAttention, QStringList &names, QVector<double> &weights);
+void sortedFieldAttention(const nlohmann::json &globalAttention, QStringList &names,
+                          QVector<double> &weights);
 
 } // namespace seqlens::report

@@ -45,10 +45,11 @@ void unitAxes(QCustomPlot &plot, const QString &x, const QString &y)
 
 QColor seriesColor(int i)
 {
-    static const QColor colors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
-                                    QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                                    QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf), QColor(0xbc, 0xbd, 0x22),
-                                    QColor(0x7f, 0x7f, 0x7f)};
+    static const QColor colors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28),
+                                    QColor(0x2c, 0xa0, 0x2c), QColor(0xff, 0x7f, 0x0e),
+                                    QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                    QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf),
+                                    QColor(0xbc, 0xbd, 0x22), QColor(0x7f, 0x7f, 0x7f)};
     return colors[size_t(i) % std::size(colors)];
 }
 
@@ -62,12 +63,14 @@ void drawRoc(QCustomPlot &plot, const std::vector<Series> &curves)
         g->setPen(QPen(seriesColor(int(i)), 2));
         g->setName(curves[i].name);
     }
-    unitAxes(plot, "false positive rate (goods accepted as bad)", "true positive rate (bads caught)");
+    unitAxes(plot, "false positive rate (goods accepted as bad)",
+             "true positive rate (bads caught)");
     plot.legend->setVisible(true);
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 }
 
-void drawKs(QCustomPlot &plot, const QString &model, const Series &goods, const Series &bads, double ksScore, double ks)
+void drawKs(QCustomPlot &plot, const QString &model, const Series &goods, const Series &bads,
+            double ksScore, double ks)
 {
     reset(plot);
     const Series *both[] = {&goods, &bads};
@@ -122,8 +125,8 @@ void drawCalibration(QCustomPlot &plot, const std::vector<Series> &models)
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 }
 
-void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values, const QString &valueLabel,
-              double reference, const QString &referenceName)
+void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values,
+              const QString &valueLabel, double reference, const QString &referenceName)
 {
     reset(plot);
     QVector<double> keys;
@@ -158,7 +161,8 @@ void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double
     plot.yAxis->setRange(0, top * 1.15 + 1e-9);
 }
 
-void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss, const QVector<double> &validAuc)
+void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss,
+                 const QVector<double> &validAuc)
 {
     reset(plot);
     QCPGraph *loss = plot.addGraph(plot.xAxis, plot.yAxis);
@@ -181,15 +185,17 @@ void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
 }
 
-std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector<double> &weights,
-                                       const std::vector<int> &category, const QStringList &categories,
-                                       const QString &categoryField)
+std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times,
+                                       const QVector<double> &weights,
+                                       const std::vector<int> &category,
+                                       const QStringList &categories, const QString &categoryField)
 {
     std::vector<TimelineBars> out;
     reset(plot);
     double span = 0;
     if (times.size() > 1)
-        span = *std::max_element(times.begin(), times.end()) - *std::min_element(times.begin(), times.end());
+        span = *std::max_element(times.begin(), times.end()) -
+               *std::min_element(times.begin(), times.end());
     const double width = std::max(span / 150.0, 3600.0 * 12);
     const int groups = int(categories.size()) + 1; // the last group: missing
     for (int c = 0; c < groups; ++c) {

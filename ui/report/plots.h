@@ -27,12 +27,14 @@ QColor seriesColor(int i);
 // ROC curves (false positive rate vs true positive rate) with the chance diagonal.
 void drawRoc(QCustomPlot &plot, const std::vector<Series> &curves);
 // Cumulative share of goods and bads by score, with the KS gap marked at `ksScore`.
-void drawKs(QCustomPlot &plot, const QString &model, const Series &goods, const Series &bads, double ksScore, double ks);
+void drawKs(QCustomPlot &plot, const QString &model, const Series &goods, const Series &bads,
+            double ksScore, double ks);
 // Mean predicted probability vs observed bad rate per bin, with the diagonal.
 void drawCalibration(QCustomPlot &plot, const std::vector<Series> &models);
 // One bar per label (categorical axis); `reference` draws a dashed line when not NaN.
-void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values, const QString &valueLabel,
-              double reference = std::nan(""), const QString &referenceName = {});
+void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values,
+              const QString &valueLabel, double reference = std::nan(""),
+              const QString &referenceName = {});
 // Training loss (left axis) and validation AUC (right axis) by epoch.
 void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss,
                  const QVector<double> &validAuc);
@@ -43,8 +45,10 @@ struct TimelineBars {
     QCPBars *bars = nullptr;
     std::vector<int> events;
 };
-std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times, const QVector<double> &weights,
-                  const std::vector<int> &category, const QStringList &categories, const QString &categoryField);
+std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times,
+                                       const QVector<double> &weights,
+                                       const std::vector<int> &category,
+                                       const QStringList &categories, const QString &categoryField);
 
 QImage renderImage(QCustomPlot &plot, int width, int height);
 

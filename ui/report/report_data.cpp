@@ -53,7 +53,8 @@ const json &at(const json &j, const std::string &key)
     return it == j.end() ? null : *it;
 }
 
-const MetricRow *RunReportData::metric(const std::string &split, const std::string &model, const std::string &name) const
+const MetricRow *RunReportData::metric(const std::string &split, const std::string &model,
+                                       const std::string &name) const
 {
     for (const auto &m : metrics)
         if (m.split == split && m.model == model && m.name == name)
@@ -61,7 +62,8 @@ const MetricRow *RunReportData::metric(const std::string &split, const std::stri
     return nullptr;
 }
 
-double RunReportData::value(const std::string &split, const std::string &model, const std::string &name) const
+double RunReportData::value(const std::string &split, const std::string &model,
+                            const std::string &name) const
 {
     const MetricRow *m = metric(split, model, name);
     return m ? m->value : std::nan("");
@@ -81,7 +83,8 @@ RunReportData loadRunReportData(const ProjectStore &store, int64_t run)
     d.compare = artifactOr(store, run, "compare");
     d.dataReport = artifactOr(store, run, "data_report");
     d.globalAttention = artifactOr(store, run, "global_attention");
-    d.models = d.isCompare() ? std::vector<std::string>{"baseline", "sequence", "stacking"} : std::vector<std::string>{"sequence"};
+    d.models = d.isCompare() ? std::vector<std::string>{"baseline", "sequence", "stacking"}
+                             : std::vector<std::string>{"sequence"};
     for (const auto &m : d.models)
         d.curves[m] = artifactOr(store, run, "curves/test/" + m);
     loadScores(store, run, d);

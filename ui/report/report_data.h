@@ -14,22 +14,26 @@ namespace seqlens::report {
 
 struct RunReportData {
     RunInfo run;
-    nlohmann::json config;                 // the resolved config
+    nlohmann::json config; // the resolved config
     std::vector<DatasetInfo> datasets;
     std::vector<MetricRow> metrics;
     std::vector<EpochRow> epochs;
-    nlohmann::json compare;                // compare runs: compare.json; null for train runs
-    nlohmann::json dataReport;             // {"load": {...}, "encode": {...} (train runs)}
-    nlohmann::json globalAttention;        // null when not recorded
-    std::vector<std::string> models;       // judged on test: baseline, sequence, stacking (or sequence)
-    std::map<std::string, nlohmann::json> curves;          // model -> {"roc": [[t, fpr, tpr]...], "ks": [...]}
-    std::map<std::string, std::vector<double>> testScores; // model -> scores, in one applicant order
+    nlohmann::json compare;          // compare runs: compare.json; null for train runs
+    nlohmann::json dataReport;       // {"load": {...}, "encode": {...} (train runs)}
+    nlohmann::json globalAttention;  // null when not recorded
+    std::vector<std::string> models; // judged on test: baseline, sequence, stacking (or sequence)
+    std::map<std::string, nlohmann::json>
+        curves; // model -> {"roc": [[t, fpr, tpr]...], "ks": [...]}
+    std::map<std::string, std::vector<double>>
+        testScores; // model -> scores, in one applicant order
     std::vector<int> testLabels;
-    std::vector<double> validScores;       // train runs: for the PSI of validation vs test
+    std::vector<double> validScores; // train runs: for the PSI of validation vs test
 
     bool isCompare() const { return !compare.is_null(); }
-    const MetricRow *metric(const std::string &split, const std::string &model, const std::string &name) const;
-    double value(const std::string &split, const std::string &model, const std::string &name) const; // NaN when absent
+    const MetricRow *metric(const std::string &split, const std::string &model,
+                            const std::string &name) const;
+    double value(const std::string &split, const std::string &model,
+                 const std::string &name) const; // NaN when absent
     std::string primaryModel() const { return isCompare() ? "stacking" : "sequence"; }
 };
 

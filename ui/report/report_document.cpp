@@ -5,9 +5,9 @@
 
 #include <QBuffer>
 #include <QDir>
-#include <QFont>
 #include <QFile>
 #include <QFileInfo>
+#include <QFont>
 #include <QPageLayout>
 #include <QPdfWriter>
 #include <QTextDocument>
@@ -22,12 +22,15 @@ namespace {
 // The PDF takes its font from QTextDocument's default font (no shaping: see writePdf); browsers
 // get the family from kBrowserFont.
 const char *kBrowserFont = "body { font-family: 'DejaVu Sans', sans-serif; }";
-const char *kStyle = "body { font-size: 10pt; color: #1b1b1b; }"
-                     "h1 { font-size: 18pt; color: #16365c; } h2 { font-size: 13pt; color: #16365c; margin-top: 14px; }"
-                     "h3 { font-size: 11pt; color: #16365c; }"
-                     "table { border-collapse: collapse; margin: 4px 0; } th { background: #dfe7f1; text-align: left; }"
-                     "td, th { border: 1px solid #9fb0c6; padding: 2px 6px; } pre { font-size: 7.5pt; }"
-                     ".kv td:first-child { color: #44546a; }";
+const char *kStyle =
+    "body { font-size: 10pt; color: #1b1b1b; }"
+    "h1 { font-size: 18pt; color: #16365c; } h2 { font-size: 13pt; color: #16365c; margin-top: "
+    "14px; }"
+    "h3 { font-size: 11pt; color: #16365c; }"
+    "table { border-collapse: collapse; margin: 4px 0; } th { background: #dfe7f1; text-align: "
+    "left; }"
+    "td, th { border: 1px solid #9fb0c6; padding: 2px 6px; } pre { font-size: 7.5pt; }"
+    ".kv td:first-child { color: #44546a; }";
 
 QString pngDataUri(const QImage &img)
 {
@@ -40,34 +43,56 @@ QString pngDataUri(const QImage &img)
 
 } // namespace
 
-QString esc(const QString &s) { return s.toHtmlEscaped(); }
-QString esc(const std::string &s) { return QString::fromStdString(s).toHtmlEscaped(); }
+QString esc(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+QString esc(const std::string &s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
 
 QString fmt(double v, int decimals)
 {
     return std::isnan(v) ? QStringLiteral("n/a") : QString::number(v, 'f', decimals);
 }
 
-QString fmtCi(double lo, double hi, int decimals) { return "[" + fmt(lo, decimals) + ", " + fmt(hi, decimals) + "]"; }
+QString fmtCi(double lo, double hi, int decimals)
+{
+    return "[" + fmt(lo, decimals) + ", " + fmt(hi, decimals) + "]";
+}
 
-QString pct(double share, int decimals) { return std::isnan(share) ? "n/a" : QString::number(100.0 * share, 'f', decimals) + " %"; }
+QString pct(double share, int decimals)
+{
+    return std::isnan(share) ? "n/a" : QString::number(100.0 * share, 'f', decimals) + " %";
+}
 
 void checkReportPath(const std::string &path)
 {
     const QString suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
     if (suffix != "pdf" && suffix != "html" && suffix != "htm")
-        throwUsage(path + ": a report is written as .pdf or .html, found \"." + suffix.toStdString() + "\"");
+        throwUsage(path + ": a report is written as .pdf or .html, found \"." +
+                   suffix.toStdString() + "\"");
 }
 
-ReportDocument::ReportDocument(QString title) : m_title(std::move(title)) { heading(m_title, 1); }
+ReportDocument::ReportDocument(QString title) : m_title(std::move(title))
+{
+    heading(m_title, 1);
+}
 
 void ReportDocument::heading(const QString &text, int level)
 {
     m_body += QString("<h%1>%2</h%1>\n").arg(level).arg(esc(text));
 }
 
-void ReportDocument::paragraph(const QString &html) { m_body += "<p>" + html + "</p>\n"; }
-void ReportDocument::text(const QString &plain) { paragraph(esc(plain)); }
+void ReportDocument::paragraph(const QString &html)
+{
+    m_body += "<p>" + html + "</p>\n";
+}
+void ReportDocument::text(const QString &plain)
+{
+    paragraph(esc(plain));
+}
 
 void ReportDocument::bullets(const QStringList &items)
 {
@@ -100,12 +125,16 @@ void ReportDocument::keyValues(const std::vector<std::pair<QString, QString>> &r
     m_body += "</table>\n";
 }
 
-void ReportDocument::preformatted(const QString &plain) { m_body += "<pre>" + esc(plain) + "</pre>\n"; }
+void ReportDocument::preformatted(const QString &plain)
+{
+    m_body += "<pre>" + esc(plain) + "</pre>\n";
+}
 
 void ReportDocument::image(const QString &name, const QImage &img, int widthPx)
 {
     m_images.emplace_back(name, img);
-    m_body += QString("<p><img src=\"img:%1\" width=\"%2\" alt=\"%1\"></p>\n").arg(name).arg(widthPx);
+    m_body +=
+        QString("<p><img src=\"img:%1\" width=\"%2\" alt=\"%1\"></p>\n").arg(name).arg(widthPx);
 }
 
 QString ReportDocument::html(bool forBrowser) const
@@ -114,7 +143,8 @@ QString ReportDocument::html(bool forBrowser) const
     if (forBrowser)
         for (const auto &[name, img] : m_images)
             body.replace("src=\"img:" + name + "\"", "src=\"" + pngDataUri(img) + "\"");
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(m_title) + "</title><style>" + (forBrowser ? kBrowserFont : "") + kStyle +
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(m_title) +
+           "</title><style>" + (forBrowser ? kBrowserFont : "") + kStyle +
            "</style></head>\n<body>\n" + body + "</body></html>\n";
 }
 
@@ -125,8 +155,8 @@ void ReportDocument::writePdf(const QString &path) const
     QPdfWriter writer(path);
     writer.setTitle(m_title);
     writer.setCreator("SeqLens");
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(15, 15, 15, 15),
-                                     QPageLayout::Millimeter));
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
     writer.setResolution(150);
     QTextDocument doc;
     QFont font("DejaVu Sans", 10);

@@ -16,9 +16,9 @@ public:
     explicit ReportDocument(QString title);
 
     void heading(const QString &text, int level = 2);
-    void paragraph(const QString &html);          // already-escaped HTML
-    void text(const QString &plain);              // escaped for you
-    void bullets(const QStringList &items);        // plain text items
+    void paragraph(const QString &html);    // already-escaped HTML
+    void text(const QString &plain);        // escaped for you
+    void bullets(const QStringList &items); // plain text items
     void table(const QStringList &header, const std::vector<QStringList> &rows); // plain text cells
     void keyValues(const std::vector<std::pair<QString, QString>> &rows);
     void preformatted(const QString &plain);
@@ -27,9 +27,9 @@ public:
     // forBrowser: images embedded as data: URIs and the font family in the style sheet;
     // otherwise images refer to the document's resources (PDF rendering).
     QString html(bool forBrowser) const;
-    void writePdf(const QString &path) const;     // throws a Data error when it cannot write
+    void writePdf(const QString &path) const; // throws a Data error when it cannot write
     void writeHtml(const QString &path) const;
-    void write(const QString &path) const;        // by extension: .pdf or .html/.htm
+    void write(const QString &path) const; // by extension: .pdf or .html/.htm
 
 private:
     QString m_title;
@@ -39,9 +39,9 @@ private:
 
 QString esc(const QString &s);
 QString esc(const std::string &s);
-QString fmt(double v, int decimals = 4);          // "n/a" for NaN
+QString fmt(double v, int decimals = 4); // "n/a" for NaN
 QString fmtCi(double lo, double hi, int decimals = 4);
-QString pct(double share, int decimals = 1);      // 0.125 -> "12.5 %"
+QString pct(double share, int decimals = 1); // 0.125 -> "12.5 %"
 
 // Accepts .pdf, .html or .htm; throws a Usage error naming the path otherwise.
 void checkReportPath(const std::string &path);

@@ -14,6 +14,7 @@ void writeValidationReport(ProjectStore &store, int64_t run, const std::string &
 
 // Explains `applicant` with the run's model (train: its bundle; compare: DIR/model) on the
 // run's data files. Data error when the applicant is unknown or the model is gone.
-void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &applicant, const std::string &path);
+void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &applicant,
+                          const std::string &path);
 
 } // namespace seqlens::report

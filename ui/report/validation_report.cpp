@@ -10,8 +10,11 @@ void writeValidationReport(ProjectStore &store, int64_t run, const std::string &
 {
     checkReportPath(path);
     const RunReportData d = loadRunReportData(store, run);
-    ReportDocument doc(QString("Model-validation report — run %1 (%2)").arg(run).arg(QString::fromStdString(d.run.kind)));
-    doc.text("Project " + QString::fromStdString(store.path()) + ". All figures are on the untouched test split unless stated.");
+    ReportDocument doc(QString("Model-validation report — run %1 (%2)")
+                           .arg(run)
+                           .arg(QString::fromStdString(d.run.kind)));
+    doc.text("Project " + QString::fromStdString(store.path()) +
+             ". All figures are on the untouched test split unless stated.");
     modelCard(doc, d);
     dataAudit(doc, d);
     discrimination(doc, d);

@@ -14,9 +14,18 @@ using nlohmann::json;
 
 namespace {
 
-QString q(const std::string &s) { return QString::fromStdString(s); }
-QString q(const json &j) { return j.is_string() ? q(j.get<std::string>()) : q(j.dump()); }
-QString count(const json &j) { return j.is_number() ? QString::number(j.get<int64_t>()) : "n/a"; }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+QString q(const json &j)
+{
+    return j.is_string() ? q(j.get<std::string>()) : q(j.dump());
+}
+QString count(const json &j)
+{
+    return j.is_number() ? QString::number(j.get<int64_t>()) : "n/a";
+}
 
 QString modelTitle(const std::string &m)
 {
@@ -46,38 +55,50 @@ void modelCard(ReportDocument &doc, const RunReportData &d)
     QString positive;
     for (const auto &p : l["positive"])
         positive += (positive.isEmpty() ? "" : ", ") + q(p);
-    doc.text("Estimates the probability that an applicant is bad (column \"" + q(l["target"]) + "\" in {" + positive +
+    doc.text("Estimates the probability that an applicant is bad (column \"" + q(l["target"]) +
+             "\" in {" + positive +
              "}) from the applicant's event history before the decision cutoff" +
              (l["cutoff"].is_null() ? QString() : " (column \"" + q(l["cutoff"]) + "\")") +
-             ". Intended for credit-risk ranking and as an additional feature next to an existing scorecard.");
+             ". Intended for credit-risk ranking and as an additional feature next to an existing "
+             "scorecard.");
     doc.heading("Run", 3);
     const auto &r = d.run;
-    doc.keyValues({{"run", QString::number(r.id) + " (" + q(r.kind) + ", " + toString(r.status) + ")"},
-                   {"started / finished (UTC)", q(r.startedAt) + " / " + q(r.finishedAt)},
-                   {"user and host", q(r.osUser) + " on " + q(r.host)},
-                   {"seed / threads", QString::number(r.seed) + " / " + QString::number(r.threads)},
-                   {"SeqLens / LibTorch / Qt", q(r.seqlensVersion) + " / " + q(r.torchVersion) + " / " + qVersion()},
-                   {"output", q(r.outputPath)}});
+    doc.keyValues(
+        {{"run", QString::number(r.id) + " (" + q(r.kind) + ", " + toString(r.status) + ")"},
+         {"started / finished (UTC)", q(r.startedAt) + " / " + q(r.finishedAt)},
+         {"user and host", q(r.osUser) + " on " + q(r.host)},
+         {"seed / threads", QString::number(r.seed) + " / " + QString::number(r.threads)},
+         {"SeqLens / LibTorch / Qt",
+          q(r.seqlensVersion) + " / " + q(r.torchVersion) + " / " + qVersion()},
+         {"output", q(r.outputPath)}});
     doc.heading("Architecture and training", 3);
-    doc.keyValues({{"item aggregation", q(m["item_aggregation"])},
-                   {"embedding size / heads / layers", q(m["emb_dim"].dump()) + " / " + q(m["heads"].dump()) + " / " + q(m["layers"].dump())},
-                   {"dropout", q(m["dropout"].dump())},
-                   {"epochs (max) / batch / learning rate", q(t["epochs"].dump()) + " / " + q(t["batch_size"].dump()) + " / " + q(t["learning_rate"].dump())},
-                   {"early stopping patience", q(t["patience"].dump())},
-                   {"validation / test fraction", q(t["valid_fraction"].dump()) + " / " + q(t["test_fraction"].dump())}});
+    doc.keyValues(
+        {{"item aggregation", q(m["item_aggregation"])},
+         {"embedding size / heads / layers",
+          q(m["emb_dim"].dump()) + " / " + q(m["heads"].dump()) + " / " + q(m["layers"].dump())},
+         {"dropout", q(m["dropout"].dump())},
+         {"epochs (max) / batch / learning rate", q(t["epochs"].dump()) + " / " +
+                                                      q(t["batch_size"].dump()) + " / " +
+                                                      q(t["learning_rate"].dump())},
+         {"early stopping patience", q(t["patience"].dump())},
+         {"validation / test fraction",
+          q(t["valid_fraction"].dump()) + " / " + q(t["test_fraction"].dump())}});
     if (d.isCompare()) {
         const json &b = d.compare["baseline_model"];
-        doc.text("Baseline family: " + q(b["family"]) + " (" + q(b["solver"]) + "), converged: " +
-                 (b["converged"].get<bool>() ? "yes" : "no") + "; stacking converged: " +
-                 (b["stacking_converged"].get<bool>() ? "yes" : "no") + ". Folds: " + count(d.compare["folds"]) +
+        doc.text("Baseline family: " + q(b["family"]) + " (" + q(b["solver"]) +
+                 "), converged: " + (b["converged"].get<bool>() ? "yes" : "no") +
+                 "; stacking converged: " + (b["stacking_converged"].get<bool>() ? "yes" : "no") +
+                 ". Folds: " + count(d.compare["folds"]) +
                  "; window features: " + count(d.compare["features"]) + ".");
     }
     doc.heading("Reproducibility manifest", 3);
     std::vector<QStringList> rows;
     for (const auto &ds : d.datasets)
-        rows.push_back({q(ds.role), q(ds.path), QString::number(ds.sizeBytes), QString::number(ds.rows), q(ds.fingerprint)});
+        rows.push_back({q(ds.role), q(ds.path), QString::number(ds.sizeBytes),
+                        QString::number(ds.rows), q(ds.fingerprint)});
     doc.table({"data", "path", "bytes", "rows", "fingerprint (FNV-1a 64)"}, rows);
-    doc.text("Same config, data (same fingerprints), seed and threads reproduce the same numbers. The resolved config:");
+    doc.text("Same config, data (same fingerprints), seed and threads reproduce the same numbers. "
+             "The resolved config:");
     doc.preformatted(q(c.dump(2)));
     if (!d.epochs.empty()) {
         QVector<double> e, loss, auc;
@@ -100,24 +121,33 @@ void dataAudit(ReportDocument &doc, const RunReportData &d)
 {
     doc.heading("2. Data audit");
     const json &load = d.dataReport.value("load", json::object());
-    doc.keyValues({{"event rows read", count(at(load, "event_rows"))},
-                   {"events kept (before the cutoff)", count(at(load, "events_kept"))},
-                   {"events at or after the cutoff, excluded", count(at(load, "events_after_cutoff"))},
-                   {"events of unlabeled entities, ignored", count(at(load, "events_unknown_entity"))},
-                   {"label rows / without a target", count(at(load, "label_rows")) + " / " + count(at(load, "label_missing"))},
-                   {"applicants (bad / good)", count(at(load, "applicants")) + " (" + count(at(load, "positives")) + " / " + count(at(load, "negatives")) + ")"},
-                   {"applicants without events", count(at(load, "applicants_without_events"))}});
+    doc.keyValues(
+        {{"event rows read", count(at(load, "event_rows"))},
+         {"events kept (before the cutoff)", count(at(load, "events_kept"))},
+         {"events at or after the cutoff, excluded", count(at(load, "events_after_cutoff"))},
+         {"events of unlabeled entities, ignored", count(at(load, "events_unknown_entity"))},
+         {"label rows / without a target",
+          count(at(load, "label_rows")) + " / " + count(at(load, "label_missing"))},
+         {"applicants (bad / good)", count(at(load, "applicants")) + " (" +
+                                         count(at(load, "positives")) + " / " +
+                                         count(at(load, "negatives")) + ")"},
+         {"applicants without events", count(at(load, "applicants_without_events"))}});
     if (load.contains("events_per_applicant")) {
         const json &e = at(load, "events_per_applicant");
-        doc.text("Events per applicant: mean " + fmt(e.value("mean", std::nan("")), 1) + ", median " + count(at(e, "median")) +
-                 ", 90th percentile " + count(at(e, "p90")) + ", 99th percentile " + count(at(e, "p99")) + ", maximum " + count(at(e, "max")) + ".");
+        doc.text("Events per applicant: mean " + fmt(e.value("mean", std::nan("")), 1) +
+                 ", median " + count(at(e, "median")) + ", 90th percentile " + count(at(e, "p90")) +
+                 ", 99th percentile " + count(at(e, "p99")) + ", maximum " + count(at(e, "max")) +
+                 ".");
         QStringList labels;
         QVector<double> values;
         for (const auto &b : at(e, "histogram")) {
             const int64_t from = at(b, "from").get<int64_t>();
-            labels << (b.contains("to_exclusive") ? (at(b, "to_exclusive").get<int64_t>() - from == 1 ? QString::number(from)
-                                                     : QString("%1-%2").arg(from).arg(at(b, "to_exclusive").get<int64_t>() - 1))
-                                                  : QString::number(from) + "+");
+            labels << (b.contains("to_exclusive")
+                           ? (at(b, "to_exclusive").get<int64_t>() - from == 1
+                                  ? QString::number(from)
+                                  : QString("%1-%2").arg(from).arg(
+                                        at(b, "to_exclusive").get<int64_t>() - 1))
+                           : QString::number(from) + "+");
             values << double(at(b, "count").get<int64_t>());
         }
         QCustomPlot plot;
@@ -127,21 +157,27 @@ void dataAudit(ReportDocument &doc, const RunReportData &d)
     }
     std::vector<QStringList> rows;
     const double eventRows = load.value("event_rows", 0.0);
-    const json fields = load.value("fields", json::object()); // a local: items() must not outlive it
+    const json fields = load.value("fields",
+                                   json::object()); // a local: items() must not outlive it
     for (const auto &[name, f] : fields.items()) {
         const double missing = f.value("missing", 0.0);
         QString unseen = "n/a";
-        if (d.dataReport.contains("encode") && at(at(d.dataReport, "encode"), "unseen").contains(name))
+        if (d.dataReport.contains("encode") &&
+            at(at(d.dataReport, "encode"), "unseen").contains(name))
             unseen = count(at(at(d.dataReport, "encode"), "unseen")[name]);
-        rows.push_back({q(name), count(at(f, "missing")), pct(eventRows > 0 ? missing / eventRows : std::nan("")),
+        rows.push_back({q(name), count(at(f, "missing")),
+                        pct(eventRows > 0 ? missing / eventRows : std::nan("")),
                         count(at(f, "non_finite")), unseen, count(at(f, "distinct"))});
     }
-    doc.text("Missing and unseen values per event field (unseen: categories not in the training vocabulary):");
-    doc.table({"field", "missing", "missing share", "non-finite", "unseen", "distinct values"}, rows);
+    doc.text("Missing and unseen values per event field (unseen: categories not in the training "
+             "vocabulary):");
+    doc.table({"field", "missing", "missing share", "non-finite", "unseen", "distinct values"},
+              rows);
     if (d.dataReport.contains("encode")) {
         const json &enc = at(d.dataReport, "encode");
-        doc.text("Truncation to the latest max_items events: " + count(at(enc, "truncated_applicants")) + " applicants, " +
-                 count(at(enc, "truncated_events")) + " older events dropped.");
+        doc.text(
+            "Truncation to the latest max_items events: " + count(at(enc, "truncated_applicants")) +
+            " applicants, " + count(at(enc, "truncated_events")) + " older events dropped.");
     }
 }
 
@@ -151,14 +187,17 @@ void discrimination(ReportDocument &doc, const RunReportData &d)
     std::vector<QStringList> rows;
     for (const auto &m : d.models) {
         const MetricRow *auc = d.metric("test", m, "auc"), *ks = d.metric("test", m, "ks");
-        rows.push_back({modelTitle(m), auc ? fmt(auc->value) : "n/a", auc ? fmtCi(auc->lo, auc->hi) : "", ks ? fmt(ks->value) : "n/a",
+        rows.push_back({modelTitle(m), auc ? fmt(auc->value) : "n/a",
+                        auc ? fmtCi(auc->lo, auc->hi) : "", ks ? fmt(ks->value) : "n/a",
                         ks ? fmtCi(ks->lo, ks->hi) : "", fmt(d.value("test", m, "gini"))});
     }
-    doc.table({"model", "AUC", "AUC 95 % CI (DeLong)", "KS", "KS 95 % CI (bootstrap)", "Gini"}, rows);
+    doc.table({"model", "AUC", "AUC 95 % CI (DeLong)", "KS", "KS 95 % CI (bootstrap)", "Gini"},
+              rows);
     std::vector<Series> roc;
     for (const auto &m : d.models)
         if (!d.curves.at(m).is_null())
-            roc.push_back(curveSeries(d.curves.at(m)["roc"], 1, 2, q(m) + " (AUC " + fmt(d.value("test", m, "auc")) + ")"));
+            roc.push_back(curveSeries(d.curves.at(m)["roc"], 1, 2,
+                                      q(m) + " (AUC " + fmt(d.value("test", m, "auc")) + ")"));
     QCustomPlot plot;
     drawRoc(plot, roc);
     doc.image("roc", renderImage(plot, 520, 440), 440);
@@ -181,13 +220,17 @@ void benchmark(ReportDocument &doc, const RunReportData &d)
                  "'seqlens-cli compare --project FILE' for the baseline vs stacking benchmark.");
         return;
     }
-    const MetricRow *da = d.metric("test", "stacking-baseline", "delta_auc"), *dk = d.metric("test", "stacking-baseline", "delta_ks");
+    const MetricRow *da = d.metric("test", "stacking-baseline", "delta_auc"),
+                    *dk = d.metric("test", "stacking-baseline", "delta_ks");
     const double p = d.value("test", "stacking-baseline", "delta_auc_p_value");
     doc.keyValues({{"ΔAUC (stacking − baseline)", fmt(da->value) + " " + fmtCi(da->lo, da->hi)},
                    {"paired DeLong p-value", QString::number(p, 'g', 3)},
-                   {"ΔKS (stacking − baseline), 95 % paired bootstrap", fmt(dk->value) + " " + fmtCi(dk->lo, dk->hi)}});
-    doc.text(p < 0.05 && da->value > 0 ? "The sequence score adds significant discrimination over the window-feature baseline (5 % level)."
-                                       : "The gain over the baseline is not significant at the 5 % level.");
+                   {"ΔKS (stacking − baseline), 95 % paired bootstrap",
+                    fmt(dk->value) + " " + fmtCi(dk->lo, dk->hi)}});
+    doc.text(p < 0.05 && da->value > 0
+                 ? "The sequence score adds significant discrimination over the window-feature "
+                   "baseline (5 % level)."
+                 : "The gain over the baseline is not significant at the 5 % level.");
     const json &swap = d.compare["test"]["swap_set"];
     std::vector<QStringList> rows;
     const auto bands = swap["bands"].get<std::vector<std::string>>();
@@ -202,7 +245,8 @@ void benchmark(ReportDocument &doc, const RunReportData &d)
     QStringList header{"swap set"};
     for (const auto &b : bands)
         header << "stacking " + q(b);
-    doc.text("Swap set: test applicants by score band (terciles) under the baseline (rows) and stacking (columns).");
+    doc.text("Swap set: test applicants by score band (terciles) under the baseline (rows) and "
+             "stacking (columns).");
     doc.table(header, rows);
 }
 
@@ -213,9 +257,12 @@ void liftSection(ReportDocument &doc, const RunReportData &d)
     const auto lift = liftTable(d.testScores.at(m), d.testLabels, 10);
     std::vector<QStringList> rows;
     for (const auto &r : lift)
-        rows.push_back({QString::number(r.group), QString::number(r.count), QString::number(r.bads), fmt(r.minScore) + " – " + fmt(r.maxScore),
-                        pct(r.badRate), pct(r.cumCapture), fmt(r.lift, 2)});
-    doc.table({"decile (1 = riskiest)", "applicants", "bads", "score range", "bad rate", "cumulative capture", "lift"}, rows);
+        rows.push_back({QString::number(r.group), QString::number(r.count), QString::number(r.bads),
+                        fmt(r.minScore) + " – " + fmt(r.maxScore), pct(r.badRate),
+                        pct(r.cumCapture), fmt(r.lift, 2)});
+    doc.table({"decile (1 = riskiest)", "applicants", "bads", "score range", "bad rate",
+               "cumulative capture", "lift"},
+              rows);
 }
 
 void calibrationSection(ReportDocument &doc, const RunReportData &d)
@@ -226,14 +273,16 @@ void calibrationSection(ReportDocument &doc, const RunReportData &d)
     for (const auto &m : d.models) {
         const auto cal = calibration(d.testScores.at(m), d.testLabels, 10);
         series.push_back(calibrationSeries(cal, q(m)));
-        rows.push_back({modelTitle(m), fmt(cal.brier), fmt(cal.hosmerLemeshow, 2), QString::number(cal.hlDegreesOfFreedom),
+        rows.push_back({modelTitle(m), fmt(cal.brier), fmt(cal.hosmerLemeshow, 2),
+                        QString::number(cal.hlDegreesOfFreedom),
                         QString::number(cal.hlPValue, 'g', 3)});
     }
     QCustomPlot plot;
     drawCalibration(plot, series);
     doc.image("calibration", renderImage(plot, 520, 420), 420);
     doc.table({"model", "Brier score", "Hosmer-Lemeshow χ²", "df", "p-value"}, rows);
-    doc.text("Bins are score deciles. A small Hosmer-Lemeshow p-value means the probabilities are off in level even "
+    doc.text("Bins are score deciles. A small Hosmer-Lemeshow p-value means the probabilities are "
+             "off in level even "
              "when the ranking is good; recalibrate before using them as PDs.");
 }
 
@@ -245,11 +294,13 @@ void stabilitySection(ReportDocument &doc, const RunReportData &d)
         for (const auto &m : d.models)
             rows.push_back({modelTitle(m), "development vs test", fmt(d.value("test", m, "psi"))});
     } else if (!d.validScores.empty()) {
-        const double psi = populationStabilityIndex(present(d.validScores), present(d.testScores.at("sequence")), 10);
+        const double psi = populationStabilityIndex(present(d.validScores),
+                                                    present(d.testScores.at("sequence")), 10);
         rows.push_back({modelTitle("sequence"), "validation vs test", fmt(psi)});
     }
     doc.table({"model", "populations", "PSI"}, rows);
-    doc.text("Population stability index of the score over 10 bins of the first population: below 0.10 stable, "
+    doc.text("Population stability index of the score over 10 bins of the first population: below "
+             "0.10 stable, "
              "0.10–0.25 a moderate shift, above 0.25 a major shift.");
 }
 
@@ -265,7 +316,8 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
     QVector<double> values;
     sortedFieldAttention(g, labels, values);
     QCustomPlot plot;
-    drawBars(plot, labels, values, "mean field attention", 1.0 / double(std::max<qsizetype>(1, labels.size())), "uniform");
+    drawBars(plot, labels, values, "mean field attention",
+             1.0 / double(std::max<qsizetype>(1, labels.size())), "uniform");
     doc.text("Mean field-attention weight per input over " + count(g["applicants"]) +
              " test applicants (each applicant's events averaged first), sorted:");
     doc.image("field_attention", renderImage(plot, 640, 300), 540);
@@ -274,16 +326,23 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
     std::vector<QStringList> rows;
     for (size_t b = 0; b < g["bands"].size(); ++b) {
         bands << q(g["bands"][b]);
-        const double w = g["mean_item_weight"][b].is_null() ? std::nan("") : g["mean_item_weight"][b].get<double>();
-        const double u = g["mean_item_weight_uniform"][b].is_null() ? std::nan("") : g["mean_item_weight_uniform"][b].get<double>();
+        const double w = g["mean_item_weight"][b].is_null()
+                             ? std::nan("")
+                             : g["mean_item_weight"][b].get<double>();
+        const double u = g["mean_item_weight_uniform"][b].is_null()
+                             ? std::nan("")
+                             : g["mean_item_weight_uniform"][b].get<double>();
         weights << (std::isnan(w) ? 0.0 : w);
-        rows.push_back({q(g["bands"][b]), count(g["band_events"][b]), fmt(w), fmt(u), std::isnan(w) || u <= 0 ? "n/a" : fmt(w / u, 2)});
+        rows.push_back({q(g["bands"][b]), count(g["band_events"][b]), fmt(w), fmt(u),
+                        std::isnan(w) || u <= 0 ? "n/a" : fmt(w / u, 2)});
     }
     drawBars(plot, bands, weights, "mean event weight");
     plot.xAxis->setLabel("time before the cutoff");
-    doc.text("Mean attention weight of an event by its time before the cutoff (ratio > 1: more weight than an even spread):");
+    doc.text("Mean attention weight of an event by its time before the cutoff (ratio > 1: more "
+             "weight than an even spread):");
     doc.image("item_weight_by_time", renderImage(plot, 640, 260), 540);
-    doc.table({"time before the cutoff", "events", "mean weight", "even-spread weight", "ratio"}, rows);
+    doc.table({"time before the cutoff", "events", "mean weight", "even-spread weight", "ratio"},
+              rows);
 }
 
 void limitations(ReportDocument &doc, const RunReportData &d)
@@ -293,18 +352,25 @@ void limitations(ReportDocument &doc, const RunReportData &d)
     int64_t bads = 0;
     for (int y : d.testLabels)
         bads += y == 1;
-    items << QString("The test split holds %1 applicants with %2 bads; intervals widen quickly below about 100 bads.")
+    items << QString("The test split holds %1 applicants with %2 bads; intervals widen quickly "
+                     "below about 100 bads.")
                  .arg(d.testLabels.size())
                  .arg(bads);
-    items << "The split is random, not out-of-time: performance on future applicants may be lower. An out-of-time "
+    items << "The split is random, not out-of-time: performance on future applicants may be lower. "
+             "An out-of-time "
              "sample and monitoring of the PSI are recommended before deployment.";
-    items << "Attention weights show where the model looked, not causal effects; reasons derived from them are descriptive.";
-    items << "Only events strictly before each applicant's cutoff are used; data quality upstream of the event table "
+    items << "Attention weights show where the model looked, not causal effects; reasons derived "
+             "from them are descriptive.";
+    items << "Only events strictly before each applicant's cutoff are used; data quality upstream "
+             "of the event table "
              "(late-arriving or corrected records) is not checked.";
     if (d.isCompare() && !d.compare["baseline_model"]["converged"].get<bool>())
-        items << "The baseline model did not converge; its metrics may understate what the features can do.";
-    if (d.dataReport.contains("encode") && d.dataReport["encode"].value("truncated_applicants", 0) > 0)
-        items << "Some histories were truncated to the latest max_items events; older events were not seen by the model.";
+        items << "The baseline model did not converge; its metrics may understate what the "
+                 "features can do.";
+    if (d.dataReport.contains("encode") &&
+        d.dataReport["encode"].value("truncated_applicants", 0) > 0)
+        items << "Some histories were truncated to the latest max_items events; older events were "
+                 "not seen by the model.";
     doc.bullets(items);
 }
 

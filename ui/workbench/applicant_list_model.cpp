@@ -15,7 +15,10 @@ int ApplicantListModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() || !m_explorer ? 0 : int(m_explorer->count());
 }
 
-int ApplicantListModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : 4; }
+int ApplicantListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : 4;
+}
 
 QVariant ApplicantListModel::data(const QModelIndex &index, int role) const
 {
@@ -28,8 +31,13 @@ QVariant ApplicantListModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case 0: return QString::fromStdString(m_explorer->id(a));
-    case 1: return role == Qt::EditRole ? QVariant(m_explorer->score(a)) : QVariant(QString::number(m_explorer->score(a), 'f', 4));
-    case 2: return m_explorer->label(a) < 0 ? QString("?") : m_explorer->label(a) == 1 ? QString("bad") : QString("good");
+    case 1:
+        return role == Qt::EditRole ? QVariant(m_explorer->score(a))
+                                    : QVariant(QString::number(m_explorer->score(a), 'f', 4));
+    case 2:
+        return m_explorer->label(a) < 0    ? QString("?")
+               : m_explorer->label(a) == 1 ? QString("bad")
+                                           : QString("good");
     default: return QString(toString(m_explorer->split(a)));
     }
 }

@@ -65,7 +65,8 @@ QTableWidget *table()
 
 } // namespace
 
-CompareView::CompareView(ProjectSession &session, QWidget *parent) : QWidget(parent), m_session(session)
+CompareView::CompareView(ProjectSession &session, QWidget *parent)
+    : QWidget(parent), m_session(session)
 {
     m_runA = new QComboBox;
     m_runB = new QComboBox;
@@ -79,7 +80,8 @@ CompareView::CompareView(ProjectSession &session, QWidget *parent) : QWidget(par
     m_roc = new QCustomPlot;
     m_ks = new QCustomPlot;
     m_calibration = new QCustomPlot;
-    for (auto [plot, name] : {std::pair{m_roc, "roc"}, {m_ks, "ks"}, {m_calibration, "calibration"}}) {
+    for (auto [plot, name] :
+         {std::pair{m_roc, "roc"}, {m_ks, "ks"}, {m_calibration, "calibration"}}) {
         plot->setMinimumSize(320, 260);
         enablePlotExport(plot, name);
     }
@@ -111,10 +113,15 @@ CompareView::CompareView(ProjectSession &session, QWidget *parent) : QWidget(par
     layout->addLayout(grid, 1);
 
     connect(&m_session, &ProjectSession::runsChanged, this, &CompareView::refreshRunLists);
-    connect(&m_session, &ProjectSession::runSelected, this, [this](qint64 run) { showRuns(run, m_runB->currentData().toLongLong()); });
-    connect(m_runA, &QComboBox::activated, this, [this] { m_session.selectRun(m_runA->currentData().toLongLong()); });
-    connect(m_runB, &QComboBox::activated, this, [this] { showRuns(m_runA->currentData().toLongLong(), m_runB->currentData().toLongLong()); });
-    connect(m_ksModel, &QComboBox::activated, this, [this] { drawKsFor(m_ksModel->currentText()); });
+    connect(&m_session, &ProjectSession::runSelected, this,
+            [this](qint64 run) { showRuns(run, m_runB->currentData().toLongLong()); });
+    connect(m_runA, &QComboBox::activated, this,
+            [this] { m_session.selectRun(m_runA->currentData().toLongLong()); });
+    connect(m_runB, &QComboBox::activated, this, [this] {
+        showRuns(m_runA->currentData().toLongLong(), m_runB->currentData().toLongLong());
+    });
+    connect(m_ksModel, &QComboBox::activated, this,
+            [this] { drawKsFor(m_ksModel->currentText()); });
     connect(m_run, &QPushButton::clicked, this, [this] { runCompare(5); });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_job)
@@ -133,7 +140,10 @@ void CompareView::refreshRunLists()
     for (const auto &r : m_session.store().runs()) {
         if (r.status != RunStatus::Finished)
             continue;
-        const QString text = QString("run %1: %2, %3").arg(r.id).arg(QString::fromStdString(r.kind), QString::fromStdString(r.startedAt));
+        const QString text = QString("run %1: %2, %3")
+                                 .arg(r.id)
+                                 .arg(QString::fromStdString(r.kind),
+                                      QString::fromStdString(r.startedAt));
         m_runA->addItem(text, qlonglong(r.id));
         m_runB->addItem(text, qlonglong(r.id));
     }
@@ -165,27 +175,36 @@ void CompareView::showRuns(qint64 runA, qint64 runB)
     m_ksModel->setCurrentText(QString::fromStdString(a.primaryModel()));
     drawKsFor(m_ksModel->currentText());
     const double p = a.value("test", "stacking-baseline", "delta_auc_p_value");
-    m_summary->setText(a.isCompare() ? QString("Run %1: ΔAUC (stacking − baseline) %2, DeLong p = %3 — %4.")
-                                           .arg(a.run.id)
-                                           .arg(a.value("test", "stacking-baseline", "delta_auc"), 0, 'f', 4)
-                                           .arg(p, 0, 'g', 3)
-                                           .arg(p < 0.05 ? "the sequence score adds significant discrimination" : "not significant at 5 %")
-                                     : QString("Run %1 trained the sequence model alone; run a comparison for the baseline benchmark.").arg(a.run.id));
+    m_summary->setText(
+        a.isCompare() ? QString("Run %1: ΔAUC (stacking − baseline) %2, DeLong p = %3 — %4.")
+                            .arg(a.run.id)
+                            .arg(a.value("test", "stacking-baseline", "delta_auc"), 0, 'f', 4)
+                            .arg(p, 0, 'g', 3)
+                            .arg(p < 0.05 ? "the sequence score adds significant discrimination"
+                                          : "not significant at 5 %")
+                      : QString("Run %1 trained the sequence model alone; run a comparison for the "
+                                "baseline benchmark.")
+                            .arg(a.run.id));
 }
 
 // ROC curves of both runs (B's, when given, after A's); calibration of run A.
-void CompareView::drawRocAndCalibration(const report::RunReportData &a, const report::RunReportData &b)
+void CompareView::drawRocAndCalibration(const report::RunReportData &a,
+                                        const report::RunReportData &b)
 {
     std::vector<report::Series> roc, cal;
     for (const auto *d : {&a, &b})
         for (const auto &m : d->models)
             if (!d->curves.at(m).is_null())
                 roc.push_back(report::curveSeries(d->curves.at(m)["roc"], 1, 2,
-                                                  QString("run %1 %2 (AUC %3)").arg(d->run.id).arg(QString::fromStdString(m)).arg(d->value("test", m, "auc"), 0, 'f', 4)));
+                                                  QString("run %1 %2 (AUC %3)")
+                                                      .arg(d->run.id)
+                                                      .arg(QString::fromStdString(m))
+                                                      .arg(d->value("test", m, "auc"), 0, 'f', 4)));
     report::drawRoc(*m_roc, roc);
     m_roc->replot();
     for (const auto &m : a.models)
-        cal.push_back(report::calibrationSeries(calibration(a.testScores.at(m), a.testLabels, 10), QString::fromStdString(m)));
+        cal.push_back(report::calibrationSeries(calibration(a.testScores.at(m), a.testLabels, 10),
+                                                QString::fromStdString(m)));
     report::drawCalibration(*m_calibration, cal);
     m_calibration->replot();
 }
@@ -197,10 +216,21 @@ void CompareView::fillMetrics(const report::RunReportData &a, const report::RunR
     if (b.run.id)
         header << QString("run %1").arg(b.run.id);
     static const std::vector<std::pair<std::string, std::string>> keys = {
-        {"baseline", "auc"}, {"baseline", "ks"}, {"baseline", "gini"}, {"baseline", "psi"},
-        {"sequence", "auc"}, {"sequence", "ks"}, {"sequence", "gini"}, {"sequence", "psi"},
-        {"stacking", "auc"}, {"stacking", "ks"}, {"stacking", "gini"}, {"stacking", "psi"},
-        {"stacking-baseline", "delta_auc"}, {"stacking-baseline", "delta_auc_p_value"}, {"stacking-baseline", "delta_ks"}};
+        {"baseline", "auc"},
+        {"baseline", "ks"},
+        {"baseline", "gini"},
+        {"baseline", "psi"},
+        {"sequence", "auc"},
+        {"sequence", "ks"},
+        {"sequence", "gini"},
+        {"sequence", "psi"},
+        {"stacking", "auc"},
+        {"stacking", "ks"},
+        {"stacking", "gini"},
+        {"stacking", "psi"},
+        {"stacking-baseline", "delta_auc"},
+        {"stacking-baseline", "delta_auc_p_value"},
+        {"stacking-baseline", "delta_ks"}};
     auto cell = [](const MetricRow *m, const std::string &name) {
         return name == "delta_auc_p_value" && m ? QString::number(m->value, 'g', 3) : valueCi(m);
     };
@@ -210,7 +240,8 @@ void CompareView::fillMetrics(const report::RunReportData &a, const report::RunR
         const MetricRow *mb = b.run.id ? b.metric("test", model, name) : nullptr;
         if (!ma && !mb)
             continue;
-        QStringList row{QString::fromStdString(model), QString::fromStdString(name), cell(ma, name)};
+        QStringList row{QString::fromStdString(model), QString::fromStdString(name),
+                        cell(ma, name)};
         if (b.run.id)
             row << cell(mb, name);
         rows.push_back(row);
@@ -223,7 +254,8 @@ void CompareView::fillLift(const report::RunReportData &a)
     std::vector<QStringList> rows;
     for (const auto &r : liftTable(a.testScores.at(a.primaryModel()), a.testLabels, 10))
         rows.push_back({QString::number(r.group), QString::number(r.count), QString::number(r.bads),
-                        QString::number(100 * r.badRate, 'f', 1) + " %", QString::number(100 * r.cumCapture, 'f', 1) + " %",
+                        QString::number(100 * r.badRate, 'f', 1) + " %",
+                        QString::number(100 * r.cumCapture, 'f', 1) + " %",
                         QString::number(r.lift, 'f', 2)});
     setTable(m_lift, {"decile", "n", "bads", "bad rate", "cum. capture", "lift"}, rows);
 }
@@ -234,7 +266,8 @@ void CompareView::drawKsFor(const QString &model)
     if (it == m_curves.end() || it->second.is_null())
         return;
     const json &ks = it->second["ks"];
-    const auto goods = report::curveSeries(ks, 0, 1, "goods"), bads = report::curveSeries(ks, 0, 2, "bads");
+    const auto goods = report::curveSeries(ks, 0, 1, "goods"),
+               bads = report::curveSeries(ks, 0, 2, "bads");
     const auto at = report::ksPointOf(goods, bads);
     report::drawKs(*m_ks, model, goods, bads, at.score, at.ks);
     m_ks->replot();
@@ -244,7 +277,8 @@ void CompareView::runCompare(int folds, int epochs)
 {
     if ((m_job && m_job->isRunning()) || !m_session.isOpen() || m_session.configPath().isEmpty()) {
         if (!m_session.isOpen() || m_session.configPath().isEmpty())
-            QMessageBox::information(this, "Compare", "Open a project and choose a config in the Data view first.");
+            QMessageBox::information(this, "Compare",
+                                     "Open a project and choose a config in the Data view first.");
         return;
     }
     Config cfg;
@@ -254,35 +288,39 @@ void CompareView::runCompare(int folds, int epochs)
         QMessageBox::warning(this, "Compare", QString::fromStdString(e.what()));
         return;
     }
-    const QString out = QFileInfo(m_session.path()).absolutePath() + "/compare-" + QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
+    const QString out = QFileInfo(m_session.path()).absolutePath() + "/compare-" +
+                        QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
     ProjectStore *store = &m_session.store();
     auto runId = std::make_shared<int64_t>(0);
     delete m_job;
-    m_job = new Job([cfg, out, store, runId, folds, epochs](Job &job) {
-        CompareRequest req;
-        req.outDir = out.toStdString();
-        req.folds = folds;
-        if (epochs > 0)
-            req.epochs = epochs;
-        req.progress = job.progressFn();
-        req.cancel = job.cancelToken();
-        runCompareInProject(*store, cfg, req, runId.get());
-    }, this);
+    m_job = new Job(
+        [cfg, out, store, runId, folds, epochs](Job &job) {
+            CompareRequest req;
+            req.outDir = out.toStdString();
+            req.folds = folds;
+            if (epochs > 0)
+                req.epochs = epochs;
+            req.progress = job.progressFn();
+            req.cancel = job.cancelToken();
+            runCompareInProject(*store, cfg, req, runId.get());
+        },
+        this);
     connect(m_job, &Job::progress, this, [this](const ProgressInfo &p) {
         m_progress->setFormat(p.task + " %p%");
         m_progress->setValue(int(100.0 * double(p.epoch) / double(std::max<qint64>(1, p.epochs))));
     });
-    connect(m_job, &Job::finished, this, [this, runId](bool ok, const QString &error, bool cancelled) {
-        m_run->setEnabled(true);
-        m_cancel->setEnabled(false);
-        m_progress->setFormat(ok ? "done" : cancelled ? "cancelled" : "failed");
-        if (!ok && !cancelled)
-            QMessageBox::warning(this, "Compare failed", error);
-        m_session.notifyRunsChanged();
-        if (ok)
-            m_session.selectRun(*runId);
-        Q_EMIT compareFinished(ok, *runId);
-    });
+    connect(m_job, &Job::finished, this,
+            [this, runId](bool ok, const QString &error, bool cancelled) {
+                m_run->setEnabled(true);
+                m_cancel->setEnabled(false);
+                m_progress->setFormat(ok ? "done" : cancelled ? "cancelled" : "failed");
+                if (!ok && !cancelled)
+                    QMessageBox::warning(this, "Compare failed", error);
+                m_session.notifyRunsChanged();
+                if (ok)
+                    m_session.selectRun(*runId);
+                Q_EMIT compareFinished(ok, *runId);
+            });
     m_run->setEnabled(false);
     m_cancel->setEnabled(true);
     m_job->start();

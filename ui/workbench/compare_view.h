@@ -34,7 +34,7 @@ public:
     explicit CompareView(ProjectSession &session, QWidget *parent = nullptr);
 
     void showRuns(qint64 runA, qint64 runB = 0);
-    void runCompare(int folds, int epochs = 0);  // epochs 0: the config's
+    void runCompare(int folds, int epochs = 0); // epochs 0: the config's
     QCustomPlot *rocPlot() const { return m_roc; }
     QTableWidget *metricsTable() const { return m_metrics; }
 

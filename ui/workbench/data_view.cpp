@@ -93,7 +93,8 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     m_editor->setFont(QFont("DejaVu Sans Mono", 9));
     m_errors = new QListWidget;
     m_errors->setMaximumHeight(110);
-    m_auditTitle = new QLabel("Run the audit to count rows, applicants, exclusions and missing values.");
+    m_auditTitle = new QLabel(
+        "Run the audit to count rows, applicants, exclusions and missing values.");
     m_auditTitle->setWordWrap(true);
     m_audit = readOnlyTable();
     m_histogram = new QCustomPlot;
@@ -114,7 +115,8 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     importRow->addWidget(importLabelsButton);
     importRow->addWidget(generate);
     leftLayout->addLayout(importRow);
-    leftLayout->addWidget(new QLabel("Drop CSV files here (a name with \"label\" is the label table)."));
+    leftLayout->addWidget(
+        new QLabel("Drop CSV files here (a name with \"label\" is the label table)."));
     leftLayout->addWidget(previews, 1);
     auto *auditRow = new QHBoxLayout;
     auditRow->addWidget(audit, 1);
@@ -138,16 +140,18 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     connectSignals(importEventsButton, importLabelsButton, generate, save, audit);
 }
 
-void DataView::connectSignals(QPushButton *importEventsButton, QPushButton *importLabelsButton, QPushButton *generate,
-                              QPushButton *save, QPushButton *audit)
+void DataView::connectSignals(QPushButton *importEventsButton, QPushButton *importLabelsButton,
+                              QPushButton *generate, QPushButton *save, QPushButton *audit)
 {
     connect(importEventsButton, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Event table", {}, "CSV (*.csv *.csv.gz *.txt);;All files (*)");
+        const QString p = QFileDialog::getOpenFileName(this, "Event table", {},
+                                                       "CSV (*.csv *.csv.gz *.txt);;All files (*)");
         if (!p.isEmpty())
             importEvents(p);
     });
     connect(importLabelsButton, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Label table", {}, "CSV (*.csv *.csv.gz *.txt);;All files (*)");
+        const QString p = QFileDialog::getOpenFileName(this, "Label table", {},
+                                                       "CSV (*.csv *.csv.gz *.txt);;All files (*)");
         if (!p.isEmpty())
             importLabels(p);
     });
@@ -186,8 +190,9 @@ void DataView::loadConfigText()
 void DataView::validate()
 {
     m_errors->clear();
-    const std::string base = m_session.configPath().isEmpty() ? QFileInfo(m_session.path()).absolutePath().toStdString()
-                                                              : QFileInfo(m_session.configPath()).absolutePath().toStdString();
+    const std::string base = m_session.configPath().isEmpty()
+                                 ? QFileInfo(m_session.path()).absolutePath().toStdString()
+                                 : QFileInfo(m_session.configPath()).absolutePath().toStdString();
     try {
         parseConfig(m_editor->toPlainText().toStdString(), "config", base);
         m_errors->addItem("✓ valid");
@@ -212,16 +217,20 @@ bool DataView::saveConfig()
 {
     validate();
     if (!validationErrors().isEmpty()) {
-        QMessageBox::warning(this, "Save config", "The config has problems (listed under the editor); fix them first.");
+        QMessageBox::warning(this, "Save config",
+                             "The config has problems (listed under the editor); fix them first.");
         return false;
     }
     QString path = m_session.configPath();
     if (path.isEmpty())
-        path = QFileDialog::getSaveFileName(this, "Save config", QFileInfo(m_session.path()).absolutePath() + "/config.json", "JSON (*.json)");
+        path = QFileDialog::getSaveFileName(
+            this, "Save config", QFileInfo(m_session.path()).absolutePath() + "/config.json",
+            "JSON (*.json)");
     if (path.isEmpty())
         return false;
     QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(m_editor->toPlainText().toUtf8()) < 0) {
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        f.write(m_editor->toPlainText().toUtf8()) < 0) {
         QMessageBox::warning(this, "Save config", "Cannot write " + path + ": " + f.errorString());
         return false;
     }
@@ -245,7 +254,9 @@ void DataView::fillPreview(QTableWidget *table, const QString &path)
         while (row < 50 && r.next()) {
             table->insertRow(row);
             for (size_t c = 0; c < r.fields().size(); ++c)
-                table->setItem(row, int(c), new QTableWidgetItem(QString::fromUtf8(r.fields()[c].data(), int(r.fields()[c].size()))));
+                table->setItem(row, int(c),
+                               new QTableWidgetItem(QString::fromUtf8(r.fields()[c].data(),
+                                                                      int(r.fields()[c].size()))));
             ++row;
         }
     } catch (const Error &e) {
@@ -262,10 +273,14 @@ void DataView::inferTypes()
     m_types->setHorizontalHeaderLabels({"column", "type"});
     m_types->setRowCount(m_eventsPreview->columnCount());
     for (int c = 0; c < m_eventsPreview->columnCount(); ++c) {
-        const QString name = m_eventsPreview->horizontalHeaderItem(c) ? m_eventsPreview->horizontalHeaderItem(c)->text() : QString();
+        const QString name = m_eventsPreview->horizontalHeaderItem(c)
+                                 ? m_eventsPreview->horizontalHeaderItem(c)->text()
+                                 : QString();
         std::vector<std::string> values;
         for (int r = 0; r < m_eventsPreview->rowCount(); ++r)
-            values.push_back(m_eventsPreview->item(r, c) ? m_eventsPreview->item(r, c)->text().toStdString() : "");
+            values.push_back(m_eventsPreview->item(r, c)
+                                 ? m_eventsPreview->item(r, c)->text().toStdString()
+                                 : "");
         auto *item = new QTableWidgetItem(name);
         item->setFlags(item->flags() & ~Qt::ItemIsEditable);
         m_types->setItem(c, 0, item);
@@ -308,19 +323,32 @@ void DataView::generateConfig()
     }
     std::string target = "bad", cutoff;
     for (int c = 0; c < m_labelsPreview->columnCount(); ++c) {
-        const QString h = m_labelsPreview->horizontalHeaderItem(c) ? m_labelsPreview->horizontalHeaderItem(c)->text() : QString();
+        const QString h = m_labelsPreview->horizontalHeaderItem(c)
+                              ? m_labelsPreview->horizontalHeaderItem(c)->text()
+                              : QString();
         if (h.contains("time", Qt::CaseInsensitive) || h.contains("date", Qt::CaseInsensitive))
             cutoff = h.toStdString();
-        else if (h.contains("bad", Qt::CaseInsensitive) || h.contains("target", Qt::CaseInsensitive) || h.contains("default", Qt::CaseInsensitive))
+        else if (h.contains("bad", Qt::CaseInsensitive) ||
+                 h.contains("target", Qt::CaseInsensitive) ||
+                 h.contains("default", Qt::CaseInsensitive))
             target = h.toStdString();
     }
-    json labels = {{"path", m_labelsPath.toStdString()}, {"entity", entity}, {"target", target}, {"positive", {"1"}}, {"negative", {"0"}}};
+    json labels = {{"path", m_labelsPath.toStdString()},
+                   {"entity", entity},
+                   {"target", target},
+                   {"positive", {"1"}},
+                   {"negative", {"0"}}};
     if (!cutoff.empty()) {
         labels["cutoff"] = cutoff;
         labels["cutoff_format"] = "iso";
     }
     json cfg = {{"schema_version", 1},
-                {"events", {{{"path", m_eventsPath.toStdString()}, {"entity", entity}, {"time", time}, {"time_format", "iso"}, {"fields", fields}}}},
+                {"events",
+                 {{{"path", m_eventsPath.toStdString()},
+                   {"entity", entity},
+                   {"time", time},
+                   {"time_format", "iso"},
+                   {"fields", fields}}}},
                 {"labels", labels},
                 {"model", {{"emb_dim", 8}, {"heads", 2}, {"layers", 1}}},
                 {"training", {{"epochs", 30}, {"batch_size", 64}}}};
@@ -335,25 +363,32 @@ void DataView::runAudit()
     const std::string path = m_session.configPath().toStdString();
     auto result = std::make_shared<std::string>();
     delete m_job;
-    m_job = new Job([path, result](Job &j) {
-        const Config cfg = loadConfig(path);
-        LoadOptions opt;
-        opt.cancel = j.cancelToken();
-        RawDataset raw = loadDataset(cfg, opt);
-        assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
-        EncodeReport er;
-        const Encoder enc = Encoder::fit(raw, cfg);
-        enc.encode(raw, &er);
-        *result = json{{"load", json::parse(loadReportJson(raw.report, &raw))}, {"encode", json::parse(encodeReportJson(er, enc))}}.dump();
-    }, this);
-    connect(m_job, &Job::finished, this, [this, result](bool ok, const QString &error, bool cancelled) {
-        m_cancelAudit->setEnabled(false);
-        if (ok)
-            showAudit(QString::fromStdString(*result));
-        else
-            m_auditTitle->setText(cancelled ? QString("Audit cancelled.") : "Audit failed: " + error);
-        Q_EMIT auditFinished(ok);
-    });
+    m_job = new Job(
+        [path, result](Job &j) {
+            const Config cfg = loadConfig(path);
+            LoadOptions opt;
+            opt.cancel = j.cancelToken();
+            RawDataset raw = loadDataset(cfg, opt);
+            assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction,
+                         cfg.training.seed);
+            EncodeReport er;
+            const Encoder enc = Encoder::fit(raw, cfg);
+            enc.encode(raw, &er);
+            *result = json{{"load", json::parse(loadReportJson(raw.report, &raw))},
+                           {"encode", json::parse(encodeReportJson(er, enc))}}
+                          .dump();
+        },
+        this);
+    connect(m_job, &Job::finished, this,
+            [this, result](bool ok, const QString &error, bool cancelled) {
+                m_cancelAudit->setEnabled(false);
+                if (ok)
+                    showAudit(QString::fromStdString(*result));
+                else
+                    m_auditTitle->setText(cancelled ? QString("Audit cancelled.")
+                                                    : "Audit failed: " + error);
+                Q_EMIT auditFinished(ok);
+            });
     m_auditTitle->setText("Auditing…");
     m_cancelAudit->setEnabled(true);
     m_job->start();
@@ -367,13 +402,22 @@ void DataView::showAudit(const QString &text)
         {"event rows", QString::number(l["event_rows"].get<int64_t>())},
         {"events kept (before the cutoff)", QString::number(l["events_kept"].get<int64_t>())},
         {"events excluded by the cutoff", QString::number(l["events_after_cutoff"].get<int64_t>())},
-        {"events of unlabeled entities", QString::number(l["events_unknown_entity"].get<int64_t>())},
-        {"applicants (bad / good)", QString("%1 (%2 / %3)").arg(l["applicants"].get<int64_t>()).arg(l["positives"].get<int64_t>()).arg(l["negatives"].get<int64_t>())},
-        {"applicants without events", QString::number(l["applicants_without_events"].get<int64_t>())},
-        {"truncated histories (events dropped)", QString("%1 (%2)").arg(e["truncated_applicants"].get<int64_t>()).arg(e["truncated_events"].get<int64_t>())}};
+        {"events of unlabeled entities",
+         QString::number(l["events_unknown_entity"].get<int64_t>())},
+        {"applicants (bad / good)", QString("%1 (%2 / %3)")
+                                        .arg(l["applicants"].get<int64_t>())
+                                        .arg(l["positives"].get<int64_t>())
+                                        .arg(l["negatives"].get<int64_t>())},
+        {"applicants without events",
+         QString::number(l["applicants_without_events"].get<int64_t>())},
+        {"truncated histories (events dropped)", QString("%1 (%2)")
+                                                     .arg(e["truncated_applicants"].get<int64_t>())
+                                                     .arg(e["truncated_events"].get<int64_t>())}};
     const double eventRows = std::max(1.0, l["event_rows"].get<double>());
     for (const auto &[name, f] : l["fields"].items())
-        rows.push_back({"missing share: " + QString::fromStdString(name), QString::number(100.0 * f["missing"].get<double>() / eventRows, 'f', 1) + " %"});
+        rows.push_back(
+            {"missing share: " + QString::fromStdString(name),
+             QString::number(100.0 * f["missing"].get<double>() / eventRows, 'f', 1) + " %"});
     m_audit->clear();
     m_audit->setColumnCount(2);
     m_audit->setRowCount(int(rows.size()));
@@ -388,7 +432,9 @@ void DataView::showAudit(const QString &text)
     for (const auto &b : l["events_per_applicant"]["histogram"]) {
         const int64_t from = b["from"].get<int64_t>();
         const int64_t last = b.contains("to_exclusive") ? b["to_exclusive"].get<int64_t>() - 1 : -1;
-        labels << (last < 0 ? QString("%1+").arg(from) : last == from ? QString::number(from) : QString("%1-%2").arg(from).arg(last));
+        labels << (last < 0       ? QString("%1+").arg(from)
+                   : last == from ? QString::number(from)
+                                  : QString("%1-%2").arg(from).arg(last));
         counts << double(b["count"].get<int64_t>());
     }
     report::drawBars(*m_histogram, labels, counts, "applicants");

@@ -28,10 +28,10 @@ public:
 
     void importEvents(const QString &path);
     void importLabels(const QString &path);
-    void generateConfig();                     // from the field-type table
-    bool saveConfig();                         // Ctrl+S; false when invalid or unwritable
+    void generateConfig(); // from the field-type table
+    bool saveConfig();     // Ctrl+S; false when invalid or unwritable
     void runAudit();
-    QStringList validationErrors() const;      // as last shown
+    QStringList validationErrors() const; // as last shown
     QPlainTextEdit *editor() const { return m_editor; }
 
 Q_SIGNALS:
@@ -42,8 +42,8 @@ protected:
     void dropEvent(QDropEvent *e) override;
 
 private:
-    void connectSignals(QPushButton *importEvents, QPushButton *importLabels, QPushButton *generate, QPushButton *save,
-                        QPushButton *audit);
+    void connectSignals(QPushButton *importEvents, QPushButton *importLabels, QPushButton *generate,
+                        QPushButton *save, QPushButton *audit);
     void loadConfigText();
     void validate();
     void fillPreview(QTableWidget *table, const QString &path);

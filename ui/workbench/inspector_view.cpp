@@ -30,13 +30,20 @@ namespace seqlens::ui {
 
 namespace {
 
-double secondsOf(double days) { return days * 86400.0; }
+double secondsOf(double days)
+{
+    return days * 86400.0;
+}
 
-QString labelText(int label) { return label < 0 ? "unknown" : label == 1 ? "bad" : "good"; }
+QString labelText(int label)
+{
+    return label < 0 ? "unknown" : label == 1 ? "bad" : "good";
+}
 
 } // namespace
 
-InspectorView::InspectorView(ProjectSession &session, QWidget *parent) : QWidget(parent), m_session(session)
+InspectorView::InspectorView(ProjectSession &session, QWidget *parent)
+    : QWidget(parent), m_session(session)
 {
     m_search = new QLineEdit;
     m_search->setPlaceholderText("Find applicant by id (Enter)");
@@ -110,22 +117,27 @@ void InspectorView::connectSignals()
 {
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         if (!showApplicant(m_search->text().trimmed()))
-            m_status->setText("No applicant \"" + m_search->text().trimmed() + "\" in this run's data.");
+            m_status->setText("No applicant \"" + m_search->text().trimmed() +
+                              "\" in this run's data.");
     });
-    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
-        if (cur.isValid() && !m_syncing)
-            showApplicantIndex(m_proxy->data(m_proxy->index(cur.row(), 0), Qt::UserRole).toLongLong());
-    });
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &cur) {
+                if (cur.isValid() && !m_syncing)
+                    showApplicantIndex(
+                        m_proxy->data(m_proxy->index(cur.row(), 0), Qt::UserRole).toLongLong());
+            });
     connect(m_colourBy, &QComboBox::currentIndexChanged, this, [this] { drawTimeline(); });
-    connect(m_timeline, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable *p, int i, QMouseEvent *) {
-        if (auto *bars = qobject_cast<QCPBars *>(p))
-            onTimelineClick(bars, i);
-    });
+    connect(m_timeline, &QCustomPlot::plottableClick, this,
+            [this](QCPAbstractPlottable *p, int i, QMouseEvent *) {
+                if (auto *bars = qobject_cast<QCPBars *>(p))
+                    onTimelineClick(bars, i);
+            });
     connect(m_timeline, &QCustomPlot::mouseMove, this, &InspectorView::onHover);
-    connect(m_timeline->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [this](const QCPRange &r) {
-        m_heatmap->xAxis->setRange(r);
-        m_heatmap->replot(QCustomPlot::rpQueuedReplot);
-    });
+    connect(m_timeline->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+            [this](const QCPRange &r) {
+                m_heatmap->xAxis->setRange(r);
+                m_heatmap->replot(QCustomPlot::rpQueuedReplot);
+            });
     connect(m_events, &QTableWidget::currentCellChanged, this, [this](int row) {
         if (!m_syncing)
             selectEvent(row);
@@ -142,22 +154,25 @@ void InspectorView::loadRun(int64_t run)
     const QString dir = m_session.bundleDirOf(run);
     m_status->setText("Loading the model and data of run " + QString::number(run) + "…");
     auto result = std::make_shared<std::shared_ptr<ApplicantExplorer>>();
-    Job *job = new Job([dir, result](Job &j) {
-        *result = ApplicantExplorer::open(dir.toStdString(), {}, {}, j.cancelToken());
-    }, this);
+    Job *job = new Job(
+        [dir, result](Job &j) {
+            *result = ApplicantExplorer::open(dir.toStdString(), {}, {}, j.cancelToken());
+        },
+        this);
     m_job = job;
-    connect(job, &Job::finished, this, [this, job, result, run](bool ok, const QString &error, bool cancelled) {
-        job->deleteLater();
-        if (job != m_job || cancelled)
-            return;
-        m_job = nullptr;
-        if (!ok) {
-            m_status->setText("Cannot inspect run " + QString::number(run) + ": " + error);
-            Q_EMIT explorerLoaded(false);
-            return;
-        }
-        m_session.setExplorer(*result, run);
-    });
+    connect(job, &Job::finished, this,
+            [this, job, result, run](bool ok, const QString &error, bool cancelled) {
+                job->deleteLater();
+                if (job != m_job || cancelled)
+                    return;
+                m_job = nullptr;
+                if (!ok) {
+                    m_status->setText("Cannot inspect run " + QString::number(run) + ": " + error);
+                    Q_EMIT explorerLoaded(false);
+                    return;
+                }
+                m_session.setExplorer(*result, run);
+            });
     m_job->start();
 }
 
@@ -177,7 +192,9 @@ void InspectorView::onExplorerChanged()
             if (m_explorer->fieldTypes()[f] == "categorical")
                 m_colourBy->addItem(QString::fromStdString(m_explorer->fields()[f]), int(f));
         m_list->sortByColumn(1, Qt::DescendingOrder);
-        m_status->setText(QString("%1 applicants (run %2)").arg(m_explorer->count()).arg(m_session.explorerRun()));
+        m_status->setText(QString("%1 applicants (run %2)")
+                              .arg(m_explorer->count())
+                              .arg(m_session.explorerRun()));
     }
     m_colourBy->addItem("(none)", -1);
     m_colourBy->blockSignals(false);
@@ -203,14 +220,19 @@ void InspectorView::showApplicantIndex(int64_t index)
     const auto &v = *m_view;
     const double pctl = m_sortedTestScores.empty()
                             ? std::nan("")
-                            : double(std::upper_bound(m_sortedTestScores.begin(), m_sortedTestScores.end(), v.score) -
-                                     m_sortedTestScores.begin()) / double(m_sortedTestScores.size());
-    m_header->setText(QString("<b>%1</b> &nbsp; score <b>%2</b> &nbsp; percentile among test applicants <b>%3</b> &nbsp; "
-                              "label <b>%4</b> &nbsp; %5 events used of %6")
-                          .arg(QString::fromStdString(v.id).toHtmlEscaped(), QString::number(v.score, 'f', 4),
-                               std::isnan(pctl) ? QString("n/a") : QString::number(100 * pctl, 'f', 1) + " %", labelText(v.label))
-                          .arg(v.events.size())
-                          .arg(v.eventsInHistory));
+                            : double(std::upper_bound(m_sortedTestScores.begin(),
+                                                      m_sortedTestScores.end(), v.score) -
+                                     m_sortedTestScores.begin()) /
+                                  double(m_sortedTestScores.size());
+    m_header->setText(
+        QString("<b>%1</b> &nbsp; score <b>%2</b> &nbsp; percentile among test applicants "
+                "<b>%3</b> &nbsp; "
+                "label <b>%4</b> &nbsp; %5 events used of %6")
+            .arg(QString::fromStdString(v.id).toHtmlEscaped(), QString::number(v.score, 'f', 4),
+                 std::isnan(pctl) ? QString("n/a") : QString::number(100 * pctl, 'f', 1) + " %",
+                 labelText(v.label))
+            .arg(v.events.size())
+            .arg(v.eventsInHistory));
     m_selected = -1;
     drawTimeline();
     drawHeatmap();
@@ -242,7 +264,8 @@ void InspectorView::drawTimeline()
     }
     if (field < 0)
         names << "events";
-    m_bars = report::drawTimeline(*m_timeline, times, weights, category, names, m_colourBy->currentText());
+    m_bars = report::drawTimeline(*m_timeline, times, weights, category, names,
+                                  m_colourBy->currentText());
     for (const auto &b : m_bars)
         b.bars->setSelectable(QCP::stSingleData);
     m_timeline->replot();
@@ -271,7 +294,8 @@ void InspectorView::drawHeatmap()
             auto *cell = new QCPItemRect(m_heatmap);
             cell->topLeft->setCoords(x - width / 2, f + 1);
             cell->bottomRight->setCoords(x + width / 2, f);
-            const QColor c = QColor::fromRgb(gradient.color(1.0 - m_view->events[size_t(e)].fieldWeights[size_t(f)], QCPRange(0, 1)));
+            const QColor c = QColor::fromRgb(gradient.color(
+                1.0 - m_view->events[size_t(e)].fieldWeights[size_t(f)], QCPRange(0, 1)));
             cell->setBrush(c);
             cell->setPen(Qt::NoPen);
             cell->setSelectable(false);
@@ -297,10 +321,13 @@ void InspectorView::fillEvents()
     for (int r = 0; r < int(m_view->events.size()); ++r) {
         const auto &e = m_view->events[size_t(r)];
         m_events->setItem(r, 0, new QTableWidgetItem(QString::number(r + 1)));
-        m_events->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(formatDays(e.timeDays))));
+        m_events->setItem(r, 1,
+                          new QTableWidgetItem(QString::fromStdString(formatDays(e.timeDays))));
         for (size_t f = 0; f < fields.size(); ++f)
-            m_events->setItem(r, int(f) + 2, new QTableWidgetItem(QString::fromStdString(e.values[f])));
-        m_events->setItem(r, int(fields.size()) + 2, new QTableWidgetItem(QString::number(e.itemWeight, 'f', 4)));
+            m_events->setItem(r, int(f) + 2,
+                              new QTableWidgetItem(QString::fromStdString(e.values[f])));
+        m_events->setItem(r, int(fields.size()) + 2,
+                          new QTableWidgetItem(QString::number(e.itemWeight, 'f', 4)));
     }
     m_events->resizeColumnsToContents();
     m_syncing = false;
@@ -322,7 +349,8 @@ void InspectorView::selectEvent(int event)
     for (const auto &b : m_bars) {
         const auto it = std::find(b.events.begin(), b.events.end(), event);
         const int i = int(it - b.events.begin());
-        b.bars->setSelection(it == b.events.end() ? QCPDataSelection() : QCPDataSelection(QCPDataRange(i, i + 1)));
+        b.bars->setSelection(it == b.events.end() ? QCPDataSelection()
+                                                  : QCPDataSelection(QCPDataRange(i, i + 1)));
     }
     if (event >= 0) {
         m_events->selectRow(event);
@@ -334,7 +362,8 @@ void InspectorView::selectEvent(int event)
         m_heatmap->removeItem(m_heatSelection);
     m_heatSelection = nullptr;
     if (event >= 0 && !m_bars.empty()) {
-        const double x = secondsOf(m_view->events[size_t(event)].timeDays), w = m_bars.front().bars->width();
+        const double x = secondsOf(m_view->events[size_t(event)].timeDays),
+                     w = m_bars.front().bars->width();
         m_heatSelection = new QCPItemRect(m_heatmap);
         m_heatSelection->topLeft->setCoords(x - w / 2, m_heatRows);
         m_heatSelection->bottomRight->setCoords(x + w / 2, 0);
@@ -348,7 +377,8 @@ void InspectorView::selectEvent(int event)
 QString InspectorView::eventText(int event) const
 {
     const auto &e = m_view->events[size_t(event)];
-    QString t = QString::fromStdString(formatDays(e.timeDays)) + "\nattention " + QString::number(e.itemWeight, 'f', 4);
+    QString t = QString::fromStdString(formatDays(e.timeDays)) + "\nattention " +
+                QString::number(e.itemWeight, 'f', 4);
     for (size_t f = 0; f < e.values.size(); ++f)
         t += "\n" + QString::fromStdString(m_explorer->fields()[f]) + " = " +
              (e.values[f].empty() ? QString("(missing)") : QString::fromStdString(e.values[f]));
@@ -363,7 +393,8 @@ void InspectorView::onHover(QMouseEvent *event)
     int best = -1;
     double bestDist = 8; // pixels
     for (int e = 0; e < int(m_view->events.size()); ++e) {
-        const double d = std::fabs(m_timeline->xAxis->coordToPixel(secondsOf(m_view->events[size_t(e)].timeDays)) - px);
+        const double d = std::fabs(
+            m_timeline->xAxis->coordToPixel(secondsOf(m_view->events[size_t(e)].timeDays)) - px);
         if (d < bestDist) {
             bestDist = d;
             best = e;

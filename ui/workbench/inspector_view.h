@@ -35,14 +35,17 @@ public:
     explicit InspectorView(ProjectSession &session, QWidget *parent = nullptr);
     ~InspectorView() override;
 
-    void loadRun(int64_t run);                 // loads the run's model and data on a worker thread
-    bool showApplicant(const QString &id);     // false when unknown
+    void loadRun(int64_t run);             // loads the run's model and data on a worker thread
+    bool showApplicant(const QString &id); // false when unknown
     void showApplicantIndex(int64_t index);
-    void selectEvent(int event);               // -1 clears
+    void selectEvent(int event); // -1 clears
 
     // For tests and benchmarks.
     int timelineBarCount() const;
-    QSize heatmapSize() const { return {m_heatCols, m_heatRows}; } // width = events, height = inputs
+    QSize heatmapSize() const
+    {
+        return {m_heatCols, m_heatRows};
+    } // width = events, height = inputs
     int selectedEvent() const { return m_selected; }
     QCustomPlot *timeline() const { return m_timeline; }
     QCustomPlot *heatmap() const { return m_heatmap; }

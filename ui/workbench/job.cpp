@@ -41,12 +41,20 @@ void Job::start()
     m_thread->start();
 }
 
-void Job::cancel() { m_cancel.cancel(); }
-bool Job::isRunning() const { return m_thread && m_thread->isRunning(); }
+void Job::cancel()
+{
+    m_cancel.cancel();
+}
+bool Job::isRunning() const
+{
+    return m_thread && m_thread->isRunning();
+}
 
 void Job::report(const TrainProgress &p)
 {
-    ProgressInfo i{p.epoch, p.epochs, p.batch, p.batches, p.loss, p.validAuc, p.etaSeconds, p.epochEnd, QString::fromStdString(p.task)};
+    ProgressInfo i{p.epoch,      p.epochs,   p.batch,
+                   p.batches,    p.loss,     p.validAuc,
+                   p.etaSeconds, p.epochEnd, QString::fromStdString(p.task)};
     Q_EMIT progress(i);
 }
 
@@ -55,6 +63,9 @@ ProgressFn Job::progressFn()
     return [this](const TrainProgress &p) { report(p); };
 }
 
-void Job::log(const QString &line) { Q_EMIT logLine(line); }
+void Job::log(const QString &line)
+{
+    Q_EMIT logLine(line);
+}
 
 } // namespace seqlens::ui

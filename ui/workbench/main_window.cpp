@@ -46,7 +46,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Pro
     m_nav->addItems({"Start", "Data", "Train", "Compare", "Explain", "Applicant inspector"});
     m_nav->setMaximumWidth(170);
     m_pages = new QStackedWidget;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_start, m_data, m_train, m_compare, m_explain, m_inspector})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_start, m_data, m_train, m_compare,
+                                                       m_explain, m_inspector})
         m_pages->addWidget(w);
     auto *split = new QSplitter;
     split->addWidget(m_nav);
@@ -57,7 +58,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Pro
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_start, &StartView::newProject, this, &MainWindow::newProject);
     connect(m_start, &StartView::openProject, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Open project", {}, "SeqLens project (*.seqlens);;All files (*)");
+        const QString p = QFileDialog::getOpenFileName(
+            this, "Open project", {}, "SeqLens project (*.seqlens);;All files (*)");
         if (!p.isEmpty())
             openProject(p);
     });
@@ -87,9 +89,15 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Pro
 
 MainWindow::~MainWindow() = default;
 
-QWidget *MainWindow::page(Page p) const { return m_pages->widget(int(p)); }
+QWidget *MainWindow::page(Page p) const
+{
+    return m_pages->widget(int(p));
+}
 
-void MainWindow::showPage(Page page) { m_nav->setCurrentRow(int(page)); }
+void MainWindow::showPage(Page page)
+{
+    m_nav->setCurrentRow(int(page));
+}
 
 void MainWindow::loadInspectorIfPending()
 {
@@ -104,7 +112,8 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu("&File");
     file->addAction("&New project…", QKeySequence::New, this, &MainWindow::newProject);
     file->addAction("&Open project…", QKeySequence::Open, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Open project", {}, "SeqLens project (*.seqlens);;All files (*)");
+        const QString p = QFileDialog::getOpenFileName(
+            this, "Open project", {}, "SeqLens project (*.seqlens);;All files (*)");
         if (!p.isEmpty())
             openProject(p);
     });
@@ -126,7 +135,8 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu("&View");
     const char *names[] = {"Start", "Data", "Train", "Compare", "Explain", "Applicant inspector"};
     for (int i = 0; i < 6; ++i)
-        view->addAction(names[i], QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this, [this, i] { showPage(Page(i)); });
+        view->addAction(names[i], QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this,
+                        [this, i] { showPage(Page(i)); });
     menuBar()->addMenu("&Help")->addAction("&About SeqLens", this, &MainWindow::about);
 }
 
@@ -135,13 +145,18 @@ bool MainWindow::openProject(const QString &path)
     try {
         m_session->open(path);
     } catch (const Error &e) {
-        QMessageBox::warning(this, "Open project", QString::fromStdString(e.what()) + "\n\nChoose a SeqLens project file or create a new one.");
+        QMessageBox::warning(this, "Open project",
+                             QString::fromStdString(e.what()) +
+                                 "\n\nChoose a SeqLens project file or create a new one.");
         return false;
     }
     m_start->refreshRecent();
     updateTitle();
     const int64_t interrupted = m_session->store().interruptedOnOpen();
-    statusBar()->showMessage(QString("opened %1%2").arg(path, interrupted ? QString(" (%1 interrupted run(s) marked)").arg(interrupted) : ""));
+    statusBar()->showMessage(
+        QString("opened %1%2")
+            .arg(path,
+                 interrupted ? QString(" (%1 interrupted run(s) marked)").arg(interrupted) : ""));
     showPage(m_session->currentRun() > 0 ? Compare : Data);
     return true;
 }
@@ -171,7 +186,8 @@ bool MainWindow::openDemoProject(const QString &dirIn)
 
 void MainWindow::newProject()
 {
-    const QString p = QFileDialog::getSaveFileName(this, "New project", QDir::homePath() + "/project.seqlens", "SeqLens project (*.seqlens)");
+    const QString p = QFileDialog::getSaveFileName(
+        this, "New project", QDir::homePath() + "/project.seqlens", "SeqLens project (*.seqlens)");
     if (!p.isEmpty() && openProject(p))
         showPage(Data);
 }
@@ -180,23 +196,29 @@ void MainWindow::exportMenu()
 {
     QStringList items{"Model-validation report of the selected run (PDF or HTML)…"};
     if (m_inspector->current())
-        items << "Applicant report of " + QString::fromStdString(m_inspector->current()->id) + " (PDF or HTML)…";
+        items << "Applicant report of " + QString::fromStdString(m_inspector->current()->id) +
+                     " (PDF or HTML)…";
     items << "A plot: right-click it and choose Export";
     bool ok = false;
-    const QString choice = QInputDialog::getItem(this, "Export", "What to export:", items, 0, false, &ok);
+    const QString choice = QInputDialog::getItem(this, "Export", "What to export:", items, 0, false,
+                                                 &ok);
     if (!ok || choice.startsWith("A plot") || !m_session->isOpen() || m_session->currentRun() <= 0)
         return;
     QSettings settings;
     const QString folder = settings.value("export/lastFolder", QDir::homePath()).toString();
     const QString fmt = settings.value("export/lastReportFormat", "pdf").toString();
-    const QString path = QFileDialog::getSaveFileName(this, "Export report", folder + "/report." + fmt, "PDF (*.pdf);;HTML (*.html)");
+    const QString path = QFileDialog::getSaveFileName(
+        this, "Export report", folder + "/report." + fmt, "PDF (*.pdf);;HTML (*.html)");
     if (path.isEmpty())
         return;
     try {
         if (choice.startsWith("Model"))
-            report::writeValidationReport(m_session->store(), m_session->currentRun(), path.toStdString());
+            report::writeValidationReport(m_session->store(), m_session->currentRun(),
+                                          path.toStdString());
         else
-            report::writeApplicantReport(m_session->store(), m_session->explorerRun() > 0 ? m_session->explorerRun() : m_session->currentRun(),
+            report::writeApplicantReport(m_session->store(),
+                                         m_session->explorerRun() > 0 ? m_session->explorerRun()
+                                                                      : m_session->currentRun(),
                                          m_inspector->current()->id, path.toStdString());
         settings.setValue("export/lastFolder", QFileInfo(path).absolutePath());
         settings.setValue("export/lastReportFormat", QFileInfo(path).suffix().toLower());
@@ -208,21 +230,25 @@ void MainWindow::exportMenu()
 
 void MainWindow::about()
 {
-    QMessageBox::about(this, "About SeqLens",
-                       QString("<h3>SeqLens %1</h3><p>Credit-risk deep learning on event sequences.</p>"
-                               "<p>git %2<br>Qt %3<br>LibTorch %4<br>QCustomPlot %5</p><p>GPL-3.0-or-later</p>")
-                           .arg(seqlensVersion(), gitRevision(), qVersion(), QString::fromStdString(torchVersion()), QCUSTOMPLOT_VERSION_STR));
+    QMessageBox::about(
+        this, "About SeqLens",
+        QString("<h3>SeqLens %1</h3><p>Credit-risk deep learning on event sequences.</p>"
+                "<p>git %2<br>Qt %3<br>LibTorch %4<br>QCustomPlot %5</p><p>GPL-3.0-or-later</p>")
+            .arg(seqlensVersion(), gitRevision(), qVersion(),
+                 QString::fromStdString(torchVersion()), QCUSTOMPLOT_VERSION_STR));
 }
 
 void MainWindow::updateTitle()
 {
-    setWindowTitle(m_session->isOpen() ? QFileInfo(m_session->path()).fileName() + " — SeqLens" : "SeqLens");
+    setWindowTitle(m_session->isOpen() ? QFileInfo(m_session->path()).fileName() + " — SeqLens"
+                                       : "SeqLens");
 }
 
 void MainWindow::closeEvent(QCloseEvent *e)
 {
     if (m_train->isTraining()) {
-        if (QMessageBox::question(this, "Quit", "Training is running. Cancel it and quit?") != QMessageBox::Yes) {
+        if (QMessageBox::question(this, "Quit", "Training is running. Cancel it and quit?") !=
+            QMessageBox::Yes) {
             e->ignore();
             return;
         }

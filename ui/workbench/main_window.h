@@ -27,7 +27,7 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    bool openProject(const QString &path);        // shows a dialog on error; false then
+    bool openProject(const QString &path);         // shows a dialog on error; false then
     bool openDemoProject(const QString &dir = {}); // generates the demo data there when missing
     void showPage(Page page);
 

@@ -21,10 +21,12 @@ QString plotDataCsv(QCustomPlot *plot)
         QCPAbstractPlottable *p = plot->plottable(i);
         if (auto *g = qobject_cast<QCPGraph *>(p)) {
             for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-                csv += name(p) + "," + QString::number(it->key, 'g', 12) + "," + QString::number(it->value, 'g', 12) + "\n";
+                csv += name(p) + "," + QString::number(it->key, 'g', 12) + "," +
+                       QString::number(it->value, 'g', 12) + "\n";
         } else if (auto *b = qobject_cast<QCPBars *>(p)) {
             for (auto it = b->data()->constBegin(); it != b->data()->constEnd(); ++it)
-                csv += name(p) + "," + QString::number(it->key, 'g', 12) + "," + QString::number(it->value, 'g', 12) + "\n";
+                csv += name(p) + "," + QString::number(it->key, 'g', 12) + "," +
+                       QString::number(it->value, 'g', 12) + "\n";
         }
     }
     return csv;
@@ -52,15 +54,20 @@ void exportPlotInteractive(QCustomPlot *plot, QWidget *parent, const QString &ba
     const QString folder = settings.value("export/lastFolder", QDir::homePath()).toString();
     const QString format = settings.value("export/lastFormat", "png").toString();
     const QString filters = "PNG image (*.png);;PDF document (*.pdf);;Data as CSV (*.csv)";
-    QString selected = format == "pdf" ? "PDF document (*.pdf)" : format == "csv" ? "Data as CSV (*.csv)" : "PNG image (*.png)";
-    QString path = QFileDialog::getSaveFileName(parent, "Export plot", folder + "/" + baseName + "." + format, filters, &selected);
+    QString selected = format == "pdf"   ? "PDF document (*.pdf)"
+                       : format == "csv" ? "Data as CSV (*.csv)"
+                                         : "PNG image (*.png)";
+    QString path = QFileDialog::getSaveFileName(
+        parent, "Export plot", folder + "/" + baseName + "." + format, filters, &selected);
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())
         path += selected.contains("pdf") ? ".pdf" : selected.contains("csv") ? ".csv" : ".png";
     if (!exportPlot(plot, path)) {
-        QMessageBox::warning(parent, "Export failed",
-                             "Could not write " + path + ".\nChoose a folder you can write to and a .png, .pdf or .csv name.");
+        QMessageBox::warning(
+            parent, "Export failed",
+            "Could not write " + path +
+                ".\nChoose a folder you can write to and a .png, .pdf or .csv name.");
         return;
     }
     settings.setValue("export/lastFolder", QFileInfo(path).absolutePath());
@@ -70,11 +77,14 @@ void exportPlotInteractive(QCustomPlot *plot, QWidget *parent, const QString &ba
 void enablePlotExport(QCustomPlot *plot, const QString &baseName)
 {
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
-    QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot, baseName](const QPoint &pos) {
-        QMenu menu(plot);
-        menu.addAction("Export plot or data…", plot, [plot, baseName] { exportPlotInteractive(plot, plot->window(), baseName); });
-        menu.exec(plot->mapToGlobal(pos));
-    });
+    QObject::connect(plot, &QWidget::customContextMenuRequested, plot,
+                     [plot, baseName](const QPoint &pos) {
+                         QMenu menu(plot);
+                         menu.addAction("Export plot or data…", plot, [plot, baseName] {
+                             exportPlotInteractive(plot, plot->window(), baseName);
+                         });
+                         menu.exec(plot->mapToGlobal(pos));
+                     });
 }
 
 } // namespace seqlens::ui

@@ -30,7 +30,7 @@ public:
     void setConfigPath(const QString &path);
 
     int64_t currentRun() const { return m_run; }
-    void selectRun(int64_t run);             // emits runSelected
+    void selectRun(int64_t run); // emits runSelected
     void notifyRunsChanged() { Q_EMIT runsChanged(); }
 
     // The explorer for the selected run (null until loaded by the inspector).

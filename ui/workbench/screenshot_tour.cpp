@@ -73,7 +73,8 @@ int runScreenshotTour(MainWindow &w, const QString &demoDir, const QString &outD
     waitFor(w.inspectorView(), &InspectorView::explorerLoaded, 120000);
     auto *list = w.inspectorView()->applicantList();
     list->selectRow(0); // the riskiest applicant (sorted by score)
-    w.inspectorView()->selectEvent(int(w.inspectorView()->current() ? w.inspectorView()->current()->events.size() / 2 : 0));
+    w.inspectorView()->selectEvent(
+        int(w.inspectorView()->current() ? w.inspectorView()->current()->events.size() / 2 : 0));
     ok &= grab(w, MainWindow::Inspector, outDir + "/6-inspector.png");
     return ok ? 0 : 4;
 }

@@ -12,7 +12,8 @@ namespace seqlens::ui {
 
 StartView::StartView(QWidget *parent) : QWidget(parent)
 {
-    auto *title = new QLabel("<h1>SeqLens</h1><p>Credit-risk deep learning on event sequences, with explanations.</p>");
+    auto *title = new QLabel(
+        "<h1>SeqLens</h1><p>Credit-risk deep learning on event sequences, with explanations.</p>");
     auto *newButton = new QPushButton("New project… (Ctrl+N)");
     auto *openButton = new QPushButton("Open project… (Ctrl+O)");
     auto *demoButton = new QPushButton("Open demo project");
@@ -30,7 +31,8 @@ StartView::StartView(QWidget *parent) : QWidget(parent)
     connect(newButton, &QPushButton::clicked, this, &StartView::newProject);
     connect(openButton, &QPushButton::clicked, this, &StartView::openProject);
     connect(demoButton, &QPushButton::clicked, this, &StartView::openDemo);
-    connect(m_recent, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem *i) { Q_EMIT openRecent(i->text()); });
+    connect(m_recent, &QListWidget::itemDoubleClicked, this,
+            [this](QListWidgetItem *i) { Q_EMIT openRecent(i->text()); });
     refreshRecent();
 }
 

@@ -102,13 +102,15 @@ TrainView::TrainView(ProjectSession &session, QWidget *parent) : QWidget(parent)
     connect(m_start, &QPushButton::clicked, this, &TrainView::startTraining);
     connect(m_cancel, &QPushButton::clicked, this, &TrainView::cancel);
     connect(m_load, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Load model bundle", QFileInfo(m_session.path()).absolutePath());
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, "Load model bundle", QFileInfo(m_session.path()).absolutePath());
         if (!dir.isEmpty())
             loadModel(dir);
     });
-    connect(&m_session, &ProjectSession::configChanged, this, qOverload<>(&TrainView::fillFromConfig));
+    connect(&m_session, &ProjectSession::configChanged, this,
+            qOverload<>(&TrainView::fillFromConfig));
     report::drawHistory(*m_plot, {}, {}, {});
-    fillFromConfig(Config());   // the documented defaults until a config is loaded
+    fillFromConfig(Config()); // the documented defaults until a config is loaded
     fillFromConfig();
 }
 
@@ -143,10 +145,10 @@ void TrainView::fillFromConfig(const Config &c)
 // The form's model and training parameters, written over the loaded config.
 void TrainView::applyForm(Config &cfg) const
 {
-    cfg.model.itemAggregation = m_aggregation->currentIndex() == 0 ? ItemAggregation::Transformer
+    cfg.model.itemAggregation = m_aggregation->currentIndex() == 0   ? ItemAggregation::Transformer
                                 : m_aggregation->currentIndex() == 1 ? ItemAggregation::Gru
                                 : m_aggregation->currentIndex() == 2 ? ItemAggregation::Lstm
-                                                                      : ItemAggregation::None;
+                                                                     : ItemAggregation::None;
     cfg.model.embDim = m_embDim->value();
     cfg.model.heads = m_heads->value();
     cfg.model.layers = m_layers->value();
@@ -159,28 +161,42 @@ void TrainView::applyForm(Config &cfg) const
     cfg.training.threads = m_threads->value();
 }
 
-void TrainView::setEpochs(int epochs) { m_epochs->setValue(epochs); }
-int TrainView::batchSize() const { return m_batch->value(); }
-bool TrainView::isTraining() const { return m_job && m_job->isRunning(); }
+void TrainView::setEpochs(int epochs)
+{
+    m_epochs->setValue(epochs);
+}
+int TrainView::batchSize() const
+{
+    return m_batch->value();
+}
+bool TrainView::isTraining() const
+{
+    return m_job && m_job->isRunning();
+}
 
 void TrainView::startTraining()
 {
     if (isTraining())
         return;
     if (!m_session.isOpen() || m_session.configPath().isEmpty()) {
-        QMessageBox::information(this, "Train", "Open a project and choose a config in the Data view first.");
+        QMessageBox::information(this, "Train",
+                                 "Open a project and choose a config in the Data view first.");
         return;
     }
     Config cfg;
     try {
         cfg = loadConfig(m_session.configPath().toStdString());
     } catch (const Error &e) {
-        QMessageBox::warning(this, "Train", "The config has problems; fix them in the Data view:\n" + QString::fromStdString(e.what()));
+        QMessageBox::warning(this, "Train",
+                             "The config has problems; fix them in the Data view:\n" +
+                                 QString::fromStdString(e.what()));
         return;
     }
     applyForm(cfg);
-    if (cfg.model.embDim % cfg.model.heads != 0 && cfg.model.itemAggregation == ItemAggregation::Transformer) {
-        QMessageBox::warning(this, "Train", "The embedding size must be a multiple of the number of heads.");
+    if (cfg.model.embDim % cfg.model.heads != 0 &&
+        cfg.model.itemAggregation == ItemAggregation::Transformer) {
+        QMessageBox::warning(this, "Train",
+                             "The embedding size must be a multiple of the number of heads.");
         return;
     }
     const QString out = QFileInfo(m_session.path()).absolutePath() + "/models/train-" +
@@ -195,22 +211,27 @@ void TrainView::startTraining()
     ProjectStore *store = &m_session.store();
     auto runId = std::make_shared<int64_t>(0);
     delete m_job;
-    m_job = new Job([cfg, out, store, runId](Job &job) {
-        TrainRequest req;
-        req.outDir = out.toStdString();
-        req.progress = job.progressFn();
-        req.cancel = job.cancelToken();
-        req.log = [&job](const std::string &l) { job.log(QString::fromStdString(l)); };
-        const TrainSummary s = runTrainingInProject(*store, cfg, req, runId.get());
-        if (!s.cancelled && s.test.available)
-            job.log(QString("test AUC %1, KS %2").arg(s.test.metrics.auc, 0, 'f', 4).arg(s.test.metrics.ks, 0, 'f', 4));
-    }, this);
+    m_job = new Job(
+        [cfg, out, store, runId](Job &job) {
+            TrainRequest req;
+            req.outDir = out.toStdString();
+            req.progress = job.progressFn();
+            req.cancel = job.cancelToken();
+            req.log = [&job](const std::string &l) { job.log(QString::fromStdString(l)); };
+            const TrainSummary s = runTrainingInProject(*store, cfg, req, runId.get());
+            if (!s.cancelled && s.test.available)
+                job.log(QString("test AUC %1, KS %2")
+                            .arg(s.test.metrics.auc, 0, 'f', 4)
+                            .arg(s.test.metrics.ks, 0, 'f', 4));
+        },
+        this);
     connect(m_job, &Job::progress, this, &TrainView::onProgress);
     connect(m_job, &Job::logLine, this, &TrainView::log);
-    connect(m_job, &Job::finished, this, [this, runId](bool ok, const QString &error, bool cancelled) {
-        m_run = *runId;
-        onFinished(ok, error, cancelled);
-    });
+    connect(m_job, &Job::finished, this,
+            [this, runId](bool ok, const QString &error, bool cancelled) {
+                m_run = *runId;
+                onFinished(ok, error, cancelled);
+            });
     m_start->setEnabled(false);
     m_cancel->setEnabled(true);
     log("training into " + out);
@@ -227,9 +248,11 @@ void TrainView::cancel()
 
 void TrainView::onProgress(const ProgressInfo &p)
 {
-    const double done = double((p.epoch - 1) * p.batches + p.batch) / double(std::max<qint64>(1, p.epochs * p.batches));
+    const double done = double((p.epoch - 1) * p.batches + p.batch) /
+                        double(std::max<qint64>(1, p.epochs * p.batches));
     m_progress->setValue(int(100 * done));
-    m_eta->setText(QString("epoch %1/%2  ETA %3 s").arg(p.epoch).arg(p.epochs).arg(p.etaSeconds, 0, 'f', 0));
+    m_eta->setText(
+        QString("epoch %1/%2  ETA %3 s").arg(p.epoch).arg(p.epochs).arg(p.etaSeconds, 0, 'f', 0));
     if (!p.epochEnd)
         return;
     m_epochX << double(p.epoch);
@@ -237,7 +260,10 @@ void TrainView::onProgress(const ProgressInfo &p)
     m_auc << p.validAuc;
     report::drawHistory(*m_plot, m_epochX, m_loss, m_auc);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
-    log(QString("epoch %1: loss %2, validation AUC %3").arg(p.epoch).arg(p.loss, 0, 'f', 4).arg(p.validAuc, 0, 'f', 4));
+    log(QString("epoch %1: loss %2, validation AUC %3")
+            .arg(p.epoch)
+            .arg(p.loss, 0, 'f', 4)
+            .arg(p.validAuc, 0, 'f', 4));
 }
 
 void TrainView::onFinished(bool ok, const QString &error, bool cancelled)
@@ -246,9 +272,12 @@ void TrainView::onFinished(bool ok, const QString &error, bool cancelled)
     m_cancel->setEnabled(false);
     if (ok)
         m_progress->setValue(100);
-    log(ok ? "finished: run " + QString::number(m_run) : cancelled ? "cancelled" : "failed: " + error);
+    log(ok          ? "finished: run " + QString::number(m_run)
+        : cancelled ? "cancelled"
+                    : "failed: " + error);
     if (!ok && !cancelled)
-        QMessageBox::warning(this, "Training failed", error + "\n\nFix the config or data and start again.");
+        QMessageBox::warning(this, "Training failed",
+                             error + "\n\nFix the config or data and start again.");
     m_session.notifyRunsChanged();
     if (ok)
         m_session.selectRun(m_run);
@@ -259,19 +288,27 @@ void TrainView::loadModel(const QString &bundleDir)
 {
     log("loading model " + bundleDir + " …");
     auto result = std::make_shared<std::shared_ptr<ApplicantExplorer>>();
-    auto *job = new Job([bundleDir, result](Job &) { *result = ApplicantExplorer::open(bundleDir.toStdString()); }, this);
-    connect(job, &Job::finished, this, [this, job, result, bundleDir](bool ok, const QString &error) {
-        job->deleteLater();
-        if (!ok) {
-            QMessageBox::warning(this, "Load model", "Cannot load " + bundleDir + ":\n" + error);
-            return;
-        }
-        m_session.setExplorer(*result, 0);
-        log("model loaded: " + QString::number((*result)->count()) + " applicants ready in the inspector");
-    });
+    auto *job = new Job(
+        [bundleDir, result](Job &) { *result = ApplicantExplorer::open(bundleDir.toStdString()); },
+        this);
+    connect(job, &Job::finished, this,
+            [this, job, result, bundleDir](bool ok, const QString &error) {
+                job->deleteLater();
+                if (!ok) {
+                    QMessageBox::warning(this, "Load model",
+                                         "Cannot load " + bundleDir + ":\n" + error);
+                    return;
+                }
+                m_session.setExplorer(*result, 0);
+                log("model loaded: " + QString::number((*result)->count()) +
+                    " applicants ready in the inspector");
+            });
     job->start();
 }
 
-void TrainView::log(const QString &line) { m_log->appendPlainText(line); }
+void TrainView::log(const QString &line)
+{
+    m_log->appendPlainText(line);
+}
 
 } // namespace seqlens::ui

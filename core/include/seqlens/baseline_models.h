@@ -29,14 +29,18 @@ class BaselineModel {
 public:
     virtual ~BaselineModel() = default;
     // Fits on the given rows; labels are 0/1 per row of `rows`.
-    virtual BaselineFitInfo fit(const FeatureMatrix &x, const std::vector<int64_t> &rows, const std::vector<int> &labels) = 0;
+    virtual BaselineFitInfo fit(const FeatureMatrix &x, const std::vector<int64_t> &rows,
+                                const std::vector<int> &labels) = 0;
     // Probabilities of bad for the given rows.
-    virtual std::vector<double> predict(const FeatureMatrix &x, const std::vector<int64_t> &rows) const = 0;
+    virtual std::vector<double> predict(const FeatureMatrix &x,
+                                        const std::vector<int64_t> &rows) const = 0;
 };
 
-std::unique_ptr<BaselineModel> makeBaselineModel(const BaselineConfig &config, uint64_t seed, int64_t threads);
+std::unique_ptr<BaselineModel> makeBaselineModel(const BaselineConfig &config, uint64_t seed,
+                                                 int64_t threads);
 
 // Adds a column (e.g. the sequence score) to a copy of a feature matrix.
-FeatureMatrix withColumn(const FeatureMatrix &x, const std::string &name, const std::vector<double> &column);
+FeatureMatrix withColumn(const FeatureMatrix &x, const std::string &name,
+                         const std::vector<double> &column);
 
 } // namespace seqlens

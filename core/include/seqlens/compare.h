@@ -25,16 +25,17 @@
 namespace seqlens {
 
 struct CompareRequest {
-    std::string outDir;                         // written: compare.json, test_scores.csv, curve and table CSVs,
-                                                // and model/: the bundle of the sequence model used on test
+    std::string outDir; // written: compare.json, test_scores.csv, curve and table CSVs,
+                        // and model/: the bundle of the sequence model used on test
     std::optional<int64_t> epochs, threads, folds;
     std::optional<uint64_t> seed;
-    ProgressFn progress;                        // per batch/epoch of the current sequence model
-    std::function<void(int64_t step, int64_t steps, const std::string &what)> stepProgress; // per fold
+    ProgressFn progress; // per batch/epoch of the current sequence model
+    std::function<void(int64_t step, int64_t steps, const std::string &what)>
+        stepProgress; // per fold
     const CancelToken *cancel = nullptr;
     LogFn log;
-    LoadReport *loadReport = nullptr;           // when set, receives the data load counts and fingerprints
-    bool explainGlobally = false;               // also fill CompareSummary::globalAttentionJson
+    LoadReport *loadReport = nullptr; // when set, receives the data load counts and fingerprints
+    bool explainGlobally = false;     // also fill CompareSummary::globalAttentionJson
     // For tests: also report a stacking model trained on IN-SAMPLE sequence scores (leaky).
     bool alsoInSampleStacking = false;
 };
@@ -47,25 +48,26 @@ struct ModelEvaluation {
     std::vector<KsPoint> ksCurve;
     std::vector<LiftRow> lift;
     Calibration calibration;
-    double psi = 0;                             // score PSI, development vs test
+    double psi = 0; // score PSI, development vs test
 };
 
 struct CompareSummary {
     bool cancelled = false;
     int64_t nDevelopment = 0, nTest = 0, folds = 0, features = 0;
     ModelEvaluation baseline, sequence, stacking;
-    PairedAucTest deltaAuc;                     // stacking vs baseline
-    BootstrapInterval deltaKs;                  // KS(stacking) - KS(baseline)
-    SwapSet swap;                               // baseline band x stacking band
+    PairedAucTest deltaAuc;    // stacking vs baseline
+    BootstrapInterval deltaKs; // KS(stacking) - KS(baseline)
+    SwapSet swap;              // baseline band x stacking band
     BaselineFitInfo baselineFit, stackingFit;
-    double inSampleStackingAuc = std::nan("");  // only with alsoInSampleStacking
-    std::string json;                           // compare.json
+    double inSampleStackingAuc = std::nan(""); // only with alsoInSampleStacking
+    std::string json;                          // compare.json
     // Per test applicant: id, label and the three models' scores (probabilities).
     std::vector<std::string> testEntities;
     std::vector<int> testLabels;
     std::vector<double> baselineScores, sequenceScores, stackingScores;
-    std::string globalAttentionJson;            // with explainGlobally: the full sequence model's, over the test applicants
-    std::string reportJson;                     // data audit: {"load": ..., "encode": ... (the full model's encoding)}
+    std::string globalAttentionJson; // with explainGlobally: the full sequence model's, over the
+                                     // test applicants
+    std::string reportJson; // data audit: {"load": ..., "encode": ... (the full model's encoding)}
 };
 
 CompareSummary runCompare(const Config &config, const CompareRequest &request);

@@ -14,8 +14,8 @@ namespace seqlens {
 
 // Reserved codes of every categorical input (event fields and time buckets).
 constexpr int32_t kCodePad = 0;
-constexpr int32_t kCodeMissing = 1;  // value missing; for "time since previous": first event
-constexpr int32_t kCodeUnseen = 2;   // categorical value not in the vocabulary (rare or new)
+constexpr int32_t kCodeMissing = 1; // value missing; for "time since previous": first event
+constexpr int32_t kCodeUnseen = 2;  // categorical value not in the vocabulary (rare or new)
 constexpr int32_t kFirstVocabCode = 3;
 constexpr int32_t kFirstBucketCode = 2;
 
@@ -33,30 +33,30 @@ struct CategoricalEncoding {
 struct NumericEncoding {
     std::string name;
     NumericTransform transform = NumericTransform::None;
-    double mean = 0.0, stddev = 1.0;     // of the transformed training values
+    double mean = 0.0, stddev = 1.0; // of the transformed training values
 };
 
 // Per-event inputs of all applicants after encoding and truncation.
 struct EncodedDataset {
-    int64_t numCat = 0;                  // categorical inputs per event (fields + time buckets)
-    int64_t numNum = 0;                  // numeric inputs per event
-    std::vector<int64_t> offsets;        // applicant a: events [offsets[a], offsets[a+1])
-    std::vector<int32_t> cat;            // [events, numCat] codes
-    std::vector<float> num;              // [events, numNum] standardized values (0 unless present)
-    std::vector<uint8_t> numState;       // [events, numNum] kNumMissing / kNumPresent
-    std::vector<int64_t> rawEvent;       // per kept event: its index in RawDataset::times
-    std::vector<float> labels;           // per applicant: 1, 0, or -1 unknown
-    std::vector<Split> splits;           // per applicant
+    int64_t numCat = 0;            // categorical inputs per event (fields + time buckets)
+    int64_t numNum = 0;            // numeric inputs per event
+    std::vector<int64_t> offsets;  // applicant a: events [offsets[a], offsets[a+1])
+    std::vector<int32_t> cat;      // [events, numCat] codes
+    std::vector<float> num;        // [events, numNum] standardized values (0 unless present)
+    std::vector<uint8_t> numState; // [events, numNum] kNumMissing / kNumPresent
+    std::vector<int64_t> rawEvent; // per kept event: its index in RawDataset::times
+    std::vector<float> labels;     // per applicant: 1, 0, or -1 unknown
+    std::vector<Split> splits;     // per applicant
 
     int64_t applicantCount() const { return int64_t(labels.size()); }
     int64_t length(int64_t a) const { return offsets[size_t(a) + 1] - offsets[size_t(a)]; }
 };
 
 struct EncodeReport {
-    int64_t truncatedApplicants = 0;     // histories longer than max_items
-    int64_t truncatedEvents = 0;         // older events dropped by truncation
-    std::vector<int64_t> unseen;         // per categorical event field: values mapped to "unseen"
-    std::vector<int64_t> missing;        // per input field (categorical then numeric): missing values
+    int64_t truncatedApplicants = 0; // histories longer than max_items
+    int64_t truncatedEvents = 0;     // older events dropped by truncation
+    std::vector<int64_t> unseen;     // per categorical event field: values mapped to "unseen"
+    std::vector<int64_t> missing;    // per input field (categorical then numeric): missing values
 };
 
 class Encoder {
@@ -83,7 +83,10 @@ public:
     int32_t bucketCode(double days) const;
 
 private:
-    int64_t timeInputs() const { return int64_t(m_timeSincePrevious) + int64_t(m_timeBeforeCutoff); }
+    int64_t timeInputs() const
+    {
+        return int64_t(m_timeSincePrevious) + int64_t(m_timeBeforeCutoff);
+    }
     double transformValue(size_t numericIndex, double x) const;
 
     std::vector<CategoricalEncoding> m_categorical;

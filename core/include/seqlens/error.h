@@ -20,8 +20,7 @@ enum class ErrorKind {
 // One error; what() is a single line naming where (file:line, JSON path) and what was expected.
 class Error : public std::runtime_error {
 public:
-    Error(ErrorKind kind, const std::string &message)
-        : std::runtime_error(message), m_kind(kind) {}
+    Error(ErrorKind kind, const std::string &message) : std::runtime_error(message), m_kind(kind) {}
     ErrorKind kind() const { return m_kind; }
 
 private:

@@ -22,10 +22,10 @@ struct KsPoint {
 
 struct BinaryMetrics {
     int64_t n = 0, positives = 0, negatives = 0;
-    double auc = 0;          // Mann-Whitney: P(score_bad > score_good) + 0.5 P(equal)
-    double gini = 0;         // 2 AUC - 1
-    double ks = 0;           // max |F_bad(s) - F_good(s)| over thresholds s
-    double ksThreshold = 0;  // score where the KS gap is largest
+    double auc = 0;         // Mann-Whitney: P(score_bad > score_good) + 0.5 P(equal)
+    double gini = 0;        // 2 AUC - 1
+    double ks = 0;          // max |F_bad(s) - F_good(s)| over thresholds s
+    double ksThreshold = 0; // score where the KS gap is largest
 };
 
 // Throws a Data error when labels and scores differ in size, a score is NaN, a label is

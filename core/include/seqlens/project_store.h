@@ -28,15 +28,15 @@ const char *toString(RunStatus status);
 
 struct RunInfo {
     int64_t id = 0;
-    std::string kind;                   // "train" or "compare"
+    std::string kind; // "train" or "compare"
     RunStatus status = RunStatus::Running;
-    std::string configJson;             // the resolved config
+    std::string configJson; // the resolved config
     uint64_t seed = 0;
     int64_t threads = 0;
     std::string seqlensVersion, torchVersion;
-    std::string startedAt, finishedAt;  // UTC ISO 8601; finishedAt empty while running
-    std::string message;                // error or cancellation message
-    std::string outputPath;             // bundle or compare directory
+    std::string startedAt, finishedAt; // UTC ISO 8601; finishedAt empty while running
+    std::string message;               // error or cancellation message
+    std::string outputPath;            // bundle or compare directory
     std::string osUser, host;
     int64_t pid = 0;
     std::string pidStart;
@@ -44,7 +44,7 @@ struct RunInfo {
 
 struct DatasetInfo {
     int64_t id = 0;
-    std::string role;                   // "events" or "labels"
+    std::string role; // "events" or "labels"
     std::string path;
     int64_t sizeBytes = 0;
     std::string fingerprint;
@@ -53,13 +53,14 @@ struct DatasetInfo {
 };
 
 struct EpochRow {
-    std::string model;                  // "sequence", "fold 2/5", ...
+    std::string model; // "sequence", "fold 2/5", ...
     int64_t epoch = 0;
-    double trainLoss = std::nan(""), validLoss = std::nan(""), validAuc = std::nan(""), seconds = std::nan("");
+    double trainLoss = std::nan(""), validLoss = std::nan(""), validAuc = std::nan(""),
+           seconds = std::nan("");
 };
 
 struct MetricRow {
-    std::string split, model, name;     // e.g. "test", "stacking", "auc"
+    std::string split, model, name; // e.g. "test", "stacking", "auc"
     double value = std::nan(""), lo = std::nan(""), hi = std::nan("");
 };
 
@@ -101,20 +102,23 @@ public:
     void addMetrics(int64_t run, const std::vector<MetricRow> &metrics);
     void putArtifact(int64_t run, const std::string &name, const std::string &json);
     void addScores(int64_t run, const std::vector<ScoreRow> &scores);
-    void deleteRun(int64_t run);        // with everything recorded for it; audited
+    void deleteRun(int64_t run); // with everything recorded for it; audited
 
-    void audit(const std::string &action, const std::string &object, const std::string &detail = "");
+    void audit(const std::string &action, const std::string &object,
+               const std::string &detail = "");
 
-    std::vector<RunInfo> runs() const;  // newest first
-    RunInfo run(int64_t id) const;      // Data error when unknown
+    std::vector<RunInfo> runs() const; // newest first
+    RunInfo run(int64_t id) const;     // Data error when unknown
     std::vector<DatasetInfo> datasets(int64_t run) const;
     std::vector<EpochRow> epochs(int64_t run) const;
     std::vector<MetricRow> metrics(int64_t run) const;
     std::optional<MetricRow> metric(int64_t run, const std::string &split, const std::string &model,
                                     const std::string &name) const;
     std::optional<std::string> artifact(int64_t run, const std::string &name) const;
-    std::vector<ScoreRow> scores(int64_t run, const std::string &model, const std::string &split = "") const;
-    std::optional<ScoreRow> score(int64_t run, const std::string &model, const std::string &entity) const;
+    std::vector<ScoreRow> scores(int64_t run, const std::string &model,
+                                 const std::string &split = "") const;
+    std::optional<ScoreRow> score(int64_t run, const std::string &model,
+                                  const std::string &entity) const;
     std::vector<AuditEntry> auditLog() const;
 
 private:

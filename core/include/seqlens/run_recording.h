@@ -12,10 +12,10 @@
 
 namespace seqlens {
 
-TrainSummary runTrainingInProject(ProjectStore &store, const Config &config, const TrainRequest &request,
-                                  int64_t *runId = nullptr);
+TrainSummary runTrainingInProject(ProjectStore &store, const Config &config,
+                                  const TrainRequest &request, int64_t *runId = nullptr);
 
-CompareSummary runCompareInProject(ProjectStore &store, const Config &config, const CompareRequest &request,
-                                   int64_t *runId = nullptr);
+CompareSummary runCompareInProject(ProjectStore &store, const Config &config,
+                                   const CompareRequest &request, int64_t *runId = nullptr);
 
 } // namespace seqlens

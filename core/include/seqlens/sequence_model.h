@@ -24,7 +24,7 @@ ModelLayout layoutOf(const Encoder &encoder);
 
 // Attention of the model for one applicant.
 struct Explanation {
-    double score = 0;                          // probability of bad
+    double score = 0; // probability of bad
     double logit = 0;
     std::vector<std::vector<float>> fieldWeights; // [events][inputs], each row sums to 1
     std::vector<float> itemWeights;               // [events], sums to 1 (empty history: no rows)
@@ -41,7 +41,8 @@ public:
     // Probabilities of bad for the given applicants, in that order (eval mode, no dropout).
     std::vector<double> predict(const EncodedDataset &data, const std::vector<int64_t> &applicants,
                                 int64_t batchSize = 512) const;
-    std::vector<double> predictLogits(const EncodedDataset &data, const std::vector<int64_t> &applicants,
+    std::vector<double> predictLogits(const EncodedDataset &data,
+                                      const std::vector<int64_t> &applicants,
                                       int64_t batchSize = 512) const;
     Explanation explain(const EncodedDataset &data, int64_t applicant) const;
 

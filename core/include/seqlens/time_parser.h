@@ -18,13 +18,14 @@ namespace seqlens {
 
 struct TimeFormat {
     std::string format = "auto";
-    std::string unit = "days";          // only for "number"
-    std::string origin = "1970-01-01";  // only for "number"
+    std::string unit = "days";         // only for "number"
+    std::string origin = "1970-01-01"; // only for "number"
 };
 
 class TimeParser {
 public:
-    // Throws a Config error (message without location; caller adds the JSON path) for a bad setting.
+    // Throws a Config error (message without location; caller adds the JSON path) for a bad
+    // setting.
     explicit TimeParser(const TimeFormat &format);
 
     // Parses one value; std::nullopt when it does not match the format.

@@ -29,7 +29,6 @@ struct TrainProgress {
 };
 using ProgressFn = std::function<void(const TrainProgress &)>;
 
-
 struct EpochRecord {
     int64_t epoch = 0;
     double trainLoss = 0, validLoss = 0, validAuc = 0, seconds = 0;
@@ -40,15 +39,16 @@ struct TrainResult {
     int64_t bestEpoch = 0, epochsRun = 0;
     double bestValidAuc = std::nan("");
     double seconds = 0;
-    int64_t sequencesSeen = 0;       // training sequences processed (for throughput)
+    int64_t sequencesSeen = 0; // training sequences processed (for throughput)
     std::vector<EpochRecord> history;
 };
 
 // Trains `model` on the applicants with split Train, early-stopping on those with split
 // Valid (no early stopping when there are none). Throws a Data error when a split lacks
 // one of the classes. On cancel, returns with cancelled = true and the best weights so far.
-TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const TrainingConfig &config,
-                       const ProgressFn &progress = {}, const CancelToken *cancel = nullptr);
+TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
+                       const TrainingConfig &config, const ProgressFn &progress = {},
+                       const CancelToken *cancel = nullptr);
 
 // Applicant indices of a split, ascending.
 std::vector<int64_t> applicantsIn(const EncodedDataset &data, Split split);

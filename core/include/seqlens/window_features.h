@@ -35,14 +35,16 @@ public:
 
 private:
     std::vector<double> m_windows;
-    std::vector<std::vector<std::string>> m_topValues;       // per event field (empty for numeric)
-    std::vector<std::vector<std::string>> m_staticTopValues; // per static feature (empty for numeric)
+    std::vector<std::vector<std::string>> m_topValues; // per event field (empty for numeric)
+    std::vector<std::vector<std::string>>
+        m_staticTopValues; // per static feature (empty for numeric)
     std::vector<StaticFeatureConfig> m_static;
     std::vector<std::string> m_names;
     mutable int64_t m_invalidStatic = 0;
 };
 
 // Writes entity, split, label and every feature as CSV.
-void writeFeaturesCsv(const std::string &path, const RawDataset &data, const FeatureMatrix &features);
+void writeFeaturesCsv(const std::string &path, const RawDataset &data,
+                      const FeatureMatrix &features);
 
 } // namespace seqlens

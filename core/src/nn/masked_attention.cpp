@@ -54,8 +54,8 @@ DropMask makeMask(double p, bool training, int64_t T)
 }
 
 // Forward for one (row, head): fills probabilities P [T, T] (pre-dropout) and output O [T, D].
-void forwardRow(const float *q, const float *k, const float *v, float *P, float *O, int64_t L, const Shape &s,
-                int64_t bh, const DropMask &mask)
+void forwardRow(const float *q, const float *k, const float *v, float *P, float *O, int64_t L,
+                const Shape &s, int64_t bh, const DropMask &mask)
 {
     const float scale = 1.0f / std::sqrt(float(s.D));
     for (int64_t i = 0; i < L; ++i) {
@@ -82,8 +82,9 @@ void forwardRow(const float *q, const float *k, const float *v, float *P, float 
 }
 
 // Backward for one (row, head) given dO; accumulates dQ, dK, dV.
-void backwardRow(const float *q, const float *k, const float *v, const float *P, const float *dO, float *dQ, float *dK,
-                 float *dV, int64_t L, const Shape &s, int64_t bh, const DropMask &mask, std::vector<float> &dP)
+void backwardRow(const float *q, const float *k, const float *v, const float *P, const float *dO,
+                 float *dQ, float *dK, float *dV, int64_t L, const Shape &s, int64_t bh,
+                 const DropMask &mask, std::vector<float> &dP)
 {
     const float scale = 1.0f / std::sqrt(float(s.D));
     dP.resize(size_t(L));
@@ -114,8 +115,9 @@ void backwardRow(const float *q, const float *k, const float *v, const float *P,
 
 class MaskedAttentionFn : public torch::autograd::Function<MaskedAttentionFn> {
 public:
-    static torch::Tensor forward(AutogradContext *ctx, torch::Tensor q, torch::Tensor k, torch::Tensor v,
-                                 torch::Tensor lengths, double dropout, bool training)
+    static torch::Tensor forward(AutogradContext *ctx, torch::Tensor q, torch::Tensor k,
+                                 torch::Tensor v, torch::Tensor lengths, double dropout,
+                                 bool training)
     {
         q = q.contiguous();
         k = k.contiguous();
@@ -130,7 +132,8 @@ public:
         at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
             for (int64_t bh = begin; bh < end; ++bh) {
                 const int64_t off = bh * s.T * s.D;
-                forwardRow(qp + off, kp + off, vp + off, pp + bh * s.T * s.T, op + off, len[bh / s.H], s, bh, mask);
+                forwardRow(qp + off, kp + off, vp + off, pp + bh * s.T * s.T, op + off,
+                           len[bh / s.H], s, bh, mask);
             }
         });
         ctx->save_for_backward({q, k, v, P, lengths});
@@ -157,9 +160,11 @@ public:
             std::vector<float> scratch;
             for (int64_t bh = begin; bh < end; ++bh) {
                 const int64_t off = bh * s.T * s.D;
-                backwardRow(q.data_ptr<float>() + off, k.data_ptr<float>() + off, v.data_ptr<float>() + off,
-                            P.data_ptr<float>() + bh * s.T * s.T, dO.data_ptr<float>() + off, dQ.data_ptr<float>() + off,
-                            dK.data_ptr<float>() + off, dV.data_ptr<float>() + off, len[bh / s.H], s, bh, mask, scratch);
+                backwardRow(q.data_ptr<float>() + off, k.data_ptr<float>() + off,
+                            v.data_ptr<float>() + off, P.data_ptr<float>() + bh * s.T * s.T,
+                            dO.data_ptr<float>() + off, dQ.data_ptr<float>() + off,
+                            dK.data_ptr<float>() + off, dV.data_ptr<float>() + off, len[bh / s.H],
+                            s, bh, mask, scratch);
             }
         });
         return {dQ, dK, dV, torch::Tensor(), torch::Tensor(), torch::Tensor()};
@@ -168,23 +173,27 @@ public:
 
 } // namespace
 
-torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                              const torch::Tensor &lengths, double dropout, bool training)
+torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k,
+                              const torch::Tensor &v, const torch::Tensor &lengths, double dropout,
+                              bool training)
 {
-    TORCH_CHECK(q.scalar_type() == torch::kFloat32 && q.dim() == 4, "maskedAttention: q must be float [B, H, T, dh]");
-    TORCH_CHECK(lengths.scalar_type() == torch::kInt64 && lengths.is_contiguous(), "maskedAttention: lengths must be int64");
+    TORCH_CHECK(q.scalar_type() == torch::kFloat32 && q.dim() == 4,
+                "maskedAttention: q must be float [B, H, T, dh]");
+    TORCH_CHECK(lengths.scalar_type() == torch::kInt64 && lengths.is_contiguous(),
+                "maskedAttention: lengths must be int64");
     return MaskedAttentionFn::apply(q, k, v, lengths, dropout, training);
 }
 
-torch::Tensor maskedAttentionReference(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                                       const torch::Tensor &lengths)
+torch::Tensor maskedAttentionReference(const torch::Tensor &q, const torch::Tensor &k,
+                                       const torch::Tensor &v, const torch::Tensor &lengths)
 {
     const int64_t B = q.size(0), T = q.size(2);
     auto keyPad = torch::arange(T, torch::kInt64).unsqueeze(0) >= lengths.unsqueeze(1); // [B, T]
     auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(double(q.size(3)));
     scores = scores.masked_fill(keyPad.view({B, 1, 1, T}), -std::numeric_limits<float>::infinity());
     auto out = torch::matmul(torch::softmax(scores, -1), v);
-    return out.masked_fill(keyPad.view({B, 1, T, 1}), 0.0); // padded queries: 0, as the fused kernel
+    return out.masked_fill(keyPad.view({B, 1, T, 1}),
+                           0.0); // padded queries: 0, as the fused kernel
 }
 
 } // namespace seqlens::nn

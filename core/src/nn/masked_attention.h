@@ -14,11 +14,12 @@ namespace seqlens::nn {
 
 // q, k, v: [B, H, T, dh] float; lengths: [B] int64, each in [1, T] (an empty history keeps
 // position 0 visible). Returns [B, H, T, dh].
-torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                              const torch::Tensor &lengths, double dropout, bool training);
+torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k,
+                              const torch::Tensor &v, const torch::Tensor &lengths, double dropout,
+                              bool training);
 
 // The same computation from standard LibTorch ops (reference for tests).
-torch::Tensor maskedAttentionReference(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                                       const torch::Tensor &lengths);
+torch::Tensor maskedAttentionReference(const torch::Tensor &q, const torch::Tensor &k,
+                                       const torch::Tensor &v, const torch::Tensor &lengths);
 
 } // namespace seqlens::nn

@@ -32,7 +32,8 @@ uint64_t nextRandomSeed()
     return gen.get<at::CPUGeneratorImpl>()->random64();
 }
 
-ScopedRandomStream::ScopedRandomStream(uint64_t seed) : m_hadPrevious(t_stream.active), m_previous(t_stream.state)
+ScopedRandomStream::ScopedRandomStream(uint64_t seed)
+    : m_hadPrevious(t_stream.active), m_previous(t_stream.state)
 {
     t_stream.active = true;
     t_stream.state = seed;

@@ -42,7 +42,8 @@ Batch collate(const EncodedDataset &data, const int64_t *applicants, int64_t cou
     return b;
 }
 
-SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout) : m_config(config), m_layout(layout)
+SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
+    : m_config(config), m_layout(layout)
 {
     const int64_t d = config.embDim;
     const int64_t Fn = layout.numNumeric;
@@ -52,34 +53,47 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout) : m
         offsets.push_back(rows);
         rows += c;
     }
-    m_catOffsets = register_buffer("cat_offsets", torch::tensor(offsets.empty() ? std::vector<int64_t>{0} : offsets, torch::kInt64));
-    m_catEmbedding = register_module("cat_embedding", torch::nn::Embedding(std::max<int64_t>(rows, 1), d));
-    m_numWeight = register_parameter("num_weight", torch::randn({std::max<int64_t>(Fn, 1), d}) * 0.5);
-    m_numStateEmbedding = register_module("num_state_embedding", torch::nn::Embedding(std::max<int64_t>(Fn * 3, 1), d));
+    m_catOffsets = register_buffer(
+        "cat_offsets",
+        torch::tensor(offsets.empty() ? std::vector<int64_t>{0} : offsets, torch::kInt64));
+    m_catEmbedding = register_module("cat_embedding",
+                                     torch::nn::Embedding(std::max<int64_t>(rows, 1), d));
+    m_numWeight = register_parameter("num_weight",
+                                     torch::randn({std::max<int64_t>(Fn, 1), d}) * 0.5);
+    m_numStateEmbedding = register_module("num_state_embedding",
+                                          torch::nn::Embedding(std::max<int64_t>(Fn * 3, 1), d));
     m_fieldProj = register_module("field_proj", torch::nn::Linear(d, d));
-    m_fieldScore = register_module("field_score", torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
+    m_fieldScore = register_module("field_score",
+                                   torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
     const int64_t ff = config.ffDim > 0 ? config.ffDim : 4 * d;
     switch (config.itemAggregation) {
     case ItemAggregation::Transformer: {
         if (config.positions)
             m_position = register_module("position", torch::nn::Embedding(layout.maxItems + 1, d));
         for (int64_t l = 0; l < config.layers; ++l)
-            m_layers.push_back(register_module("encoder" + std::to_string(l), EncoderLayer(d, config.heads, ff, config.dropout)));
+            m_layers.push_back(register_module("encoder" + std::to_string(l),
+                                               EncoderLayer(d, config.heads, ff, config.dropout)));
         break;
     }
     case ItemAggregation::Gru:
-        m_gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(d, d).num_layers(config.layers).batch_first(true)
-                                                          .dropout(config.layers > 1 ? config.dropout : 0.0)));
+        m_gru = register_module(
+            "gru", torch::nn::GRU(torch::nn::GRUOptions(d, d)
+                                      .num_layers(config.layers)
+                                      .batch_first(true)
+                                      .dropout(config.layers > 1 ? config.dropout : 0.0)));
         break;
     case ItemAggregation::Lstm:
-        m_lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(d, d).num_layers(config.layers).batch_first(true)
-                                                             .dropout(config.layers > 1 ? config.dropout : 0.0)));
+        m_lstm = register_module(
+            "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(d, d)
+                                        .num_layers(config.layers)
+                                        .batch_first(true)
+                                        .dropout(config.layers > 1 ? config.dropout : 0.0)));
         break;
-    case ItemAggregation::None:
-        break;
+    case ItemAggregation::None: break;
     }
     m_itemProj = register_module("item_proj", torch::nn::Linear(d, d));
-    m_itemScore = register_module("item_score", torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
+    m_itemScore = register_module("item_score",
+                                  torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
     m_emptyHistory = register_parameter("empty_history", torch::zeros({d}));
     m_hidden = register_module("hidden", torch::nn::Linear(d + 1, d));
     m_dropout = register_module("dropout", FastDropout(config.dropout));
@@ -93,9 +107,9 @@ torch::Tensor SeqNetImpl::embedFields(const Batch &b)
         parts.push_back(m_catEmbedding(b.cat + m_catOffsets)); // [B, T, Fc, d]
     const int64_t Fn = b.num.size(2);
     if (Fn > 0) {
-        auto fieldBase = torch::arange(Fn, torch::kInt64) * 3;            // [Fn]
-        auto bias = m_numStateEmbedding(b.numState + fieldBase);          // [B, T, Fn, d]
-        parts.push_back(b.num.unsqueeze(-1) * m_numWeight + bias);        // [B, T, Fn, d]
+        auto fieldBase = torch::arange(Fn, torch::kInt64) * 3;     // [Fn]
+        auto bias = m_numStateEmbedding(b.numState + fieldBase);   // [B, T, Fn, d]
+        parts.push_back(b.num.unsqueeze(-1) * m_numWeight + bias); // [B, T, Fn, d]
     }
     return parts.size() == 1 ? parts[0] : torch::cat(parts, 2);
 }
@@ -105,22 +119,23 @@ torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
     switch (m_config.itemAggregation) {
     case ItemAggregation::Transformer: {
         if (m_position) {
-            // Position counted from the latest event (0 = latest): stable under truncation and padding.
+            // Position counted from the latest event (0 = latest): stable under truncation and
+            // padding.
             const int64_t T = x.size(1);
-            auto pos = (b.length.unsqueeze(1) - 1 - torch::arange(T, torch::kInt64).unsqueeze(0)).clamp(0, m_layout.maxItems);
+            auto pos = (b.length.unsqueeze(1) - 1 - torch::arange(T, torch::kInt64).unsqueeze(0))
+                           .clamp(0, m_layout.maxItems);
             x = x + m_position(pos);
         }
-        auto lengths = b.length.clamp_min(1); // an empty history keeps position 0 visible, as keyPad
+        auto lengths = b.length.clamp_min(
+            1); // an empty history keeps position 0 visible, as keyPad
         for (auto &layer : m_layers)
             x = layer->forward(x, lengths);
         return x;
     }
     case ItemAggregation::Gru: // causal over right-padded rows: padding cannot reach real events
         return std::get<0>(m_gru->forward(x));
-    case ItemAggregation::Lstm:
-        return std::get<0>(m_lstm->forward(x));
-    case ItemAggregation::None:
-        return x;
+    case ItemAggregation::Lstm: return std::get<0>(m_lstm->forward(x));
+    case ItemAggregation::None: return x;
     }
     return x;
 }
@@ -128,25 +143,27 @@ torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
 NetOutput SeqNetImpl::forward(const Batch &b)
 {
     // Field aggregation: attention over the F inputs of each event.
-    auto e = embedFields(b);                                                    // [B, T, F, d]
-    auto fieldLogits = m_fieldScore(torch::tanh(m_fieldProj(e))).squeeze(-1);  // [B, T, F]
+    auto e = embedFields(b);                                                  // [B, T, F, d]
+    auto fieldLogits = m_fieldScore(torch::tanh(m_fieldProj(e))).squeeze(-1); // [B, T, F]
     auto fieldW = torch::softmax(fieldLogits, -1);
-    auto items = (fieldW.unsqueeze(-1) * e).sum(2);                            // [B, T, d]
+    auto items = (fieldW.unsqueeze(-1) * e).sum(2); // [B, T, d]
 
     // Empty histories keep position 0 visible so no softmax runs over nothing; their pooled
     // vector is replaced by the learned empty-history vector below.
-    auto empty = b.length.eq(0);                                                // [B]
+    auto empty = b.length.eq(0); // [B]
     auto keyPad = b.pad.clone();
     keyPad.select(1, 0).masked_fill_(empty, false);
-    auto h = aggregateItems(items, b);                                 // [B, T, d]
+    auto h = aggregateItems(items, b); // [B, T, d]
 
-    auto itemLogits = m_itemScore(torch::tanh(m_itemProj(h))).squeeze(-1);     // [B, T]
+    auto itemLogits = m_itemScore(torch::tanh(m_itemProj(h))).squeeze(-1); // [B, T]
     itemLogits = itemLogits.masked_fill(keyPad, -std::numeric_limits<float>::infinity());
-    auto itemW = torch::softmax(itemLogits, -1);                               // [B, T]
-    auto pooled = (itemW.unsqueeze(-1) * h).sum(1);                            // [B, d]
-    pooled = torch::where(empty.unsqueeze(1), m_emptyHistory.unsqueeze(0).expand_as(pooled), pooled);
+    auto itemW = torch::softmax(itemLogits, -1);    // [B, T]
+    auto pooled = (itemW.unsqueeze(-1) * h).sum(1); // [B, d]
+    pooled = torch::where(empty.unsqueeze(1), m_emptyHistory.unsqueeze(0).expand_as(pooled),
+                          pooled);
 
-    auto lengthFeature = torch::log1p(b.length.to(torch::kFloat32)).unsqueeze(1) / std::log1p(double(m_layout.maxItems));
+    auto lengthFeature = torch::log1p(b.length.to(torch::kFloat32)).unsqueeze(1) /
+                         std::log1p(double(m_layout.maxItems));
     auto z = m_dropout(torch::relu(m_hidden(torch::cat({pooled, lengthFeature}, 1))));
     NetOutput out;
     out.logits = m_out(z).squeeze(1);

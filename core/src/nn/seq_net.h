@@ -37,24 +37,24 @@ public:
     NetOutput forward(const Batch &batch);
 
 private:
-    torch::Tensor embedFields(const Batch &batch);          // -> [B, T, F, d]
+    torch::Tensor embedFields(const Batch &batch); // -> [B, T, F, d]
     torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch);
 
     ModelConfig m_config;
     ModelLayout m_layout;
-    torch::Tensor m_catOffsets;                      // [Fc] row offset of each field in m_catEmbedding
-    torch::nn::Embedding m_catEmbedding{nullptr};    // all categorical fields in one table
-    torch::Tensor m_numWeight;                       // [Fn, d] value direction per numeric field
+    torch::Tensor m_catOffsets;                   // [Fc] row offset of each field in m_catEmbedding
+    torch::nn::Embedding m_catEmbedding{nullptr}; // all categorical fields in one table
+    torch::Tensor m_numWeight;                    // [Fn, d] value direction per numeric field
     torch::nn::Embedding m_numStateEmbedding{nullptr}; // [Fn * 3, d] bias per field and state
-    torch::nn::Linear m_fieldProj{nullptr};          // field attention: v^T tanh(W e)
+    torch::nn::Linear m_fieldProj{nullptr};            // field attention: v^T tanh(W e)
     torch::nn::Linear m_fieldScore{nullptr};
-    torch::nn::Embedding m_position{nullptr};        // position counted from the latest event
-    std::vector<EncoderLayer> m_layers;             // transformer item aggregation
+    torch::nn::Embedding m_position{nullptr}; // position counted from the latest event
+    std::vector<EncoderLayer> m_layers;       // transformer item aggregation
     torch::nn::GRU m_gru{nullptr};
     torch::nn::LSTM m_lstm{nullptr};
-    torch::nn::Linear m_itemProj{nullptr};           // item attention pooling
+    torch::nn::Linear m_itemProj{nullptr}; // item attention pooling
     torch::nn::Linear m_itemScore{nullptr};
-    torch::Tensor m_emptyHistory;                    // [d] pooled vector of an empty history
+    torch::Tensor m_emptyHistory; // [d] pooled vector of an empty history
     torch::nn::Linear m_hidden{nullptr};
     FastDropout m_dropout{nullptr};
     torch::nn::Linear m_out{nullptr};

@@ -32,10 +32,17 @@ SequenceModel::~SequenceModel() = default;
 SequenceModel::SequenceModel(SequenceModel &&) noexcept = default;
 SequenceModel &SequenceModel::operator=(SequenceModel &&) noexcept = default;
 
-const ModelConfig &SequenceModel::config() const { return m_impl->config; }
-const ModelLayout &SequenceModel::layout() const { return m_impl->layout; }
+const ModelConfig &SequenceModel::config() const
+{
+    return m_impl->config;
+}
+const ModelLayout &SequenceModel::layout() const
+{
+    return m_impl->layout;
+}
 
-std::vector<double> SequenceModel::predictLogits(const EncodedDataset &data, const std::vector<int64_t> &applicants,
+std::vector<double> SequenceModel::predictLogits(const EncodedDataset &data,
+                                                 const std::vector<int64_t> &applicants,
                                                  int64_t batchSize) const
 {
     torch::NoGradGuard noGrad;
@@ -52,7 +59,8 @@ std::vector<double> SequenceModel::predictLogits(const EncodedDataset &data, con
     return out;
 }
 
-std::vector<double> SequenceModel::predict(const EncodedDataset &data, const std::vector<int64_t> &applicants,
+std::vector<double> SequenceModel::predict(const EncodedDataset &data,
+                                           const std::vector<int64_t> &applicants,
                                            int64_t batchSize) const
 {
     auto logits = predictLogits(data, applicants, batchSize);
@@ -97,7 +105,8 @@ void SequenceModel::loadWeights(const std::string &path)
         m_impl->net->eval();
     } catch (const c10::Error &e) {
         std::string what = e.what_without_backtrace();
-        throwData(path + ": model weights are unreadable or do not match the architecture (" + what.substr(0, what.find('\n')) + ")");
+        throwData(path + ": model weights are unreadable or do not match the architecture (" +
+                  what.substr(0, what.find('\n')) + ")");
     }
 }
 
@@ -127,7 +136,8 @@ int64_t setTorchThreads(int64_t threads)
 
 std::string torchVersion()
 {
-    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
+    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+           std::to_string(TORCH_VERSION_PATCH);
 }
 
 } // namespace seqlens

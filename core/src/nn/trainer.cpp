@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/trainer.h"
 
+#include "random_stream.h"
 #include "seqlens/error.h"
 #include "seqlens/metrics.h"
-#include "random_stream.h"
 #include "sequence_model_impl.h"
 
 #include <chrono>
@@ -14,9 +14,13 @@ namespace seqlens {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
-void requireBothClasses(const EncodedDataset &data, const std::vector<int64_t> &idx, const char *split)
+void requireBothClasses(const EncodedDataset &data, const std::vector<int64_t> &idx,
+                        const char *split)
 {
     int64_t pos = 0;
     for (int64_t a : idx)
@@ -24,7 +28,8 @@ void requireBothClasses(const EncodedDataset &data, const std::vector<int64_t> &
     if (pos == 0 || pos == int64_t(idx.size()))
         throwData(std::string("the ") + split + " split has " + std::to_string(pos) + " bad and " +
                   std::to_string(int64_t(idx.size()) - pos) +
-                  " good applicants; training needs both classes (check labels.positive and the label column)");
+                  " good applicants; training needs both classes (check labels.positive and the "
+                  "label column)");
 }
 
 std::vector<torch::Tensor> snapshot(nn::SeqNet &net)
@@ -43,7 +48,8 @@ void restore(nn::SeqNet &net, const std::vector<torch::Tensor> &state)
         params[i].copy_(state[i]);
 }
 
-TrainProgress progressAt(int64_t epoch, int64_t epochs, int64_t batch, int64_t batches, double loss, double validAuc)
+TrainProgress progressAt(int64_t epoch, int64_t epochs, int64_t batch, int64_t batches, double loss,
+                         double validAuc)
 {
     TrainProgress p;
     p.epoch = epoch;
@@ -59,7 +65,8 @@ struct ValidScore {
     double loss = 0, auc = std::nan("");
 };
 
-ValidScore validate(const SequenceModel &model, const EncodedDataset &data, const std::vector<int64_t> &idx, double posWeight)
+ValidScore validate(const SequenceModel &model, const EncodedDataset &data,
+                    const std::vector<int64_t> &idx, double posWeight)
 {
     ValidScore v;
     auto logits = model.predictLogits(data, idx, 1024);
@@ -101,9 +108,12 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
         requireBothClasses(data, valid, "validation");
 
     nn::SeqNet &net = model.impl().net;
-    nn::ScopedRandomStream dropoutSeeds(cfg.seed + 1); // this thread's own stream: see random_stream.h
+    nn::ScopedRandomStream dropoutSeeds(cfg.seed +
+                                        1); // this thread's own stream: see random_stream.h
     std::mt19937_64 rng(cfg.seed + 2);
-    torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
+    torch::optim::Adam optimizer(
+        net->parameters(),
+        torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
     auto posWeight = torch::tensor({float(cfg.posWeight)});
 
     TrainResult res;
@@ -120,11 +130,13 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
                 res.cancelled = true;
                 break;
             }
-            const int64_t off = b * cfg.batchSize, n = std::min<int64_t>(cfg.batchSize, int64_t(train.size()) - off);
+            const int64_t off = b * cfg.batchSize,
+                          n = std::min<int64_t>(cfg.batchSize, int64_t(train.size()) - off);
             auto batch = nn::collate(data, train.data() + off, n);
             optimizer.zero_grad();
             auto logits = net->forward(batch).logits;
-            auto loss = torch::binary_cross_entropy_with_logits(logits, batch.labels, {}, posWeight);
+            auto loss = torch::binary_cross_entropy_with_logits(logits, batch.labels, {},
+                                                                posWeight);
             loss.backward();
             if (cfg.gradClip > 0)
                 torch::nn::utils::clip_grad_norm_(net->parameters(), cfg.gradClip);
@@ -132,9 +144,11 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
             lossSum += loss.item<double>();
             res.sequencesSeen += n;
             if (progress) {
-                TrainProgress p = progressAt(epoch, cfg.epochs, b + 1, batches, lossSum / double(b + 1), res.bestValidAuc);
+                TrainProgress p = progressAt(epoch, cfg.epochs, b + 1, batches,
+                                             lossSum / double(b + 1), res.bestValidAuc);
                 const double perBatch = secondsSince(start) / double((epoch - 1) * batches + b + 1);
-                p.etaSeconds = perBatch * double((cfg.epochs - epoch) * batches + (batches - b - 1));
+                p.etaSeconds = perBatch *
+                               double((cfg.epochs - epoch) * batches + (batches - b - 1));
                 progress(p);
             }
         }
@@ -149,7 +163,8 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
         rec.seconds = secondsSince(epochStart);
         res.history.push_back(rec);
         res.epochsRun = epoch;
-        const bool improved = valid.empty() || std::isnan(res.bestValidAuc) || rec.validAuc > res.bestValidAuc;
+        const bool improved = valid.empty() || std::isnan(res.bestValidAuc) ||
+                              rec.validAuc > res.bestValidAuc;
         if (improved) {
             res.bestValidAuc = valid.empty() ? std::nan("") : rec.validAuc;
             res.bestEpoch = epoch;
@@ -159,7 +174,8 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const T
             ++sinceBest;
         }
         if (progress) {
-            TrainProgress p = progressAt(epoch, cfg.epochs, batches, batches, rec.trainLoss, rec.validAuc);
+            TrainProgress p = progressAt(epoch, cfg.epochs, batches, batches, rec.trainLoss,
+                                         rec.validAuc);
             p.etaSeconds = secondsSince(start) / double(epoch) * double(cfg.epochs - epoch);
             p.epochEnd = true;
             p.validLoss = rec.validLoss;

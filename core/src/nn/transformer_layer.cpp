@@ -7,7 +7,8 @@
 
 namespace seqlens::nn {
 
-EncoderLayerImpl::EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout) : m_heads(heads), m_attentionDropout(dropout)
+EncoderLayerImpl::EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout)
+    : m_heads(heads), m_attentionDropout(dropout)
 {
     m_qkv = register_module("qkv", torch::nn::Linear(dim, 3 * dim));
     m_out = register_module("out", torch::nn::Linear(dim, dim));
@@ -23,7 +24,8 @@ torch::Tensor EncoderLayerImpl::forward(const torch::Tensor &x, const torch::Ten
     const int64_t B = x.size(0), T = x.size(1), D = x.size(2), dh = D / m_heads;
     // [B, T, 3, H, dh] -> [3, B, H, T, dh]
     auto qkv = m_qkv(x).view({B, T, 3, m_heads, dh}).permute({2, 0, 3, 1, 4});
-    auto ctx = maskedAttention(qkv[0], qkv[1], qkv[2], lengths, m_attentionDropout, is_training()); // [B, H, T, dh]
+    auto ctx = maskedAttention(qkv[0], qkv[1], qkv[2], lengths, m_attentionDropout,
+                               is_training()); // [B, H, T, dh]
     ctx = ctx.transpose(1, 2).reshape({B, T, D});
     auto h = m_norm1(x + m_dropout(m_out(ctx)));
     return m_norm2(h + m_dropout(m_ff2(m_dropout(torch::relu(m_ff1(h))))));

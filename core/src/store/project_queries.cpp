@@ -11,7 +11,8 @@ using store::Statement;
 namespace {
 
 const char *const kRunColumns =
-    "SELECT r.id, r.kind, r.status, c.json, r.seed, r.threads, r.seqlens_version, r.torch_version, r.started_at, "
+    "SELECT r.id, r.kind, r.status, c.json, r.seed, r.threads, r.seqlens_version, r.torch_version, "
+    "r.started_at, "
     "coalesce(r.finished_at, ''), r.message, r.output_path, r.os_user, r.host, r.pid, r.pid_start "
     "FROM runs r JOIN configs c ON c.id = r.config_id ";
 
@@ -42,14 +43,18 @@ MetricRow readMetric(const Statement &s)
     return MetricRow{s.text(0), s.text(1), s.text(2), s.real(3), s.real(4), s.real(5)};
 }
 
-ScoreRow readScore(const Statement &s) { return ScoreRow{s.text(0), s.text(1), s.text(2), int(s.int64(3)), s.real(4)}; }
+ScoreRow readScore(const Statement &s)
+{
+    return ScoreRow{s.text(0), s.text(1), s.text(2), int(s.int64(3)), s.real(4)};
+}
 
 } // namespace
 
 std::vector<RunInfo> ProjectStore::runs() const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(), (std::string(kRunColumns) + "ORDER BY r.id DESC").c_str(), m->db.path());
+    Statement s(m->db.handle(), (std::string(kRunColumns) + "ORDER BY r.id DESC").c_str(),
+                m->db.path());
     std::vector<RunInfo> out;
     while (s.step())
         out.push_back(readRun(s));
@@ -59,10 +64,12 @@ std::vector<RunInfo> ProjectStore::runs() const
 RunInfo ProjectStore::run(int64_t id) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(), (std::string(kRunColumns) + "WHERE r.id = ?1").c_str(), m->db.path());
+    Statement s(m->db.handle(), (std::string(kRunColumns) + "WHERE r.id = ?1").c_str(),
+                m->db.path());
     s.bind(1, id);
     if (!s.step())
-        throwData(m->db.path() + ": no run " + std::to_string(id) + " (seqlens-cli runs --project FILE lists them)");
+        throwData(m->db.path() + ": no run " + std::to_string(id) +
+                  " (seqlens-cli runs --project FILE lists them)");
     return readRun(s);
 }
 
@@ -70,13 +77,15 @@ std::vector<DatasetInfo> ProjectStore::datasets(int64_t run) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
     Statement s(m->db.handle(),
-                "SELECT d.id, d.role, d.path, d.size_bytes, d.fingerprint, d.rows, d.recorded_at FROM datasets d "
+                "SELECT d.id, d.role, d.path, d.size_bytes, d.fingerprint, d.rows, d.recorded_at "
+                "FROM datasets d "
                 "JOIN run_datasets rd ON rd.dataset_id = d.id WHERE rd.run_id = ?1 ORDER BY d.role",
                 m->db.path());
     s.bind(1, run);
     std::vector<DatasetInfo> out;
     while (s.step())
-        out.push_back(DatasetInfo{s.int64(0), s.text(1), s.text(2), s.int64(3), s.text(4), s.int64(5), s.text(6)});
+        out.push_back(DatasetInfo{s.int64(0), s.text(1), s.text(2), s.int64(3), s.text(4),
+                                  s.int64(5), s.text(6)});
     return out;
 }
 
@@ -84,7 +93,8 @@ std::vector<EpochRow> ProjectStore::epochs(int64_t run) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
     Statement s(m->db.handle(),
-                "SELECT model, epoch, train_loss, valid_loss, valid_auc, seconds FROM epochs WHERE run_id = ?1 ORDER BY rowid",
+                "SELECT model, epoch, train_loss, valid_loss, valid_auc, seconds FROM epochs WHERE "
+                "run_id = ?1 ORDER BY rowid",
                 m->db.path());
     s.bind(1, run);
     std::vector<EpochRow> out;
@@ -96,8 +106,10 @@ std::vector<EpochRow> ProjectStore::epochs(int64_t run) const
 std::vector<MetricRow> ProjectStore::metrics(int64_t run) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(), "SELECT split, model, name, value, lo, hi FROM metrics WHERE run_id = ?1 ORDER BY rowid",
-                m->db.path());
+    Statement s(
+        m->db.handle(),
+        "SELECT split, model, name, value, lo, hi FROM metrics WHERE run_id = ?1 ORDER BY rowid",
+        m->db.path());
     s.bind(1, run);
     std::vector<MetricRow> out;
     while (s.step())
@@ -105,12 +117,14 @@ std::vector<MetricRow> ProjectStore::metrics(int64_t run) const
     return out;
 }
 
-std::optional<MetricRow> ProjectStore::metric(int64_t run, const std::string &split, const std::string &model,
+std::optional<MetricRow> ProjectStore::metric(int64_t run, const std::string &split,
+                                              const std::string &model,
                                               const std::string &name) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
     Statement s(m->db.handle(),
-                "SELECT split, model, name, value, lo, hi FROM metrics WHERE run_id = ?1 AND split = ?2 AND model = ?3 AND name = ?4",
+                "SELECT split, model, name, value, lo, hi FROM metrics WHERE run_id = ?1 AND split "
+                "= ?2 AND model = ?3 AND name = ?4",
                 m->db.path());
     s.bind(1, run).bind(2, split).bind(3, model).bind(4, name);
     if (!s.step())
@@ -121,20 +135,23 @@ std::optional<MetricRow> ProjectStore::metric(int64_t run, const std::string &sp
 std::optional<std::string> ProjectStore::artifact(int64_t run, const std::string &name) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(), "SELECT json FROM artifacts WHERE run_id = ?1 AND name = ?2", m->db.path());
+    Statement s(m->db.handle(), "SELECT json FROM artifacts WHERE run_id = ?1 AND name = ?2",
+                m->db.path());
     s.bind(1, run).bind(2, name);
     if (!s.step())
         return std::nullopt;
     return s.text(0);
 }
 
-std::vector<ScoreRow> ProjectStore::scores(int64_t run, const std::string &model, const std::string &split) const
+std::vector<ScoreRow> ProjectStore::scores(int64_t run, const std::string &model,
+                                           const std::string &split) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(),
-                "SELECT model, entity, split, label, score FROM scores WHERE run_id = ?1 AND model = ?2 "
-                "AND (?3 = '' OR split = ?3) ORDER BY score DESC, entity",
-                m->db.path());
+    Statement s(
+        m->db.handle(),
+        "SELECT model, entity, split, label, score FROM scores WHERE run_id = ?1 AND model = ?2 "
+        "AND (?3 = '' OR split = ?3) ORDER BY score DESC, entity",
+        m->db.path());
     s.bind(1, run).bind(2, model).bind(3, split);
     std::vector<ScoreRow> out;
     while (s.step())
@@ -142,11 +159,13 @@ std::vector<ScoreRow> ProjectStore::scores(int64_t run, const std::string &model
     return out;
 }
 
-std::optional<ScoreRow> ProjectStore::score(int64_t run, const std::string &model, const std::string &entity) const
+std::optional<ScoreRow> ProjectStore::score(int64_t run, const std::string &model,
+                                            const std::string &entity) const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
     Statement s(m->db.handle(),
-                "SELECT model, entity, split, label, score FROM scores WHERE run_id = ?1 AND model = ?2 AND entity = ?3",
+                "SELECT model, entity, split, label, score FROM scores WHERE run_id = ?1 AND model "
+                "= ?2 AND entity = ?3",
                 m->db.path());
     s.bind(1, run).bind(2, model).bind(3, entity);
     if (!s.step())
@@ -157,10 +176,13 @@ std::optional<ScoreRow> ProjectStore::score(int64_t run, const std::string &mode
 std::vector<AuditEntry> ProjectStore::auditLog() const
 {
     std::lock_guard<std::mutex> lock(m->mutex);
-    Statement s(m->db.handle(), "SELECT id, at, os_user, action, object, detail FROM audit ORDER BY id", m->db.path());
+    Statement s(m->db.handle(),
+                "SELECT id, at, os_user, action, object, detail FROM audit ORDER BY id",
+                m->db.path());
     std::vector<AuditEntry> out;
     while (s.step())
-        out.push_back(AuditEntry{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+        out.push_back(
+            AuditEntry{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
     return out;
 }
 

@@ -23,7 +23,10 @@ Database::Database(const std::string &path, Mode mode) : m_path(path)
     sqlite3_extended_result_codes(m_db, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database()
+{
+    sqlite3_close_v2(m_db);
+}
 
 void Database::fail(const std::string &what) const
 {
@@ -53,7 +56,10 @@ Statement::Statement(sqlite3 *db, const char *sql, const std::string &file) : m_
         throwData(file + ": " + sqlite3_errmsg(db));
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement()
+{
+    sqlite3_finalize(m_stmt);
+}
 
 Statement &Statement::bind(int i, int64_t v)
 {
@@ -105,7 +111,10 @@ void Statement::reset()
     sqlite3_clear_bindings(m_stmt);
 }
 
-int64_t Statement::int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+int64_t Statement::int64(int col) const
+{
+    return sqlite3_column_int64(m_stmt, col);
+}
 
 double Statement::real(int col) const
 {
@@ -118,9 +127,15 @@ std::string Statement::text(int col) const
     return p ? std::string(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string();
 }
 
-bool Statement::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+bool Statement::isNull(int col) const
+{
+    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
+}
 
-Transaction::Transaction(Database &db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database &db) : m_db(db)
+{
+    m_db.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction()
 {

@@ -20,16 +20,16 @@ public:
 
     // Bind by 1-based position; chainable.
     Statement &bind(int i, int64_t v);
-    Statement &bind(int i, double v);         // NaN is stored as NULL
+    Statement &bind(int i, double v); // NaN is stored as NULL
     Statement &bind(int i, const std::string &v);
     Statement &bindNull(int i);
 
-    bool step();                              // true while a row is available
-    void run();                               // step to completion (INSERT/UPDATE/DELETE)
+    bool step(); // true while a row is available
+    void run();  // step to completion (INSERT/UPDATE/DELETE)
     void reset();
 
     int64_t int64(int col) const;
-    double real(int col) const;               // NULL reads as NaN
+    double real(int col) const; // NULL reads as NaN
     std::string text(int col) const;
     bool isNull(int col) const;
 
@@ -49,7 +49,7 @@ public:
 
     sqlite3 *handle() const { return m_db; }
     const std::string &path() const { return m_path; }
-    void exec(const char *sql);               // constant SQL only (schema, pragmas, transactions)
+    void exec(const char *sql); // constant SQL only (schema, pragmas, transactions)
     int userVersion();
     int64_t lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
     [[noreturn]] void fail(const std::string &what) const;
