@@ -3,7 +3,7 @@
 // latency for one applicant from raw CSV rows (p50/p99), batch scoring throughput and peak
 // memory. Optionally dumps the encoded training data for bench/reference_train.py.
 //   seqlens-bench [--applicants N] [--threads T] [--batch-size B] [--dump DIR] [--work DIR]
-#include "seqlens/synth.h"
+#include "seqlens/data/synth.h"
 #include "seqlens/workflows.h"
 
 #include <nlohmann/json.hpp>

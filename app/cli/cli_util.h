@@ -2,7 +2,7 @@
 // Helpers shared by the seqlens-cli subcommands.
 #pragma once
 
-#include "seqlens/trainer.h"
+#include "seqlens/nn/trainer.h"
 
 #include <string>
 

@@ -4,11 +4,11 @@
 #include "args.h"
 #include "cli_util.h"
 
-#include "seqlens/compare.h"
-#include "seqlens/error.h"
+#include "seqlens/compare/compare_workflow.h"
+#include "seqlens/util/error.h"
 #include "seqlens/run_recording.h"
-#include "seqlens/synth.h"
-#include "seqlens/window_features.h"
+#include "seqlens/data/synth.h"
+#include "seqlens/compare/window_features.h"
 #include "seqlens/workflows.h"
 
 #include <chrono>

@@ -2,7 +2,7 @@
 // seqlens-cli: dispatches to a subcommand; errors stop here as one line on stderr.
 #include "commands.h"
 
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 
 #include <cstring>
 #include <exception>

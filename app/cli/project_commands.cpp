@@ -5,8 +5,8 @@
 #include "commands.h"
 
 #include "report/reports.h"
-#include "seqlens/error.h"
-#include "seqlens/project_store.h"
+#include "seqlens/util/error.h"
+#include "seqlens/store/project_store.h"
 
 #include <QApplication>
 

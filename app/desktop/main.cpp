@@ -5,7 +5,7 @@
 #include "workbench/main_window.h"
 #include "workbench/screenshot_tour.h"
 
-#include "seqlens/version.h"
+#include "seqlens/util/version.h"
 
 #include <QApplication>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/run_recording.h"
 
-#include "seqlens/error.h"
-#include "seqlens/validation_stats.h"
+#include "seqlens/util/error.h"
+#include "seqlens/compare/validation_stats.h"
 
 #include <nlohmann/json.hpp>
 

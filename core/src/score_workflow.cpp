@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/workflows.h"
 
-#include "seqlens/error.h"
-#include "seqlens/text_util.h"
+#include "seqlens/util/error.h"
+#include "seqlens/util/text_util.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/workflows.h"
 
-#include "seqlens/error.h"
-#include "seqlens/explain_stats.h"
-#include "seqlens/text_util.h"
-#include "seqlens/version.h"
+#include "seqlens/util/error.h"
+#include "seqlens/explain/global_attention.h"
+#include "seqlens/util/text_util.h"
+#include "seqlens/util/version.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,8 +2,8 @@
 // Random encoded datasets for model tests: no files, known shapes.
 #pragma once
 
-#include "seqlens/encoder.h"
-#include "seqlens/sequence_model.h"
+#include "seqlens/data/encoder.h"
+#include "seqlens/nn/sequence_model.h"
 
 #include <random>
 

@@ -2,7 +2,7 @@
 // A tiny event/label dataset written to a temporary directory, with its config.
 #pragma once
 
-#include "seqlens/config.h"
+#include "seqlens/data/config.h"
 #include "test_util.h"
 
 namespace testutil {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/baseline_models.h"
-#include "seqlens/metrics.h"
+#include "seqlens/compare/baseline_models.h"
+#include "seqlens/compare/metrics.h"
 #include "test_util.h"
 
 #include <random>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/bundle.h"
-#include "seqlens/synth.h"
+#include "seqlens/data/synth.h"
 #include "seqlens/workflows.h"
 #include "test_util.h"
 

@@ -2,7 +2,7 @@
 // Drives the real seqlens-cli binary: exit codes, one-line errors, output files.
 #include "test_util.h"
 
-#include "seqlens/project_store.h"
+#include "seqlens/store/project_store.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -3,8 +3,8 @@
 // window-feature baseline; reported numbers are consistent with the written scores; a
 // sequence model that memorizes its training applicants cannot inflate the stacking AUC
 // because development rows get out-of-fold scores; Berka runs on the real files.
-#include "seqlens/compare.h"
-#include "seqlens/synth.h"
+#include "seqlens/compare/compare_workflow.h"
+#include "seqlens/data/synth.h"
 #include "test_util.h"
 
 #include <QFileInfo>

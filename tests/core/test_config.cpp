@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/config.h"
-#include "seqlens/synth.h"
+#include "seqlens/data/config.h"
+#include "seqlens/data/synth.h"
 #include "test_util.h"
 
 #include <QDir>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/csv_reader.h"
+#include "seqlens/data/csv_reader.h"
 #include "test_util.h"
 
 using namespace seqlens;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fixture.h"
-#include "seqlens/dataset.h"
-#include "seqlens/synth.h"
-#include "seqlens/time_parser.h"
+#include "seqlens/data/dataset.h"
+#include "seqlens/data/synth.h"
+#include "seqlens/data/time_parser.h"
 
 using namespace seqlens;
 using namespace testutil;

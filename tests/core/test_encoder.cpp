@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fixture.h"
-#include "seqlens/encoder.h"
+#include "seqlens/data/encoder.h"
 
 using namespace seqlens;
 using namespace testutil;

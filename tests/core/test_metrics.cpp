@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/metrics.h"
+#include "seqlens/compare/metrics.h"
 #include "test_util.h"
 
 #include <random>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "encoded_fixture.h"
-#include "seqlens/sequence_model.h"
+#include "seqlens/nn/sequence_model.h"
 #include "test_util.h"
 
 using namespace seqlens;

@@ -2,7 +2,7 @@
 // The planted order signal is learned: on synth data, the sequence model beats the same
 // pipeline that cannot see order (no cross-event aggregation, no time-since-previous input)
 // on the test split, and no post-cutoff event leaks into training.
-#include "seqlens/synth.h"
+#include "seqlens/data/synth.h"
 #include "seqlens/workflows.h"
 #include "test_util.h"
 

@@ -4,7 +4,7 @@
 #include "test_util.h"
 
 #include "seqlens/run_recording.h"
-#include "seqlens/synth.h"
+#include "seqlens/data/synth.h"
 
 #include <QCryptographicHash>
 #include <QFile>

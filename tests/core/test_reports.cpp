@@ -6,7 +6,7 @@
 
 #include "report/reports.h"
 #include "seqlens/run_recording.h"
-#include "seqlens/synth.h"
+#include "seqlens/data/synth.h"
 
 #include <QApplication>
 #include <QFile>

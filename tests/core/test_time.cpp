@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/time_parser.h"
+#include "seqlens/data/time_parser.h"
 #include "test_util.h"
 
 using namespace seqlens;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "encoded_fixture.h"
-#include "seqlens/metrics.h"
-#include "seqlens/trainer.h"
+#include "seqlens/compare/metrics.h"
+#include "seqlens/nn/trainer.h"
 #include "test_util.h"
 
 using namespace seqlens;

@@ -2,7 +2,7 @@
 // Helpers for the core tests: temporary files, gzip writing, error capture.
 #pragma once
 
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

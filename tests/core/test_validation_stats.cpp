@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/metrics.h"
-#include "seqlens/validation_stats.h"
+#include "seqlens/compare/metrics.h"
+#include "seqlens/compare/validation_stats.h"
 #include "test_util.h"
 
 #include <random>

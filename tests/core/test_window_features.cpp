@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fixture.h"
-#include "seqlens/window_features.h"
+#include "seqlens/compare/window_features.h"
 
 using namespace seqlens;
 using namespace testutil;

@@ -24,7 +24,7 @@
 
 #include <cmath>
 
-#include "seqlens/config.h"
+#include "seqlens/data/config.h"
 
 using namespace seqlens;
 using namespace seqlens::ui;

@@ -4,7 +4,7 @@
 #include "report/reports.h"
 
 #include "seqlens/bundle.h"
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 #include "seqlens/workflows.h"
 
 #include <QDateTime>

@@ -5,7 +5,7 @@
 
 #include "report/plots.h"
 
-#include "seqlens/validation_stats.h"
+#include "seqlens/compare/validation_stats.h"
 
 #include <nlohmann/json.hpp>
 

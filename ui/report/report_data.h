@@ -2,7 +2,7 @@
 // Everything a report needs about one run, read from the project store.
 #pragma once
 
-#include "seqlens/project_store.h"
+#include "seqlens/store/project_store.h"
 
 #include <nlohmann/json.hpp>
 

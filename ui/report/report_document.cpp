@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "report/report_document.h"
 
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 
 #include <QBuffer>
 #include <QDir>

@@ -4,7 +4,7 @@
 // Needs a QApplication (the offscreen platform is enough).
 #pragma once
 
-#include "seqlens/project_store.h"
+#include "seqlens/store/project_store.h"
 
 #include <string>
 

@@ -2,7 +2,7 @@
 #include "report/validation_sections.h"
 
 #include "report/plot_data.h"
-#include "seqlens/validation_stats.h"
+#include "seqlens/compare/validation_stats.h"
 
 #include <qcustomplot.h>
 

@@ -3,7 +3,7 @@
 // sortable through a proxy; fast enough for 100,000 rows.
 #pragma once
 
-#include "seqlens/explorer.h"
+#include "seqlens/explain/explorer.h"
 
 #include <QAbstractTableModel>
 

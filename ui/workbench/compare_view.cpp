@@ -7,9 +7,9 @@
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
 
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 #include "seqlens/run_recording.h"
-#include "seqlens/validation_stats.h"
+#include "seqlens/compare/validation_stats.h"
 
 #include <qcustomplot.h>
 

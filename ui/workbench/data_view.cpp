@@ -6,10 +6,10 @@
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
 
-#include "seqlens/csv_reader.h"
-#include "seqlens/dataset.h"
-#include "seqlens/encoder.h"
-#include "seqlens/error.h"
+#include "seqlens/data/csv_reader.h"
+#include "seqlens/data/dataset.h"
+#include "seqlens/data/encoder.h"
+#include "seqlens/util/error.h"
 #include "seqlens/workflows.h"
 
 #include <nlohmann/json.hpp>

@@ -7,7 +7,7 @@
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
 
-#include "seqlens/time_parser.h"
+#include "seqlens/data/time_parser.h"
 
 #include <qcustomplot.h>
 

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "report/plots.h"
-#include "seqlens/explorer.h"
+#include "seqlens/explain/explorer.h"
 
 #include <QWidget>
 

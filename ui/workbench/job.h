@@ -4,7 +4,7 @@
 // job's token, which the core checks between batches.
 #pragma once
 
-#include "seqlens/trainer.h"
+#include "seqlens/nn/trainer.h"
 
 #include <QObject>
 #include <QString>

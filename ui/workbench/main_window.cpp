@@ -11,10 +11,10 @@
 #include "workbench/start_view.h"
 #include "workbench/train_view.h"
 
-#include "seqlens/error.h"
-#include "seqlens/sequence_model.h"
-#include "seqlens/synth.h"
-#include "seqlens/version.h"
+#include "seqlens/util/error.h"
+#include "seqlens/nn/sequence_model.h"
+#include "seqlens/data/synth.h"
+#include "seqlens/util/version.h"
 
 #include <qcustomplot.h>
 

@@ -3,8 +3,8 @@
 // applicant explorer of the selected run's model. Views observe it through signals.
 #pragma once
 
-#include "seqlens/explorer.h"
-#include "seqlens/project_store.h"
+#include "seqlens/explain/explorer.h"
+#include "seqlens/store/project_store.h"
 
 #include <QObject>
 #include <QString>

@@ -6,7 +6,7 @@
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
 
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 #include "seqlens/run_recording.h"
 
 #include <qcustomplot.h>

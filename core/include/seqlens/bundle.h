@@ -6,9 +6,9 @@
 //   metrics.json   the headline metrics (also inside bundle.json)
 #pragma once
 
-#include "seqlens/config.h"
-#include "seqlens/encoder.h"
-#include "seqlens/sequence_model.h"
+#include "seqlens/data/config.h"
+#include "seqlens/data/encoder.h"
+#include "seqlens/nn/sequence_model.h"
 
 #include <memory>
 #include <string>

@@ -6,8 +6,8 @@
 // finished run adds an audit entry ("trained" or "compared").
 #pragma once
 
-#include "seqlens/compare.h"
-#include "seqlens/project_store.h"
+#include "seqlens/compare/compare_workflow.h"
+#include "seqlens/store/project_store.h"
 #include "seqlens/workflows.h"
 
 namespace seqlens {

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "seqlens/bundle.h"
-#include "seqlens/dataset.h"
-#include "seqlens/metrics.h"
-#include "seqlens/trainer.h"
+#include "seqlens/data/dataset.h"
+#include "seqlens/compare/metrics.h"
+#include "seqlens/nn/trainer.h"
 
 #include <functional>
 #include <optional>

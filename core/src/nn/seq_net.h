@@ -2,8 +2,8 @@
 // The torch module of the sequence model. Internal: never include from public or Qt headers.
 #pragma once
 
-#include "seqlens/config.h"
-#include "seqlens/sequence_model.h"
+#include "seqlens/data/config.h"
+#include "seqlens/nn/sequence_model.h"
 #include "transformer_layer.h"
 
 #include "fast_dropout.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/sequence_model.h"
+#include "seqlens/nn/sequence_model.h"
 
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 #include "sequence_model_impl.h"
 
 #include <malloc.h>

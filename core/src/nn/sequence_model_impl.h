@@ -3,7 +3,7 @@
 #pragma once
 
 #include "seq_net.h"
-#include "seqlens/sequence_model.h"
+#include "seqlens/nn/sequence_model.h"
 
 namespace seqlens {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "seqlens/trainer.h"
+#include "seqlens/nn/trainer.h"
 
 #include "random_stream.h"
-#include "seqlens/error.h"
-#include "seqlens/metrics.h"
+#include "seqlens/util/error.h"
+#include "seqlens/compare/metrics.h"
 #include "sequence_model_impl.h"
 
 #include <chrono>

@@ -2,7 +2,7 @@
 // Read side of the project store.
 #include "project_store_impl.h"
 
-#include "seqlens/error.h"
+#include "seqlens/util/error.h"
 
 namespace seqlens {
 

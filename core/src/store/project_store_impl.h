@@ -2,7 +2,7 @@
 // Internals shared by the write (project_store.cpp) and read (project_queries.cpp) sides.
 #pragma once
 
-#include "seqlens/project_store.h"
+#include "seqlens/store/project_store.h"
 #include "sqlite_util.h"
 
 #include <mutex>

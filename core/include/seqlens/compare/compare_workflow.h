@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Baseline vs stacking, the way lenders prove a sequence model adds value:
+//   development = the labeled train + valid applicants, test = the untouched test split.
+//   baseline  = window features -> model family F, fitted on development.
+//   sequence  = the sequence model trained on development (inner early-stopping split).
+//   stacking  = window features + sequence logit -> family F. Development rows get
+//               OUT-OF-FOLD sequence logits (K folds, one sequence model per fold, each with
+//               its own encoder fitted on its training part); test rows get the logit of the
+//               model trained on all of development. No applicant is scored by a model that
+//               saw its label.
+// All three are judged on the same test applicants.
+// The K + 1 sequence models train side by side, one per LibTorch thread (see random_stream.h:
+// each draws its own reproducible random stream), so results depend on the thread count.
+#pragma once
+
+#include "seqlens/compare/baseline_models.h"
+#include "seqlens/nn/trainer.h"
+#include "seqlens/compare/validation_stats.h"
+#include "seqlens/workflows.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace seqlens {
+
+struct CompareRequest {
+    std::string outDir; // written: compare.json, test_scores.csv, curve and table CSVs,
+                        // and model/: the bundle of the sequence model used on test
+    std::optional<int64_t> epochs, threads, folds;
+    std::optional<uint64_t> seed;
+    ProgressFn progress; // per batch/epoch of the current sequence model
+    std::function<void(int64_t step, int64_t steps, const std::string &what)>
+        stepProgress; // per fold
+    const CancelToken *cancel = nullptr;
+    LogFn log;
+    LoadReport *loadReport = nullptr; // when set, receives the data load counts and fingerprints
+    bool explainGlobally = false;     // also fill CompareSummary::globalAttentionJson
+    // For tests: also report a stacking model trained on IN-SAMPLE sequence scores (leaky).
+    bool alsoInSampleStacking = false;
+};
+
+struct ModelEvaluation {
+    AucInterval auc;
+    BootstrapInterval ks;
+    double gini = 0;
+    std::vector<RocPoint> roc;
+    std::vector<KsPoint> ksCurve;
+    std::vector<LiftRow> lift;
+    Calibration calibration;
+    double psi = 0; // score PSI, development vs test
+};
+
+struct CompareSummary {
+    bool cancelled = false;
+    int64_t nDevelopment = 0, nTest = 0, folds = 0, features = 0;
+    ModelEvaluation baseline, sequence, stacking;
+    PairedAucTest deltaAuc;    // stacking vs baseline
+    BootstrapInterval deltaKs; // KS(stacking) - KS(baseline)
+    SwapSet swap;              // baseline band x stacking band
+    BaselineFitInfo baselineFit, stackingFit;
+    double inSampleStackingAuc = std::nan(""); // only with alsoInSampleStacking
+    std::string json;                          // compare.json
+    // Per test applicant: id, label and the three models' scores (probabilities).
+    std::vector<std::string> testEntities;
+    std::vector<int> testLabels;
+    std::vector<double> baselineScores, sequenceScores, stackingScores;
+    std::string globalAttentionJson; // with explainGlobally: the full sequence model's, over the
+                                     // test applicants
+    std::string reportJson; // data audit: {"load": ..., "encode": ... (the full model's encoding)}
+};
+
+CompareSummary runCompare(const Config &config, const CompareRequest &request);
+
+} // namespace seqlens

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The SeqLens configuration: one JSON file describes the data, the sequence encoding,
+// the model and the training. Every key is documented in docs/config.md. Parsing
+// reports all problems at once, each with its JSON path; unknown keys are errors.
+#pragma once
+
+#include "seqlens/data/time_parser.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seqlens {
+
+enum class FieldType { Categorical, Numeric };
+enum class NumericTransform { None, Log1p, SignedLog };
+enum class ItemAggregation { Transformer, Gru, Lstm, None };
+
+struct FieldConfig {
+    std::string name; // column name in the event table
+    FieldType type = FieldType::Categorical;
+    int64_t minCount =
+        1; // categorical: values seen fewer times in train map to "rare/unseen"; >= 1
+    int64_t maxVocab = 1000; // categorical: keep at most this many most frequent values; >= 1
+    NumericTransform transform = NumericTransform::None; // numeric: applied before standardizing
+    bool invalidAsMissing =
+        false; // numeric: text that is not a number counts as missing instead of an error
+};
+
+struct EventSourceConfig {
+    std::string path;      // event CSV (absolute, or relative to the config file); .gz allowed
+    std::string entity;    // column with the applicant/entity key
+    std::string time;      // column with the event time
+    TimeFormat timeFormat; // see time_parser.h
+    char delimiter = 0;    // 0 = auto-detect
+    std::vector<FieldConfig> fields; // at least one
+};
+
+struct StaticFeatureConfig {
+    std::string name; // column of the label table
+    FieldType type = FieldType::Numeric;
+};
+
+struct LabelConfig {
+    std::string path;                  // label CSV, one row per applicant
+    std::string entity;                // key column (same keys as events[].entity)
+    std::string target;                // label column
+    std::vector<std::string> positive; // target values that count as bad (1)
+    std::vector<std::string>
+        negative; // if non-empty, the only values that count as good; others are errors
+    std::optional<std::string>
+        cutoff;              // column with the application time; events at or after it are excluded
+    TimeFormat cutoffFormat; // format of the cutoff column
+    std::optional<std::string>
+        split;          // column with train/valid/test; otherwise a stratified random split
+    char delimiter = 0; // 0 = auto-detect
+    std::vector<StaticFeatureConfig>
+        features; // static per-applicant columns (used by the baseline)
+};
+
+struct SequenceConfig {
+    int64_t maxItems = 128; // keep the latest N events of each applicant; 1..4096
+    std::vector<double> timeBucketsDays = {1,  3,  7,   14,  30,
+                                           60, 90, 180, 365, 730}; // ascending bucket edges, days
+    bool timeSincePrevious = true; // embed the bucketized gap to the previous event
+    bool timeBeforeCutoff = true;  // embed the bucketized time before the cutoff (or last event)
+};
+
+struct ModelConfig {
+    int64_t embDim = 8; // embedding width of every field and of the item encoder; 2..256
+    int64_t heads = 2;  // transformer attention heads; must divide emb_dim
+    int64_t layers = 1; // transformer / RNN layers; 1..8
+    int64_t ffDim = 0;  // transformer feed-forward width; 0 = 4 * emb_dim
+    ItemAggregation itemAggregation = ItemAggregation::Transformer;
+    bool positions =
+        true; // transformer: learned embedding of the position counted from the latest event
+    double dropout = 0.1; // 0 <= dropout < 1
+};
+
+struct TrainingConfig {
+    int64_t epochs = 30;         // maximum epochs; >= 1
+    int64_t batchSize = 256;     // applicants per batch; >= 1
+    double learningRate = 0.003; // Adam step size; > 0
+    double weightDecay = 0.0;    // Adam L2 penalty; >= 0
+    double posWeight = 1.0;      // weight of the positive class in the loss; > 0
+    double gradClip = 1.0;       // max gradient norm; 0 = no clipping
+    int64_t patience = 5;        // epochs without validation-AUC gain before stopping; >= 1
+    uint64_t seed = 7;           // seeds the split, the initialisation, dropout and the batch order
+    double validFraction = 0.15; // share of labeled applicants held out for early stopping
+    double testFraction = 0.2;   // share held out for the final test
+    int64_t threads = 0;         // LibTorch intra-op threads; 0 = all cores
+};
+
+enum class BaselineModelKind { Logistic, XGBoost };
+
+struct XGBoostConfig {
+    int64_t rounds = 200;         // boosting rounds (fixed; no early stopping); 1..100000
+    int64_t maxDepth = 4;         // tree depth; 1..16
+    double eta = 0.1;             // learning rate; (0, 1]
+    double subsample = 0.8;       // row share per tree; (0, 1]
+    double colsampleByTree = 0.8; // feature share per tree; (0, 1]
+    double minChildWeight = 1.0;  // minimum hessian sum in a leaf; >= 0
+};
+
+struct BaselineConfig {
+    BaselineModelKind model =
+        BaselineModelKind::Logistic; // family used for the baseline AND the stacking model
+    std::vector<double> windowsDays = {30, 90, 180, 365,
+                                       730}; // windows before the cutoff, days, ascending
+    int64_t topValues = 5; // per categorical field: most frequent values counted by name, the rest
+                           // as "other"; 1..100
+    double l2 = 1.0;       // logistic: L2 penalty on the standardized coefficients; >= 0
+    int64_t folds = 5;     // out-of-fold sequence scores for the stacking training rows; 2..20
+    int64_t bootstrapReps = 1000; // bootstrap replicates for the KS intervals; 2..100000
+    XGBoostConfig xgboost;
+};
+
+struct Config {
+    int schemaVersion = 1;
+    std::string baseDir; // directory of the config file; relative paths resolve against it
+    std::vector<EventSourceConfig> events;
+    LabelConfig labels;
+    SequenceConfig sequence;
+    ModelConfig model;
+    TrainingConfig training;
+    BaselineConfig baseline;
+
+    // Absolute path of a config-relative path.
+    std::string resolve(const std::string &path) const;
+};
+
+// Loads and validates a config file. Throws ConfigError listing every problem as
+// "<file>: <json-path>: <expected vs got>", or a Data error when the file is unreadable.
+Config loadConfig(const std::string &path);
+// Parses config JSON text; `sourceName` names it in messages; `baseDir` resolves relative paths.
+Config parseConfig(const std::string &jsonText, const std::string &sourceName,
+                   const std::string &baseDir);
+// The resolved config as JSON text (all defaults written out, paths absolute).
+std::string configToJson(const Config &config);
+
+const char *toString(FieldType t);
+const char *toString(ItemAggregation a);
+const char *toString(NumericTransform t);
+
+} // namespace seqlens

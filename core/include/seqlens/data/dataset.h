@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Raw, not yet encoded event data of all applicants: events grouped per applicant and
+// sorted by time, categorical values interned per field, numeric values as parsed.
+#pragma once
+
+#include "seqlens/util/cancel.h"
+#include "seqlens/data/config.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace seqlens {
+
+enum class Split : uint8_t { Unassigned, Train, Valid, Test };
+const char *toString(Split s);
+
+struct Applicant {
+    std::string id;
+    int label = -1;               // 1 bad, 0 good, -1 unknown
+    double cutoff = std::nan(""); // days since epoch; NaN = none
+    Split split = Split::Unassigned;
+    std::vector<std::string>
+        features; // labels.features values as text, in config order ("" = missing)
+};
+
+// One configured event field, stored column-wise over all kept events.
+struct RawField {
+    FieldConfig config;
+    std::vector<int32_t> codes;    // categorical: index into `pool`, -1 = missing
+    std::vector<std::string> pool; // categorical: distinct raw values
+    std::vector<float> values;     // numeric: parsed value, NaN = missing or non-finite
+    int64_t missing = 0;           // empty / NA values
+    int64_t nonFinite = 0;         // numeric: NaN or +-inf in the file (encoded as missing)
+    int64_t invalid = 0;           // numeric: text counted as missing (field "invalid": "missing")
+};
+
+struct LoadReport {
+    std::string eventsPath, labelsPath;
+    int64_t eventRows = 0;           // data rows read from the event table
+    int64_t eventsKept = 0;          // events attached to an applicant, before the cutoff
+    int64_t eventsAfterCutoff = 0;   // excluded: at or after the applicant's cutoff (no leakage)
+    int64_t eventsUnknownEntity = 0; // ignored: entity has no row in the label table
+    int64_t labelRows = 0;
+    int64_t labelMissing = 0; // label rows skipped because the target is empty
+    int64_t applicants = 0;
+    int64_t applicantsWithoutEvents = 0;
+    int64_t positives = 0, negatives = 0;
+    uint64_t eventsFingerprint =
+        0; // FNV-1a 64 of the event file's (uncompressed) content, hashed while reading
+    uint64_t labelsFingerprint = 0;
+};
+
+struct RawDataset {
+    std::vector<Applicant> applicants;
+    std::vector<int64_t> offsets; // events of applicant a: [offsets[a], offsets[a+1])
+    std::vector<double> times;    // per event, days since epoch, ascending within an applicant
+    std::vector<RawField> fields; // as configured in events[0].fields
+    LoadReport report;
+
+    int64_t eventCount(int64_t a) const { return offsets[size_t(a) + 1] - offsets[size_t(a)]; }
+    // Raw text of a field value, "" when missing (numeric values in shortest form).
+    std::string valueText(size_t field, int64_t event) const;
+};
+
+struct LoadOptions {
+    std::string eventsPath;    // overrides the config's events[0].path when not empty
+    std::string labelsPath;    // overrides labels.path when not empty
+    bool useLabels = true;     // false: applicants are the entities of the event table
+    bool requireTarget = true; // false: a label table without the target column is fine (scoring)
+    std::string onlyEntity;    // when set, keep only this applicant (explain)
+    const CancelToken *cancel = nullptr; // checked every 64k rows; throws a Cancelled error
+};
+
+// Reads the label and event tables described by `config`. Throws Data errors naming
+// file and line. Does not assign splits (see assignSplits).
+RawDataset loadDataset(const Config &config, const LoadOptions &options = {});
+
+// Assigns a stratified random split to applicants without one, seeded; applicants with
+// unknown labels are left unassigned. Fractions as in TrainingConfig.
+void assignSplits(RawDataset &data, double validFraction, double testFraction, uint64_t seed);
+
+std::string hex64(uint64_t v);
+
+} // namespace seqlens

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The preprocessing module: fits vocabularies, numeric statistics and time buckets on the
+// training split, and turns raw applicant histories into model inputs. The fitted encoder
+// is saved in the model bundle, and scoring uses exactly it (train/serve parity).
+#pragma once
+
+#include "seqlens/data/dataset.h"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace seqlens {
+
+// Reserved codes of every categorical input (event fields and time buckets).
+constexpr int32_t kCodePad = 0;
+constexpr int32_t kCodeMissing = 1; // value missing; for "time since previous": first event
+constexpr int32_t kCodeUnseen = 2;  // categorical value not in the vocabulary (rare or new)
+constexpr int32_t kFirstVocabCode = 3;
+constexpr int32_t kFirstBucketCode = 2;
+
+// State of a numeric input.
+constexpr uint8_t kNumPad = 0;
+constexpr uint8_t kNumMissing = 1;
+constexpr uint8_t kNumPresent = 2;
+
+struct CategoricalEncoding {
+    std::string name;
+    std::vector<std::string> vocabulary; // code kFirstVocabCode + i
+    int64_t cardinality() const { return kFirstVocabCode + int64_t(vocabulary.size()); }
+};
+
+struct NumericEncoding {
+    std::string name;
+    NumericTransform transform = NumericTransform::None;
+    double mean = 0.0, stddev = 1.0; // of the transformed training values
+};
+
+// Per-event inputs of all applicants after encoding and truncation.
+struct EncodedDataset {
+    int64_t numCat = 0;            // categorical inputs per event (fields + time buckets)
+    int64_t numNum = 0;            // numeric inputs per event
+    std::vector<int64_t> offsets;  // applicant a: events [offsets[a], offsets[a+1])
+    std::vector<int32_t> cat;      // [events, numCat] codes
+    std::vector<float> num;        // [events, numNum] standardized values (0 unless present)
+    std::vector<uint8_t> numState; // [events, numNum] kNumMissing / kNumPresent
+    std::vector<int64_t> rawEvent; // per kept event: its index in RawDataset::times
+    std::vector<float> labels;     // per applicant: 1, 0, or -1 unknown
+    std::vector<Split> splits;     // per applicant
+
+    int64_t applicantCount() const { return int64_t(labels.size()); }
+    int64_t length(int64_t a) const { return offsets[size_t(a) + 1] - offsets[size_t(a)]; }
+};
+
+struct EncodeReport {
+    int64_t truncatedApplicants = 0; // histories longer than max_items
+    int64_t truncatedEvents = 0;     // older events dropped by truncation
+    std::vector<int64_t> unseen;     // per categorical event field: values mapped to "unseen"
+    std::vector<int64_t> missing;    // per input field (categorical then numeric): missing values
+};
+
+class Encoder {
+public:
+    // Fits on the applicants with split Train (all applicants when none is Train).
+    static Encoder fit(const RawDataset &data, const Config &config);
+
+    EncodedDataset encode(const RawDataset &data, EncodeReport *report = nullptr) const;
+
+    // Names of the model inputs, categorical first, then numeric: the field-attention axis.
+    std::vector<std::string> inputNames() const;
+    std::vector<int64_t> cardinalities() const; // per categorical input
+    int64_t numCategorical() const { return int64_t(m_categorical.size()) + timeInputs(); }
+    int64_t numNumeric() const { return int64_t(m_numeric.size()); }
+    int64_t maxItems() const { return m_maxItems; }
+
+    std::string toJson() const;
+    static Encoder fromJson(const std::string &json, const std::string &source);
+
+    const std::vector<CategoricalEncoding> &categorical() const { return m_categorical; }
+    const std::vector<NumericEncoding> &numeric() const { return m_numeric; }
+
+    // Bucket code of a non-negative gap in days.
+    int32_t bucketCode(double days) const;
+
+private:
+    int64_t timeInputs() const
+    {
+        return int64_t(m_timeSincePrevious) + int64_t(m_timeBeforeCutoff);
+    }
+    double transformValue(size_t numericIndex, double x) const;
+
+    std::vector<CategoricalEncoding> m_categorical;
+    std::vector<NumericEncoding> m_numeric;
+    std::vector<size_t> m_catField, m_numField; // index into RawDataset::fields
+    std::vector<double> m_bucketEdges;
+    bool m_timeSincePrevious = true;
+    bool m_timeBeforeCutoff = true;
+    int64_t m_maxItems = 128;
+};
+
+} // namespace seqlens

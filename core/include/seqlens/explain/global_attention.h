@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Global explanations over a population of applicants: the mean field attention per input
+// field, and the mean item (event) weight by time before the cutoff.
+#pragma once
+
+#include "seqlens/data/dataset.h"
+#include "seqlens/data/encoder.h"
+#include "seqlens/nn/sequence_model.h"
+
+#include <string>
+#include <vector>
+
+namespace seqlens {
+
+struct GlobalAttention {
+    int64_t applicants = 0;          // applicants explained (with at least one event)
+    std::vector<std::string> inputs; // encoder.inputNames()
+    std::vector<double>
+        meanFieldWeight;            // per input: mean over applicants of its mean over their events
+    std::vector<std::string> bands; // time before the cutoff: "< 1 d", "1-3 d", ..., "> 730 d"
+    std::vector<double>
+        meanItemWeight; // per band: mean attention weight of its events (NaN when none)
+    std::vector<double>
+        meanItemWeightUniform; // per band: the mean of 1/length, what uniform attention would give
+    std::vector<int64_t> bandEvents; // per band: events counted
+};
+
+// Explains up to `maxApplicants` of `applicants` (an even, deterministic sample when there are
+// more).
+GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encoder,
+                                const RawDataset &raw, const EncodedDataset &data,
+                                const std::vector<int64_t> &applicants,
+                                const std::vector<double> &bandEdgesDays,
+                                int64_t maxApplicants = 5000);
+std::string globalAttentionJson(const GlobalAttention &g);
+
+} // namespace seqlens

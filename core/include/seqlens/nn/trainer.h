@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Training loop: Adam, binary cross-entropy with optional positive-class weight, early
+// stopping on validation AUC with patience, best epoch restored. Synchronous; reports
+// progress through a callback and checks a cancellation flag between batches.
+#pragma once
+
+#include "seqlens/util/cancel.h"
+#include "seqlens/data/config.h"
+#include "seqlens/data/encoder.h"
+#include "seqlens/nn/sequence_model.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace seqlens {
+
+struct TrainProgress {
+    int64_t epoch = 0, epochs = 0;   // 1-based epoch, maximum epochs
+    int64_t batch = 0, batches = 0;  // 1-based batch within the epoch
+    double loss = 0;                 // running mean training loss of this epoch
+    double validAuc = std::nan("");  // last validation AUC (NaN before the first)
+    double etaSeconds = 0;           // estimate for the remaining epochs at the current pace
+    bool epochEnd = false;           // true on the report after an epoch's validation
+    double validLoss = std::nan(""); // on epochEnd: this epoch's validation loss
+    double epochSeconds = 0;         // on epochEnd: this epoch's duration, validation included
+    std::string task;                // which model, when a job trains several (e.g. "fold 2/5")
+};
+using ProgressFn = std::function<void(const TrainProgress &)>;
+
+struct EpochRecord {
+    int64_t epoch = 0;
+    double trainLoss = 0, validLoss = 0, validAuc = 0, seconds = 0;
+};
+
+struct TrainResult {
+    bool cancelled = false;
+    int64_t bestEpoch = 0, epochsRun = 0;
+    double bestValidAuc = std::nan("");
+    double seconds = 0;
+    int64_t sequencesSeen = 0; // training sequences processed (for throughput)
+    std::vector<EpochRecord> history;
+};
+
+// Trains `model` on the applicants with split Train, early-stopping on those with split
+// Valid (no early stopping when there are none). Throws a Data error when a split lacks
+// one of the classes. On cancel, returns with cancelled = true and the best weights so far.
+TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
+                       const TrainingConfig &config, const ProgressFn &progress = {},
+                       const CancelToken *cancel = nullptr);
+
+// Applicant indices of a split, ascending.
+std::vector<int64_t> applicantsIn(const EncodedDataset &data, Split split);
+
+} // namespace seqlens

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "compare_jobs.h"
+
+#include "seqlens/util/error.h"
+#include "seqlens/explain/global_attention.h"
+
+#include <random>
+#include <thread>
+
+namespace seqlens {
+
+namespace {
+
+// Encodes for one sequence model: `fitRows` get an inner stratified Train/Valid split for early
+// stopping and the encoder is fitted on their Train part only; `scoreRows` not among them are Test.
+// Borrows raw's split column, so one encoding at a time.
+EncodedDataset encodeForFit(CompareContext &c, const std::vector<int64_t> &fitRows,
+                            const std::vector<int64_t> &scoreRows, uint64_t seed, Encoder &enc,
+                            EncodeReport *report)
+{
+    std::lock_guard<std::mutex> lock(c.splitMutex);
+    std::vector<Split> saved;
+    for (auto &a : c.raw.applicants) {
+        saved.push_back(a.split);
+        a.split = Split::Unassigned;
+    }
+    const double validShare = c.cfg.training.validFraction /
+                              std::max(1e-9, 1.0 - c.cfg.training.testFraction);
+    for (int64_t a : scoreRows) // score rows that are also fit rows are reassigned below
+        c.raw.applicants[size_t(a)].split = Split::Test;
+    std::mt19937_64 rng(seed);
+    for (int cls = 0; cls <= 1; ++cls) { // stratified: the same valid share of bads and goods
+        std::vector<int64_t> rows;
+        for (int64_t a : fitRows)
+            if (c.raw.applicants[size_t(a)].label == cls)
+                rows.push_back(a);
+        std::shuffle(rows.begin(), rows.end(), rng);
+        const size_t nValid = size_t(std::llround(validShare * double(rows.size())));
+        for (size_t i = 0; i < rows.size(); ++i)
+            c.raw.applicants[size_t(rows[i])].split = i < nValid ? Split::Valid : Split::Train;
+    }
+    enc = Encoder::fit(c.raw, c.cfg);
+    EncodedDataset data = enc.encode(c.raw, report);
+    for (size_t a = 0; a < saved.size(); ++a)
+        c.raw.applicants[a].split = saved[a];
+    return data;
+}
+
+// Trains the job's model and scores its rows. Returns false when stopped.
+bool runJob(CompareContext &c, SequenceJob &job, const ProgressFn &progress,
+            const CancelToken &stop)
+{
+    Encoder enc;
+    EncodeReport encodeReport;
+    EncodedDataset data = encodeForFit(c, job.fitRows, job.scoreRows, job.seed, enc, &encodeReport);
+    auto model = std::make_unique<SequenceModel>(c.cfg.model, layoutOf(enc), job.seed);
+    TrainingConfig tc = c.cfg.training;
+    tc.seed = job.seed;
+    const TrainResult r = trainModel(*model, data, tc, progress, &stop);
+    if (r.cancelled)
+        return false;
+    job.logits = model->predictLogits(data, job.scoreRows);
+    if (job.keep) {
+        if (c.req.explainGlobally)
+            job.globalAttentionJson = globalAttentionJson(
+                globalAttention(*model, enc, c.raw, data, c.test, c.cfg.sequence.timeBucketsDays));
+        job.trainSeconds = r.seconds;
+        job.bundle.config = c.cfg;
+        job.bundle.encoder = std::move(enc);
+        job.bundle.model = std::move(model);
+        job.bundle.historyJson = trainingHistoryJson(r.history);
+        job.encodeReportJson = encodeReportJson(encodeReport, job.bundle.encoder);
+    }
+    return true;
+}
+
+// Fold models draw randomness only from their own streams (trainer.h), so they can train side
+// by side, one per thread: on 2 cores two 1-thread models do 1.7x the sequences per second of one
+// 2-thread model (tiny matrices scale poorly across threads). GRU/LSTM dropout between stacked
+// layers uses LibTorch's shared generator, so those models train one at a time.
+int64_t concurrentModels(const ModelConfig &m, int64_t threads, size_t jobs)
+{
+    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer &&
+                           m.itemAggregation != ItemAggregation::None && m.layers > 1 &&
+                           m.dropout > 0;
+    return sharedRng ? 1 : std::max<int64_t>(1, std::min<int64_t>(threads, int64_t(jobs)));
+}
+
+// Runs the jobs in order on `workers` threads. Returns false when cancelled; rethrows the first
+// error.
+bool runJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t workers, int64_t threads)
+{
+    std::mutex mutex; // serialises progress reports and the job queue
+    size_t next = 0;
+    CancelToken stop;
+    std::exception_ptr error;
+    auto work = [&](bool ownThread) {
+        if (ownThread)
+            setTorchThreads(std::max<int64_t>(1, threads / workers));
+        for (;;) {
+            SequenceJob *job = nullptr;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (stop.cancelled() || (c.req.cancel && c.req.cancel->cancelled()) ||
+                    next == jobs.size())
+                    return;
+                job = &jobs[next++];
+                if (c.req.stepProgress)
+                    c.req.stepProgress(int64_t(next), int64_t(jobs.size()), job->what);
+            }
+            ProgressFn progress = [&, task = job->what](const TrainProgress &p) {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (c.req.cancel && c.req.cancel->cancelled())
+                    stop.cancel();
+                if (c.req.progress) {
+                    TrainProgress q = p;
+                    q.task = task;
+                    c.req.progress(q);
+                }
+            };
+            try {
+                if (!runJob(c, *job, progress, stop))
+                    return;
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (!error)
+                    error = std::current_exception();
+                stop.cancel();
+                return;
+            }
+        }
+    };
+    if (workers <= 1) {
+        work(false);
+    } else {
+        std::vector<std::thread> pool;
+        for (int64_t w = 0; w < workers; ++w)
+            pool.emplace_back(work, true);
+        for (auto &t : pool)
+            t.join();
+        setTorchThreads(threads); // the workers lowered LibTorch's process-wide default
+    }
+    if (error)
+        std::rethrow_exception(error);
+    return !stop.cancelled() && !(c.req.cancel && c.req.cancel->cancelled());
+}
+
+} // namespace
+
+bool runSequenceJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads)
+{
+    return runJobs(c, jobs, concurrentModels(c.cfg.model, threads, jobs.size()), threads);
+}
+
+} // namespace seqlens

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/compare/compare_workflow.h"
+
+#include "compare_jobs.h"
+
+#include "seqlens/compare/baseline_models.h"
+#include "seqlens/util/error.h"
+#include "seqlens/util/text_util.h"
+#include "seqlens/util/version.h"
+#include "seqlens/compare/window_features.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace seqlens {
+
+using nlohmann::json;
+
+namespace {
+
+using Context = CompareContext;
+
+// Stratified split of `rows` into k folds (fold id per position of `rows`), seeded.
+std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t> &rows, int64_t k,
+                                 uint64_t seed)
+{
+    std::vector<int> fold(rows.size());
+    std::mt19937_64 rng(seed);
+    for (int cls = 0; cls <= 1; ++cls) {
+        std::vector<size_t> pos;
+        for (size_t i = 0; i < rows.size(); ++i)
+            if (d.applicants[size_t(rows[i])].label == cls)
+                pos.push_back(i);
+        std::shuffle(pos.begin(), pos.end(), rng);
+        for (size_t i = 0; i < pos.size(); ++i)
+            fold[pos[i]] = int(i % size_t(k));
+    }
+    return fold;
+}
+
+std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows)
+{
+    std::vector<int> y;
+    for (int64_t a : rows)
+        y.push_back(d.applicants[size_t(a)].label);
+    return y;
+}
+
+std::vector<double> sigmoid(std::vector<double> v)
+{
+    for (double &x : v)
+        x = 1.0 / (1.0 + std::exp(-x));
+    return v;
+}
+
+ModelEvaluation evaluate(const std::vector<double> &test, const std::vector<double> &dev,
+                         const std::vector<int> &y, const BaselineConfig &b, uint64_t seed)
+{
+    ModelEvaluation e;
+    e.auc = delongAuc(test, y);
+    e.ks = bootstrapKs(test, y, int(b.bootstrapReps), seed);
+    e.gini = 2 * e.auc.auc - 1;
+    e.roc = rocCurve(test, y);
+    e.ksCurve = ksCurve(test, y);
+    e.lift = liftTable(test, y, 10);
+    e.calibration = calibration(test, y, 10);
+    e.psi = populationStabilityIndex(dev, test, 10);
+    return e;
+}
+
+json evaluationJson(const ModelEvaluation &e)
+{
+    json lift = json::array(), cal = json::array();
+    for (const auto &r : e.lift)
+        lift.push_back({{"group", r.group},
+                        {"count", r.count},
+                        {"bads", r.bads},
+                        {"min_score", r.minScore},
+                        {"max_score", r.maxScore},
+                        {"bad_rate", r.badRate},
+                        {"cum_capture", r.cumCapture},
+                        {"lift", r.lift}});
+    for (const auto &b : e.calibration.bins)
+        cal.push_back({{"count", b.count},
+                       {"bads", b.bads},
+                       {"mean_predicted", b.meanPredicted},
+                       {"observed_rate", b.observedRate}});
+    return {{"auc", e.auc.auc},
+            {"auc_se", e.auc.se},
+            {"auc_ci", {e.auc.lo, e.auc.hi}},
+            {"ks", e.ks.value},
+            {"ks_ci", {e.ks.lo, e.ks.hi}},
+            {"gini", e.gini},
+            {"psi_development_test", e.psi},
+            {"brier", e.calibration.brier},
+            {"hosmer_lemeshow", e.calibration.hosmerLemeshow},
+            {"hosmer_lemeshow_df", e.calibration.hlDegreesOfFreedom},
+            {"hosmer_lemeshow_p_value", e.calibration.hlPValue},
+            {"lift", lift},
+            {"calibration", cal}};
+}
+
+void writeTables(const std::string &dir, const std::string &name, const ModelEvaluation &e)
+{
+    writeCurveCsvs(dir, name, e.roc, e.ksCurve);
+    std::ofstream lift(dir + "/lift_" + name + ".csv"), cal(dir + "/calibration_" + name + ".csv");
+    lift << "group,count,bads,min_score,max_score,bad_rate,cum_capture,lift\n";
+    for (const auto &r : e.lift)
+        lift << r.group << "," << r.count << "," << r.bads << "," << r.minScore << "," << r.maxScore
+             << "," << r.badRate << "," << r.cumCapture << "," << r.lift << "\n";
+    cal << "bin,count,bads,mean_predicted,observed_rate\n";
+    for (size_t i = 0; i < e.calibration.bins.size(); ++i) {
+        const auto &b = e.calibration.bins[i];
+        cal << i + 1 << "," << b.count << "," << b.bads << "," << b.meanPredicted << ","
+            << b.observedRate << "\n";
+    }
+}
+
+void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawDataset &raw,
+                  const std::vector<int64_t> &test, const std::vector<double> &base,
+                  const std::vector<double> &seq, const std::vector<double> &stack)
+{
+    std::filesystem::create_directories(req.outDir);
+    std::ofstream(req.outDir + "/compare.json") << s.json << "\n";
+    std::ofstream sc(req.outDir + "/test_scores.csv");
+    sc.precision(10);
+    sc << "entity,label,baseline,sequence,stacking\n";
+    for (size_t i = 0; i < test.size(); ++i)
+        sc << csvEscape(raw.applicants[size_t(test[i])].id) << ","
+           << raw.applicants[size_t(test[i])].label << "," << base[i] << "," << seq[i] << ","
+           << stack[i] << "\n";
+    writeTables(req.outDir, "baseline", s.baseline);
+    writeTables(req.outDir, "sequence", s.sequence);
+    writeTables(req.outDir, "stacking", s.stacking);
+    std::ofstream sw(req.outDir + "/swap_set.csv");
+    sw << "baseline_band,stacking_band,count,bads,bad_rate\n";
+    for (size_t i = 0; i < s.swap.bands.size(); ++i)
+        for (size_t j = 0; j < s.swap.bands.size(); ++j) {
+            const auto n = s.swap.counts[i][j], b = s.swap.bads[i][j];
+            sw << s.swap.bands[i] << "," << s.swap.bands[j] << "," << n << "," << b << ",";
+            if (n > 0)
+                sw << double(b) / double(n);
+            sw << "\n";
+        }
+    if (!sc || !sw)
+        throwData(req.outDir + ": cannot write the comparison files");
+}
+
+// Sequence-model logits: out-of-fold for development, the full model for test and (in sample)
+// for development. Returns false when cancelled.
+struct SequenceLogits {
+    std::vector<double> oof, test, devInSample;
+};
+
+bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
+                    SequenceJob &fullModel)
+{
+    const uint64_t seed = c.cfg.training.seed;
+    const auto fold = stratifiedFolds(c.raw, c.dev, folds, seed + 11);
+    // The full model first: it is the largest, so the fold models fill in around it.
+    std::vector<SequenceJob> jobs(size_t(folds) + 1);
+    jobs[0].what = "full model (all development applicants)";
+    jobs[0].seed = seed + 101 * uint64_t(folds + 1);
+    jobs[0].fitRows = c.dev;
+    jobs[0].keep = true;
+    jobs[0].scoreRows =
+        c.test; // test rows, then development rows (for PSI and the in-sample check)
+    jobs[0].scoreRows.insert(jobs[0].scoreRows.end(), c.dev.begin(), c.dev.end());
+    for (int64_t k = 0; k < folds; ++k) {
+        SequenceJob &job = jobs[size_t(k) + 1];
+        job.what = "fold " + std::to_string(k + 1) + "/" + std::to_string(folds);
+        job.seed = seed + 101 * uint64_t(k + 1);
+        for (size_t i = 0; i < c.dev.size(); ++i) {
+            if (fold[i] != k) {
+                job.fitRows.push_back(c.dev[i]);
+            } else {
+                job.scoreRows.push_back(c.dev[i]);
+                job.scorePos.push_back(i);
+            }
+        }
+    }
+    if (!runSequenceJobs(c, jobs, threads))
+        return false;
+    out.oof.assign(c.dev.size(), 0.0);
+    for (size_t j = 1; j < jobs.size(); ++j)
+        for (size_t i = 0; i < jobs[j].scorePos.size(); ++i)
+            out.oof[jobs[j].scorePos[i]] = jobs[j].logits[i];
+    const auto &full = jobs[0].logits;
+    out.test.assign(full.begin(), full.begin() + int64_t(c.test.size()));
+    out.devInSample.assign(full.begin() + int64_t(c.test.size()), full.end());
+    fullModel = std::move(jobs[0]);
+    return true;
+}
+
+// The sequence-logit column: `devValues` on development rows, the full model's on test rows.
+std::vector<double> logitColumn(const Context &c, int64_t rows,
+                                const std::vector<double> &devValues,
+                                const std::vector<double> &test)
+{
+    std::vector<double> col(size_t(rows), std::nan(""));
+    for (size_t i = 0; i < c.dev.size(); ++i)
+        col[size_t(c.dev[i])] = devValues[i];
+    for (size_t i = 0; i < c.test.size(); ++i)
+        col[size_t(c.test[i])] = test[i];
+    return col;
+}
+
+struct ModelScores {
+    std::vector<double> dev, test;
+};
+
+ModelScores fitAndPredict(const Context &c, const FeatureMatrix &x, int64_t threads,
+                          BaselineFitInfo &info)
+{
+    auto model = makeBaselineModel(c.cfg.baseline, c.cfg.training.seed, threads);
+    info = model->fit(x, c.dev, labelsOf(c.raw, c.dev));
+    return {model->predict(x, c.dev), model->predict(x, c.test)};
+}
+
+std::string compareJson(const Context &c, const CompareSummary &s, const json &load)
+{
+    const auto &bc = c.cfg.baseline;
+    json swap = {{"bands", s.swap.bands},
+                 {"rows", "baseline band"},
+                 {"columns", "stacking band"},
+                 {"counts", s.swap.counts},
+                 {"bads", s.swap.bads}};
+    json j = {{"n_train", s.nDevelopment},
+              {"n_test", s.nTest},
+              {"folds", s.folds},
+              {"features", s.features},
+              {"baseline_model",
+               {{"family", bc.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+                {"solver", s.baselineFit.solver},
+                {"converged", s.baselineFit.converged},
+                {"iterations", s.baselineFit.iterations},
+                {"stacking_converged", s.stackingFit.converged}}},
+              {"test",
+               {{"baseline", evaluationJson(s.baseline)},
+                {"sequence", evaluationJson(s.sequence)},
+                {"stacking", evaluationJson(s.stacking)},
+                {"delta_auc",
+                 {{"value", s.deltaAuc.delta},
+                  {"p_value", s.deltaAuc.pValue},
+                  {"se", s.deltaAuc.se},
+                  {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
+                {"delta_ks",
+                 {{"value", s.deltaKs.value},
+                  {"ci", {s.deltaKs.lo, s.deltaKs.hi}},
+                  {"reps", s.deltaKs.reps}}},
+                {"swap_set", swap}}},
+              {"data", load}};
+    return j.dump(2);
+}
+
+// The bundle of the sequence model that scored the test split, so its applicants can be explained.
+void saveFullModel(const Context &c, const CompareSummary &s, SequenceJob &full,
+                   const std::string &dir)
+{
+    ModelBundle &bundle = full.bundle;
+    const auto &e = s.sequence;
+    json metrics = {
+        {"test",
+         {{"auc", e.auc.auc},
+          {"auc_ci", {e.auc.lo, e.auc.hi}},
+          {"ks", e.ks.value},
+          {"gini", e.gini},
+          {"n", s.nTest}}},
+        {"note", "the sequence model of a comparison, trained on all development applicants"}};
+    // "seed" is the config's (it fixes the splits); the model was initialised with its job's seed.
+    bundle.metricsJson = metrics.dump();
+    bundle.metadataJson = bundleMetadataJson(c.cfg.training.seed, c.cfg.training.threads,
+                                             bundle.model->parameterCount(), full.trainSeconds,
+                                             c.raw.report, json{{"model_seed", full.seed}}.dump());
+    bundle.reportJson = s.reportJson;
+    saveBundle(dir, bundle);
+}
+
+} // namespace
+
+CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
+{
+    Context c{configIn, req, {}, {}, {}, {}};
+    if (req.epochs)
+        c.cfg.training.epochs = *req.epochs;
+    if (req.seed)
+        c.cfg.training.seed = *req.seed;
+    if (req.threads)
+        c.cfg.training.threads = *req.threads;
+    if (req.folds)
+        c.cfg.baseline.folds = *req.folds;
+    const int64_t threads = setTorchThreads(c.cfg.training.threads);
+    const uint64_t seed = c.cfg.training.seed;
+    c.raw = loadDataset(c.cfg);
+    if (req.loadReport)
+        *req.loadReport = c.raw.report;
+    assignSplits(c.raw, c.cfg.training.validFraction, c.cfg.training.testFraction, seed);
+    for (size_t a = 0; a < c.raw.applicants.size(); ++a)
+        if (c.raw.applicants[a].label >= 0)
+            (c.raw.applicants[a].split == Split::Test ? c.test : c.dev).push_back(int64_t(a));
+    if (c.test.empty())
+        throwData("compare needs a test split: set training.test_fraction above 0 or give test "
+                  "rows in the split column");
+    CompareSummary s;
+    s.nDevelopment = int64_t(c.dev.size());
+    s.nTest = int64_t(c.test.size());
+    s.folds = c.cfg.baseline.folds;
+
+    SequenceLogits seq;
+    SequenceJob fullModel;
+    if (!sequenceLogits(c, s.folds, threads, seq, fullModel)) {
+        s.cancelled = true;
+        return s;
+    }
+    const FeatureMatrix x = WindowFeatureBuilder::fit(c.raw, c.cfg).build(c.raw);
+    s.features = int64_t(x.columns());
+    const ModelScores base = fitAndPredict(c, x, threads, s.baselineFit);
+    const ModelScores stack = fitAndPredict(
+        c, withColumn(x, "sequence_logit", logitColumn(c, x.rows, seq.oof, seq.test)), threads,
+        s.stackingFit);
+    const auto yTest = labelsOf(c.raw, c.test);
+    if (req.alsoInSampleStacking) {
+        BaselineFitInfo ignored;
+        const auto leaky = withColumn(x, "sequence_logit",
+                                      logitColumn(c, x.rows, seq.devInSample, seq.test));
+        s.inSampleStackingAuc = aucScore(fitAndPredict(c, leaky, threads, ignored).test, yTest);
+    }
+
+    const auto &bc = c.cfg.baseline;
+    // PSI compares one model's scores on development and test: the full sequence model's.
+    const auto seqTest = sigmoid(seq.test), seqDev = sigmoid(seq.devInSample);
+    s.baseline = evaluate(base.test, base.dev, yTest, bc, seed);
+    s.sequence = evaluate(seqTest, seqDev, yTest, bc, seed);
+    s.stacking = evaluate(stack.test, stack.dev, yTest, bc, seed);
+    s.deltaAuc = delongPaired(base.test, stack.test, yTest);
+    s.deltaKs = bootstrapDeltaKs(base.test, stack.test, yTest, int(bc.bootstrapReps), seed);
+    s.swap = swapSet(base.test, stack.test, yTest);
+    const json load = json::parse(loadReportJson(c.raw.report, &c.raw));
+    s.json = compareJson(c, s, load);
+    s.globalAttentionJson = fullModel.globalAttentionJson;
+    s.reportJson = json{{"load", load}, {"encode", json::parse(fullModel.encodeReportJson)}}.dump();
+    s.testLabels = yTest;
+    for (int64_t a : c.test)
+        s.testEntities.push_back(c.raw.applicants[size_t(a)].id);
+    s.baselineScores = base.test;
+    s.sequenceScores = seqTest;
+    s.stackingScores = stack.test;
+    if (!req.outDir.empty()) {
+        writeOutputs(req, s, c.raw, c.test, base.test, seqTest, stack.test);
+        saveFullModel(c, s, fullModel, req.outDir + "/model");
+    }
+    return s;
+}
+
+} // namespace seqlens

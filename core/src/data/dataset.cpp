@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/data/dataset.h"
+
+#include "seqlens/data/csv_reader.h"
+#include "seqlens/util/error.h"
+#include "seqlens/util/text_util.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <random>
+#include <unordered_map>
+
+namespace seqlens {
+
+const char *toString(Split s)
+{
+    switch (s) {
+    case Split::Train: return "train";
+    case Split::Valid: return "valid";
+    case Split::Test: return "test";
+    case Split::Unassigned: break;
+    }
+    return "unassigned";
+}
+
+std::string RawDataset::valueText(size_t field, int64_t event) const
+{
+    const RawField &f = fields[field];
+    if (f.config.type == FieldType::Categorical) {
+        int32_t c = f.codes[size_t(event)];
+        return c < 0 ? std::string() : f.pool[size_t(c)];
+    }
+    float v = f.values[size_t(event)];
+    return std::isnan(v) ? std::string() : formatNumber(v);
+}
+
+std::string hex64(uint64_t v)
+{
+    char b[17];
+    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
+namespace {
+
+using EntityMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
+
+std::string where(const CsvReader &r)
+{
+    return r.path() + ":" + std::to_string(r.line());
+}
+
+int parseLabel(const LabelConfig &lc, std::string_view v, const CsvReader &r)
+{
+    for (const auto &p : lc.positive)
+        if (v == p)
+            return 1;
+    if (lc.negative.empty())
+        return 0;
+    for (const auto &n : lc.negative)
+        if (v == n)
+            return 0;
+    throwData(
+        where(r) + ": column \"" + lc.target + "\": value \"" + std::string(v) +
+        "\" is neither a positive nor a negative label (see labels.positive / labels.negative)");
+}
+
+Split parseSplit(std::string_view v, const CsvReader &r, const std::string &col)
+{
+    std::string s = lowerAscii(v);
+    if (s == "train" || s == "training")
+        return Split::Train;
+    if (s == "valid" || s == "validation" || s == "val")
+        return Split::Valid;
+    if (s == "test" || s == "oot")
+        return Split::Test;
+    if (s.empty())
+        return Split::Unassigned;
+    throwData(where(r) + ": column \"" + col + "\": expected train, valid or test, got \"" +
+              std::string(v) + "\"");
+}
+
+void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, EntityMap &index)
+{
+    const LabelConfig &lc = cfg.labels;
+    std::string path = opt.labelsPath.empty() ? cfg.resolve(lc.path) : opt.labelsPath;
+    CsvReader r(path, CsvOptions{lc.delimiter});
+    d.report.labelsPath = path;
+    const int ent = r.requireColumn(lc.entity);
+    const int tgt = opt.requireTarget ? r.requireColumn(lc.target) : r.columnIndex(lc.target);
+    const int cut = lc.cutoff ? r.requireColumn(*lc.cutoff) : -1;
+    const int spl = lc.split && opt.requireTarget ? r.requireColumn(*lc.split) : -1;
+    std::vector<int> featureCols;
+    for (const auto &f : lc.features)
+        featureCols.push_back(opt.requireTarget ? r.requireColumn(f.name) : r.columnIndex(f.name));
+    TimeParser cutoffParser(lc.cutoffFormat);
+    std::unordered_map<std::string, int64_t> firstLine;
+    while (r.next()) {
+        const auto &f = r.fields();
+        if ((++d.report.labelRows & 0xFFFF) == 0)
+            throwIfCancelled(opt.cancel);
+        std::string_view id = trimView(f[size_t(ent)]);
+        if (id.empty())
+            throwData(where(r) + ": column \"" + lc.entity + "\": empty entity key");
+        if (!opt.onlyEntity.empty() && id != opt.onlyEntity)
+            continue;
+        Applicant a;
+        a.id = std::string(id);
+        if (tgt >= 0) {
+            std::string_view v = trimView(f[size_t(tgt)]);
+            if (v.empty()) {
+                ++d.report.labelMissing;
+                if (opt.requireTarget)
+                    continue; // documented, counted skip: applicant without a label
+            } else {
+                a.label = parseLabel(lc, v, r);
+            }
+        }
+        if (cut >= 0) {
+            std::string_view v = trimView(f[size_t(cut)]);
+            auto t = cutoffParser.parse(v);
+            if (!t)
+                throwData(where(r) + ": column \"" + *lc.cutoff + "\": expected " +
+                          cutoffParser.describe() + ", got \"" + std::string(v) + "\"");
+            a.cutoff = *t;
+        }
+        if (spl >= 0)
+            a.split = parseSplit(trimView(f[size_t(spl)]), r, *lc.split);
+        for (int col : featureCols) {
+            std::string_view v = col >= 0 ? f[size_t(col)] : std::string_view();
+            a.features.emplace_back(isMissingToken(v) ? std::string_view() : trimView(v));
+        }
+        auto [it, fresh] = index.emplace(a.id, int32_t(d.applicants.size()));
+        if (!fresh)
+            throwData(where(r) + ": duplicate row for entity \"" + a.id + "\" (first at line " +
+                      std::to_string(firstLine[a.id]) +
+                      "); the label table needs one row per applicant");
+        firstLine[a.id] = r.line();
+        d.report.positives += a.label == 1;
+        d.report.negatives += a.label == 0;
+        d.applicants.push_back(std::move(a));
+    }
+    d.report.labelsFingerprint = r.fingerprint();
+}
+
+struct PendingEvents {
+    std::vector<int32_t> applicant;
+    std::vector<double> time;
+};
+
+void parseNumericValue(RawField &rf, std::string_view v, const CsvReader &r)
+{
+    double x;
+    if (!parseDouble(v, x)) {
+        if (!rf.config.invalidAsMissing)
+            throwData(where(r) + ": column \"" + rf.config.name + "\": \"" + std::string(v) +
+                      "\" is not a number (use \".\" as decimal point, or set \"invalid\": "
+                      "\"missing\" for this field)");
+        ++rf.invalid;
+        rf.values.push_back(std::nanf(""));
+        return;
+    }
+    if (!std::isfinite(x)) {
+        ++rf.nonFinite;
+        rf.values.push_back(std::nanf(""));
+        return;
+    }
+    rf.values.push_back(static_cast<float>(x));
+}
+
+void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, EntityMap &index,
+                PendingEvents &pe)
+{
+    const EventSourceConfig &ec = cfg.events.at(0);
+    std::string path = opt.eventsPath.empty() ? cfg.resolve(ec.path) : opt.eventsPath;
+    d.report.eventsPath = path;
+    CsvReader r(path, CsvOptions{ec.delimiter});
+    const int ent = r.requireColumn(ec.entity);
+    const int tim = r.requireColumn(ec.time);
+    std::vector<int> cols;
+    for (const auto &fc : ec.fields) {
+        cols.push_back(r.requireColumn(fc.name));
+        RawField rf;
+        rf.config = fc;
+        d.fields.push_back(std::move(rf));
+    }
+    std::vector<std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>> interned(
+        d.fields.size());
+    TimeParser timeParser(ec.timeFormat);
+    while (r.next()) {
+        const auto &f = r.fields();
+        if ((++d.report.eventRows & 0xFFFF) == 0)
+            throwIfCancelled(opt.cancel);
+        std::string_view id = trimView(f[size_t(ent)]);
+        auto it = index.find(id);
+        int32_t a;
+        if (it != index.end()) {
+            a = it->second;
+        } else if (!opt.useLabels && !id.empty() &&
+                   (opt.onlyEntity.empty() || id == opt.onlyEntity)) {
+            a = int32_t(d.applicants.size());
+            index.emplace(std::string(id), a);
+            d.applicants.push_back(Applicant{std::string(id)});
+        } else {
+            ++d.report.eventsUnknownEntity;
+            continue;
+        }
+        std::string_view tv = f[size_t(tim)];
+        auto t = timeParser.parse(tv);
+        if (!t)
+            throwData(where(r) + ": column \"" + ec.time + "\": expected " + timeParser.describe() +
+                      ", got \"" + std::string(tv) + "\"");
+        const Applicant &ap = d.applicants[size_t(a)];
+        if (!std::isnan(ap.cutoff) && *t >= ap.cutoff) {
+            ++d.report.eventsAfterCutoff;
+            continue;
+        }
+        pe.applicant.push_back(a);
+        pe.time.push_back(*t);
+        for (size_t k = 0; k < d.fields.size(); ++k) {
+            RawField &rf = d.fields[k];
+            std::string_view v = f[size_t(cols[k])];
+            bool missing = isMissingToken(v);
+            if (rf.config.type == FieldType::Categorical) {
+                if (missing) {
+                    ++rf.missing;
+                    rf.codes.push_back(-1);
+                    continue;
+                }
+                v = trimView(v);
+                auto &m = interned[k];
+                auto hit = m.find(v);
+                if (hit == m.end()) {
+                    hit = m.emplace(std::string(v), int32_t(rf.pool.size())).first;
+                    rf.pool.emplace_back(v);
+                }
+                rf.codes.push_back(hit->second);
+            } else if (missing) {
+                ++rf.missing;
+                rf.values.push_back(std::nanf(""));
+            } else {
+                parseNumericValue(rf, trimView(v), r);
+            }
+        }
+    }
+    d.report.eventsFingerprint = r.fingerprint();
+}
+
+// Groups events per applicant and sorts them by time (stable: file order breaks ties).
+void groupEvents(RawDataset &d, PendingEvents &pe)
+{
+    const size_t n = pe.applicant.size();
+    const size_t na = d.applicants.size();
+    d.offsets.assign(na + 1, 0);
+    for (int32_t a : pe.applicant)
+        ++d.offsets[size_t(a) + 1];
+    std::partial_sum(d.offsets.begin(), d.offsets.end(), d.offsets.begin());
+    std::vector<int64_t> order(n), fillPos(d.offsets.begin(), d.offsets.end() - 1);
+    for (size_t i = 0; i < n; ++i)
+        order[size_t(fillPos[size_t(pe.applicant[i])]++)] = int64_t(i);
+    for (size_t a = 0; a < na; ++a)
+        std::stable_sort(
+            order.begin() + d.offsets[a], order.begin() + d.offsets[a + 1],
+            [&](int64_t x, int64_t y) { return pe.time[size_t(x)] < pe.time[size_t(y)]; });
+    d.times.resize(n);
+    for (size_t i = 0; i < n; ++i)
+        d.times[i] = pe.time[size_t(order[i])];
+    for (auto &rf : d.fields) {
+        if (rf.config.type == FieldType::Categorical) {
+            std::vector<int32_t> sorted(n);
+            for (size_t i = 0; i < n; ++i)
+                sorted[i] = rf.codes[size_t(order[i])];
+            rf.codes.swap(sorted);
+        } else {
+            std::vector<float> sorted(n);
+            for (size_t i = 0; i < n; ++i)
+                sorted[i] = rf.values[size_t(order[i])];
+            rf.values.swap(sorted);
+        }
+    }
+}
+
+} // namespace
+
+RawDataset loadDataset(const Config &cfg, const LoadOptions &opt)
+{
+    if (cfg.events.size() != 1)
+        throwUsage("exactly one event source is supported yet, config has " +
+                   std::to_string(cfg.events.size()));
+    RawDataset d;
+    EntityMap index;
+    if (opt.useLabels)
+        readLabels(cfg, opt, d, index);
+    PendingEvents pe;
+    readEvents(cfg, opt, d, index, pe);
+    groupEvents(d, pe);
+    LoadReport &rep = d.report;
+    rep.eventsKept = int64_t(d.times.size());
+    rep.applicants = int64_t(d.applicants.size());
+    for (size_t a = 0; a < d.applicants.size(); ++a)
+        rep.applicantsWithoutEvents += d.eventCount(int64_t(a)) == 0;
+    return d;
+}
+
+void assignSplits(RawDataset &d, double validFraction, double testFraction, uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    for (int cls = 0; cls <= 1; ++cls) {
+        std::vector<size_t> idx;
+        for (size_t a = 0; a < d.applicants.size(); ++a)
+            if (d.applicants[a].label == cls && d.applicants[a].split == Split::Unassigned)
+                idx.push_back(a);
+        std::shuffle(idx.begin(), idx.end(), rng);
+        const size_t nTest = size_t(std::llround(testFraction * double(idx.size())));
+        const size_t nValid = size_t(std::llround(validFraction * double(idx.size())));
+        for (size_t i = 0; i < idx.size(); ++i)
+            d.applicants[idx[i]].split = i < nTest            ? Split::Test
+                                         : i < nTest + nValid ? Split::Valid
+                                                              : Split::Train;
+    }
+}
+
+} // namespace seqlens

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/data/encoder.h"
+
+#include "seqlens/util/error.h"
+#include "seqlens/util/text_util.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace seqlens {
+
+using nlohmann::json;
+
+namespace {
+constexpr double kClampSd = 10.0; // standardized numeric values are clamped to +-10 sd
+
+double applyTransform(NumericTransform t, double x)
+{
+    switch (t) {
+    case NumericTransform::None: return x;
+    case NumericTransform::Log1p: return std::log1p(std::max(x, 0.0)); // negative values clip to 0
+    case NumericTransform::SignedLog: return std::copysign(std::log1p(std::fabs(x)), x);
+    }
+    return x;
+}
+
+std::vector<std::string> fitVocabulary(const RawField &rf, const FieldConfig &fc,
+                                       const RawDataset &d, const std::vector<char> &useApplicant)
+{
+    std::vector<int64_t> counts(rf.pool.size(), 0);
+    for (size_t a = 0; a < d.applicants.size(); ++a) {
+        if (!useApplicant[a])
+            continue;
+        for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e)
+            if (rf.codes[size_t(e)] >= 0)
+                ++counts[size_t(rf.codes[size_t(e)])];
+    }
+    std::vector<size_t> order(rf.pool.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+        return counts[x] != counts[y] ? counts[x] > counts[y] : rf.pool[x] < rf.pool[y];
+    });
+    std::vector<std::string> vocab;
+    for (size_t i : order) {
+        if (counts[i] < fc.minCount || int64_t(vocab.size()) >= fc.maxVocab)
+            break;
+        vocab.push_back(rf.pool[i]);
+    }
+    return vocab;
+}
+
+size_t fieldIndex(const RawDataset &d, const std::string &name)
+{
+    for (size_t k = 0; k < d.fields.size(); ++k)
+        if (d.fields[k].config.name == name)
+            return k;
+    throwData("event table has no field \"" + name + "\" that the model was trained with");
+}
+
+// The field's settings as configured (not as loaded: fitting may use another config).
+const FieldConfig &configuredField(const Config &cfg, const std::string &name)
+{
+    for (const auto &f : cfg.events.at(0).fields)
+        if (f.name == name)
+            return f;
+    throwInternal("field \"" + name + "\" is not in the config");
+}
+} // namespace
+
+Encoder Encoder::fit(const RawDataset &d, const Config &cfg)
+{
+    Encoder enc;
+    enc.m_bucketEdges = cfg.sequence.timeBucketsDays;
+    enc.m_timeSincePrevious = cfg.sequence.timeSincePrevious;
+    enc.m_timeBeforeCutoff = cfg.sequence.timeBeforeCutoff;
+    enc.m_maxItems = cfg.sequence.maxItems;
+    std::vector<char> use(d.applicants.size(), 0);
+    bool anyTrain = false;
+    for (size_t a = 0; a < d.applicants.size(); ++a)
+        anyTrain = anyTrain || d.applicants[a].split == Split::Train;
+    for (size_t a = 0; a < d.applicants.size(); ++a)
+        use[a] = !anyTrain || d.applicants[a].split == Split::Train;
+    for (size_t k = 0; k < d.fields.size(); ++k) {
+        const RawField &rf = d.fields[k];
+        const FieldConfig &fc = configuredField(cfg, rf.config.name);
+        if (fc.type == FieldType::Categorical) {
+            enc.m_categorical.push_back({fc.name, fitVocabulary(rf, fc, d, use)});
+            continue;
+        }
+        NumericEncoding ne{fc.name, fc.transform};
+        double sum = 0, sumSq = 0;
+        int64_t n = 0;
+        for (size_t a = 0; a < d.applicants.size(); ++a) {
+            if (!use[a])
+                continue;
+            for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e) {
+                float v = rf.values[size_t(e)];
+                if (std::isnan(v))
+                    continue;
+                double x = applyTransform(ne.transform, v);
+                sum += x;
+                sumSq += x * x;
+                ++n;
+            }
+        }
+        if (n > 0) {
+            ne.mean = sum / double(n);
+            double var = std::max(0.0, sumSq / double(n) - ne.mean * ne.mean);
+            ne.stddev = var > 1e-24 ? std::sqrt(var) : 1.0;
+        }
+        enc.m_numeric.push_back(ne);
+    }
+    return enc;
+}
+
+int32_t Encoder::bucketCode(double days) const
+{
+    auto it = std::lower_bound(m_bucketEdges.begin(), m_bucketEdges.end(), days);
+    return kFirstBucketCode + int32_t(it - m_bucketEdges.begin());
+}
+
+std::vector<std::string> Encoder::inputNames() const
+{
+    std::vector<std::string> names;
+    for (const auto &c : m_categorical)
+        names.push_back(c.name);
+    if (m_timeSincePrevious)
+        names.push_back("time_since_previous");
+    if (m_timeBeforeCutoff)
+        names.push_back("time_before_cutoff");
+    for (const auto &n : m_numeric)
+        names.push_back(n.name);
+    return names;
+}
+
+std::vector<int64_t> Encoder::cardinalities() const
+{
+    std::vector<int64_t> out;
+    for (const auto &c : m_categorical)
+        out.push_back(c.cardinality());
+    const int64_t buckets = kFirstBucketCode + int64_t(m_bucketEdges.size()) + 1;
+    for (int64_t i = 0; i < timeInputs(); ++i)
+        out.push_back(buckets);
+    return out;
+}
+
+double Encoder::transformValue(size_t i, double x) const
+{
+    const NumericEncoding &ne = m_numeric[i];
+    double z = (applyTransform(ne.transform, x) - ne.mean) / ne.stddev;
+    return std::clamp(z, -kClampSd, kClampSd);
+}
+
+EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
+{
+    EncodedDataset out;
+    out.numCat = numCategorical();
+    out.numNum = numNumeric();
+    const size_t nc = m_categorical.size();
+    // Map raw interned values to vocabulary codes once per field.
+    std::vector<size_t> catIdx, numIdx;
+    std::vector<std::vector<int32_t>> lut(nc);
+    for (size_t c = 0; c < nc; ++c) {
+        catIdx.push_back(fieldIndex(d, m_categorical[c].name));
+        std::unordered_map<std::string_view, int32_t> vocab;
+        for (size_t i = 0; i < m_categorical[c].vocabulary.size(); ++i)
+            vocab.emplace(m_categorical[c].vocabulary[i], kFirstVocabCode + int32_t(i));
+        for (const auto &s : d.fields[catIdx[c]].pool) {
+            auto it = vocab.find(s);
+            lut[c].push_back(it == vocab.end() ? kCodeUnseen : it->second);
+        }
+    }
+    for (const auto &ne : m_numeric)
+        numIdx.push_back(fieldIndex(d, ne.name));
+    EncodeReport rep;
+    rep.unseen.assign(nc, 0);
+    rep.missing.assign(size_t(out.numCat + out.numNum), 0);
+    const size_t na = d.applicants.size();
+    out.offsets.assign(1, 0);
+    out.labels.resize(na);
+    out.splits.resize(na);
+    for (size_t a = 0; a < na; ++a) {
+        out.labels[a] = float(d.applicants[a].label);
+        out.splits[a] = d.applicants[a].split;
+        const int64_t b = d.offsets[a], e = d.offsets[a + 1];
+        const int64_t start = std::max(b, e - m_maxItems);
+        if (start > b) {
+            ++rep.truncatedApplicants;
+            rep.truncatedEvents += start - b;
+        }
+        const double ref = std::isnan(d.applicants[a].cutoff)
+                               ? (e > b ? d.times[size_t(e - 1)] : 0.0)
+                               : d.applicants[a].cutoff;
+        for (int64_t ev = start; ev < e; ++ev) {
+            const size_t se = size_t(ev);
+            for (size_t c = 0; c < nc; ++c) {
+                int32_t raw = d.fields[catIdx[c]].codes[se];
+                int32_t code = raw < 0 ? kCodeMissing : lut[c][size_t(raw)];
+                rep.missing[c] += raw < 0;
+                rep.unseen[c] += code == kCodeUnseen;
+                out.cat.push_back(code);
+            }
+            if (m_timeSincePrevious)
+                out.cat.push_back(ev == b ? kCodeMissing
+                                          : bucketCode(d.times[se] - d.times[se - 1]));
+            if (m_timeBeforeCutoff)
+                out.cat.push_back(bucketCode(std::max(0.0, ref - d.times[se])));
+            for (size_t k = 0; k < numIdx.size(); ++k) {
+                float v = d.fields[numIdx[k]].values[se];
+                bool present = !std::isnan(v);
+                rep.missing[size_t(out.numCat) + k] += !present;
+                out.num.push_back(present ? float(transformValue(k, v)) : 0.0f);
+                out.numState.push_back(present ? kNumPresent : kNumMissing);
+            }
+            out.rawEvent.push_back(ev);
+        }
+        out.offsets.push_back(int64_t(out.rawEvent.size()));
+    }
+    if (report)
+        *report = rep;
+    return out;
+}
+
+std::string Encoder::toJson() const
+{
+    json cats = json::array(), nums = json::array();
+    for (const auto &c : m_categorical)
+        cats.push_back({{"name", c.name}, {"vocabulary", c.vocabulary}});
+    for (const auto &n : m_numeric)
+        nums.push_back({{"name", n.name},
+                        {"transform", toString(n.transform)},
+                        {"mean", n.mean},
+                        {"stddev", n.stddev}});
+    json j = {{"categorical", cats},
+              {"numeric", nums},
+              {"time_buckets_days", m_bucketEdges},
+              {"time_since_previous", m_timeSincePrevious},
+              {"time_before_cutoff", m_timeBeforeCutoff},
+              {"max_items", m_maxItems}};
+    return j.dump();
+}
+
+Encoder Encoder::fromJson(const std::string &text, const std::string &source)
+{
+    try {
+        json j = json::parse(text);
+        Encoder enc;
+        for (const auto &c : j.at("categorical"))
+            enc.m_categorical.push_back({c.at("name").get<std::string>(),
+                                         c.at("vocabulary").get<std::vector<std::string>>()});
+        for (const auto &n : j.at("numeric")) {
+            NumericEncoding ne{n.at("name").get<std::string>()};
+            std::string t = n.at("transform").get<std::string>();
+            ne.transform = t == "log1p"        ? NumericTransform::Log1p
+                           : t == "signed_log" ? NumericTransform::SignedLog
+                                               : NumericTransform::None;
+            ne.mean = n.at("mean").get<double>();
+            ne.stddev = n.at("stddev").get<double>();
+            enc.m_numeric.push_back(ne);
+        }
+        enc.m_bucketEdges = j.at("time_buckets_days").get<std::vector<double>>();
+        enc.m_timeSincePrevious = j.at("time_since_previous").get<bool>();
+        enc.m_timeBeforeCutoff = j.at("time_before_cutoff").get<bool>();
+        enc.m_maxItems = j.at("max_items").get<int64_t>();
+        return enc;
+    } catch (const json::exception &e) {
+        throwData(source + ": encoder is unreadable (" + std::string(e.what()) +
+                  "); the bundle is corrupted");
+    }
+}
+
+} // namespace seqlens

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/explain/global_attention.h"
+
+#include "seqlens/util/text_util.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace seqlens {
+
+namespace {
+
+std::vector<std::string> bandNames(const std::vector<double> &edges)
+{
+    std::vector<std::string> out;
+    if (edges.empty())
+        return {"all"};
+    out.push_back("< " + formatNumber(edges[0]) + " d");
+    for (size_t i = 1; i < edges.size(); ++i)
+        out.push_back(formatNumber(edges[i - 1]) + "-" + formatNumber(edges[i]) + " d");
+    out.push_back("> " + formatNumber(edges.back()) + " d");
+    return out;
+}
+
+size_t bandOf(const std::vector<double> &edges, double days)
+{
+    return size_t(std::upper_bound(edges.begin(), edges.end(), days) - edges.begin());
+}
+
+std::vector<int64_t> evenSample(const std::vector<int64_t> &rows, int64_t max)
+{
+    if (int64_t(rows.size()) <= max)
+        return rows;
+    std::vector<int64_t> out;
+    for (int64_t i = 0; i < max; ++i)
+        out.push_back(rows[size_t(i * int64_t(rows.size()) / max)]);
+    return out;
+}
+
+} // namespace
+
+GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encoder,
+                                const RawDataset &raw, const EncodedDataset &data,
+                                const std::vector<int64_t> &applicants,
+                                const std::vector<double> &edges, int64_t maxApplicants)
+{
+    GlobalAttention g;
+    g.inputs = encoder.inputNames();
+    g.bands = bandNames(edges);
+    g.meanFieldWeight.assign(g.inputs.size(), 0.0);
+    std::vector<double> itemSum(g.bands.size(), 0.0), uniformSum(g.bands.size(), 0.0);
+    g.bandEvents.assign(g.bands.size(), 0);
+    for (int64_t a : evenSample(applicants, maxApplicants)) {
+        const int64_t n = data.length(a);
+        if (n == 0)
+            continue;
+        const Explanation ex = model.explain(data, a);
+        const Applicant &ap = raw.applicants[size_t(a)];
+        const double anchor =
+            std::isnan(ap.cutoff)
+                ? raw.times[size_t(data.rawEvent[size_t(data.offsets[size_t(a)] + n - 1)])]
+                : ap.cutoff;
+        for (int64_t t = 0; t < n; ++t) {
+            const double days =
+                anchor - raw.times[size_t(data.rawEvent[size_t(data.offsets[size_t(a)] + t)])];
+            const size_t b = edges.empty() ? 0 : bandOf(edges, days);
+            itemSum[b] += ex.itemWeights[size_t(t)];
+            uniformSum[b] += 1.0 / double(n);
+            ++g.bandEvents[b];
+            for (size_t f = 0; f < g.inputs.size(); ++f)
+                g.meanFieldWeight[f] += ex.fieldWeights[size_t(t)][f] / double(n);
+        }
+        ++g.applicants;
+    }
+    for (double &w : g.meanFieldWeight)
+        w = g.applicants ? w / double(g.applicants) : std::nan("");
+    for (size_t b = 0; b < g.bands.size(); ++b) {
+        const double n = double(g.bandEvents[b]);
+        g.meanItemWeight.push_back(n > 0 ? itemSum[b] / n : std::nan(""));
+        g.meanItemWeightUniform.push_back(n > 0 ? uniformSum[b] / n : std::nan(""));
+    }
+    return g;
+}
+
+std::string globalAttentionJson(const GlobalAttention &g)
+{
+    using nlohmann::json;
+    auto numbers = [](const std::vector<double> &v) {
+        json a = json::array();
+        for (double x : v)
+            a.push_back(std::isnan(x) ? json(nullptr) : json(x));
+        return a;
+    };
+    return json{{"applicants", g.applicants},
+                {"inputs", g.inputs},
+                {"mean_field_weight", numbers(g.meanFieldWeight)},
+                {"bands", g.bands},
+                {"mean_item_weight", numbers(g.meanItemWeight)},
+                {"mean_item_weight_uniform", numbers(g.meanItemWeightUniform)},
+                {"band_events", g.bandEvents}}
+        .dump();
+}
+
+} // namespace seqlens
