@@ -4,7 +4,9 @@
 // memory. Optionally dumps the encoded training data for bench/reference_train.py.
 //   seqlens-bench [--applicants N] [--threads T] [--batch-size B] [--dump DIR] [--work DIR]
 #include "seqlens/data/synth.h"
-#include "seqlens/workflows.h"
+#include "seqlens/score_workflow.h"
+#include "seqlens/train_workflow.h"
+#include "seqlens/util/version.h"
 
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>
@@ -43,7 +45,7 @@ void dumpVector(const std::string &path, const std::vector<T> &v)
 }
 
 void dumpEncoded(const std::string &dir, const EncodedDataset &e, const Encoder &enc,
-                 const Config &cfg)
+                 const Config &cfg, const std::vector<int64_t> &trainRows)
 {
     std::filesystem::create_directories(dir);
     dumpVector(dir + "/cat.i32", e.cat);
@@ -51,9 +53,9 @@ void dumpEncoded(const std::string &dir, const EncodedDataset &e, const Encoder 
     dumpVector(dir + "/num_state.u8", e.numState);
     dumpVector(dir + "/offsets.i64", e.offsets);
     dumpVector(dir + "/labels.f32", e.labels);
-    std::vector<uint8_t> train;
-    for (auto s : e.splits)
-        train.push_back(s == Split::Train);
+    std::vector<uint8_t> train(size_t(e.applicantCount()), 0);
+    for (int64_t a : trainRows)
+        train[size_t(a)] = 1;
     dumpVector(dir + "/train.u8", train);
     json meta = {{"num_cat", e.numCat},
                  {"num_num", e.numNum},
@@ -150,14 +152,17 @@ int main(int argc, char **argv)
         auto t0 = Clock::now();
         RawDataset raw = loadDataset(cfg);
         const double loadSec = since(t0);
-        assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
+        const auto splits = assignSplits(raw, cfg.training.validFraction,
+                                         cfg.training.testFraction, cfg.training.seed);
+        const auto trainRows = rowsIn(raw, splits, Split::Train);
+        const auto validRows = rowsIn(raw, splits, Split::Valid);
         auto t1 = Clock::now();
-        Encoder enc = Encoder::fit(raw, cfg);
+        Encoder enc = Encoder::fit(raw, cfg, trainRows);
         EncodedDataset data = enc.encode(raw);
         const double encodeSec = since(t1), prepSec = loadSec + encodeSec;
         const double rssAfterPrep = peakRssMiB();
         if (!dump.empty())
-            dumpEncoded(dump, data, enc, cfg);
+            dumpEncoded(dump, data, enc, cfg, trainRows);
 
         // Training: one epoch; throughput measured between the first and last batch callbacks
         // (excludes validation and the first, warm-up batch).
@@ -167,7 +172,8 @@ int main(int argc, char **argv)
         bundle.model = std::make_unique<SequenceModel>(cfg.model, layoutOf(enc), cfg.training.seed);
         Clock::time_point firstBatch, lastBatch;
         int64_t batchesTimed = 0, lastBatchIndex = 0;
-        TrainResult tr = trainModel(*bundle.model, data, cfg.training, [&](const TrainProgress &p) {
+        TrainResult tr = trainModel(
+            *bundle.model, data, trainRows, validRows, cfg.training, [&](const TrainProgress &p) {
             if (p.epochEnd)
                 return;
             if (p.batch == 1)
@@ -176,7 +182,7 @@ int main(int argc, char **argv)
             lastBatchIndex = p.batch;
             ++batchesTimed;
         });
-        const int64_t trainCount = int64_t(applicantsIn(data, Split::Train).size());
+        const int64_t trainCount = int64_t(trainRows.size());
         const double seqTimed = double(std::min(trainCount, lastBatchIndex * batchSize) -
                                        batchSize);
         const double trainSeqPerSec = seqTimed /

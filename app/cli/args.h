@@ -2,6 +2,8 @@
 // Minimal "--key value" / "--flag" command-line parsing for seqlens-cli.
 #pragma once
 
+#include "seqlens/data/config_limits.h"
+
 #include <map>
 #include <optional>
 #include <set>
@@ -20,6 +22,10 @@ public:
     std::string required(const std::string &name) const;
     std::string get(const std::string &name, const std::string &fallback = {}) const;
     std::optional<int64_t> integer(const std::string &name, int64_t lo, int64_t hi) const;
+    std::optional<int64_t> integer(const std::string &name, IntRange range) const
+    {
+        return integer(name, range.lo, range.hi);
+    }
 
 private:
     std::map<std::string, std::string> m_values;

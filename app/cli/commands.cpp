@@ -5,12 +5,17 @@
 #include "cli_util.h"
 
 #include "seqlens/compare/compare_workflow.h"
-#include "seqlens/util/error.h"
-#include "seqlens/run_recording.h"
-#include "seqlens/data/synth.h"
 #include "seqlens/compare/window_features.h"
-#include "seqlens/workflows.h"
+#include "seqlens/data/audit.h"
+#include "seqlens/data/synth.h"
+#include "seqlens/explain/explain_workflow.h"
+#include "seqlens/result_json.h"
+#include "seqlens/run_recording.h"
+#include "seqlens/score_workflow.h"
+#include "seqlens/train_workflow.h"
+#include "seqlens/util/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -54,6 +59,13 @@ and table: roc_*, ks_*, lift_*, calibration_* and swap_set.csv, and DIR/model, t
 the sequence model that scored the test split. Progress per fold and epoch on stderr; Ctrl+C
 cancels. With --project the run is recorded in that project file.)";
 
+const char *kAuditHelp = R"(usage: seqlens-cli audit --config FILE [--out audit.json]
+Loads the data the config describes, assigns the splits, fits the encoder on the train split
+and encodes, without training: rows read and kept, events excluded by the cutoff, events of
+unlabeled entities, events per applicant (summary and histogram), per-field missing and
+distinct counts, truncated histories, unseen categories, and applicants per split. Writes JSON
+(stdout unless --out) and a summary on stderr; Ctrl+C cancels.)";
+
 const char *kFeaturesHelp = R"(usage: seqlens-cli features --config FILE --out features.csv
 Exports the hand-made window features (entity, split, label, then one column per feature)
 for use in other tools. Named categorical values are chosen without the test split.)";
@@ -84,11 +96,31 @@ void writeFileOrStdout(const std::string &path, const std::string &text)
         throwData(path + ": cannot write");
 }
 
+// The config of --config with --epochs, --seed, --threads (and --folds when allowed) applied.
+Config resolvedConfig(const Args &a, bool withFolds)
+{
+    Overrides o;
+    o.epochs = a.integer("epochs", limits::epochs);
+    if (auto s = a.integer("seed", limits::seed))
+        o.seed = uint64_t(*s);
+    o.threads = a.integer("threads", limits::threads);
+    if (withFolds)
+        o.folds = a.integer("folds", limits::folds);
+    return applyOverrides(loadConfig(a.required("config")), o);
+}
+
+void warnWithoutLabels(const ModelBundle &b, const std::string &labels)
+{
+    if (labels.empty() && b.config.labels.cutoff)
+        log("warning: the model's config uses cutoff column \"" + *b.config.labels.cutoff +
+            "\"; without --labels no events are excluded by cutoff");
+}
+
 // Loads a bundle and sets LibTorch's threads from --threads, else from the bundle's config.
 ModelBundle loadBundleForScoring(const Args &a)
 {
     ModelBundle b = loadBundle(a.required("model"));
-    setTorchThreads(a.integer("threads", 0, 1024).value_or(b.config.training.threads));
+    setTorchThreads(a.integer("threads", limits::threads).value_or(b.config.training.threads));
     return b;
 }
 
@@ -103,6 +135,7 @@ void printUsage()
                  "  score     score applicants with a model bundle\n"
                  "  explain   field and event attention for one applicant\n"
                  "  compare   baseline vs sequence vs stacking with validation statistics\n"
+                 "  audit     what loading and encoding does to the data, without training\n"
                  "  features  export the window features as CSV\n"
                  "  runs      list (or delete) the runs recorded in a project file\n"
                  "  report    model-validation or applicant report (PDF or HTML) from a project\n\n"
@@ -120,8 +153,8 @@ int runSynth(int argc, char **argv)
     Args a(argc, argv, 2, {"out", "applicants", "seed"}, {});
     SynthOptions opt;
     opt.outDir = a.required("out");
-    opt.applicants = a.integer("applicants", 1, 100000000).value_or(opt.applicants);
-    opt.seed = uint64_t(a.integer("seed", 0, INT64_MAX).value_or(int64_t(opt.seed)));
+    opt.applicants = a.integer("applicants", limits::applicants).value_or(opt.applicants);
+    opt.seed = uint64_t(a.integer("seed", limits::seed).value_or(int64_t(opt.seed)));
     SynthSummary s = writeSynthDataset(opt);
     log("wrote " + std::to_string(s.applicants) + " applicants (" + std::to_string(s.bads) +
         " bad), " + std::to_string(s.events) + " events: " + s.configPath);
@@ -135,28 +168,24 @@ int runTrain(int argc, char **argv)
         return 0;
     }
     Args a(argc, argv, 2, {"config", "out", "epochs", "seed", "threads", "project"}, {});
+    const Config cfg = resolvedConfig(a, false);
     TrainRequest req;
-    req.configPath = a.required("config");
     req.outDir = a.required("out");
-    req.epochs = a.integer("epochs", 1, 100000);
-    if (auto s = a.integer("seed", 0, INT64_MAX))
-        req.seed = uint64_t(*s);
-    req.threads = a.integer("threads", 0, 1024);
     req.progress = progressPrinter();
     req.cancel = &g_cancel;
     req.log = log;
     installSigint();
     const TrainSummary s = runMaybeRecorded(
-        a.get("project"), [&] { return runTraining(req); },
+        a.get("project"), [&] { return runTraining(cfg, req); },
         [&](ProjectStore &store, int64_t *run) {
-            return runTrainingInProject(store, loadConfig(req.configPath), req, run);
+            return runTrainingInProject(store, cfg, req, run);
         });
     if (s.cancelled) {
         log("cancelled: no bundle written");
         return 130;
     }
     log("wrote " + req.outDir);
-    std::cout << s.metricsJson << std::endl;
+    std::cout << trainMetricsJson(s).dump(2) << std::endl;
     return 0;
 }
 
@@ -170,9 +199,7 @@ int runScore(int argc, char **argv)
     const std::string events = a.required("events"), out = a.required("out");
     const std::string labels = a.get("labels");
     ModelBundle b = loadBundleForScoring(a);
-    if (labels.empty() && b.config.labels.cutoff)
-        log("warning: the model's config uses cutoff column \"" + *b.config.labels.cutoff +
-            "\"; without --labels no events are excluded by cutoff");
+    warnWithoutLabels(b, labels);
     LoadReport rep;
     auto scores = scoreWithBundle(b, events, labels, &rep);
     writeScoresCsv(out, scores);
@@ -194,9 +221,10 @@ int runExplain(int argc, char **argv)
     }
     Args a(argc, argv, 2, {"model", "events", "labels", "entity", "out", "threads"}, {});
     ModelBundle b = loadBundleForScoring(a);
-    std::string json = explainWithBundle(b, a.required("events"), a.get("labels"),
-                                         a.required("entity"));
-    writeFileOrStdout(a.get("out"), json);
+    warnWithoutLabels(b, a.get("labels"));
+    const ApplicantExplanation ex =
+        explainWithBundle(b, a.required("events"), a.get("labels"), a.required("entity"));
+    writeFileOrStdout(a.get("out"), explanationJson(ex).dump(2));
     return 0;
 }
 
@@ -207,14 +235,9 @@ int runCompare(int argc, char **argv)
         return 0;
     }
     Args a(argc, argv, 2, {"config", "out", "epochs", "folds", "seed", "threads", "project"}, {});
-    Config cfg = loadConfig(a.required("config"));
+    const Config cfg = resolvedConfig(a, true);
     CompareRequest req;
     req.outDir = a.required("out");
-    req.epochs = a.integer("epochs", 1, 100000);
-    req.folds = a.integer("folds", 2, 20);
-    if (auto s = a.integer("seed", 0, INT64_MAX))
-        req.seed = uint64_t(*s);
-    req.threads = a.integer("threads", 0, 1024);
     req.progress = progressPrinter();
     req.stepProgress = [](int64_t step, int64_t steps, const std::string &what) {
         log("step " + std::to_string(step) + "/" + std::to_string(steps) + ": " + what);
@@ -242,6 +265,34 @@ int runCompare(int argc, char **argv)
     return 0;
 }
 
+int runAudit(int argc, char **argv)
+{
+    if (wantsHelp(argc, argv)) {
+        std::cout << kAuditHelp << std::endl;
+        return 0;
+    }
+    Args a(argc, argv, 2, {"config", "out"}, {});
+    const Config cfg = loadConfig(a.required("config"));
+    installSigint();
+    const AuditReport r = auditData(cfg, &g_cancel);
+    if (r.cancelled) {
+        log("cancelled: nothing written");
+        return 130;
+    }
+    const LoadReport &l = r.load;
+    log("audit: " + std::to_string(l.applicants) + " applicants (" + std::to_string(l.positives) +
+        " bad, " + std::to_string(l.negatives) + " good, " +
+        std::to_string(l.applicantsWithoutEvents) + " without events); " +
+        std::to_string(l.eventsKept) + " of " + std::to_string(l.eventRows) +
+        " event rows kept, " + std::to_string(l.eventsAfterCutoff) + " excluded by the cutoff, " +
+        std::to_string(l.eventsUnknownEntity) + " of unlabeled entities; " +
+        std::to_string(r.encode.truncatedApplicants) + " histories truncated; splits " +
+        std::to_string(r.splits.train) + " train / " + std::to_string(r.splits.valid) +
+        " valid / " + std::to_string(r.splits.test) + " test");
+    writeFileOrStdout(a.get("out"), auditJson(r).dump(2));
+    return 0;
+}
+
 int runFeatures(int argc, char **argv)
 {
     if (wantsHelp(argc, argv)) {
@@ -250,11 +301,19 @@ int runFeatures(int argc, char **argv)
     }
     Args a(argc, argv, 2, {"config", "out"}, {});
     Config cfg = loadConfig(a.required("config"));
-    RawDataset raw = loadDataset(cfg);
-    assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
-    WindowFeatureBuilder builder = WindowFeatureBuilder::fit(raw, cfg);
+    LoadOptions opt;
+    opt.cancel = &g_cancel;
+    installSigint();
+    const RawDataset raw = loadDataset(cfg, opt);
+    const auto splits =
+        assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
+    auto dev = rowsIn(raw, splits, Split::Train);
+    const auto valid = rowsIn(raw, splits, Split::Valid);
+    dev.insert(dev.end(), valid.begin(), valid.end());
+    std::sort(dev.begin(), dev.end());
+    WindowFeatureBuilder builder = WindowFeatureBuilder::fit(raw, cfg, dev);
     FeatureMatrix x = builder.build(raw);
-    writeFeaturesCsv(a.required("out"), raw, x);
+    writeFeaturesCsv(a.required("out"), raw, splits, x);
     log("wrote " + std::to_string(x.rows) + " applicants x " + std::to_string(x.columns()) +
         " features: " + a.required("out") +
         (builder.lastInvalidStatic() ? " (" + std::to_string(builder.lastInvalidStatic()) +

@@ -10,6 +10,7 @@ int runScore(int argc, char **argv);
 int runExplain(int argc, char **argv);
 int runCompare(int argc, char **argv);
 int runFeatures(int argc, char **argv);
+int runAudit(int argc, char **argv);
 int runRuns(int argc, char **argv);   // project_commands.cpp
 int runReport(int argc, char **argv); // project_commands.cpp
 void printUsage();

@@ -28,6 +28,8 @@ int main(int argc, char **argv)
             return cli::runExplain(argc, argv);
         if (cmd == "compare")
             return cli::runCompare(argc, argv);
+        if (cmd == "audit")
+            return cli::runAudit(argc, argv);
         if (cmd == "features")
             return cli::runFeatures(argc, argv);
         if (cmd == "runs")
@@ -36,7 +38,7 @@ int main(int argc, char **argv)
             return cli::runReport(argc, argv);
         std::cerr
             << "seqlens-cli: unknown command \"" << cmd
-            << "\" (expected synth, train, score, explain, compare, features, runs or report)\n";
+            << "\" (expected synth, train, score, explain, compare, audit, features, runs or report)\n";
         return 2;
     } catch (const Error &e) {
         std::cerr << "seqlens-cli " << cmd << ": error: " << e.what() << "\n";

@@ -84,12 +84,12 @@ void saveBundle(const std::string &dirText, const ModelBundle &b)
                    {"format_version", kBundleFormatVersion},
                    {"config", json::parse(configToJson(b.config))},
                    {"encoder", json::parse(b.encoder.toJson())},
-                   {"metrics", json::parse(b.metricsJson)},
-                   {"metadata", json::parse(b.metadataJson)},
-                   {"history", json::parse(b.historyJson)},
-                   {"report", json::parse(b.reportJson)}};
+                   {"metrics", b.metrics},
+                   {"metadata", b.metadata},
+                   {"history", b.history},
+                   {"report", b.report}};
     writeText(dir / "bundle.json", bundle.dump(2));
-    writeText(dir / "metrics.json", json::parse(b.metricsJson).dump(2));
+    writeText(dir / "metrics.json", b.metrics.dump(2));
     json files = json::object();
     for (const char *name : {"weights.pt", "bundle.json", "metrics.json"}) {
         int64_t size = 0;
@@ -135,10 +135,10 @@ ModelBundle loadBundle(const std::string &dirText)
     try {
         b.config = parseConfig(j.at("config").dump(), bundlePath + "#/config", "");
         b.encoder = Encoder::fromJson(j.at("encoder").dump(), bundlePath);
-        b.metricsJson = j.at("metrics").dump();
-        b.metadataJson = j.at("metadata").dump();
-        b.historyJson = j.at("history").dump();
-        b.reportJson = j.value("report", json::object()).dump();
+        b.metrics = j.at("metrics");
+        b.metadata = j.at("metadata");
+        b.history = j.at("history");
+        b.report = j.value("report", json::object());
     } catch (const json::exception &e) {
         throwData(bundlePath + ": missing part (" + std::string(e.what()) + ")");
     } catch (const ConfigError &e) {

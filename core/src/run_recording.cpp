@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/run_recording.h"
 
-#include "seqlens/util/error.h"
 #include "seqlens/compare/validation_stats.h"
+#include "seqlens/result_json.h"
+#include "seqlens/util/error.h"
+#include "seqlens/util/hex.h"
 
 #include <nlohmann/json.hpp>
 
@@ -49,16 +51,6 @@ void linkDatasets(ProjectStore &store, int64_t run, const LoadReport &load)
     info("labels", load.labelsPath, load.labelsFingerprint, load.labelRows);
 }
 
-json curvesJson(const std::vector<RocPoint> &roc, const std::vector<KsPoint> &ks)
-{
-    json r = json::array(), k = json::array();
-    for (const auto &p : roc)
-        r.push_back({std::isinf(p.threshold) ? json(nullptr) : json(p.threshold), p.fpr, p.tpr});
-    for (const auto &p : ks)
-        k.push_back({p.threshold, p.cumGood, p.cumBad});
-    return {{"roc", r}, {"ks", k}};
-}
-
 void addScores(ProjectStore &store, int64_t run, const std::string &model, const char *split,
                const std::vector<std::string> &ids, const std::vector<int> &labels,
                const std::vector<double> &scores)
@@ -71,7 +63,7 @@ void addScores(ProjectStore &store, int64_t run, const std::string &model, const
 
 void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s, uint64_t seed)
 {
-    linkDatasets(store, run, s.load);
+    linkDatasets(store, run, s.audit.load);
     std::vector<MetricRow> m;
     for (const auto &[split, sm] : {std::pair{"valid", &s.valid}, std::pair{"test", &s.test}}) {
         if (!sm->available)
@@ -94,9 +86,10 @@ void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s, uint64
     m.push_back(MetricRow{"train", "sequence", "epochs_run", double(s.training.epochsRun)});
     m.push_back(MetricRow{"train", "sequence", "seconds", s.training.seconds});
     store.addMetrics(run, m);
-    store.putArtifact(run, "metrics", s.metricsJson);
-    store.putArtifact(run, "data_report", s.reportJson);
-    store.putArtifact(run, "global_attention", s.globalAttentionJson);
+    store.putArtifact(run, "metrics", trainMetricsJson(s).dump(2));
+    store.putArtifact(run, "data_report", dataReportJson(s.audit).dump());
+    if (s.globalAttention)
+        store.putArtifact(run, "global_attention", globalAttentionJson(*s.globalAttention).dump());
 }
 
 void addEvaluation(std::vector<MetricRow> &m, const std::string &model, const ModelEvaluation &e)
@@ -109,10 +102,9 @@ void addEvaluation(std::vector<MetricRow> &m, const std::string &model, const Mo
     m.push_back(MetricRow{"test", model, "hosmer_lemeshow_p_value", e.calibration.hlPValue});
 }
 
-void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s,
-                   const LoadReport &load)
+void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s)
 {
-    linkDatasets(store, run, load);
+    linkDatasets(store, run, s.audit.load);
     std::vector<MetricRow> m;
     addEvaluation(m, "baseline", s.baseline);
     addEvaluation(m, "sequence", s.sequence);
@@ -127,25 +119,13 @@ void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s,
          {std::pair{"baseline", &s.baseline}, {"sequence", &s.sequence}, {"stacking", &s.stacking}})
         store.putArtifact(run, std::string("curves/test/") + name,
                           curvesJson(e->roc, e->ksCurve).dump());
-    store.putArtifact(run, "compare", s.json);
-    store.putArtifact(run, "data_report", s.reportJson);
-    store.putArtifact(run, "global_attention", s.globalAttentionJson);
+    store.putArtifact(run, "compare", compareJson(s).dump(2));
+    store.putArtifact(run, "data_report", dataReportJson(s.audit).dump());
+    if (s.globalAttention)
+        store.putArtifact(run, "global_attention", globalAttentionJson(*s.globalAttention).dump());
     addScores(store, run, "baseline", "test", s.testEntities, s.testLabels, s.baselineScores);
     addScores(store, run, "sequence", "test", s.testEntities, s.testLabels, s.sequenceScores);
     addScores(store, run, "stacking", "test", s.testEntities, s.testLabels, s.stackingScores);
-}
-
-// The config as the workflow will run it: the request's epochs, seed and threads applied.
-template <typename Request>
-Config withOverrides(Config cfg, const Request &r)
-{
-    if (r.epochs)
-        cfg.training.epochs = *r.epochs;
-    if (r.seed)
-        cfg.training.seed = *r.seed;
-    if (r.threads)
-        cfg.training.threads = *r.threads;
-    return cfg;
 }
 
 // Runs `job`; records failure (and rethrows) or cancellation; `record` runs on success.
@@ -173,8 +153,7 @@ Summary recorded(ProjectStore &store, int64_t run, Job job, Record record)
 TrainSummary runTrainingInProject(ProjectStore &store, const Config &config,
                                   const TrainRequest &request, int64_t *runId)
 {
-    const Config cfg = withOverrides(config, request);
-    const int64_t run = store.beginRun(newRun("train", cfg, request.outDir));
+    const int64_t run = store.beginRun(newRun("train", config, request.outDir));
     if (runId)
         *runId = run;
     TrainRequest req = request;
@@ -183,7 +162,7 @@ TrainSummary runTrainingInProject(ProjectStore &store, const Config &config,
     return recorded<TrainSummary>(
         store, run, [&] { return runTraining(config, req); },
         [&](const TrainSummary &s) {
-            recordTrain(store, run, s, cfg.training.seed);
+            recordTrain(store, run, s, config.training.seed);
             store.audit("trained", "run " + std::to_string(run),
                         "test AUC " +
                             (s.test.available ? std::to_string(s.test.metrics.auc) : "n/a"));
@@ -193,21 +172,16 @@ TrainSummary runTrainingInProject(ProjectStore &store, const Config &config,
 CompareSummary runCompareInProject(ProjectStore &store, const Config &config,
                                    const CompareRequest &request, int64_t *runId)
 {
-    Config cfg = withOverrides(config, request);
-    if (request.folds)
-        cfg.baseline.folds = *request.folds;
-    const int64_t run = store.beginRun(newRun("compare", cfg, request.outDir));
+    const int64_t run = store.beginRun(newRun("compare", config, request.outDir));
     if (runId)
         *runId = run;
     CompareRequest req = request;
     req.progress = recordingProgress(store, run, request.progress);
     req.explainGlobally = true;
-    LoadReport load;
-    req.loadReport = &load;
     return recorded<CompareSummary>(
         store, run, [&] { return runCompare(config, req); },
         [&](const CompareSummary &s) {
-            recordCompare(store, run, s, load);
+            recordCompare(store, run, s);
             store.audit("compared", "run " + std::to_string(run),
                         "delta AUC " + std::to_string(s.deltaAuc.delta) + ", p " +
                             std::to_string(s.deltaAuc.pValue));

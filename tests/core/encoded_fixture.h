@@ -42,7 +42,6 @@ inline seqlens::EncodedDataset randomEncoded(const std::vector<int64_t> &lengths
         }
         e.offsets.push_back(int64_t(e.rawEvent.size()));
         e.labels.push_back(len > 0 && last == 3 ? 1.0f : 0.0f);
-        e.splits.push_back(Split::Train);
     }
     return e;
 }

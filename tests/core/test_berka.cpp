@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End to end on the real PKDD'99 Berka files in ../shared/datasets/berka (never copied
 // into the repository): ';'-separated, quoted, CRLF, YYMMDD dates, blank values, gzip.
-#include "seqlens/workflows.h"
+#include "seqlens/score_workflow.h"
+#include "seqlens/train_workflow.h"
 #include "test_util.h"
 
 #include <QFileInfo>
@@ -22,19 +23,19 @@ private Q_SLOTS:
         QTemporaryDir out;
         TrainRequest req;
         req.outDir = out.path().toStdString() + "/berka_model";
-        req.epochs = 8;
-        req.threads = 2;
+        cfg.training.epochs = 8;
+        cfg.training.threads = 2;
         TrainSummary s = runTraining(cfg, req);
         // Counts from the files themselves (loan.asc: 682 loans, 76 with status B or D).
-        QCOMPARE(s.load.applicants, int64_t(682));
-        QCOMPARE(s.load.positives, int64_t(76));
-        QCOMPARE(s.load.eventRows, int64_t(99999));
-        QVERIFY(s.load.eventsAfterCutoff >
+        QCOMPARE(s.audit.load.applicants, int64_t(682));
+        QCOMPARE(s.audit.load.positives, int64_t(76));
+        QCOMPARE(s.audit.load.eventRows, int64_t(99999));
+        QVERIFY(s.audit.load.eventsAfterCutoff >
                 0); // transactions on or after the loan date are excluded
-        QVERIFY(s.load.eventsUnknownEntity > 0); // accounts without a loan
-        QCOMPARE(s.load.eventsKept + s.load.eventsAfterCutoff + s.load.eventsUnknownEntity,
-                 s.load.eventRows);
-        QVERIFY(s.load.applicantsWithoutEvents > 400); // the transaction prefix ends in 1994
+        QVERIFY(s.audit.load.eventsUnknownEntity > 0); // accounts without a loan
+        QCOMPARE(s.audit.load.eventsKept + s.audit.load.eventsAfterCutoff + s.audit.load.eventsUnknownEntity,
+                 s.audit.load.eventRows);
+        QVERIFY(s.audit.load.applicantsWithoutEvents > 400); // the transaction prefix ends in 1994
         QVERIFY(s.test.available);
         QVERIFY(s.test.metrics.auc >= 0 && s.test.metrics.auc <= 1);
         QCOMPARE(s.test.metrics.n + s.valid.metrics.n + 0 <= 682, true);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/bundle.h"
 #include "seqlens/data/synth.h"
-#include "seqlens/workflows.h"
+#include "seqlens/nn/trainer.h"
+#include "seqlens/score_workflow.h"
 #include "test_util.h"
 
 #include <filesystem>
@@ -32,14 +33,16 @@ private Q_SLOTS:
         Config cfg = loadConfig(m_synth.configPath);
         cfg.training.epochs = 2;
         RawDataset raw = loadDataset(cfg);
-        assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
+        const auto splits = assignSplits(raw, cfg.training.validFraction,
+                                         cfg.training.testFraction, cfg.training.seed);
+        const auto train = rowsIn(raw, splits, Split::Train);
         ModelBundle b;
         b.config = cfg;
-        b.encoder = Encoder::fit(raw, cfg);
+        b.encoder = Encoder::fit(raw, cfg, train);
         EncodedDataset enc = b.encoder.encode(raw);
         b.model = std::make_unique<SequenceModel>(cfg.model, layoutOf(b.encoder),
                                                   cfg.training.seed);
-        trainModel(*b.model, enc, cfg.training);
+        trainModel(*b.model, enc, train, rowsIn(raw, splits, Split::Valid), cfg.training);
         std::vector<int64_t> all(size_t(enc.applicantCount()));
         std::iota(all.begin(), all.end(), int64_t(0));
         m_inMemory = b.model->predict(enc, all);

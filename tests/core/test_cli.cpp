@@ -106,6 +106,48 @@ private Q_SLOTS:
                  "--entity", "nobody"});
         QCOMPARE(r.code, 3);
         QVERIFY(r.err.contains("entity \"nobody\" not found"));
+        // Without --labels no cutoff is known: explain warns as score does.
+        r = cli({"explain", "--model", path("model"), "--events", path("demo/events.csv"),
+                 "--entity", "A0000001"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains("without --labels no events are excluded"), qPrintable(r.err));
+        QVERIFY(QJsonDocument::fromJson(r.out.toUtf8())["events_used"].toInt() >=
+                j["events_used"].toInt());
+    }
+    void auditReportsWhatLoadingAndEncodingDo()
+    {
+        Run r = cli({"audit", "--config", path("demo/config.json"), "--out", path("audit.json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("audit: 400 applicants"), qPrintable(r.err));
+        QFile f(path("audit.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject a = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonObject load = a["load"].toObject(), splits = a["splits"].toObject();
+        QCOMPARE(load["applicants"].toInt(), 400);
+        QCOMPARE(load["events_kept"].toInt() + load["events_after_cutoff"].toInt() +
+                     load["events_unknown_entity"].toInt(),
+                 load["event_rows"].toInt());
+        QCOMPARE(splits["train"].toInt() + splits["valid"].toInt() + splits["test"].toInt(),
+                 load["positives"].toInt() + load["negatives"].toInt());
+        QCOMPARE(splits["test"].toInt(), // 20 % stratified: rounded per class
+                 int(std::llround(0.2 * load["positives"].toInt()) +
+                     std::llround(0.2 * load["negatives"].toInt())));
+        int histogram = 0;
+        for (const auto &b : load["events_per_applicant"].toObject()["histogram"].toArray())
+            histogram += b.toObject()["count"].toInt();
+        QCOMPARE(histogram, 400);
+        // The same data, split and encoder as training: the bundle's data report is identical.
+        QFile b(path("model/bundle.json"));
+        QVERIFY(b.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(b.readAll())["report"].toObject();
+        QCOMPARE(report["load"].toObject(), load);
+        QCOMPARE(report["encode"].toObject(), a["encode"].toObject());
+        // Without --out the JSON goes to stdout; a bad config is exit 2 with its path.
+        r = cli({"audit", "--config", path("demo/config.json")});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())["load"].toObject(), load);
+        r = cli({"audit", "--config", "/nonexistent.json"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("cannot open config file"));
     }
     void exitCodesAndOneLineErrors_data()
     {

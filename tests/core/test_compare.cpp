@@ -4,6 +4,7 @@
 // sequence model that memorizes its training applicants cannot inflate the stacking AUC
 // because development rows get out-of-fold scores; Berka runs on the real files.
 #include "seqlens/compare/compare_workflow.h"
+#include "seqlens/train_workflow.h"
 #include "seqlens/data/synth.h"
 #include "test_util.h"
 
@@ -69,8 +70,8 @@ private Q_SLOTS:
         Config cfg = loadConfig(syn.configPath);
         CompareRequest req;
         req.outDir = dir.path().toStdString() + "/out";
-        req.folds = 3;
-        req.epochs = 20;
+        cfg.baseline.folds = 3;
+        cfg.training.epochs = 20;
         int steps = 0;
         req.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
         CompareSummary s = runCompare(cfg, req);
@@ -179,6 +180,34 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(QString::fromStdString(req.outDir + "/compare.json")));
     }
 
+    void cancelDuringLoadingIsCancelledNotAnError()
+    {
+        // More than 64k event rows, so loading checks the token at least once.
+        QTemporaryDir dir;
+        SynthSummary syn = writeSynthDataset({dir.path().toStdString(), 4000, 4});
+        QVERIFY(syn.events > 70000);
+        const Config cfg = loadConfig(syn.configPath);
+        CancelToken token;
+        token.cancel();
+        CompareRequest creq;
+        creq.outDir = dir.path().toStdString() + "/out";
+        creq.cancel = &token;
+        int steps = 0;
+        creq.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
+        QVERIFY(runCompare(cfg, creq).cancelled);
+        QCOMPARE(steps, 0); // stopped while loading: no model was started
+        TrainRequest treq;
+        treq.outDir = dir.path().toStdString() + "/model";
+        treq.cancel = &token;
+        int logLines = 0;
+        treq.log = [&](const std::string &) { ++logLines; };
+        QVERIFY(runTraining(cfg, treq).cancelled);
+        QCOMPARE(logLines, 0); // the "data: ..." lines come right after loading
+        QVERIFY(auditData(cfg, &token).cancelled);
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(creq.outDir)));
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(treq.outDir)));
+    }
+
     void xgboostFamilyRunsEndToEnd()
     {
         QTemporaryDir dir;
@@ -189,8 +218,8 @@ private Q_SLOTS:
         cfg.baseline.bootstrapReps = 100;
         CompareRequest req;
         req.outDir = dir.path().toStdString() + "/out";
-        req.folds = 2;
-        req.epochs = 4;
+        cfg.baseline.folds = 2;
+        cfg.training.epochs = 4;
         CompareSummary s = runCompare(cfg, req);
         QVERIFY(s.baseline.auc.auc > 0.6); // window features carry the count signal
         json j = readJson(req.outDir + "/compare.json");
@@ -207,8 +236,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         CompareRequest req;
         req.outDir = dir.path().toStdString();
-        req.folds = 3;
-        req.epochs = 5;
+        cfg.baseline.folds = 3;
+        cfg.training.epochs = 5;
         CompareSummary s = runCompare(cfg, req);
         QCOMPARE(s.nDevelopment + s.nTest, int64_t(682));
         for (const ModelEvaluation *e : {&s.baseline, &s.sequence, &s.stacking}) {

@@ -89,6 +89,79 @@ private Q_SLOTS:
         QVERIFY(anyContains(p, "/events/0/fields: expected a non-empty array"));
         QVERIFY(anyContains(p, "/labels: required key is missing"));
     }
+    void validateChecksAConfigHoweverItWasBuilt()
+    {
+        Config c = parseConfig(kMinimal, "cfg.json", "/base");
+        QVERIFY(validate(c).empty());
+        c.model.heads = 3; // 8 % 3 != 0: only the transformer splits emb_dim across heads
+        auto p = validate(c);
+        QCOMPARE(p.size(), size_t(1));
+        QCOMPARE(p[0].path, std::string("/model/heads"));
+        QCOMPARE(p[0].message, std::string("expected a divisor of emb_dim (8), got 3"));
+        c.model.itemAggregation = ItemAggregation::Gru;
+        QVERIFY(validate(c).empty());
+        c.training.epochs = 0;
+        c.training.validFraction = 0.5;
+        c.training.testFraction = 0.5;
+        c.events[0].fields.push_back(c.events[0].fields[0]);
+        p = validate(c);
+        QCOMPARE(p.size(), size_t(3));
+        QCOMPARE(p[0].path, std::string("/events/0/fields/1/name"));
+        QCOMPARE(p[0].message, std::string("duplicate field \"kind\""));
+        QCOMPARE(p[1].message, std::string("expected an integer in [1, 100000], got 0"));
+        QCOMPARE(p[2].path, std::string("/training/test_fraction"));
+        try {
+            throwIfInvalid(c, "form");
+            QFAIL("no error");
+        } catch (const ConfigError &e) {
+            QCOMPARE(e.problems().size(), size_t(3));
+            QCOMPARE(e.problems()[1],
+                     std::string("form: /training/epochs: expected an integer in [1, 100000], got 0"));
+        }
+    }
+    void overridesApplyAndAreValidatedLikeTheFile()
+    {
+        Config c = parseConfig(kMinimal, "cfg.json", "/base");
+        Overrides o;
+        o.epochs = 3;
+        o.seed = 99;
+        o.folds = 4;
+        const Config d = applyOverrides(c, o);
+        QCOMPARE(d.training.epochs, int64_t(3));
+        QCOMPARE(d.training.seed, uint64_t(99));
+        QCOMPARE(d.baseline.folds, int64_t(4));
+        QCOMPARE(d.training.threads, c.training.threads); // unset: kept
+        o.folds = 1;
+        QCOMPARE(validate(applyOverrides(c, o)).at(0).path, std::string("/baseline/folds"));
+    }
+    void numberOverflowingADoubleNamesItsPath()
+    {
+        auto p = problemsOf(R"({"schema_version": 1,
+          "events": [{"path": "e.csv", "entity": "id", "time": "t", "fields": [{"name": "kind", "type": "categorical"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]},
+          "training": {"epochs": 3, "learning_rate": 1e309}})");
+        QCOMPARE(p.size(), size_t(1));
+        QCOMPARE(p[0], std::string("cfg.json: /training/learning_rate: expected a number, got "
+                                   "1e309, which is out of the range of a double"));
+        p = problemsOf(R"({"sequence": {"time_buckets_days": [1, 2, -1e400]}})");
+        QCOMPARE(p.size(), size_t(1));
+        QVERIFY2(anyContains(p, "cfg.json: /sequence/time_buckets_days/2: expected a number"),
+                 p[0].c_str());
+    }
+    void zeroDayBucketEdgeIsAllowed()
+    {
+        std::string json = kMinimal;
+        json.insert(json.size() - 1, R"(, "sequence": {"time_buckets_days": [0, 1, 7]})");
+        Config c = parseConfig(json, "cfg.json", "/base");
+        QCOMPARE(c.sequence.timeBucketsDays, (std::vector<double>{0, 1, 7}));
+        json = kMinimal;
+        json.insert(json.size() - 1, R"(, "sequence": {"time_buckets_days": [0, 0, 7]})");
+        QVERIFY(anyContains(problemsOf(json), "/sequence/time_buckets_days: expected 1 to 64 "
+                                              "non-negative, strictly ascending numbers"));
+        json = kMinimal;
+        json.insert(json.size() - 1, R"(, "sequence": {"time_buckets_days": [-1, 7]})");
+        QVERIFY(anyContains(problemsOf(json), "/sequence/time_buckets_days: expected"));
+    }
     void invalidJsonGivesLineAndColumn()
     {
         try {

@@ -145,25 +145,30 @@ private Q_SLOTS:
         RawDataset d = loadDataset(fx.config(
             kEvents,
             "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,TEST\nc,2020-03-01,1,valid\n"));
-        QCOMPARE(int(d.applicants[0].split), int(Split::Train));
-        QCOMPARE(int(d.applicants[1].split), int(Split::Test));
-        QCOMPARE(int(d.applicants[2].split), int(Split::Valid));
+        QCOMPARE(int(d.applicants[0].givenSplit), int(Split::Train));
+        QCOMPARE(int(d.applicants[1].givenSplit), int(Split::Test));
+        QCOMPARE(int(d.applicants[2].givenSplit), int(Split::Valid));
+        // Given splits are kept by the assignment, whatever the fractions.
+        const auto splits = assignSplits(d, 0.5, 0.4, 3);
+        QCOMPARE(int(splits[0]), int(Split::Train));
+        QCOMPARE(int(splits[1]), int(Split::Test));
+        QCOMPARE(int(splits[2]), int(Split::Valid));
     }
     void stratifiedSplitIsSeededAndStratified()
     {
         RawDataset d;
         for (int i = 0; i < 1000; ++i)
             d.applicants.push_back(Applicant{std::to_string(i), i < 200 ? 1 : 0});
-        RawDataset e = d;
-        assignSplits(d, 0.15, 0.2, 11);
-        assignSplits(e, 0.15, 0.2, 11);
+        const auto s = assignSplits(d, 0.15, 0.2, 11), t = assignSplits(d, 0.15, 0.2, 11);
+        QVERIFY(s == t);
+        QVERIFY(s != assignSplits(d, 0.15, 0.2, 12));
         int testBad = 0, testAll = 0, validBad = 0;
         for (size_t i = 0; i < d.applicants.size(); ++i) {
-            QCOMPARE(int(d.applicants[i].split), int(e.applicants[i].split));
-            testAll += d.applicants[i].split == Split::Test;
-            testBad += d.applicants[i].split == Split::Test && d.applicants[i].label == 1;
-            validBad += d.applicants[i].split == Split::Valid && d.applicants[i].label == 1;
+            testAll += s[i] == Split::Test;
+            testBad += s[i] == Split::Test && d.applicants[i].label == 1;
+            validBad += s[i] == Split::Valid && d.applicants[i].label == 1;
         }
+        QCOMPARE(int64_t(rowsIn(d, s, Split::Test).size()), int64_t(testAll));
         QCOMPARE(testAll, 200);
         QCOMPARE(testBad, 40);  // 20% of 200 bads
         QCOMPARE(validBad, 30); // 15% of 200 bads

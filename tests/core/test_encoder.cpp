@@ -14,6 +14,12 @@ RawDataset load(Fixture &fx, const std::string &labels = kSplitLabels)
     fx.labelsExtra = R"(, "split": "part")";
     return loadDataset(fx.config(kEvents, labels));
 }
+
+// Fitted on the applicants the split column puts in train.
+Encoder fitOnTrain(const RawDataset &d, const Config &cfg)
+{
+    return Encoder::fit(d, cfg, rowsIn(d, assignSplits(d, 0.0, 0.0, 1), Split::Train));
+}
 } // namespace
 
 class TestEncoder : public QObject {
@@ -23,7 +29,7 @@ private Q_SLOTS:
     {
         Fixture fx;
         RawDataset d = load(fx);
-        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        Encoder enc = fitOnTrain(d, fx.config(kEvents, kSplitLabels));
         QCOMPARE(enc.categorical()[0].vocabulary,
                  (std::vector<std::string>{"pay", "late"})); // by count: pay 3, late 2
         QCOMPARE(enc.cardinalities(), (std::vector<int64_t>{5, 6, 6}));
@@ -46,7 +52,7 @@ private Q_SLOTS:
     {
         Fixture fx;
         RawDataset d = load(fx);
-        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        Encoder enc = fitOnTrain(d, fx.config(kEvents, kSplitLabels));
         // Present train amounts: 100, 10, 1000 (a) and 5 (b); b's other amount is missing.
         const double mean = 1115.0 / 4,
                      sd = std::sqrt((100.0 * 100 + 100 + 1e6 + 25) / 4 - mean * mean);
@@ -63,8 +69,12 @@ private Q_SLOTS:
         Fixture fx;
         const char *labels = "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,test\n";
         RawDataset d = load(fx, labels);
-        Encoder enc = Encoder::fit(d, fx.config(kEvents, labels));
+        Encoder enc = fitOnTrain(d, fx.config(kEvents, labels));
         QVERIFY(std::fabs(enc.numeric()[0].mean - 370.0) < 1e-9); // a's amounts only
+        // The rows passed are the only ones used: b alone has one present amount, 5.
+        const Encoder onB = Encoder::fit(d, fx.config(kEvents, labels), {1});
+        QVERIFY(std::fabs(onB.numeric()[0].mean - 5.0) < 1e-9);
+        QCOMPARE(onB.numeric()[0].stddev, 1.0); // one value: no spread, the documented 1
     }
     void rareValuesMapToUnseen()
     {
@@ -73,7 +83,7 @@ private Q_SLOTS:
         Config cfg = fx.config(
             kEvents, kSplitLabels,
             R"([{"name": "kind", "type": "categorical", "min_count": 3}, {"name": "amount", "type": "numeric"}])");
-        Encoder enc = Encoder::fit(d, cfg);
+        Encoder enc = fitOnTrain(d, cfg);
         QCOMPARE(enc.categorical()[0].vocabulary, std::vector<std::string>{"pay"});
         EncodeReport rep;
         EncodedDataset e = enc.encode(d, &rep);
@@ -85,7 +95,7 @@ private Q_SLOTS:
         Fixture fx;
         fx.sequenceJson = R"({"max_items": 2, "time_buckets_days": [1, 7, 30]})";
         RawDataset d = load(fx);
-        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        Encoder enc = fitOnTrain(d, fx.config(kEvents, kSplitLabels));
         EncodeReport rep;
         EncodedDataset e = enc.encode(d, &rep);
         QCOMPARE(e.length(0), int64_t(2));
@@ -94,11 +104,23 @@ private Q_SLOTS:
         QCOMPARE(e.rawEvent[0], int64_t(1)); // a's 01-20 event; 01-01 dropped
         QCOMPARE(e.cat[1], int32_t(4)); // its gap to the dropped event is still known (19 days)
     }
+    void zeroEdgeGivesSameDayGapsTheirOwnBucket()
+    {
+        Fixture fx;
+        fx.sequenceJson = R"({"time_buckets_days": [0, 1, 7]})";
+        RawDataset d = load(fx);
+        Encoder enc = fitOnTrain(d, fx.config(kEvents, kSplitLabels));
+        QCOMPARE(enc.bucketCode(0.0), kFirstBucketCode);     // same day: gap <= 0
+        QCOMPARE(enc.bucketCode(0.5), kFirstBucketCode + 1); // (0, 1]
+        QCOMPARE(enc.bucketCode(1.0), kFirstBucketCode + 1);
+        QCOMPARE(enc.bucketCode(1.5), kFirstBucketCode + 2); // (1, 7]
+        QCOMPARE(enc.bucketCode(8.0), kFirstBucketCode + 3); // beyond the last edge
+    }
     void jsonRoundTripEncodesIdentically()
     {
         Fixture fx;
         RawDataset d = load(fx);
-        Encoder enc = Encoder::fit(d, fx.config(kEvents, kSplitLabels));
+        Encoder enc = fitOnTrain(d, fx.config(kEvents, kSplitLabels));
         Encoder back = Encoder::fromJson(enc.toJson(), "test");
         EncodedDataset a = enc.encode(d), b = back.encode(d);
         QCOMPARE(a.cat, b.cat);

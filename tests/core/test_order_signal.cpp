@@ -3,7 +3,7 @@
 // pipeline that cannot see order (no cross-event aggregation, no time-since-previous input)
 // on the test split, and no post-cutoff event leaks into training.
 #include "seqlens/data/synth.h"
-#include "seqlens/workflows.h"
+#include "seqlens/train_workflow.h"
 #include "test_util.h"
 
 using namespace seqlens;
@@ -13,9 +13,9 @@ constexpr double kRequiredMargin = 0.03; // test AUC points the order-aware mode
 
 TrainSummary train(const Config &cfg)
 {
-    TrainRequest req;
-    req.threads = 2;
-    return runTraining(cfg, req);
+    Config c = cfg;
+    c.training.threads = 2;
+    return runTraining(c, TrainRequest{});
 }
 } // namespace
 
@@ -45,8 +45,8 @@ private Q_SLOTS:
         QCOMPARE(seq.test.metrics.n, bag.test.metrics.n);
         QCOMPARE(seq.test.metrics.positives, bag.test.metrics.positives);
         // Post-application "collection" events exist and were excluded.
-        QVERIFY(seq.load.eventsAfterCutoff > 500);
-        QCOMPARE(seq.load.eventsUnknownEntity, int64_t(5));
+        QVERIFY(seq.audit.load.eventsAfterCutoff > 500);
+        QCOMPARE(seq.audit.load.eventsUnknownEntity, int64_t(5));
     }
 };
 

@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include "seqlens/run_recording.h"
+#include "seqlens/util/hex.h"
 #include "seqlens/data/synth.h"
 
 #include <QCryptographicHash>
@@ -193,9 +194,11 @@ private Q_SLOTS:
         ProjectStore s(dir.path().toStdString() + "/p.seqlens");
         TrainRequest req;
         req.outDir = dir.path().toStdString() + "/model";
-        req.epochs = 3;
+        Overrides o;
+        o.epochs = 3;
         int64_t run = 0;
-        TrainSummary sum = runTrainingInProject(s, loadConfig(syn.configPath), req, &run);
+        TrainSummary sum =
+            runTrainingInProject(s, applyOverrides(loadConfig(syn.configPath), o), req, &run);
         const RunInfo r = s.run(run);
         QCOMPARE(r.status, RunStatus::Finished);
         QCOMPARE(r.seed, uint64_t(loadConfig(syn.configPath).training.seed));
@@ -216,8 +219,8 @@ private Q_SLOTS:
         const auto ds = s.datasets(run);
         QCOMPARE(ds.size(), size_t(2));
         QCOMPARE(ds[0].role, std::string("events"));
-        QCOMPARE(ds[0].fingerprint, hex64(sum.load.eventsFingerprint));
-        QCOMPARE(ds[1].rows, sum.load.labelRows);
+        QCOMPARE(ds[0].fingerprint, hex64(sum.audit.load.eventsFingerprint));
+        QCOMPARE(ds[1].rows, sum.audit.load.labelRows);
         QVERIFY(s.artifact(run, "global_attention").has_value());
         QVERIFY(s.artifact(run, "curves/test/sequence").has_value());
         QCOMPARE(s.auditLog().back().action, std::string("trained"));

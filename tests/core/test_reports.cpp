@@ -54,15 +54,14 @@ private Q_SLOTS:
         ProjectStore store(m_project);
         CompareRequest creq;
         creq.outDir = m_dir.path().toStdString() + "/compare";
-        creq.folds = 2;
-        creq.epochs = 4;
-        runCompareInProject(store, loadConfig(syn.configPath), creq, &m_compareRun);
+        runCompareInProject(store, applyOverrides(loadConfig(syn.configPath), {4, {}, 2, {}}),
+                            creq, &m_compareRun);
         std::ifstream in(creq.outDir + "/compare.json");
         m_compare = json::parse(in);
         TrainRequest treq;
         treq.outDir = m_dir.path().toStdString() + "/model";
-        treq.epochs = 3;
-        runTrainingInProject(store, loadConfig(syn.configPath), treq, &m_trainRun);
+        runTrainingInProject(store, applyOverrides(loadConfig(syn.configPath), {3, {}, {}, {}}),
+                             treq, &m_trainRun);
     }
 
     void validationPdfHasEverySectionAndTheComparisonNumbers()

@@ -14,10 +14,23 @@ EncodedDataset learnable(uint32_t seed)
     std::mt19937 rng(seed);
     for (int i = 0; i < 1200; ++i)
         lengths.push_back(1 + int64_t(rng() % 20));
-    EncodedDataset e = randomEncoded(lengths, seed);
-    for (size_t a = 0; a < e.splits.size(); ++a)
-        e.splits[a] = a % 5 == 0 ? Split::Valid : Split::Train;
-    return e;
+    return randomEncoded(lengths, seed);
+}
+
+// Every fifth applicant validates, the rest train.
+std::vector<int64_t> rowsOf(const EncodedDataset &e, bool valid)
+{
+    std::vector<int64_t> out;
+    for (int64_t a = 0; a < e.applicantCount(); ++a)
+        if ((a % 5 == 0) == valid)
+            out.push_back(a);
+    return out;
+}
+
+TrainResult train(SequenceModel &m, const EncodedDataset &e, const TrainingConfig &cfg,
+                  const ProgressFn &progress = {}, const CancelToken *cancel = nullptr)
+{
+    return trainModel(m, e, rowsOf(e, false), rowsOf(e, true), cfg, progress, cancel);
 }
 
 TrainingConfig trainingConfig(int64_t epochs, int64_t patience = 3)
@@ -33,7 +46,7 @@ TrainingConfig trainingConfig(int64_t epochs, int64_t patience = 3)
 
 double validAuc(const SequenceModel &m, const EncodedDataset &e)
 {
-    auto idx = applicantsIn(e, Split::Valid);
+    auto idx = rowsOf(e, true);
     std::vector<int> y;
     for (auto a : idx)
         y.push_back(e.labels[size_t(a)] > 0.5f);
@@ -52,7 +65,7 @@ private Q_SLOTS:
         const double before = validAuc(m, e);
         // The signal is found in a sudden jump after a few flat epochs (epoch 8 here), so
         // patience must outlast the plateau.
-        TrainResult r = trainModel(m, e, trainingConfig(20, /*patience=*/6));
+        TrainResult r = train(m, e, trainingConfig(20, /*patience=*/6));
         QVERIFY(!r.cancelled);
         QVERIFY2(r.bestValidAuc > 0.9, std::to_string(r.bestValidAuc).c_str());
         QVERIFY(r.bestValidAuc > before + 0.2);
@@ -70,14 +83,14 @@ private Q_SLOTS:
     {
         EncodedDataset e = learnable(2);
         SequenceModel a(ModelConfig{}, smallLayout(), 5), b(ModelConfig{}, smallLayout(), 5);
-        TrainResult ra = trainModel(a, e, trainingConfig(3));
-        TrainResult rb = trainModel(b, e, trainingConfig(3));
+        TrainResult ra = train(a, e, trainingConfig(3));
+        TrainResult rb = train(b, e, trainingConfig(3));
         QCOMPARE(ra.history.size(), rb.history.size());
         for (size_t i = 0; i < ra.history.size(); ++i) {
             QCOMPARE(ra.history[i].trainLoss, rb.history[i].trainLoss);
             QCOMPARE(ra.history[i].validAuc, rb.history[i].validAuc);
         }
-        auto idx = applicantsIn(e, Split::Valid);
+        auto idx = rowsOf(e, true);
         QCOMPARE(a.predict(e, idx), b.predict(e, idx));
     }
     void progressIsReportedPerBatchAndEpoch()
@@ -87,7 +100,7 @@ private Q_SLOTS:
         int batches = 0, epochEnds = 0;
         int64_t lastBatch = 0;
         bool ordered = true;
-        trainModel(m, e, trainingConfig(2), [&](const TrainProgress &p) {
+        train(m, e, trainingConfig(2), [&](const TrainProgress &p) {
             if (p.epochEnd) {
                 ++epochEnds;
                 ordered = ordered && !std::isnan(p.validAuc);
@@ -108,8 +121,7 @@ private Q_SLOTS:
         SequenceModel m(ModelConfig{}, smallLayout(), 1);
         CancelToken token;
         int calls = 0;
-        TrainResult r = trainModel(
-            m, e, trainingConfig(50),
+        TrainResult r = train(m, e, trainingConfig(50),
             [&](const TrainProgress &p) {
                 ++calls;
                 if (p.batch == 3)
@@ -126,7 +138,7 @@ private Q_SLOTS:
         for (auto &l : e.labels)
             l = 0.0f;
         SequenceModel m(ModelConfig{}, smallLayout(), 1);
-        EXPECT_ERROR(trainModel(m, e, trainingConfig(1)), ErrorKind::Data,
+        EXPECT_ERROR(train(m, e, trainingConfig(1)), ErrorKind::Data,
                      "the train split has 0 bad and 960 good applicants");
     }
 };

@@ -11,8 +11,19 @@ const char *kLabelsWithStatic = "id,app,bad,part,income,region\n"
                                 "b,2020-03-01,0,train,abc,S\n"
                                 "c,2020-03-01,1,test,,N\n";
 
+// The development rows (train and valid) of the split column.
+std::vector<int64_t> devRows(const RawDataset &d, const std::vector<Split> &splits)
+{
+    std::vector<int64_t> rows;
+    for (size_t a = 0; a < splits.size(); ++a)
+        if (splits[a] == Split::Train || splits[a] == Split::Valid)
+            rows.push_back(int64_t(a));
+    return rows;
+}
+
 struct Built {
     RawDataset raw;
+    std::vector<Split> splits;
     FeatureMatrix x;
     int64_t invalid = 0;
     double at(int64_t row, const std::string &name) const
@@ -32,7 +43,8 @@ Built build(Fixture &fx)
     Config cfg = fx.config(kEvents, kLabelsWithStatic);
     Built b;
     b.raw = loadDataset(cfg);
-    WindowFeatureBuilder builder = WindowFeatureBuilder::fit(b.raw, cfg);
+    b.splits = assignSplits(b.raw, 0.0, 0.0, 1);
+    WindowFeatureBuilder builder = WindowFeatureBuilder::fit(b.raw, cfg, devRows(b.raw, b.splits));
     b.x = builder.build(b.raw);
     b.invalid = builder.lastInvalidStatic();
     return b;
@@ -97,7 +109,9 @@ private Q_SLOTS:
         Config cfg = fx.config(events,
                                "id,app,bad,part\na,2020-02-01,1,train\nc,2020-03-01,0,test\n");
         RawDataset raw = loadDataset(cfg);
-        FeatureMatrix x = WindowFeatureBuilder::fit(raw, cfg).build(raw);
+        FeatureMatrix x =
+            WindowFeatureBuilder::fit(raw, cfg, devRows(raw, assignSplits(raw, 0.0, 0.0, 1)))
+                .build(raw);
         QCOMPARE(x.names[1], std::string("cnt_30d_kind=pay"));
     }
     void csvExport()
@@ -105,7 +119,7 @@ private Q_SLOTS:
         Fixture fx;
         Built b = build(fx);
         const std::string path = fx.dir.path().toStdString() + "/features.csv";
-        writeFeaturesCsv(path, b.raw, b.x);
+        writeFeaturesCsv(path, b.raw, b.splits, b.x);
         std::ifstream in(path);
         std::string header, first;
         std::getline(in, header);

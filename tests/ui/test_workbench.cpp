@@ -40,7 +40,7 @@ QAction *findAction(QWidget *w, const QKeySequence &key)
 }
 
 // An event whose bar no other bar overlaps (so a click at its centre hits only it).
-int isolatedEvent(const ApplicantView &v, double barWidthSeconds)
+int isolatedEvent(const ApplicantExplanation &v, double barWidthSeconds)
 {
     for (int e = 0; e < int(v.events.size()); ++e) {
         bool alone = true;
@@ -143,7 +143,7 @@ private Q_SLOTS:
         QVERIFY(explorer && explorer->count() == 5000);
         int chosen = -1;
         for (int64_t a = 0; a < explorer->count() && chosen < 0; ++a) {
-            const ApplicantView v = explorer->explain(a);
+            const ApplicantExplanation v = explorer->explain(a);
             if (v.events.size() < 5)
                 continue;
             QVERIFY(inspector->showApplicant(QString::fromStdString(v.id)));
@@ -156,7 +156,7 @@ private Q_SLOTS:
             chosen = isolatedEvent(v, bars->width());
         }
         QVERIFY(chosen >= 0);
-        const ApplicantView &v = *inspector->current();
+        const ApplicantExplanation &v = *inspector->current();
         QCustomPlot *t = inspector->timeline();
         const QPoint click(int(t->xAxis->coordToPixel(v.events[size_t(chosen)].timeDays * 86400.0)),
                            int(t->yAxis->coordToPixel(v.events[size_t(chosen)].itemWeight / 2)));

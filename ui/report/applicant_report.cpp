@@ -4,21 +4,19 @@
 #include "report/reports.h"
 
 #include "seqlens/bundle.h"
+#include "seqlens/explain/explain_workflow.h"
 #include "seqlens/util/error.h"
-#include "seqlens/workflows.h"
+#include "seqlens/data/time_parser.h"
 
 #include <QDateTime>
 #include <qcustomplot.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
 namespace seqlens::report {
-
-using nlohmann::json;
 
 namespace {
 
@@ -27,19 +25,24 @@ QString q(const std::string &s)
     return QString::fromStdString(s);
 }
 
-QString valueText(const json &v)
+QString valueText(const std::string &v)
 {
-    return v.is_null() ? "(missing)" : v.is_string() ? q(v.get<std::string>()) : q(v.dump());
+    return v.empty() ? "(missing)" : q(v);
 }
 
-// Seconds since the epoch (UTC) of an explanation's event time ("YYYY-MM-DD[THH:MM:SS]").
-double timeKey(const std::string &t)
+// Seconds since the epoch (UTC) of a time in days since the epoch.
+double timeKey(double days)
 {
-    QDateTime dt = QDateTime::fromString(q(t), Qt::ISODate);
-    if (!dt.isValid())
-        dt = QDateTime(QDate::fromString(q(t.substr(0, 10)), Qt::ISODate), QTime(0, 0), Qt::UTC);
-    dt.setTimeSpec(Qt::UTC);
-    return double(dt.toSecsSinceEpoch());
+    return days * 86400.0;
+}
+
+// An event time on one line: "2023-03-23 13:51" (date alone at midnight), with a no-break space.
+QString timeText(double days)
+{
+    QString t = q(formatDays(days)).replace('T', QChar(0x00A0));
+    if (t.endsWith(":00") && t.count(':') == 2)
+        t.chop(3);
+    return t;
 }
 
 std::string bundleDirOf(const RunInfo &run)
@@ -59,48 +62,42 @@ double percentile(const ProjectStore &store, int64_t run, double score)
     return double(below) / double(test.size());
 }
 
-std::string topField(const json &event)
+size_t topField(const ExplainedEvent &e)
 {
-    std::string best;
-    double w = -1;
-    for (const auto &[name, v] : event["field_attention"].items())
-        if (v.get<double>() > w) {
-            w = v.get<double>();
-            best = name;
-        }
+    size_t best = 0;
+    for (size_t f = 1; f < e.fieldWeights.size(); ++f)
+        if (e.fieldWeights[f] > e.fieldWeights[best])
+            best = f;
     return best;
 }
 
-QString describe(const json &event)
+QString describe(const ApplicantExplanation &x, const ExplainedEvent &e)
 {
     QStringList parts;
-    for (const auto &[name, v] : event["values"].items())
-        if (name != "time_since_previous_days")
-            parts << q(name) + " = " + valueText(v);
+    for (size_t f = 0; f < x.fields.size() && f < e.values.size(); ++f)
+        parts << q(x.fields[f]) + " = " + valueText(e.values[f]);
     return parts.join(", ");
 }
 
-void reasons(ReportDocument &doc, const json &ex)
+void reasons(ReportDocument &doc, const ApplicantExplanation &x)
 {
-    const auto &events = ex["events"];
-    std::vector<size_t> order(events.size());
+    std::vector<size_t> order(x.events.size());
     for (size_t i = 0; i < order.size(); ++i)
         order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        return events[a]["item_weight"].get<double>() > events[b]["item_weight"].get<double>();
+        return x.events[a].itemWeight > x.events[b].itemWeight;
     });
     QStringList items;
-    const double even = events.empty() ? 0.0 : 1.0 / double(events.size());
+    const double even = x.events.empty() ? 0.0 : 1.0 / double(x.events.size());
     for (size_t k = 0; k < std::min<size_t>(3, order.size()); ++k) {
-        const json &e = events[order[k]];
-        const double w = e["item_weight"].get<double>();
-        const std::string field = topField(e);
+        const ExplainedEvent &e = x.events[order[k]];
+        const size_t field = topField(e);
         items << QString("The event on %1 (%2) carried %3 of the model's attention on this "
                          "timeline (%4× an even share); "
                          "within it the model looked mostly at %5 (%6).")
-                     .arg(q(e["time"].get<std::string>()), describe(e), pct(w),
-                          QString::number(w / even, 'f', 1), q(field),
-                          pct(e["field_attention"][field].get<double>()));
+                     .arg(timeText(e.timeDays), describe(x, e), pct(e.itemWeight),
+                          QString::number(e.itemWeight / even, 'f', 1), q(x.inputs[field]),
+                          pct(e.fieldWeights[field]));
     }
     if (items.isEmpty())
         items << "The applicant has no events before the cutoff: the score rests on the empty "
@@ -109,58 +106,52 @@ void reasons(ReportDocument &doc, const json &ex)
     doc.bullets(items);
 }
 
-void timeline(ReportDocument &doc, const json &ex, const json &config)
+void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &config)
 {
-    std::string colourField;
-    for (const auto &f : config["events"][0]["fields"])
-        if (f["type"] == "categorical") {
-            colourField = f["name"];
-            break;
-        }
+    int colourField = -1;
+    const auto &fields = config.events.at(0).fields;
+    for (size_t f = 0; f < fields.size() && colourField < 0; ++f)
+        if (fields[f].type == FieldType::Categorical)
+            colourField = int(f);
     QVector<double> times, weights;
     std::vector<int> category;
     std::map<std::string, int> index;
     QStringList names;
-    for (const auto &e : ex["events"]) {
-        times << timeKey(e["time"]);
-        weights << e["item_weight"].get<double>();
-        const json &v = colourField.empty() ? json() : e["values"][colourField];
-        if (v.is_null()) {
+    for (const auto &e : x.events) {
+        times << timeKey(e.timeDays);
+        weights << e.itemWeight;
+        const std::string v = colourField < 0 ? std::string() : e.values[size_t(colourField)];
+        if (v.empty()) {
             category.push_back(-1);
             continue;
         }
-        auto [it, added] = index.emplace(v.get<std::string>(), int(names.size()));
+        auto [it, added] = index.emplace(v, int(names.size()));
         if (added)
-            names << q(v.get<std::string>());
+            names << q(v);
         category.push_back(it->second);
     }
+    const QString colourName = colourField < 0 ? QString() : q(fields[size_t(colourField)].name);
     QCustomPlot plot;
-    drawTimeline(plot, times, weights, category, names, q(colourField));
+    drawTimeline(plot, times, weights, category, names, colourName);
     doc.heading("Timeline");
     doc.text("One bar per event at its time; the height is the event's attention weight" +
-             (colourField.empty() ? QString(".") : ", the colour its " + q(colourField) + "."));
+             (colourName.isEmpty() ? QString(".") : ", the colour its " + colourName + "."));
     doc.image("timeline", renderImage(plot, 700, 300), 600);
 }
 
-void eventTable(ReportDocument &doc, const json &ex)
+void eventTable(ReportDocument &doc, const ApplicantExplanation &x)
 {
     QStringList header{"#", "time"};
-    std::vector<std::string> fields;
-    if (!ex["events"].empty())
-        for (const auto &[name, v] : ex["events"][0]["values"].items())
-            if (name != "time_since_previous_days")
-                fields.push_back(name);
-    for (const auto &f : fields)
+    for (const auto &f : x.fields)
         header << q(f);
     header << "attention weight"
            << "main field";
     std::vector<QStringList> rows;
-    for (const auto &e : ex["events"]) {
-        QStringList row{QString::number(e["index"].get<int64_t>() + 1),
-                        q(e["time"].get<std::string>())};
-        for (const auto &f : fields)
-            row << valueText(e["values"].value(f, json()));
-        row << fmt(e["item_weight"].get<double>()) << q(topField(e));
+    for (const auto &e : x.events) {
+        QStringList row{QString::number(e.index + 1), timeText(e.timeDays)};
+        for (const auto &v : e.values)
+            row << valueText(v);
+        row << fmt(e.itemWeight) << q(x.inputs[topField(e)]);
         rows.push_back(row);
     }
     doc.heading("Events");
@@ -182,22 +173,21 @@ void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &a
         throwData(dir + ": the model of run " + std::to_string(run) +
                   " is no longer there (moved or deleted)");
     const ModelBundle bundle = loadBundle(dir);
-    const json config = json::parse(info.configJson);
-    const json ex = json::parse(explainWithBundle(bundle, config["events"][0]["path"],
-                                                  config["labels"]["path"], applicant));
+    const Config &config = bundle.config; // paths resolved when the run was recorded
+    const ApplicantExplanation ex =
+        explainWithBundle(bundle, config.resolve(config.events.at(0).path),
+                          config.resolve(config.labels.path), applicant);
 
-    const double score = ex["score"].get<double>();
+    const double score = ex.score;
     ReportDocument doc("Applicant report — " + q(applicant));
     doc.keyValues(
         {{"applicant", q(applicant)},
          {"score (probability of bad)", fmt(score)},
          {"percentile among the run's test applicants", pct(percentile(store, run, score))},
-         {"label",
-          ex["label"].is_null() ? "unknown" : (ex["label"].get<int>() == 1 ? "bad" : "good")},
-         {"cutoff", ex["cutoff"].is_null() ? "none" : q(ex["cutoff"].get<std::string>())},
-         {"events used / in history", QString("%1 / %2")
-                                          .arg(ex["events_used"].get<int64_t>())
-                                          .arg(ex["events_in_history"].get<int64_t>())},
+         {"label", ex.label < 0 ? "unknown" : (ex.label == 1 ? "bad" : "good")},
+         {"cutoff", std::isnan(ex.cutoffDays) ? "none" : timeText(ex.cutoffDays)},
+         {"events used / in history",
+          QString("%1 / %2").arg(qsizetype(ex.events.size())).arg(ex.eventsInHistory)},
          {"model", q(dir) + " (run " + QString::number(run) + ", " + q(info.kind) + ")"}});
     reasons(doc, ex);
     timeline(doc, ex, config);

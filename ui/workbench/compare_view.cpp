@@ -288,18 +288,20 @@ void CompareView::runCompare(int folds, int epochs)
         QMessageBox::warning(this, "Compare", QString::fromStdString(e.what()));
         return;
     }
+    Overrides overrides;
+    overrides.folds = folds;
+    if (epochs > 0)
+        overrides.epochs = epochs;
+    cfg = applyOverrides(cfg, overrides);
     const QString out = QFileInfo(m_session.path()).absolutePath() + "/compare-" +
                         QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
     ProjectStore *store = &m_session.store();
     auto runId = std::make_shared<int64_t>(0);
     delete m_job;
     m_job = new Job(
-        [cfg, out, store, runId, folds, epochs](Job &job) {
+        [cfg, out, store, runId](Job &job) {
             CompareRequest req;
             req.outDir = out.toStdString();
-            req.folds = folds;
-            if (epochs > 0)
-                req.epochs = epochs;
             req.progress = job.progressFn();
             req.cancel = job.cancelToken();
             runCompareInProject(*store, cfg, req, runId.get());

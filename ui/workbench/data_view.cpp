@@ -10,7 +10,7 @@
 #include "seqlens/data/dataset.h"
 #include "seqlens/data/encoder.h"
 #include "seqlens/util/error.h"
-#include "seqlens/workflows.h"
+#include "seqlens/data/audit.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
@@ -307,52 +307,44 @@ void DataView::importLabels(const QString &path)
 
 void DataView::generateConfig()
 {
-    json fields = json::array();
-    std::string entity, time;
+    // Built as a Config, so it passes through the same validation as a config file.
+    Config cfg;
+    EventSourceConfig events;
+    events.path = m_eventsPath.toStdString();
+    events.timeFormat.format = "iso";
     for (int r = 0; r < m_types->rowCount(); ++r) {
         const std::string name = m_types->item(r, 0)->text().toStdString();
         const QString type = qobject_cast<QComboBox *>(m_types->cellWidget(r, 1))->currentText();
-        if (entity.empty() && QString::fromStdString(name).endsWith("id", Qt::CaseInsensitive))
-            entity = name;
-        else if (type == "time" && time.empty())
-            time = name;
-        else if (type == "categorical")
-            fields.push_back({{"name", name}, {"type", "categorical"}});
-        else if (type == "numeric")
-            fields.push_back({{"name", name}, {"type", "numeric"}});
+        if (events.entity.empty() &&
+            QString::fromStdString(name).endsWith("id", Qt::CaseInsensitive))
+            events.entity = name;
+        else if (type == "time" && events.time.empty())
+            events.time = name;
+        else if (type == "categorical" || type == "numeric")
+            events.fields.push_back(FieldConfig{
+                name, type == "categorical" ? FieldType::Categorical : FieldType::Numeric});
     }
-    std::string target = "bad", cutoff;
+    cfg.events.push_back(events);
+    LabelConfig &labels = cfg.labels;
+    labels.path = m_labelsPath.toStdString();
+    labels.entity = events.entity;
+    labels.target = "bad";
+    labels.positive = {"1"};
+    labels.negative = {"0"};
+    labels.cutoffFormat.format = "iso";
     for (int c = 0; c < m_labelsPreview->columnCount(); ++c) {
         const QString h = m_labelsPreview->horizontalHeaderItem(c)
                               ? m_labelsPreview->horizontalHeaderItem(c)->text()
                               : QString();
         if (h.contains("time", Qt::CaseInsensitive) || h.contains("date", Qt::CaseInsensitive))
-            cutoff = h.toStdString();
+            labels.cutoff = h.toStdString();
         else if (h.contains("bad", Qt::CaseInsensitive) ||
                  h.contains("target", Qt::CaseInsensitive) ||
                  h.contains("default", Qt::CaseInsensitive))
-            target = h.toStdString();
+            labels.target = h.toStdString();
     }
-    json labels = {{"path", m_labelsPath.toStdString()},
-                   {"entity", entity},
-                   {"target", target},
-                   {"positive", {"1"}},
-                   {"negative", {"0"}}};
-    if (!cutoff.empty()) {
-        labels["cutoff"] = cutoff;
-        labels["cutoff_format"] = "iso";
-    }
-    json cfg = {{"schema_version", 1},
-                {"events",
-                 {{{"path", m_eventsPath.toStdString()},
-                   {"entity", entity},
-                   {"time", time},
-                   {"time_format", "iso"},
-                   {"fields", fields}}}},
-                {"labels", labels},
-                {"model", {{"emb_dim", 8}, {"heads", 2}, {"layers", 1}}},
-                {"training", {{"epochs", 30}, {"batch_size", 64}}}};
-    m_editor->setPlainText(QString::fromStdString(cfg.dump(2)));
+    cfg.training.batchSize = 64;
+    m_editor->setPlainText(QString::fromStdString(configToJson(cfg)));
     validate();
 }
 
@@ -361,29 +353,16 @@ void DataView::runAudit()
     if ((m_job && m_job->isRunning()) || !saveConfig())
         return;
     const std::string path = m_session.configPath().toStdString();
-    auto result = std::make_shared<std::string>();
+    auto result = std::make_shared<AuditReport>();
     delete m_job;
-    m_job = new Job(
-        [path, result](Job &j) {
-            const Config cfg = loadConfig(path);
-            LoadOptions opt;
-            opt.cancel = j.cancelToken();
-            RawDataset raw = loadDataset(cfg, opt);
-            assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction,
-                         cfg.training.seed);
-            EncodeReport er;
-            const Encoder enc = Encoder::fit(raw, cfg);
-            enc.encode(raw, &er);
-            *result = json{{"load", json::parse(loadReportJson(raw.report, &raw))},
-                           {"encode", json::parse(encodeReportJson(er, enc))}}
-                          .dump();
-        },
-        this);
+    m_job = new Job([path, result](
+                        Job &j) { *result = auditData(loadConfig(path), j.cancelToken()); },
+                    this);
     connect(m_job, &Job::finished, this,
             [this, result](bool ok, const QString &error, bool cancelled) {
                 m_cancelAudit->setEnabled(false);
-                if (ok)
-                    showAudit(QString::fromStdString(*result));
+                if (ok && !result->cancelled)
+                    showAudit(*result);
                 else
                     m_auditTitle->setText(cancelled ? QString("Audit cancelled.")
                                                     : "Audit failed: " + error);
@@ -394,30 +373,26 @@ void DataView::runAudit()
     m_job->start();
 }
 
-void DataView::showAudit(const QString &text)
+void DataView::showAudit(const AuditReport &r)
 {
-    const json j = json::parse(text.toStdString());
-    const json &l = j["load"], &e = j["encode"];
+    const LoadReport &l = r.load;
+    const EncodeReport &e = r.encode;
     std::vector<std::pair<QString, QString>> rows = {
-        {"event rows", QString::number(l["event_rows"].get<int64_t>())},
-        {"events kept (before the cutoff)", QString::number(l["events_kept"].get<int64_t>())},
-        {"events excluded by the cutoff", QString::number(l["events_after_cutoff"].get<int64_t>())},
-        {"events of unlabeled entities",
-         QString::number(l["events_unknown_entity"].get<int64_t>())},
-        {"applicants (bad / good)", QString("%1 (%2 / %3)")
-                                        .arg(l["applicants"].get<int64_t>())
-                                        .arg(l["positives"].get<int64_t>())
-                                        .arg(l["negatives"].get<int64_t>())},
-        {"applicants without events",
-         QString::number(l["applicants_without_events"].get<int64_t>())},
-        {"truncated histories (events dropped)", QString("%1 (%2)")
-                                                     .arg(e["truncated_applicants"].get<int64_t>())
-                                                     .arg(e["truncated_events"].get<int64_t>())}};
-    const double eventRows = std::max(1.0, l["event_rows"].get<double>());
-    for (const auto &[name, f] : l["fields"].items())
-        rows.push_back(
-            {"missing share: " + QString::fromStdString(name),
-             QString::number(100.0 * f["missing"].get<double>() / eventRows, 'f', 1) + " %"});
+        {"event rows", QString::number(l.eventRows)},
+        {"events kept (before the cutoff)", QString::number(l.eventsKept)},
+        {"events excluded by the cutoff", QString::number(l.eventsAfterCutoff)},
+        {"events of unlabeled entities", QString::number(l.eventsUnknownEntity)},
+        {"applicants (bad / good)",
+         QString("%1 (%2 / %3)").arg(l.applicants).arg(l.positives).arg(l.negatives)},
+        {"applicants without events", QString::number(l.applicantsWithoutEvents)},
+        {"truncated histories (events dropped)",
+         QString("%1 (%2)").arg(e.truncatedApplicants).arg(e.truncatedEvents)},
+        {"applicants train / valid / test",
+         QString("%1 / %2 / %3").arg(r.splits.train).arg(r.splits.valid).arg(r.splits.test)}};
+    const double eventRows = std::max<double>(1.0, double(l.eventRows));
+    for (const auto &f : r.profile.fields)
+        rows.push_back({"missing share: " + QString::fromStdString(f.name),
+                        QString::number(100.0 * double(f.missing) / eventRows, 'f', 1) + " %"});
     m_audit->clear();
     m_audit->setColumnCount(2);
     m_audit->setRowCount(int(rows.size()));
@@ -429,13 +404,12 @@ void DataView::showAudit(const QString &text)
     m_audit->resizeColumnsToContents();
     QStringList labels;
     QVector<double> counts;
-    for (const auto &b : l["events_per_applicant"]["histogram"]) {
-        const int64_t from = b["from"].get<int64_t>();
-        const int64_t last = b.contains("to_exclusive") ? b["to_exclusive"].get<int64_t>() - 1 : -1;
-        labels << (last < 0       ? QString("%1+").arg(from)
-                   : last == from ? QString::number(from)
-                                  : QString("%1-%2").arg(from).arg(last));
-        counts << double(b["count"].get<int64_t>());
+    for (const auto &b : r.profile.eventsPerApplicant.histogram) {
+        const int64_t last = b.toExclusive >= 0 ? b.toExclusive - 1 : -1;
+        labels << (last < 0         ? QString("%1+").arg(b.from)
+                   : last == b.from ? QString::number(b.from)
+                                    : QString("%1-%2").arg(b.from).arg(last));
+        counts << double(b.count);
     }
     report::drawBars(*m_histogram, labels, counts, "applicants");
     m_histogram->xAxis->setLabel("events per applicant");

@@ -16,6 +16,10 @@ class QPushButton;
 class QTableWidget;
 class QTimer;
 
+namespace seqlens {
+struct AuditReport;
+}
+
 namespace seqlens::ui {
 
 class Job;
@@ -48,7 +52,7 @@ private:
     void validate();
     void fillPreview(QTableWidget *table, const QString &path);
     void inferTypes();
-    void showAudit(const QString &json);
+    void showAudit(const AuditReport &report);
 
     ProjectSession &m_session;
     QString m_eventsPath, m_labelsPath;

@@ -216,7 +216,7 @@ void InspectorView::showApplicantIndex(int64_t index)
 {
     if (!m_explorer)
         return;
-    m_view = std::make_unique<ApplicantView>(m_explorer->explain(index));
+    m_view = std::make_unique<ApplicantExplanation>(m_explorer->explain(index));
     const auto &v = *m_view;
     const double pctl = m_sortedTestScores.empty()
                             ? std::nan("")

@@ -51,7 +51,7 @@ public:
     QCustomPlot *heatmap() const { return m_heatmap; }
     QTableWidget *eventsTable() const { return m_events; }
     QTableView *applicantList() const { return m_list; }
-    const ApplicantView *current() const { return m_view.get(); }
+    const ApplicantExplanation *current() const { return m_view.get(); }
 
 Q_SIGNALS:
     void explorerLoaded(bool ok);
@@ -69,7 +69,7 @@ private:
 
     ProjectSession &m_session;
     std::shared_ptr<ApplicantExplorer> m_explorer;
-    std::unique_ptr<ApplicantView> m_view;
+    std::unique_ptr<ApplicantExplanation> m_view;
     std::vector<double> m_sortedTestScores;
     Job *m_job = nullptr;
     QLineEdit *m_search;

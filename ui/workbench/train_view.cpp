@@ -23,16 +23,22 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+
+#include "seqlens/data/config_limits.h"
+
+#include <algorithm>
+#include <climits>
 #include <QVBoxLayout>
 
 namespace seqlens::ui {
 
 namespace {
 
-QSpinBox *spin(int lo, int hi)
+// A spin box over a config limit (clamped to what a QSpinBox holds).
+QSpinBox *spin(IntRange r)
 {
     auto *s = new QSpinBox;
-    s->setRange(lo, hi);
+    s->setRange(int(std::max<int64_t>(r.lo, INT_MIN)), int(std::min<int64_t>(r.hi, INT_MAX)));
     return s;
 }
 
@@ -40,23 +46,24 @@ QSpinBox *spin(int lo, int hi)
 
 TrainView::TrainView(ProjectSession &session, QWidget *parent) : QWidget(parent), m_session(session)
 {
-    m_embDim = spin(2, 256);
-    m_heads = spin(1, 16);
-    m_layers = spin(1, 8);
-    m_epochs = spin(1, 10000);
-    m_batch = spin(1, 65536);
-    m_patience = spin(1, 1000);
-    m_seed = spin(0, 2147483647);
-    m_threads = spin(0, 256);
+    m_embDim = spin(limits::embDim);
+    m_heads = spin(limits::heads);
+    m_layers = spin(limits::layers);
+    m_epochs = spin(limits::epochs);
+    m_batch = spin(limits::batchSize);
+    m_patience = spin(limits::patience);
+    m_seed = spin(limits::seed);
+    m_threads = spin(limits::threads);
     m_threads->setSpecialValueText("all cores");
     m_aggregation = new QComboBox;
     m_aggregation->addItems({"transformer", "gru", "lstm", "none"});
     m_lr = new QDoubleSpinBox;
-    m_lr->setDecimals(5);
-    m_lr->setRange(1e-5, 1.0);
+    m_lr->setDecimals(5); // finer rates than 1e-5 are set in the config file
+    m_lr->setRange(std::max(limits::learningRate.lo, 1e-5), limits::learningRate.hi);
     m_lr->setSingleStep(0.0005);
     m_dropout = new QDoubleSpinBox;
-    m_dropout->setRange(0, 0.9);
+    m_dropout->setDecimals(2);
+    m_dropout->setRange(limits::dropout.lo, limits::dropout.hi - 0.01); // [0, 1)
     m_dropout->setSingleStep(0.05);
     auto *form = new QFormLayout;
     form->addRow("item aggregation", m_aggregation);
@@ -193,10 +200,12 @@ void TrainView::startTraining()
         return;
     }
     applyForm(cfg);
-    if (cfg.model.embDim % cfg.model.heads != 0 &&
-        cfg.model.itemAggregation == ItemAggregation::Transformer) {
+    if (const auto problems = validate(cfg); !problems.empty()) { // the config file's own rules
+        QStringList lines;
+        for (const auto &p : problems)
+            lines << QString::fromStdString(p.path + ": " + p.message);
         QMessageBox::warning(this, "Train",
-                             "The embedding size must be a multiple of the number of heads.");
+                             "The form's values are not a valid config:\n" + lines.join("\n"));
         return;
     }
     const QString out = QFileInfo(m_session.path()).absolutePath() + "/models/train-" +

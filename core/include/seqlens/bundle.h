@@ -10,6 +10,8 @@
 #include "seqlens/data/encoder.h"
 #include "seqlens/nn/sequence_model.h"
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 
@@ -21,10 +23,11 @@ struct ModelBundle {
     Config config;
     Encoder encoder;
     std::unique_ptr<SequenceModel> model;
-    std::string metricsJson = "{}";  // JSON object
-    std::string metadataJson = "{}"; // JSON object: versions, fingerprints, seed, threads, times
-    std::string historyJson = "[]";  // JSON array of epochs
-    std::string reportJson = "{}";   // JSON object: data load and encoding counts
+    // The bundle's documents, as written (see result_json.h for their shapes).
+    nlohmann::json metrics = nlohmann::json::object();  // metrics.json
+    nlohmann::json metadata = nlohmann::json::object(); // versions, fingerprints, seed, threads
+    nlohmann::json history = nlohmann::json::array();   // per-epoch history
+    nlohmann::json report = nlohmann::json::object();   // data load and encoding counts
 };
 
 // Writes the bundle directory (created if needed; files replaced atomically one by one).

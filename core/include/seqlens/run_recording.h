@@ -8,9 +8,11 @@
 
 #include "seqlens/compare/compare_workflow.h"
 #include "seqlens/store/project_store.h"
-#include "seqlens/workflows.h"
+#include "seqlens/train_workflow.h"
 
 namespace seqlens {
+
+// `config` is the resolved config (overrides applied): it is recorded with the run and run as is.
 
 TrainSummary runTrainingInProject(ProjectStore &store, const Config &config,
                                   const TrainRequest &request, int64_t *runId = nullptr);

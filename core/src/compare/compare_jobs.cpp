@@ -4,6 +4,7 @@
 #include "seqlens/util/error.h"
 #include "seqlens/explain/global_attention.h"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -11,23 +12,21 @@ namespace seqlens {
 
 namespace {
 
-// Encodes for one sequence model: `fitRows` get an inner stratified Train/Valid split for early
-// stopping and the encoder is fitted on their Train part only; `scoreRows` not among them are Test.
-// Borrows raw's split column, so one encoding at a time.
-EncodedDataset encodeForFit(CompareContext &c, const std::vector<int64_t> &fitRows,
-                            const std::vector<int64_t> &scoreRows, uint64_t seed, Encoder &enc,
-                            EncodeReport *report)
+// The data of one sequence model: `fitRows` split into an inner stratified Train/Valid split
+// for early stopping (seeded), the encoder fitted on the Train part only, every applicant
+// encoded with it.
+struct FitData {
+    std::vector<int64_t> train, valid; // ascending
+    Encoder encoder;
+    EncodedDataset data;
+    EncodeReport report;
+};
+
+FitData encodeForFit(const CompareContext &c, const std::vector<int64_t> &fitRows, uint64_t seed)
 {
-    std::lock_guard<std::mutex> lock(c.splitMutex);
-    std::vector<Split> saved;
-    for (auto &a : c.raw.applicants) {
-        saved.push_back(a.split);
-        a.split = Split::Unassigned;
-    }
     const double validShare = c.cfg.training.validFraction /
                               std::max(1e-9, 1.0 - c.cfg.training.testFraction);
-    for (int64_t a : scoreRows) // score rows that are also fit rows are reassigned below
-        c.raw.applicants[size_t(a)].split = Split::Test;
+    FitData fd;
     std::mt19937_64 rng(seed);
     for (int cls = 0; cls <= 1; ++cls) { // stratified: the same valid share of bads and goods
         std::vector<int64_t> rows;
@@ -37,39 +36,36 @@ EncodedDataset encodeForFit(CompareContext &c, const std::vector<int64_t> &fitRo
         std::shuffle(rows.begin(), rows.end(), rng);
         const size_t nValid = size_t(std::llround(validShare * double(rows.size())));
         for (size_t i = 0; i < rows.size(); ++i)
-            c.raw.applicants[size_t(rows[i])].split = i < nValid ? Split::Valid : Split::Train;
+            (i < nValid ? fd.valid : fd.train).push_back(rows[i]);
     }
-    enc = Encoder::fit(c.raw, c.cfg);
-    EncodedDataset data = enc.encode(c.raw, report);
-    for (size_t a = 0; a < saved.size(); ++a)
-        c.raw.applicants[a].split = saved[a];
-    return data;
+    std::sort(fd.train.begin(), fd.train.end());
+    std::sort(fd.valid.begin(), fd.valid.end());
+    fd.encoder = Encoder::fit(c.raw, c.cfg, fd.train);
+    fd.data = fd.encoder.encode(c.raw, &fd.report);
+    return fd;
 }
 
 // Trains the job's model and scores its rows. Returns false when stopped.
-bool runJob(CompareContext &c, SequenceJob &job, const ProgressFn &progress,
+bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progress,
             const CancelToken &stop)
 {
-    Encoder enc;
-    EncodeReport encodeReport;
-    EncodedDataset data = encodeForFit(c, job.fitRows, job.scoreRows, job.seed, enc, &encodeReport);
-    auto model = std::make_unique<SequenceModel>(c.cfg.model, layoutOf(enc), job.seed);
+    FitData fd = encodeForFit(c, job.fitRows, job.seed);
+    auto model = std::make_unique<SequenceModel>(c.cfg.model, layoutOf(fd.encoder), job.seed);
     TrainingConfig tc = c.cfg.training;
     tc.seed = job.seed;
-    const TrainResult r = trainModel(*model, data, tc, progress, &stop);
+    const TrainResult r = trainModel(*model, fd.data, fd.train, fd.valid, tc, progress, &stop);
     if (r.cancelled)
         return false;
-    job.logits = model->predictLogits(data, job.scoreRows);
+    job.logits = model->predictLogits(fd.data, job.scoreRows);
     if (job.keep) {
         if (c.req.explainGlobally)
-            job.globalAttentionJson = globalAttentionJson(
-                globalAttention(*model, enc, c.raw, data, c.test, c.cfg.sequence.timeBucketsDays));
-        job.trainSeconds = r.seconds;
+            job.globalAttention = globalAttention(*model, fd.encoder, c.raw, fd.data, c.test,
+                                                  c.cfg.sequence.timeBucketsDays);
+        job.training = r;
+        job.encodeReport = std::move(fd.report);
         job.bundle.config = c.cfg;
-        job.bundle.encoder = std::move(enc);
+        job.bundle.encoder = std::move(fd.encoder);
         job.bundle.model = std::move(model);
-        job.bundle.historyJson = trainingHistoryJson(r.history);
-        job.encodeReportJson = encodeReportJson(encodeReport, job.bundle.encoder);
     }
     return true;
 }
@@ -88,7 +84,7 @@ int64_t concurrentModels(const ModelConfig &m, int64_t threads, size_t jobs)
 
 // Runs the jobs in order on `workers` threads. Returns false when cancelled; rethrows the first
 // error.
-bool runJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t workers, int64_t threads)
+bool runJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t workers, int64_t threads)
 {
     std::mutex mutex; // serialises progress reports and the job queue
     size_t next = 0;
@@ -147,7 +143,7 @@ bool runJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t workers,
 
 } // namespace
 
-bool runSequenceJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads)
+bool runSequenceJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads)
 {
     return runJobs(c, jobs, concurrentModels(c.cfg.model, threads, jobs.size()), threads);
 }

@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Internal to compare: the sequence models of a comparison (K fold models and the full
-// development model) as jobs, trained side by side on worker threads.
+// development model) as jobs, trained side by side on worker threads. The jobs only read the
+// shared context: each draws its own inner split and fits its own encoder.
 #pragma once
 
 #include "seqlens/bundle.h"
 #include "seqlens/compare/compare_workflow.h"
 
-#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace seqlens {
 
 struct CompareContext {
-    Config cfg;
+    const Config &cfg;
     const CompareRequest &req;
-    RawDataset raw;
+    const RawDataset &raw;
     std::vector<int64_t> dev, test; // applicant indices
-    std::mutex splitMutex;          // encodeForFit borrows raw's split column
 };
 
 // One sequence model of the comparison: the fold models and the full development model.
@@ -29,13 +29,13 @@ struct SequenceJob {
     std::vector<double> logits;   // result: logits of scoreRows
     bool keep = false; // keep the model, its encoder and a global explanation (the full model)
     ModelBundle bundle;
-    std::string globalAttentionJson;
-    std::string encodeReportJson;
-    double trainSeconds = 0;
+    std::optional<GlobalAttention> globalAttention;
+    EncodeReport encodeReport;
+    TrainResult training;
 };
 
 // Trains every job (in order, as many at once as `threads` allows, one LibTorch thread each)
 // and fills its logits. Returns false when cancelled; rethrows the first error.
-bool runSequenceJobs(CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads);
+bool runSequenceJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads);
 
 } // namespace seqlens

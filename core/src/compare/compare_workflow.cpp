@@ -4,9 +4,10 @@
 #include "compare_jobs.h"
 
 #include "seqlens/compare/baseline_models.h"
+#include "seqlens/result_json.h"
+#include "seqlens/train_workflow.h"
 #include "seqlens/util/error.h"
 #include "seqlens/util/text_util.h"
-#include "seqlens/util/version.h"
 #include "seqlens/compare/window_features.h"
 
 #include <nlohmann/json.hpp>
@@ -71,38 +72,6 @@ ModelEvaluation evaluate(const std::vector<double> &test, const std::vector<doub
     return e;
 }
 
-json evaluationJson(const ModelEvaluation &e)
-{
-    json lift = json::array(), cal = json::array();
-    for (const auto &r : e.lift)
-        lift.push_back({{"group", r.group},
-                        {"count", r.count},
-                        {"bads", r.bads},
-                        {"min_score", r.minScore},
-                        {"max_score", r.maxScore},
-                        {"bad_rate", r.badRate},
-                        {"cum_capture", r.cumCapture},
-                        {"lift", r.lift}});
-    for (const auto &b : e.calibration.bins)
-        cal.push_back({{"count", b.count},
-                       {"bads", b.bads},
-                       {"mean_predicted", b.meanPredicted},
-                       {"observed_rate", b.observedRate}});
-    return {{"auc", e.auc.auc},
-            {"auc_se", e.auc.se},
-            {"auc_ci", {e.auc.lo, e.auc.hi}},
-            {"ks", e.ks.value},
-            {"ks_ci", {e.ks.lo, e.ks.hi}},
-            {"gini", e.gini},
-            {"psi_development_test", e.psi},
-            {"brier", e.calibration.brier},
-            {"hosmer_lemeshow", e.calibration.hosmerLemeshow},
-            {"hosmer_lemeshow_df", e.calibration.hlDegreesOfFreedom},
-            {"hosmer_lemeshow_p_value", e.calibration.hlPValue},
-            {"lift", lift},
-            {"calibration", cal}};
-}
-
 void writeTables(const std::string &dir, const std::string &name, const ModelEvaluation &e)
 {
     writeCurveCsvs(dir, name, e.roc, e.ksCurve);
@@ -124,7 +93,7 @@ void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawD
                   const std::vector<double> &seq, const std::vector<double> &stack)
 {
     std::filesystem::create_directories(req.outDir);
-    std::ofstream(req.outDir + "/compare.json") << s.json << "\n";
+    std::ofstream(req.outDir + "/compare.json") << compareJson(s).dump(2) << "\n";
     std::ofstream sc(req.outDir + "/test_scores.csv");
     sc.precision(10);
     sc << "entity,label,baseline,sequence,stacking\n";
@@ -155,7 +124,7 @@ struct SequenceLogits {
     std::vector<double> oof, test, devInSample;
 };
 
-bool sequenceLogits(Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
+bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
                     SequenceJob &fullModel)
 {
     const uint64_t seed = c.cfg.training.seed;
@@ -220,94 +189,46 @@ ModelScores fitAndPredict(const Context &c, const FeatureMatrix &x, int64_t thre
     return {model->predict(x, c.dev), model->predict(x, c.test)};
 }
 
-std::string compareJson(const Context &c, const CompareSummary &s, const json &load)
-{
-    const auto &bc = c.cfg.baseline;
-    json swap = {{"bands", s.swap.bands},
-                 {"rows", "baseline band"},
-                 {"columns", "stacking band"},
-                 {"counts", s.swap.counts},
-                 {"bads", s.swap.bads}};
-    json j = {{"n_train", s.nDevelopment},
-              {"n_test", s.nTest},
-              {"folds", s.folds},
-              {"features", s.features},
-              {"baseline_model",
-               {{"family", bc.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
-                {"solver", s.baselineFit.solver},
-                {"converged", s.baselineFit.converged},
-                {"iterations", s.baselineFit.iterations},
-                {"stacking_converged", s.stackingFit.converged}}},
-              {"test",
-               {{"baseline", evaluationJson(s.baseline)},
-                {"sequence", evaluationJson(s.sequence)},
-                {"stacking", evaluationJson(s.stacking)},
-                {"delta_auc",
-                 {{"value", s.deltaAuc.delta},
-                  {"p_value", s.deltaAuc.pValue},
-                  {"se", s.deltaAuc.se},
-                  {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
-                {"delta_ks",
-                 {{"value", s.deltaKs.value},
-                  {"ci", {s.deltaKs.lo, s.deltaKs.hi}},
-                  {"reps", s.deltaKs.reps}}},
-                {"swap_set", swap}}},
-              {"data", load}};
-    return j.dump(2);
-}
-
 // The bundle of the sequence model that scored the test split, so its applicants can be explained.
 void saveFullModel(const Context &c, const CompareSummary &s, SequenceJob &full,
                    const std::string &dir)
 {
     ModelBundle &bundle = full.bundle;
-    const auto &e = s.sequence;
-    json metrics = {
-        {"test",
-         {{"auc", e.auc.auc},
-          {"auc_ci", {e.auc.lo, e.auc.hi}},
-          {"ks", e.ks.value},
-          {"gini", e.gini},
-          {"n", s.nTest}}},
-        {"note", "the sequence model of a comparison, trained on all development applicants"}};
+    bundle.metrics = compareModelMetricsJson(s);
     // "seed" is the config's (it fixes the splits); the model was initialised with its job's seed.
-    bundle.metricsJson = metrics.dump();
-    bundle.metadataJson = bundleMetadataJson(c.cfg.training.seed, c.cfg.training.threads,
-                                             bundle.model->parameterCount(), full.trainSeconds,
-                                             c.raw.report, json{{"model_seed", full.seed}}.dump());
-    bundle.reportJson = s.reportJson;
+    bundle.metadata = bundleMetadataJson(c.cfg.training.seed, c.cfg.training.threads,
+                                         bundle.model->parameterCount(), full.training.seconds,
+                                         c.raw.report, {{"model_seed", full.seed}});
+    bundle.history = trainingHistoryJson(full.training.history);
+    bundle.report = dataReportJson(s.audit);
     saveBundle(dir, bundle);
 }
 
-} // namespace
-
-CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
+CompareSummary compare(const Config &cfg, const CompareRequest &req)
 {
-    Context c{configIn, req, {}, {}, {}, {}};
-    if (req.epochs)
-        c.cfg.training.epochs = *req.epochs;
-    if (req.seed)
-        c.cfg.training.seed = *req.seed;
-    if (req.threads)
-        c.cfg.training.threads = *req.threads;
-    if (req.folds)
-        c.cfg.baseline.folds = *req.folds;
-    const int64_t threads = setTorchThreads(c.cfg.training.threads);
-    const uint64_t seed = c.cfg.training.seed;
-    c.raw = loadDataset(c.cfg);
-    if (req.loadReport)
-        *req.loadReport = c.raw.report;
-    assignSplits(c.raw, c.cfg.training.validFraction, c.cfg.training.testFraction, seed);
-    for (size_t a = 0; a < c.raw.applicants.size(); ++a)
-        if (c.raw.applicants[a].label >= 0)
-            (c.raw.applicants[a].split == Split::Test ? c.test : c.dev).push_back(int64_t(a));
+    const int64_t threads = setTorchThreads(cfg.training.threads);
+    const uint64_t seed = cfg.training.seed;
+    LoadOptions opt;
+    opt.cancel = req.cancel;
+    const RawDataset raw = loadDataset(cfg, opt);
+    const auto splits = assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction,
+                                     seed);
+    Context c{cfg, req, raw, {}, {}};
+    for (size_t a = 0; a < raw.applicants.size(); ++a)
+        if (raw.applicants[a].label >= 0)
+            (splits[a] == Split::Test ? c.test : c.dev).push_back(int64_t(a));
     if (c.test.empty())
         throwData("compare needs a test split: set training.test_fraction above 0 or give test "
                   "rows in the split column");
     CompareSummary s;
     s.nDevelopment = int64_t(c.dev.size());
     s.nTest = int64_t(c.test.size());
-    s.folds = c.cfg.baseline.folds;
+    s.folds = cfg.baseline.folds;
+    s.baselineModel = cfg.baseline.model;
+    s.audit.load = raw.report;
+    s.audit.profile = profileData(raw);
+    s.audit.splits = {int64_t(rowsIn(raw, splits, Split::Train).size()),
+                      int64_t(rowsIn(raw, splits, Split::Valid).size()), s.nTest};
 
     SequenceLogits seq;
     SequenceJob fullModel;
@@ -315,13 +236,13 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
         s.cancelled = true;
         return s;
     }
-    const FeatureMatrix x = WindowFeatureBuilder::fit(c.raw, c.cfg).build(c.raw);
+    const FeatureMatrix x = WindowFeatureBuilder::fit(raw, cfg, c.dev).build(raw);
     s.features = int64_t(x.columns());
     const ModelScores base = fitAndPredict(c, x, threads, s.baselineFit);
     const ModelScores stack = fitAndPredict(
         c, withColumn(x, "sequence_logit", logitColumn(c, x.rows, seq.oof, seq.test)), threads,
         s.stackingFit);
-    const auto yTest = labelsOf(c.raw, c.test);
+    const auto yTest = labelsOf(raw, c.test);
     if (req.alsoInSampleStacking) {
         BaselineFitInfo ignored;
         const auto leaky = withColumn(x, "sequence_logit",
@@ -329,7 +250,7 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
         s.inSampleStackingAuc = aucScore(fitAndPredict(c, leaky, threads, ignored).test, yTest);
     }
 
-    const auto &bc = c.cfg.baseline;
+    const auto &bc = cfg.baseline;
     // PSI compares one model's scores on development and test: the full sequence model's.
     const auto seqTest = sigmoid(seq.test), seqDev = sigmoid(seq.devInSample);
     s.baseline = evaluate(base.test, base.dev, yTest, bc, seed);
@@ -338,21 +259,36 @@ CompareSummary runCompare(const Config &configIn, const CompareRequest &req)
     s.deltaAuc = delongPaired(base.test, stack.test, yTest);
     s.deltaKs = bootstrapDeltaKs(base.test, stack.test, yTest, int(bc.bootstrapReps), seed);
     s.swap = swapSet(base.test, stack.test, yTest);
-    const json load = json::parse(loadReportJson(c.raw.report, &c.raw));
-    s.json = compareJson(c, s, load);
-    s.globalAttentionJson = fullModel.globalAttentionJson;
-    s.reportJson = json{{"load", load}, {"encode", json::parse(fullModel.encodeReportJson)}}.dump();
+    s.globalAttention = std::move(fullModel.globalAttention);
+    s.audit.encode = fullModel.encodeReport;
+    s.fullModelSeed = fullModel.seed;
+    s.fullModelTraining = fullModel.training;
     s.testLabels = yTest;
     for (int64_t a : c.test)
-        s.testEntities.push_back(c.raw.applicants[size_t(a)].id);
+        s.testEntities.push_back(raw.applicants[size_t(a)].id);
     s.baselineScores = base.test;
     s.sequenceScores = seqTest;
     s.stackingScores = stack.test;
     if (!req.outDir.empty()) {
-        writeOutputs(req, s, c.raw, c.test, base.test, seqTest, stack.test);
+        writeOutputs(req, s, raw, c.test, base.test, seqTest, stack.test);
         saveFullModel(c, s, fullModel, req.outDir + "/model");
     }
     return s;
+}
+
+} // namespace
+
+CompareSummary runCompare(const Config &config, const CompareRequest &req)
+{
+    try {
+        return compare(config, req);
+    } catch (const Error &e) {
+        if (e.kind() != ErrorKind::Cancelled)
+            throw;
+        CompareSummary s;
+        s.cancelled = true;
+        return s;
+    }
 }
 
 } // namespace seqlens

@@ -29,15 +29,14 @@ std::vector<std::string> topOf(const std::map<std::string, int64_t> &counts, int
     return out;
 }
 
-bool inDevelopment(const Applicant &a)
-{
-    return a.split == Split::Train || a.split == Split::Valid;
-}
-
 } // namespace
 
-WindowFeatureBuilder WindowFeatureBuilder::fit(const RawDataset &d, const Config &cfg)
+WindowFeatureBuilder WindowFeatureBuilder::fit(const RawDataset &d, const Config &cfg,
+                                               const std::vector<int64_t> &devRows)
 {
+    std::vector<char> dev(d.applicants.size(), 0);
+    for (int64_t a : devRows)
+        dev.at(size_t(a)) = 1;
     WindowFeatureBuilder b;
     b.m_windows = cfg.baseline.windowsDays;
     b.m_static = cfg.labels.features;
@@ -45,7 +44,7 @@ WindowFeatureBuilder WindowFeatureBuilder::fit(const RawDataset &d, const Config
         std::map<std::string, int64_t> counts;
         if (f.config.type == FieldType::Categorical)
             for (size_t a = 0; a < d.applicants.size(); ++a)
-                if (inDevelopment(d.applicants[a]))
+                if (dev[a])
                     for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e)
                         if (f.codes[size_t(e)] >= 0)
                             ++counts[f.pool[size_t(f.codes[size_t(e)])]];
@@ -54,9 +53,11 @@ WindowFeatureBuilder WindowFeatureBuilder::fit(const RawDataset &d, const Config
     for (size_t k = 0; k < b.m_static.size(); ++k) {
         std::map<std::string, int64_t> counts;
         if (b.m_static[k].type == FieldType::Categorical)
-            for (const auto &a : d.applicants)
-                if (inDevelopment(a) && k < a.features.size() && !a.features[k].empty())
+            for (size_t r = 0; r < d.applicants.size(); ++r) {
+                const Applicant &a = d.applicants[r];
+                if (dev[r] && k < a.features.size() && !a.features[k].empty())
                     ++counts[a.features[k]];
+            }
         b.m_staticTopValues.push_back(topOf(counts, cfg.baseline.topValues));
     }
     for (double w : b.m_windows) {
@@ -161,7 +162,8 @@ FeatureMatrix WindowFeatureBuilder::build(const RawDataset &d) const
     return fm;
 }
 
-void writeFeaturesCsv(const std::string &path, const RawDataset &d, const FeatureMatrix &fm)
+void writeFeaturesCsv(const std::string &path, const RawDataset &d,
+                      const std::vector<Split> &splits, const FeatureMatrix &fm)
 {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out)
@@ -172,7 +174,7 @@ void writeFeaturesCsv(const std::string &path, const RawDataset &d, const Featur
     out << "\n";
     for (int64_t r = 0; r < fm.rows; ++r) {
         const Applicant &a = d.applicants[size_t(r)];
-        out << csvEscape(a.id) << "," << toString(a.split) << ","
+        out << csvEscape(a.id) << "," << toString(splits.at(size_t(r))) << ","
             << (a.label >= 0 ? std::to_string(a.label) : std::string());
         for (size_t c = 0; c < fm.columns(); ++c) {
             const double v = fm.at(r, c);

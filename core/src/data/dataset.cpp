@@ -35,13 +35,6 @@ std::string RawDataset::valueText(size_t field, int64_t event) const
     return std::isnan(v) ? std::string() : formatNumber(v);
 }
 
-std::string hex64(uint64_t v)
-{
-    char b[17];
-    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-    return b;
-}
-
 namespace {
 
 using EntityMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
@@ -126,7 +119,7 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
             a.cutoff = *t;
         }
         if (spl >= 0)
-            a.split = parseSplit(trimView(f[size_t(spl)]), r, *lc.split);
+            a.givenSplit = parseSplit(trimView(f[size_t(spl)]), r, *lc.split);
         for (int col : featureCols) {
             std::string_view v = col >= 0 ? f[size_t(col)] : std::string_view();
             a.features.emplace_back(isMissingToken(v) ? std::string_view() : trimView(v));
@@ -201,7 +194,7 @@ void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
                    (opt.onlyEntity.empty() || id == opt.onlyEntity)) {
             a = int32_t(d.applicants.size());
             index.emplace(std::string(id), a);
-            d.applicants.push_back(Applicant{std::string(id)});
+            d.applicants.emplace_back().id = std::string(id);
         } else {
             ++d.report.eventsUnknownEntity;
             continue;
@@ -211,9 +204,10 @@ void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         if (!t)
             throwData(where(r) + ": column \"" + ec.time + "\": expected " + timeParser.describe() +
                       ", got \"" + std::string(tv) + "\"");
-        const Applicant &ap = d.applicants[size_t(a)];
+        Applicant &ap = d.applicants[size_t(a)];
         if (!std::isnan(ap.cutoff) && *t >= ap.cutoff) {
             ++d.report.eventsAfterCutoff;
+            ++ap.eventsAfterCutoff;
             continue;
         }
         pe.applicant.push_back(a);
@@ -303,22 +297,44 @@ RawDataset loadDataset(const Config &cfg, const LoadOptions &opt)
     return d;
 }
 
-void assignSplits(RawDataset &d, double validFraction, double testFraction, uint64_t seed)
+std::vector<Split> assignSplits(const RawDataset &d, double validFraction, double testFraction,
+                                uint64_t seed)
 {
+    std::vector<Split> splits(d.applicants.size());
+    for (size_t a = 0; a < d.applicants.size(); ++a)
+        splits[a] = d.applicants[a].givenSplit;
     std::mt19937_64 rng(seed);
     for (int cls = 0; cls <= 1; ++cls) {
         std::vector<size_t> idx;
         for (size_t a = 0; a < d.applicants.size(); ++a)
-            if (d.applicants[a].label == cls && d.applicants[a].split == Split::Unassigned)
+            if (d.applicants[a].label == cls && splits[a] == Split::Unassigned)
                 idx.push_back(a);
         std::shuffle(idx.begin(), idx.end(), rng);
         const size_t nTest = size_t(std::llround(testFraction * double(idx.size())));
         const size_t nValid = size_t(std::llround(validFraction * double(idx.size())));
         for (size_t i = 0; i < idx.size(); ++i)
-            d.applicants[idx[i]].split = i < nTest            ? Split::Test
-                                         : i < nTest + nValid ? Split::Valid
-                                                              : Split::Train;
+            splits[idx[i]] = i < nTest            ? Split::Test
+                             : i < nTest + nValid ? Split::Valid
+                                                  : Split::Train;
     }
+    return splits;
+}
+
+std::vector<int64_t> rowsIn(const RawDataset &d, const std::vector<Split> &splits, Split split)
+{
+    std::vector<int64_t> out;
+    for (size_t a = 0; a < d.applicants.size(); ++a)
+        if (splits[a] == split && d.applicants[a].label >= 0)
+            out.push_back(int64_t(a));
+    return out;
+}
+
+std::vector<int64_t> allRows(const RawDataset &d)
+{
+    std::vector<int64_t> out(d.applicants.size());
+    for (size_t a = 0; a < out.size(); ++a)
+        out[a] = int64_t(a);
+    return out;
 }
 
 } // namespace seqlens

@@ -70,7 +70,7 @@ const FieldConfig &configuredField(const Config &cfg, const std::string &name)
 }
 } // namespace
 
-Encoder Encoder::fit(const RawDataset &d, const Config &cfg)
+Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<int64_t> &rows)
 {
     Encoder enc;
     enc.m_bucketEdges = cfg.sequence.timeBucketsDays;
@@ -78,11 +78,8 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg)
     enc.m_timeBeforeCutoff = cfg.sequence.timeBeforeCutoff;
     enc.m_maxItems = cfg.sequence.maxItems;
     std::vector<char> use(d.applicants.size(), 0);
-    bool anyTrain = false;
-    for (size_t a = 0; a < d.applicants.size(); ++a)
-        anyTrain = anyTrain || d.applicants[a].split == Split::Train;
-    for (size_t a = 0; a < d.applicants.size(); ++a)
-        use[a] = !anyTrain || d.applicants[a].split == Split::Train;
+    for (int64_t a : rows)
+        use.at(size_t(a)) = 1;
     for (size_t k = 0; k < d.fields.size(); ++k) {
         const RawField &rf = d.fields[k];
         const FieldConfig &fc = configuredField(cfg, rf.config.name);
@@ -176,15 +173,16 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
     for (const auto &ne : m_numeric)
         numIdx.push_back(fieldIndex(d, ne.name));
     EncodeReport rep;
+    for (const auto &c : m_categorical)
+        rep.categoricalFields.push_back(c.name);
+    rep.inputs = inputNames();
     rep.unseen.assign(nc, 0);
     rep.missing.assign(size_t(out.numCat + out.numNum), 0);
     const size_t na = d.applicants.size();
     out.offsets.assign(1, 0);
     out.labels.resize(na);
-    out.splits.resize(na);
     for (size_t a = 0; a < na; ++a) {
         out.labels[a] = float(d.applicants[a].label);
-        out.splits[a] = d.applicants[a].split;
         const int64_t b = d.offsets[a], e = d.offsets[a + 1];
         const int64_t start = std::max(b, e - m_maxItems);
         if (start > b) {

@@ -3,8 +3,6 @@
 
 #include "seqlens/util/text_util.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 
@@ -82,25 +80,6 @@ GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encod
         g.meanItemWeightUniform.push_back(n > 0 ? uniformSum[b] / n : std::nan(""));
     }
     return g;
-}
-
-std::string globalAttentionJson(const GlobalAttention &g)
-{
-    using nlohmann::json;
-    auto numbers = [](const std::vector<double> &v) {
-        json a = json::array();
-        for (double x : v)
-            a.push_back(std::isnan(x) ? json(nullptr) : json(x));
-        return a;
-    };
-    return json{{"applicants", g.applicants},
-                {"inputs", g.inputs},
-                {"mean_field_weight", numbers(g.meanFieldWeight)},
-                {"bands", g.bands},
-                {"mean_item_weight", numbers(g.meanItemWeight)},
-                {"mean_item_weight_uniform", numbers(g.meanItemWeightUniform)},
-                {"band_events", g.bandEvents}}
-        .dump();
 }
 
 } // namespace seqlens

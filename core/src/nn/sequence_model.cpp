@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/nn/sequence_model.h"
+#include "seqlens/util/version.h"
 
 #include "seqlens/util/error.h"
 #include "sequence_model_impl.h"

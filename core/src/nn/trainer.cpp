@@ -86,21 +86,14 @@ ValidScore validate(const SequenceModel &model, const EncodedDataset &data,
 
 } // namespace
 
-std::vector<int64_t> applicantsIn(const EncodedDataset &data, Split split)
-{
-    std::vector<int64_t> out;
-    for (int64_t a = 0; a < data.applicantCount(); ++a)
-        if (data.splits[size_t(a)] == split && data.labels[size_t(a)] >= 0)
-            out.push_back(a);
-    return out;
-}
-
-TrainResult trainModel(SequenceModel &model, const EncodedDataset &data, const TrainingConfig &cfg,
-                       const ProgressFn &progress, const CancelToken *cancel)
+TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
+                       const std::vector<int64_t> &trainRows, const std::vector<int64_t> &validRows,
+                       const TrainingConfig &cfg, const ProgressFn &progress,
+                       const CancelToken *cancel)
 {
     const auto start = Clock::now();
-    auto train = applicantsIn(data, Split::Train);
-    auto valid = applicantsIn(data, Split::Valid);
+    auto train = trainRows;
+    const auto &valid = validRows;
     if (train.empty())
         throwData("no labeled applicants in the train split");
     requireBothClasses(data, train, "train");

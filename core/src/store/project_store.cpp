@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "project_store_impl.h"
 #include "schema.h"
+#include "seqlens/util/clock.h"
 #include "seqlens/util/error.h"
-#include "seqlens/nn/sequence_model.h"
 #include "seqlens/util/version.h"
-#include "seqlens/workflows.h"
 #include "sqlite_util.h"
 
 #include <pwd.h>

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/util/error.h"
 
-#include "seqlens/util/cancel.h"
 
 namespace seqlens {
 
@@ -32,12 +31,6 @@ void throwUsage(const std::string &message)
 void throwInternal(const std::string &message)
 {
     throw Error(ErrorKind::Internal, message);
-}
-
-void throwIfCancelled(const CancelToken *token)
-{
-    if (token && token->cancelled())
-        throw Error(ErrorKind::Cancelled, "cancelled by the user");
 }
 
 int exitCodeFor(ErrorKind kind)

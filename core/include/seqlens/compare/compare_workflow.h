@@ -14,10 +14,15 @@
 #pragma once
 
 #include "seqlens/compare/baseline_models.h"
-#include "seqlens/nn/trainer.h"
+#include "seqlens/compare/metrics.h"
 #include "seqlens/compare/validation_stats.h"
-#include "seqlens/workflows.h"
+#include "seqlens/data/audit.h"
+#include "seqlens/explain/global_attention.h"
+#include "seqlens/nn/trainer.h"
+#include "seqlens/util/cancel.h"
+#include "seqlens/util/log.h"
 
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,15 +32,12 @@ namespace seqlens {
 struct CompareRequest {
     std::string outDir; // written: compare.json, test_scores.csv, curve and table CSVs,
                         // and model/: the bundle of the sequence model used on test
-    std::optional<int64_t> epochs, threads, folds;
-    std::optional<uint64_t> seed;
     ProgressFn progress; // per batch/epoch of the current sequence model
     std::function<void(int64_t step, int64_t steps, const std::string &what)>
         stepProgress; // per fold
     const CancelToken *cancel = nullptr;
     LogFn log;
-    LoadReport *loadReport = nullptr; // when set, receives the data load counts and fingerprints
-    bool explainGlobally = false;     // also fill CompareSummary::globalAttentionJson
+    bool explainGlobally = false; // also fill CompareSummary::globalAttention
     // For tests: also report a stacking model trained on IN-SAMPLE sequence scores (leaky).
     bool alsoInSampleStacking = false;
 };
@@ -54,22 +56,28 @@ struct ModelEvaluation {
 struct CompareSummary {
     bool cancelled = false;
     int64_t nDevelopment = 0, nTest = 0, folds = 0, features = 0;
+    BaselineModelKind baselineModel = BaselineModelKind::Logistic;
     ModelEvaluation baseline, sequence, stacking;
     PairedAucTest deltaAuc;    // stacking vs baseline
     BootstrapInterval deltaKs; // KS(stacking) - KS(baseline)
     SwapSet swap;              // baseline band x stacking band
     BaselineFitInfo baselineFit, stackingFit;
     double inSampleStackingAuc = std::nan(""); // only with alsoInSampleStacking
-    std::string json;                          // compare.json
     // Per test applicant: id, label and the three models' scores (probabilities).
     std::vector<std::string> testEntities;
     std::vector<int> testLabels;
     std::vector<double> baselineScores, sequenceScores, stackingScores;
-    std::string globalAttentionJson; // with explainGlobally: the full sequence model's, over the
-                                     // test applicants
-    std::string reportJson; // data audit: {"load": ..., "encode": ... (the full model's encoding)}
+    std::optional<GlobalAttention> globalAttention; // with explainGlobally: the full sequence
+                                                    // model's, over the test applicants
+    AuditReport audit; // data load and profile; the encoding of the full model
+    // The full sequence model (trained on all development applicants), as written to model/.
+    uint64_t fullModelSeed = 0;
+    TrainResult fullModelTraining;
 };
 
+// Runs the comparison on `config` as given (apply overrides with applyOverrides first). Throws
+// Config/Data errors for bad input; returns cancelled = true (and writes nothing) when
+// cancelled, during loading as during training.
 CompareSummary runCompare(const Config &config, const CompareRequest &request);
 
 } // namespace seqlens

@@ -25,9 +25,10 @@ struct FeatureMatrix {
 
 class WindowFeatureBuilder {
 public:
-    // Chooses the named categorical values from the events (and static values) of applicants
-    // with split Train or Valid: the test split never influences the features.
-    static WindowFeatureBuilder fit(const RawDataset &data, const Config &config);
+    // Chooses the named categorical values from the events (and static values) of the
+    // development applicants `devRows` only: the test split never influences the features.
+    static WindowFeatureBuilder fit(const RawDataset &data, const Config &config,
+                                    const std::vector<int64_t> &devRows);
     FeatureMatrix build(const RawDataset &data) const;
     const std::vector<std::string> &names() const { return m_names; }
     // Static numeric values that were not numbers (counted as missing), per build.
@@ -43,8 +44,8 @@ private:
     mutable int64_t m_invalidStatic = 0;
 };
 
-// Writes entity, split, label and every feature as CSV.
+// Writes entity, split, label and every feature as CSV (`splits` per applicant).
 void writeFeaturesCsv(const std::string &path, const RawDataset &data,
-                      const FeatureMatrix &features);
+                      const std::vector<Split> &splits, const FeatureMatrix &features);
 
 } // namespace seqlens

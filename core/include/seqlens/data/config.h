@@ -62,7 +62,9 @@ struct LabelConfig {
 struct SequenceConfig {
     int64_t maxItems = 128; // keep the latest N events of each applicant; 1..4096
     std::vector<double> timeBucketsDays = {1,  3,  7,   14,  30,
-                                           60, 90, 180, 365, 730}; // ascending bucket edges, days
+                                           60, 90, 180, 365, 730}; // strictly ascending bucket
+                                                                   // edges in days, >= 0 (a gap
+                                                                   // <= edge falls in its bucket)
     bool timeSincePrevious = true; // embed the bucketized gap to the previous event
     bool timeBeforeCutoff = true;  // embed the bucketized time before the cutoff (or last event)
 };
@@ -130,10 +132,33 @@ struct Config {
     std::string resolve(const std::string &path) const;
 };
 
-// Loads and validates a config file. Throws ConfigError listing every problem as
-// "<file>: <json-path>: <expected vs got>", or a Data error when the file is unreadable.
+// Command-line / form overrides of a loaded config (unset = keep the config's value).
+struct Overrides {
+    std::optional<int64_t> epochs, threads, folds;
+    std::optional<uint64_t> seed;
+};
+// The config with the overrides applied: what a workflow runs and a project records.
+Config applyOverrides(Config config, const Overrides &overrides);
+
+// One problem of a config: the JSON pointer of the value and what was expected vs found.
+struct ConfigProblem {
+    std::string path;
+    std::string message;
+};
+
+// Every semantic problem of a config, however it was built (file, form, overrides): ranges from
+// config_limits.h and the rules between values (heads divide emb_dim for the transformer,
+// valid + test fractions, duplicate fields, time formats, ...). Empty when valid.
+std::vector<ConfigProblem> validate(const Config &config);
+// Throws ConfigError with validate()'s problems as "<sourceName>: <path>: <message>".
+void throwIfInvalid(const Config &config, const std::string &sourceName);
+
+// Loads a config file: parses the JSON (shape, types, unknown keys) and validates. Throws
+// ConfigError listing every problem as "<file>: <json-path>: <expected vs got>", or a Config
+// error when the file is unreadable.
 Config loadConfig(const std::string &path);
-// Parses config JSON text; `sourceName` names it in messages; `baseDir` resolves relative paths.
+// Parses and validates config JSON text; `sourceName` names it in messages; `baseDir` resolves
+// relative paths.
 Config parseConfig(const std::string &jsonText, const std::string &sourceName,
                    const std::string &baseDir);
 // The resolved config as JSON text (all defaults written out, paths absolute).

@@ -20,7 +20,8 @@ struct Applicant {
     std::string id;
     int label = -1;               // 1 bad, 0 good, -1 unknown
     double cutoff = std::nan(""); // days since epoch; NaN = none
-    Split split = Split::Unassigned;
+    Split givenSplit = Split::Unassigned; // from labels.split; Unassigned when not given
+    int64_t eventsAfterCutoff = 0;        // events excluded at or after the cutoff
     std::vector<std::string>
         features; // labels.features values as text, in config order ("" = missing)
 };
@@ -77,10 +78,15 @@ struct LoadOptions {
 // file and line. Does not assign splits (see assignSplits).
 RawDataset loadDataset(const Config &config, const LoadOptions &options = {});
 
-// Assigns a stratified random split to applicants without one, seeded; applicants with
-// unknown labels are left unassigned. Fractions as in TrainingConfig.
-void assignSplits(RawDataset &data, double validFraction, double testFraction, uint64_t seed);
+// The split of every applicant: its given split (labels.split) where there is one, else a
+// stratified random one, seeded; applicants with unknown labels stay Unassigned. Fractions as in
+// TrainingConfig. Pure: the dataset is not changed.
+std::vector<Split> assignSplits(const RawDataset &data, double validFraction, double testFraction,
+                                uint64_t seed);
 
-std::string hex64(uint64_t v);
+// The labeled applicants of `split`, ascending.
+std::vector<int64_t> rowsIn(const RawDataset &data, const std::vector<Split> &splits, Split split);
+// Every applicant, ascending.
+std::vector<int64_t> allRows(const RawDataset &data);
 
 } // namespace seqlens

@@ -46,13 +46,14 @@ struct EncodedDataset {
     std::vector<uint8_t> numState; // [events, numNum] kNumMissing / kNumPresent
     std::vector<int64_t> rawEvent; // per kept event: its index in RawDataset::times
     std::vector<float> labels;     // per applicant: 1, 0, or -1 unknown
-    std::vector<Split> splits;     // per applicant
 
     int64_t applicantCount() const { return int64_t(labels.size()); }
     int64_t length(int64_t a) const { return offsets[size_t(a) + 1] - offsets[size_t(a)]; }
 };
 
 struct EncodeReport {
+    std::vector<std::string> categoricalFields; // names of the categorical event fields (unseen)
+    std::vector<std::string> inputs;            // Encoder::inputNames() (missing)
     int64_t truncatedApplicants = 0; // histories longer than max_items
     int64_t truncatedEvents = 0;     // older events dropped by truncation
     std::vector<int64_t> unseen;     // per categorical event field: values mapped to "unseen"
@@ -61,8 +62,10 @@ struct EncodeReport {
 
 class Encoder {
 public:
-    // Fits on the applicants with split Train (all applicants when none is Train).
-    static Encoder fit(const RawDataset &data, const Config &config);
+    // Fits vocabularies and numeric statistics on the applicants `rows` (the training split):
+    // nothing else influences the encoder.
+    static Encoder fit(const RawDataset &data, const Config &config,
+                       const std::vector<int64_t> &rows);
 
     EncodedDataset encode(const RawDataset &data, EncodeReport *report = nullptr) const;
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Interactive explanation of many applicants: the model, its encoder and the encoded data stay
 // in memory, so explaining one more applicant is one forward pass (well under a millisecond
-// for the demo model) instead of reloading the files as explainWithBundle does.
+// for the demo model) instead of reloading the files as explainWithBundle does; both explain
+// through explainApplicant.
 #pragma once
 
 #include "seqlens/bundle.h"
 #include "seqlens/data/dataset.h"
 #include "seqlens/data/encoder.h"
+#include "seqlens/explain/explain_workflow.h"
 
 #include <memory>
 #include <string>
@@ -15,26 +17,10 @@
 
 namespace seqlens {
 
-struct ExplainedEvent {
-    int64_t index = 0;   // position in the model's view of the history (0 = oldest kept)
-    double timeDays = 0; // days since 1970-01-01 (UTC)
-    std::vector<std::string> values;  // raw text per event field ("" = missing), config order
-    double itemWeight = 0;            // attention weight on the timeline (sums to 1)
-    std::vector<double> fieldWeights; // per model input (ApplicantExplorer::inputs()), sums to 1
-};
-
-struct ApplicantView {
-    std::string id;
-    int label = -1;        // 1 bad, 0 good, -1 unknown
-    double cutoffDays = 0; // NaN when the config has no cutoff
-    double score = 0;
-    int64_t eventsInHistory = 0;        // before the cutoff, before truncation
-    std::vector<ExplainedEvent> events; // the events the model used, oldest first
-};
-
 class ApplicantExplorer {
 public:
-    // Loads the bundle and the data files named in its config (or the given paths). Slow: run
+    // Loads the bundle and the data files named in its config (or the given paths), with the
+    // run's own split (the label table's split column, else the seeded random split). Slow: run
     // it on a worker thread. Throws Data errors naming the file.
     // `cancel` stops it between rows or batches with a Cancelled error.
     static std::unique_ptr<ApplicantExplorer> open(const std::string &bundleDir,
@@ -57,12 +43,13 @@ public:
     {
         return m_inputs;
     } // model inputs (attention columns)
-    ApplicantView explain(int64_t applicant) const;
+    ApplicantExplanation explain(int64_t applicant) const;
 
 private:
     ModelBundle m_bundle;
     RawDataset m_raw;
     EncodedDataset m_data;
+    std::vector<Split> m_splits;
     std::vector<double> m_scores;
     std::vector<std::string> m_fields, m_types, m_inputs;
     std::unordered_map<std::string, int64_t> m_index;

@@ -32,6 +32,5 @@ GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encod
                                 const std::vector<int64_t> &applicants,
                                 const std::vector<double> &bandEdgesDays,
                                 int64_t maxApplicants = 5000);
-std::string globalAttentionJson(const GlobalAttention &g);
 
 } // namespace seqlens

@@ -63,6 +63,5 @@ private:
 
 // Sets LibTorch's intra-op thread count (0 = all cores); returns the count in use.
 int64_t setTorchThreads(int64_t threads);
-std::string torchVersion();
 
 } // namespace seqlens

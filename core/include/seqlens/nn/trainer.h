@@ -43,14 +43,13 @@ struct TrainResult {
     std::vector<EpochRecord> history;
 };
 
-// Trains `model` on the applicants with split Train, early-stopping on those with split
-// Valid (no early stopping when there are none). Throws a Data error when a split lacks
-// one of the classes. On cancel, returns with cancelled = true and the best weights so far.
+// Trains `model` on the applicants `trainRows`, early-stopping on `validRows` (no early
+// stopping when empty); both are labeled applicant indices of `data`. Throws a Data error when
+// a split lacks one of the classes. On cancel, returns with cancelled = true and the best
+// weights so far (TrainResult::cancelled; the workflows turn it into their own cancelled flag).
 TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
+                       const std::vector<int64_t> &trainRows, const std::vector<int64_t> &validRows,
                        const TrainingConfig &config, const ProgressFn &progress = {},
                        const CancelToken *cancel = nullptr);
-
-// Applicant indices of a split, ascending.
-std::vector<int64_t> applicantsIn(const EncodedDataset &data, Split split);
 
 } // namespace seqlens

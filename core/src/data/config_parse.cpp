@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/data/config.h"
+#include "seqlens/data/config_limits.h"
 
 #include "seqlens/data/csv_reader.h"
 #include "seqlens/util/error.h"
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -50,6 +52,15 @@ public:
     void problem(const std::string &path, const std::string &msg)
     {
         m_problems.push_back(m_source + ": " + path + ": " + msg);
+        m_paths.insert(path);
+    }
+    // Whether `path` or one of its parents already has a problem.
+    bool covered(const std::string &path) const
+    {
+        for (const auto &p : m_paths)
+            if (path == p || path.rfind(p + "/", 0) == 0)
+                return true;
+        return false;
     }
 
     // Checks that `v` is an object and that it has only `allowed` keys.
@@ -90,7 +101,7 @@ public:
         const json *v = member(obj, key, path, required);
         if (!v)
             return;
-        if (!v->is_string() || v->get<std::string>().empty())
+        if (!v->is_string())
             problem(path + "/" + key, std::string("expected a non-empty string, got ") + shown(*v));
         else
             out = v->get<std::string>();
@@ -109,42 +120,37 @@ public:
             out = v->get<std::string>();
     }
 
+    // Reads an integer; its range is checked by validate() (the range names it in messages).
     void integer(const json &obj, const char *key, const std::string &path, int64_t &out,
-                 int64_t lo, int64_t hi)
+                 IntRange range)
     {
         const json *v = member(obj, key, path, false);
         if (!v)
             return;
-        if (!v->is_number_integer() && !v->is_number_unsigned()) {
-            problem(path + "/" + key, "expected an integer in [" + std::to_string(lo) + ", " +
-                                          std::to_string(hi) + "], got " + shown(*v));
+        const bool tooLarge = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX);
+        if ((!v->is_number_integer() && !v->is_number_unsigned()) || tooLarge) {
+            problem(path + "/" + key, "expected an integer in [" + std::to_string(range.lo) +
+                                          ", " + std::to_string(range.hi) + "], got " + shown(*v));
             return;
         }
-        int64_t x = v->get<int64_t>();
-        if (x < lo || x > hi)
-            problem(path + "/" + key, "expected an integer in [" + std::to_string(lo) + ", " +
-                                          std::to_string(hi) + "], got " + std::to_string(x));
-        else
-            out = x;
+        out = v->get<int64_t>();
     }
 
-    void number(const json &obj, const char *key, const std::string &path, double &out, double lo,
-                double hi, bool hiOpen = false)
+    // Reads a number; its range is checked by validate().
+    void number(const json &obj, const char *key, const std::string &path, double &out,
+                RealRange range)
     {
         const json *v = member(obj, key, path, false);
         if (!v)
             return;
-        std::ostringstream range;
-        range << "a number in [" << lo << ", " << hi << (hiOpen ? ")" : "]");
         if (!v->is_number()) {
-            problem(path + "/" + key, "expected " + range.str() + ", got " + shown(*v));
+            std::ostringstream m;
+            m << "expected a number in [" << range.lo << ", " << range.hi
+              << (range.hiOpen ? ")" : "]") << ", got " << shown(*v);
+            problem(path + "/" + key, m.str());
             return;
         }
-        double x = v->get<double>();
-        if (x < lo || x > hi || (hiOpen && x >= hi))
-            problem(path + "/" + key, "expected " + range.str() + ", got " + shown(*v));
-        else
-            out = x;
+        out = v->get<double>();
     }
 
     void boolean(const json &obj, const char *key, const std::string &path, bool &out)
@@ -200,27 +206,20 @@ public:
         }
     }
 
-    // A non-empty array of at most maxCount positive, strictly ascending numbers of days.
-    void ascendingDays(const json &obj, const char *key, const std::string &path,
-                       std::vector<double> &out, size_t maxCount)
+    // An array of numbers of days; its ordering and bounds are checked by validate().
+    void days(const json &obj, const char *key, const std::string &path, std::vector<double> &out)
     {
         const json *v = member(obj, key, path, false);
         if (!v)
             return;
-        bool ok = v->is_array() && !v->empty() && v->size() <= maxCount;
-        std::vector<double> days;
-        for (size_t i = 0; ok && i < v->size(); ++i) {
-            ok = (*v)[i].is_number() && (*v)[i].get<double>() > 0 &&
-                 (days.empty() || (*v)[i].get<double>() > days.back());
-            if (ok)
-                days.push_back((*v)[i].get<double>());
+        bool ok = v->is_array();
+        for (size_t i = 0; ok && i < v->size(); ++i)
+            ok = (*v)[i].is_number();
+        if (!ok) {
+            problem(path + "/" + key, "expected an array of numbers of days, got " + shown(*v));
+            return;
         }
-        if (!ok)
-            problem(path + "/" + key, "expected 1 to " + std::to_string(maxCount) +
-                                          " positive, strictly ascending numbers of days, got " +
-                                          shown(*v));
-        else
-            out = days;
+        out = v->get<std::vector<double>>();
     }
 
     void delimiter(const json &obj, const std::string &path, char &out)
@@ -240,13 +239,11 @@ public:
         str(obj, fmtKey, path, out.format);
         str(obj, unitKey, path, out.unit);
         str(obj, originKey, path, out.origin);
-        std::string p = TimeParser::validate(out);
-        if (!p.empty())
-            problem(path + "/" + fmtKey, p);
     }
 
 private:
     std::vector<std::string> &m_problems;
+    std::set<std::string> m_paths;
     std::string m_source;
 };
 
@@ -260,8 +257,8 @@ void readField(Reader &r, const json &j, const std::string &path, FieldConfig &f
     if (!j.contains("type"))
         r.problem(path + "/type",
                   "required key is missing (expected \"categorical\" or \"numeric\")");
-    r.integer(j, "min_count", path, f.minCount, 1, 1000000000);
-    r.integer(j, "max_vocab", path, f.maxVocab, 1, 10000000);
+    r.integer(j, "min_count", path, f.minCount, limits::minCount);
+    r.integer(j, "max_vocab", path, f.maxVocab, limits::maxVocab);
     r.choice(j, "transform", path, f.transform,
              {{"none", NumericTransform::None},
               {"log1p", NumericTransform::Log1p},
@@ -285,10 +282,6 @@ void readEvents(Reader &r, const json &root, Config &c)
                   std::string("expected a non-empty array of event sources, got ") + typeName(*ev));
         return;
     }
-    if (ev->size() > 1)
-        r.problem("/events",
-                  "expected one event source, got " + std::to_string(ev->size()) +
-                      ": several event tables are not supported yet; merge them into one table");
     for (size_t i = 0; i < ev->size(); ++i) {
         std::string p = "/events/" + std::to_string(i);
         const json &j = (*ev)[i];
@@ -306,16 +299,9 @@ void readEvents(Reader &r, const json &root, Config &c)
                 r.problem(p + "/fields", std::string("expected a non-empty array of fields, got ") +
                                              shown(*fields));
             else if (fields) {
-                std::set<std::string> seen;
                 for (size_t k = 0; k < fields->size(); ++k) {
                     FieldConfig f;
-                    std::string fp = p + "/fields/" + std::to_string(k);
-                    readField(r, (*fields)[k], fp, f);
-                    if (!f.name.empty() && !seen.insert(f.name).second)
-                        r.problem(fp + "/name", "duplicate field \"" + f.name + "\"");
-                    if (!f.name.empty() && (f.name == s.entity || f.name == s.time))
-                        r.problem(fp + "/name",
-                                  "field \"" + f.name + "\" is also the entity or time column");
+                    readField(r, (*fields)[k], p + "/fields/" + std::to_string(k), f);
                     s.fields.push_back(f);
                 }
             }
@@ -340,11 +326,6 @@ void readLabels(Reader &r, const json &root, Config &c)
     r.str(*lj, "target", p, l.target, true);
     r.strings(*lj, "positive", p, l.positive, true);
     r.strings(*lj, "negative", p, l.negative, false);
-    for (auto &n : l.negative)
-        for (auto &q : l.positive)
-            if (n == q)
-                r.problem(p + "/negative",
-                          "value \"" + n + "\" is listed as both positive and negative");
     r.optStr(*lj, "cutoff", p, l.cutoff);
     r.timeFormat(*lj, p, "cutoff_format", "cutoff_unit", "cutoff_origin", l.cutoffFormat);
     r.optStr(*lj, "split", p, l.split);
@@ -375,10 +356,10 @@ void readSequence(Reader &r, const json &root, SequenceConfig &s)
         !r.object(*j, "/sequence",
                   {"max_items", "time_buckets_days", "time_since_previous", "time_before_cutoff"}))
         return;
-    r.integer(*j, "max_items", "/sequence", s.maxItems, 1, 4096);
+    r.integer(*j, "max_items", "/sequence", s.maxItems, limits::maxItems);
     r.boolean(*j, "time_since_previous", "/sequence", s.timeSincePrevious);
     r.boolean(*j, "time_before_cutoff", "/sequence", s.timeBeforeCutoff);
-    r.ascendingDays(*j, "time_buckets_days", "/sequence", s.timeBucketsDays, 64);
+    r.days(*j, "time_buckets_days", "/sequence", s.timeBucketsDays);
 }
 
 void readModel(Reader &r, const json &root, ModelConfig &m)
@@ -388,20 +369,17 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
                         {"emb_dim", "heads", "layers", "ff_dim", "item_aggregation", "positions",
                          "dropout"}))
         return;
-    r.integer(*j, "emb_dim", "/model", m.embDim, 2, 256);
-    r.integer(*j, "heads", "/model", m.heads, 1, 64);
-    r.integer(*j, "layers", "/model", m.layers, 1, 8);
-    r.integer(*j, "ff_dim", "/model", m.ffDim, 0, 4096);
+    r.integer(*j, "emb_dim", "/model", m.embDim, limits::embDim);
+    r.integer(*j, "heads", "/model", m.heads, limits::heads);
+    r.integer(*j, "layers", "/model", m.layers, limits::layers);
+    r.integer(*j, "ff_dim", "/model", m.ffDim, limits::ffDim);
     r.choice(*j, "item_aggregation", "/model", m.itemAggregation,
              {{"transformer", ItemAggregation::Transformer},
               {"gru", ItemAggregation::Gru},
               {"lstm", ItemAggregation::Lstm},
               {"none", ItemAggregation::None}});
     r.boolean(*j, "positions", "/model", m.positions);
-    r.number(*j, "dropout", "/model", m.dropout, 0.0, 1.0, /*hiOpen=*/true);
-    if (m.embDim % m.heads != 0)
-        r.problem("/model/heads", "expected a divisor of emb_dim (" + std::to_string(m.embDim) +
-                                      "), got " + std::to_string(m.heads));
+    r.number(*j, "dropout", "/model", m.dropout, limits::dropout);
 }
 
 void readTraining(Reader &r, const json &root, TrainingConfig &t)
@@ -413,22 +391,23 @@ void readTraining(Reader &r, const json &root, TrainingConfig &t)
                   {"epochs", "batch_size", "learning_rate", "weight_decay", "pos_weight",
                    "grad_clip", "patience", "seed", "valid_fraction", "test_fraction", "threads"}))
         return;
-    r.integer(*j, "epochs", p, t.epochs, 1, 100000);
-    r.integer(*j, "batch_size", p, t.batchSize, 1, 1000000);
-    r.number(*j, "learning_rate", p, t.learningRate, 1e-9, 10.0);
-    r.number(*j, "weight_decay", p, t.weightDecay, 0.0, 10.0);
-    r.number(*j, "pos_weight", p, t.posWeight, 1e-6, 1e6);
-    r.number(*j, "grad_clip", p, t.gradClip, 0.0, 1e6);
-    r.integer(*j, "patience", p, t.patience, 1, 100000);
+    r.integer(*j, "epochs", p, t.epochs, limits::epochs);
+    r.integer(*j, "batch_size", p, t.batchSize, limits::batchSize);
+    r.number(*j, "learning_rate", p, t.learningRate, limits::learningRate);
+    r.number(*j, "weight_decay", p, t.weightDecay, limits::weightDecay);
+    r.number(*j, "pos_weight", p, t.posWeight, limits::posWeight);
+    r.number(*j, "grad_clip", p, t.gradClip, limits::gradClip);
+    r.integer(*j, "patience", p, t.patience, limits::patience);
     int64_t seed = int64_t(t.seed);
-    r.integer(*j, "seed", p, seed, 0, INT64_MAX);
-    t.seed = uint64_t(seed);
-    r.number(*j, "valid_fraction", p, t.validFraction, 0.0, 0.9);
-    r.number(*j, "test_fraction", p, t.testFraction, 0.0, 0.9);
-    r.integer(*j, "threads", p, t.threads, 0, 1024);
-    if (t.validFraction + t.testFraction >= 0.95)
-        r.problem(p + "/test_fraction",
-                  "valid_fraction + test_fraction must be below 0.95 to leave training data");
+    r.integer(*j, "seed", p, seed, limits::seed);
+    if (seed < 0) // validate() sees a seed it can report
+        r.problem(p + "/seed", "expected an integer in [0, " + std::to_string(limits::seed.hi) +
+                                   "], got " + std::to_string(seed));
+    else
+        t.seed = uint64_t(seed);
+    r.number(*j, "valid_fraction", p, t.validFraction, limits::validFraction);
+    r.number(*j, "test_fraction", p, t.testFraction, limits::testFraction);
+    r.integer(*j, "threads", p, t.threads, limits::threads);
 }
 
 void readBaseline(Reader &r, const json &root, BaselineConfig &b)
@@ -441,42 +420,75 @@ void readBaseline(Reader &r, const json &root, BaselineConfig &b)
         return;
     r.choice(*j, "model", p, b.model,
              {{"logistic", BaselineModelKind::Logistic}, {"xgboost", BaselineModelKind::XGBoost}});
-    r.ascendingDays(*j, "windows_days", p, b.windowsDays, 32);
-    r.integer(*j, "top_values", p, b.topValues, 1, 100);
-    r.number(*j, "l2", p, b.l2, 0.0, 1e6);
-    r.integer(*j, "folds", p, b.folds, 2, 20);
-    r.integer(*j, "bootstrap_reps", p, b.bootstrapReps, 2, 100000);
+    r.days(*j, "windows_days", p, b.windowsDays);
+    r.integer(*j, "top_values", p, b.topValues, limits::topValues);
+    r.number(*j, "l2", p, b.l2, limits::l2);
+    r.integer(*j, "folds", p, b.folds, limits::folds);
+    r.integer(*j, "bootstrap_reps", p, b.bootstrapReps, limits::bootstrapReps);
     const json *x = r.member(*j, "xgboost", p, false);
     const std::string xp = p + "/xgboost";
     if (!x || !r.object(*x, xp,
                         {"rounds", "max_depth", "eta", "subsample", "colsample_bytree",
                          "min_child_weight"}))
         return;
-    r.integer(*x, "rounds", xp, b.xgboost.rounds, 1, 100000);
-    r.integer(*x, "max_depth", xp, b.xgboost.maxDepth, 1, 16);
-    r.number(*x, "eta", xp, b.xgboost.eta, 1e-6, 1.0);
-    r.number(*x, "subsample", xp, b.xgboost.subsample, 1e-3, 1.0);
-    r.number(*x, "colsample_bytree", xp, b.xgboost.colsampleByTree, 1e-3, 1.0);
-    r.number(*x, "min_child_weight", xp, b.xgboost.minChildWeight, 0.0, 1e6);
+    r.integer(*x, "rounds", xp, b.xgboost.rounds, limits::rounds);
+    r.integer(*x, "max_depth", xp, b.xgboost.maxDepth, limits::maxDepth);
+    r.number(*x, "eta", xp, b.xgboost.eta, limits::eta);
+    r.number(*x, "subsample", xp, b.xgboost.subsample, limits::subsample);
+    r.number(*x, "colsample_bytree", xp, b.xgboost.colsampleByTree, limits::colsampleByTree);
+    r.number(*x, "min_child_weight", xp, b.xgboost.minChildWeight, limits::minChildWeight);
 }
 
 } // namespace
 
-std::string Config::resolve(const std::string &path) const
-{
-    namespace fs = std::filesystem;
-    fs::path p(path);
-    if (p.is_absolute() || baseDir.empty())
-        return p.lexically_normal().string();
-    return (fs::path(baseDir) / p).lexically_normal().string();
-}
+namespace {
 
-Config parseConfig(const std::string &text, const std::string &sourceName,
-                   const std::string &baseDir)
+// The JSON pointer of the value being parsed, kept up to date by nlohmann's parser callback, so
+// an error the parser throws without a position (a number that overflows a double) gets one.
+class PathTracker {
+public:
+    bool operator()(int, json::parse_event_t event, json &parsed)
+    {
+        switch (event) {
+        case json::parse_event_t::object_start: m_stack.push_back({false, {}, 0}); break;
+        case json::parse_event_t::array_start: m_stack.push_back({true, {}, 0}); break;
+        case json::parse_event_t::key: m_stack.back().key = parsed.get<std::string>(); break;
+        case json::parse_event_t::object_end:
+        case json::parse_event_t::array_end:
+            m_stack.pop_back();
+            elementDone();
+            break;
+        case json::parse_event_t::value: elementDone(); break;
+        }
+        return true;
+    }
+    std::string path() const
+    {
+        std::string p;
+        for (const auto &f : m_stack)
+            p += "/" + (f.array ? std::to_string(f.count) : f.key);
+        return p.empty() ? "/" : p;
+    }
+
+private:
+    void elementDone()
+    {
+        if (!m_stack.empty() && m_stack.back().array)
+            ++m_stack.back().count;
+    }
+    struct Frame {
+        bool array;
+        std::string key;
+        int64_t count;
+    };
+    std::vector<Frame> m_stack;
+};
+
+json parseJsonText(const std::string &text, const std::string &sourceName)
 {
-    json root;
+    PathTracker tracker;
     try {
-        root = json::parse(text);
+        return json::parse(text, std::ref(tracker));
     } catch (const json::parse_error &e) {
         // nlohmann reports a byte offset; turn it into line:column.
         size_t off = std::min<size_t>(e.byte, text.size());
@@ -493,14 +505,29 @@ Config parseConfig(const std::string &text, const std::string &sourceName,
         throw ConfigError(
             {sourceName + ":" + std::to_string(line) + ":" + std::to_string(col) +
              ": invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos))});
+    } catch (const json::out_of_range &e) { // 406: a number too large for a double
+        std::string what = e.what(), token = "a number";
+        if (auto a = what.find('\''), b = what.rfind('\''); a != std::string::npos && b > a)
+            token = what.substr(a + 1, b - a - 1);
+        throw ConfigError({sourceName + ": " + tracker.path() + ": expected a number, got " +
+                           token + ", which is out of the range of a double"});
     }
+}
+
+} // namespace
+
+Config parseConfig(const std::string &text, const std::string &sourceName,
+                   const std::string &baseDir)
+{
+    const json root = parseJsonText(text, sourceName);
     std::vector<std::string> problems;
     Reader r(problems, sourceName);
     Config c;
     c.baseDir = baseDir;
-    if (r.object(root, "",
-                 {"schema_version", "events", "labels", "sequence", "model", "training", "baseline",
-                  "comment"})) {
+    const bool rootIsObject = r.object(root, "",
+                                       {"schema_version", "events", "labels", "sequence", "model",
+                                        "training", "baseline", "comment"});
+    if (rootIsObject) {
         const json *sv = r.member(root, "schema_version", "", true);
         if (sv && !(sv->is_number_integer() && sv->get<int64_t>() == 1))
             r.problem("/schema_version",
@@ -512,6 +539,11 @@ Config parseConfig(const std::string &text, const std::string &sourceName,
         readTraining(r, root, c.training);
         readBaseline(r, root, c.baseline);
     }
+    // Then the semantic checks, except where the JSON already has a problem.
+    if (rootIsObject)
+        for (const auto &p : validate(c))
+            if (!r.covered(p.path))
+                problems.push_back(sourceName + ": " + p.path + ": " + p.message);
     if (!problems.empty())
         throw ConfigError(problems);
     return c;
@@ -527,122 +559,6 @@ Config loadConfig(const std::string &path)
     std::string base =
         std::filesystem::absolute(std::filesystem::path(path)).parent_path().string();
     return parseConfig(ss.str(), path, base);
-}
-
-const char *toString(FieldType t)
-{
-    return t == FieldType::Categorical ? "categorical" : "numeric";
-}
-const char *toString(NumericTransform t)
-{
-    return t == NumericTransform::None    ? "none"
-           : t == NumericTransform::Log1p ? "log1p"
-                                          : "signed_log";
-}
-const char *toString(ItemAggregation a)
-{
-    switch (a) {
-    case ItemAggregation::Transformer: return "transformer";
-    case ItemAggregation::Gru: return "gru";
-    case ItemAggregation::Lstm: return "lstm";
-    case ItemAggregation::None: return "none";
-    }
-    return "transformer";
-}
-
-namespace {
-const char *delimiterName(char d)
-{
-    return d == 0 ? "auto" : d == '\t' ? "\t" : d == ';' ? ";" : ",";
-}
-json optional(const std::optional<std::string> &s)
-{
-    return s ? json(*s) : json(nullptr);
-}
-} // namespace
-
-std::string configToJson(const Config &c)
-{
-    json root;
-    root["schema_version"] = c.schemaVersion;
-    json events = json::array();
-    for (const auto &s : c.events) {
-        json fields = json::array();
-        for (const auto &f : s.fields) {
-            json jf = {{"name", f.name}, {"type", toString(f.type)}};
-            if (f.type == FieldType::Categorical) {
-                jf["min_count"] = f.minCount;
-                jf["max_vocab"] = f.maxVocab;
-            } else {
-                jf["transform"] = toString(f.transform);
-                jf["invalid"] = f.invalidAsMissing ? "missing" : "error";
-            }
-            fields.push_back(jf);
-        }
-        events.push_back({{"path", c.resolve(s.path)},
-                          {"entity", s.entity},
-                          {"time", s.time},
-                          {"time_format", s.timeFormat.format},
-                          {"time_unit", s.timeFormat.unit},
-                          {"time_origin", s.timeFormat.origin},
-                          {"delimiter", delimiterName(s.delimiter)},
-                          {"fields", fields}});
-    }
-    root["events"] = events;
-    const LabelConfig &l = c.labels;
-    json feats = json::array();
-    for (const auto &f : l.features)
-        feats.push_back({{"name", f.name}, {"type", toString(f.type)}});
-    root["labels"] = {{"path", c.resolve(l.path)},
-                      {"entity", l.entity},
-                      {"target", l.target},
-                      {"positive", l.positive},
-                      {"negative", l.negative},
-                      {"cutoff", optional(l.cutoff)},
-                      {"cutoff_format", l.cutoffFormat.format},
-                      {"cutoff_unit", l.cutoffFormat.unit},
-                      {"cutoff_origin", l.cutoffFormat.origin},
-                      {"split", optional(l.split)},
-                      {"delimiter", delimiterName(l.delimiter)},
-                      {"features", feats}};
-    root["sequence"] = {{"max_items", c.sequence.maxItems},
-                        {"time_buckets_days", c.sequence.timeBucketsDays},
-                        {"time_since_previous", c.sequence.timeSincePrevious},
-                        {"time_before_cutoff", c.sequence.timeBeforeCutoff}};
-    root["model"] = {{"emb_dim", c.model.embDim},
-                     {"heads", c.model.heads},
-                     {"layers", c.model.layers},
-                     {"ff_dim", c.model.ffDim},
-                     {"item_aggregation", toString(c.model.itemAggregation)},
-                     {"positions", c.model.positions},
-                     {"dropout", c.model.dropout}};
-    const TrainingConfig &t = c.training;
-    root["training"] = {{"epochs", t.epochs},
-                        {"batch_size", t.batchSize},
-                        {"learning_rate", t.learningRate},
-                        {"weight_decay", t.weightDecay},
-                        {"pos_weight", t.posWeight},
-                        {"grad_clip", t.gradClip},
-                        {"patience", t.patience},
-                        {"seed", t.seed},
-                        {"valid_fraction", t.validFraction},
-                        {"test_fraction", t.testFraction},
-                        {"threads", t.threads}};
-    const BaselineConfig &b = c.baseline;
-    root["baseline"] = {{"model", b.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
-                        {"windows_days", b.windowsDays},
-                        {"top_values", b.topValues},
-                        {"l2", b.l2},
-                        {"folds", b.folds},
-                        {"bootstrap_reps", b.bootstrapReps},
-                        {"xgboost",
-                         {{"rounds", b.xgboost.rounds},
-                          {"max_depth", b.xgboost.maxDepth},
-                          {"eta", b.xgboost.eta},
-                          {"subsample", b.xgboost.subsample},
-                          {"colsample_bytree", b.xgboost.colsampleByTree},
-                          {"min_child_weight", b.xgboost.minChildWeight}}}};
-    return root.dump(2);
 }
 
 } // namespace seqlens

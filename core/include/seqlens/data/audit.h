@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The data audit: what loading and encoding a config's data does to it — rows read and kept,
+// events excluded by the cutoff, the distribution of events per applicant, per-field missing
+// shares, truncation and unseen categories — before any model is trained.
+#pragma once
+
+#include "seqlens/data/dataset.h"
+#include "seqlens/data/encoder.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace seqlens {
+
+struct CountBin {
+    int64_t from = 0;
+    int64_t toExclusive = -1; // -1: open-ended
+    int64_t count = 0;
+};
+
+struct EventsPerApplicant {
+    int64_t applicants = 0;
+    double mean = 0;
+    int64_t median = 0, p90 = 0, p99 = 0, max = 0;
+    std::vector<CountBin> histogram; // 0, 1, 2-4, 5-9, ..., 5000+
+};
+
+struct FieldProfile {
+    std::string name;
+    int64_t missing = 0, nonFinite = 0, invalidAsMissing = 0, distinct = 0;
+};
+
+struct DataProfile {
+    EventsPerApplicant eventsPerApplicant;
+    std::vector<FieldProfile> fields; // as configured
+};
+
+DataProfile profileData(const RawDataset &data);
+
+struct SplitCounts {
+    int64_t train = 0, valid = 0, test = 0; // labeled applicants per split
+};
+
+struct AuditReport {
+    bool cancelled = false;
+    LoadReport load;
+    DataProfile profile;
+    EncodeReport encode; // with the encoder fitted on the train split
+    SplitCounts splits;
+};
+
+// Loads the config's data, assigns the splits, fits the encoder on the train split and encodes.
+// Throws Config/Data errors naming the file; returns cancelled = true when `cancel` is set.
+AuditReport auditData(const Config &config, const CancelToken *cancel = nullptr);
+
+} // namespace seqlens

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The resolved config as JSON, paths, overrides and enum names.
+#include "seqlens/data/config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace seqlens {
+
+using nlohmann::json;
+
+std::string Config::resolve(const std::string &path) const
+{
+    namespace fs = std::filesystem;
+    fs::path p(path);
+    if (p.is_absolute() || baseDir.empty())
+        return p.lexically_normal().string();
+    return (fs::path(baseDir) / p).lexically_normal().string();
+}
+
+Config applyOverrides(Config c, const Overrides &o)
+{
+    if (o.epochs)
+        c.training.epochs = *o.epochs;
+    if (o.seed)
+        c.training.seed = *o.seed;
+    if (o.threads)
+        c.training.threads = *o.threads;
+    if (o.folds)
+        c.baseline.folds = *o.folds;
+    return c;
+}
+
+const char *toString(FieldType t)
+{
+    return t == FieldType::Categorical ? "categorical" : "numeric";
+}
+const char *toString(NumericTransform t)
+{
+    return t == NumericTransform::None    ? "none"
+           : t == NumericTransform::Log1p ? "log1p"
+                                          : "signed_log";
+}
+const char *toString(ItemAggregation a)
+{
+    switch (a) {
+    case ItemAggregation::Transformer: return "transformer";
+    case ItemAggregation::Gru: return "gru";
+    case ItemAggregation::Lstm: return "lstm";
+    case ItemAggregation::None: return "none";
+    }
+    return "transformer";
+}
+
+namespace {
+const char *delimiterName(char d)
+{
+    return d == 0 ? "auto" : d == '\t' ? "\t" : d == ';' ? ";" : ",";
+}
+json optional(const std::optional<std::string> &s)
+{
+    return s ? json(*s) : json(nullptr);
+}
+} // namespace
+
+std::string configToJson(const Config &c)
+{
+    json root;
+    root["schema_version"] = c.schemaVersion;
+    json events = json::array();
+    for (const auto &s : c.events) {
+        json fields = json::array();
+        for (const auto &f : s.fields) {
+            json jf = {{"name", f.name}, {"type", toString(f.type)}};
+            if (f.type == FieldType::Categorical) {
+                jf["min_count"] = f.minCount;
+                jf["max_vocab"] = f.maxVocab;
+            } else {
+                jf["transform"] = toString(f.transform);
+                jf["invalid"] = f.invalidAsMissing ? "missing" : "error";
+            }
+            fields.push_back(jf);
+        }
+        events.push_back({{"path", c.resolve(s.path)},
+                          {"entity", s.entity},
+                          {"time", s.time},
+                          {"time_format", s.timeFormat.format},
+                          {"time_unit", s.timeFormat.unit},
+                          {"time_origin", s.timeFormat.origin},
+                          {"delimiter", delimiterName(s.delimiter)},
+                          {"fields", fields}});
+    }
+    root["events"] = events;
+    const LabelConfig &l = c.labels;
+    json feats = json::array();
+    for (const auto &f : l.features)
+        feats.push_back({{"name", f.name}, {"type", toString(f.type)}});
+    root["labels"] = {{"path", c.resolve(l.path)},
+                      {"entity", l.entity},
+                      {"target", l.target},
+                      {"positive", l.positive},
+                      {"negative", l.negative},
+                      {"cutoff", optional(l.cutoff)},
+                      {"cutoff_format", l.cutoffFormat.format},
+                      {"cutoff_unit", l.cutoffFormat.unit},
+                      {"cutoff_origin", l.cutoffFormat.origin},
+                      {"split", optional(l.split)},
+                      {"delimiter", delimiterName(l.delimiter)},
+                      {"features", feats}};
+    root["sequence"] = {{"max_items", c.sequence.maxItems},
+                        {"time_buckets_days", c.sequence.timeBucketsDays},
+                        {"time_since_previous", c.sequence.timeSincePrevious},
+                        {"time_before_cutoff", c.sequence.timeBeforeCutoff}};
+    root["model"] = {{"emb_dim", c.model.embDim},
+                     {"heads", c.model.heads},
+                     {"layers", c.model.layers},
+                     {"ff_dim", c.model.ffDim},
+                     {"item_aggregation", toString(c.model.itemAggregation)},
+                     {"positions", c.model.positions},
+                     {"dropout", c.model.dropout}};
+    const TrainingConfig &t = c.training;
+    root["training"] = {{"epochs", t.epochs},
+                        {"batch_size", t.batchSize},
+                        {"learning_rate", t.learningRate},
+                        {"weight_decay", t.weightDecay},
+                        {"pos_weight", t.posWeight},
+                        {"grad_clip", t.gradClip},
+                        {"patience", t.patience},
+                        {"seed", t.seed},
+                        {"valid_fraction", t.validFraction},
+                        {"test_fraction", t.testFraction},
+                        {"threads", t.threads}};
+    const BaselineConfig &b = c.baseline;
+    root["baseline"] = {{"model", b.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+                        {"windows_days", b.windowsDays},
+                        {"top_values", b.topValues},
+                        {"l2", b.l2},
+                        {"folds", b.folds},
+                        {"bootstrap_reps", b.bootstrapReps},
+                        {"xgboost",
+                         {{"rounds", b.xgboost.rounds},
+                          {"max_depth", b.xgboost.maxDepth},
+                          {"eta", b.xgboost.eta},
+                          {"subsample", b.xgboost.subsample},
+                          {"colsample_bytree", b.xgboost.colsampleByTree},
+                          {"min_child_weight", b.xgboost.minChildWeight}}}};
+    return root.dump(2);
+}
+
+} // namespace seqlens

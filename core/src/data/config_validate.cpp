@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Semantic checks of a Config, whatever built it (a JSON file, the Train form, "Generate config",
+// command-line overrides): ranges from config_limits.h and the rules between values.
+#include "seqlens/data/config.h"
+#include "seqlens/data/config_limits.h"
+#include "seqlens/util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <sstream>
+
+namespace seqlens {
+
+namespace {
+
+class Checker {
+public:
+    explicit Checker(std::vector<ConfigProblem> &out) : m_out(out) {}
+
+    void problem(const std::string &path, const std::string &message)
+    {
+        m_out.push_back({path, message});
+    }
+    void integer(const std::string &path, int64_t v, IntRange r)
+    {
+        if (!r.contains(v))
+            problem(path, "expected an integer in [" + std::to_string(r.lo) + ", " +
+                              std::to_string(r.hi) + "], got " + std::to_string(v));
+    }
+    void number(const std::string &path, double v, RealRange r)
+    {
+        if (r.contains(v))
+            return;
+        std::ostringstream m;
+        m << "expected a number in [" << r.lo << ", " << r.hi << (r.hiOpen ? ")" : "]")
+          << ", got " << nlohmann::json(v).dump();
+        problem(path, m.str());
+    }
+    void nonEmpty(const std::string &path, const std::string &v)
+    {
+        if (v.empty())
+            problem(path, "expected a non-empty string, got \"\"");
+    }
+    // 1..maxCount strictly ascending numbers of days, each >= 0 (or > 0 when !allowZero).
+    void ascendingDays(const std::string &path, const std::vector<double> &days, size_t maxCount,
+                       bool allowZero)
+    {
+        bool ok = !days.empty() && days.size() <= maxCount;
+        for (size_t i = 0; ok && i < days.size(); ++i)
+            ok = (allowZero ? days[i] >= 0 : days[i] > 0) && (i == 0 || days[i] > days[i - 1]);
+        if (!ok)
+            problem(path, "expected 1 to " + std::to_string(maxCount) + " " +
+                              (allowZero ? "non-negative" : "positive") +
+                              ", strictly ascending numbers of days, got " +
+                              nlohmann::json(days).dump());
+    }
+    void timeFormat(const std::string &path, const TimeFormat &f)
+    {
+        const std::string p = TimeParser::validate(f);
+        if (!p.empty())
+            problem(path, p);
+    }
+
+private:
+    std::vector<ConfigProblem> &m_out;
+};
+
+void checkEvents(Checker &c, const Config &cfg)
+{
+    if (cfg.events.empty())
+        c.problem("/events", "expected a non-empty array of event sources, got an empty array");
+    if (cfg.events.size() > 1)
+        c.problem("/events",
+                  "expected one event source, got " + std::to_string(cfg.events.size()) +
+                      ": several event tables are not supported yet; merge them into one table");
+    for (size_t i = 0; i < cfg.events.size(); ++i) {
+        const EventSourceConfig &s = cfg.events[i];
+        const std::string p = "/events/" + std::to_string(i);
+        c.nonEmpty(p + "/path", s.path);
+        c.nonEmpty(p + "/entity", s.entity);
+        c.nonEmpty(p + "/time", s.time);
+        c.timeFormat(p + "/time_format", s.timeFormat);
+        if (s.fields.empty())
+            c.problem(p + "/fields", "expected a non-empty array of fields, got []");
+        std::set<std::string> seen;
+        for (size_t k = 0; k < s.fields.size(); ++k) {
+            const FieldConfig &f = s.fields[k];
+            const std::string fp = p + "/fields/" + std::to_string(k);
+            c.nonEmpty(fp + "/name", f.name);
+            if (!f.name.empty() && !seen.insert(f.name).second)
+                c.problem(fp + "/name", "duplicate field \"" + f.name + "\"");
+            if (!f.name.empty() && (f.name == s.entity || f.name == s.time))
+                c.problem(fp + "/name",
+                          "field \"" + f.name + "\" is also the entity or time column");
+            c.integer(fp + "/min_count", f.minCount, limits::minCount);
+            c.integer(fp + "/max_vocab", f.maxVocab, limits::maxVocab);
+        }
+    }
+}
+
+void checkLabels(Checker &c, const LabelConfig &l)
+{
+    c.nonEmpty("/labels/path", l.path);
+    c.nonEmpty("/labels/entity", l.entity);
+    c.nonEmpty("/labels/target", l.target);
+    if (l.positive.empty())
+        c.problem("/labels/positive", "expected a non-empty array of strings, got []");
+    for (const auto &n : l.negative)
+        for (const auto &q : l.positive)
+            if (n == q)
+                c.problem("/labels/negative",
+                          "value \"" + n + "\" is listed as both positive and negative");
+    c.timeFormat("/labels/cutoff_format", l.cutoffFormat);
+    for (size_t k = 0; k < l.features.size(); ++k)
+        c.nonEmpty("/labels/features/" + std::to_string(k) + "/name", l.features[k].name);
+}
+
+void checkModelAndTraining(Checker &c, const Config &cfg)
+{
+    const SequenceConfig &s = cfg.sequence;
+    c.integer("/sequence/max_items", s.maxItems, limits::maxItems);
+    c.ascendingDays("/sequence/time_buckets_days", s.timeBucketsDays, limits::maxTimeBuckets,
+                    /*allowZero=*/true);
+    const ModelConfig &m = cfg.model;
+    c.integer("/model/emb_dim", m.embDim, limits::embDim);
+    c.integer("/model/heads", m.heads, limits::heads);
+    c.integer("/model/layers", m.layers, limits::layers);
+    c.integer("/model/ff_dim", m.ffDim, limits::ffDim);
+    c.number("/model/dropout", m.dropout, limits::dropout);
+    if (m.itemAggregation == ItemAggregation::Transformer && limits::heads.contains(m.heads) &&
+        m.embDim % m.heads != 0)
+        c.problem("/model/heads", "expected a divisor of emb_dim (" + std::to_string(m.embDim) +
+                                      "), got " + std::to_string(m.heads));
+    const TrainingConfig &t = cfg.training;
+    c.integer("/training/epochs", t.epochs, limits::epochs);
+    c.integer("/training/batch_size", t.batchSize, limits::batchSize);
+    c.number("/training/learning_rate", t.learningRate, limits::learningRate);
+    c.number("/training/weight_decay", t.weightDecay, limits::weightDecay);
+    c.number("/training/pos_weight", t.posWeight, limits::posWeight);
+    c.number("/training/grad_clip", t.gradClip, limits::gradClip);
+    c.integer("/training/patience", t.patience, limits::patience);
+    c.number("/training/valid_fraction", t.validFraction, limits::validFraction);
+    c.number("/training/test_fraction", t.testFraction, limits::testFraction);
+    c.integer("/training/threads", t.threads, limits::threads);
+    if (t.validFraction + t.testFraction >= limits::maxHeldOutShare)
+        c.problem("/training/test_fraction",
+                  "valid_fraction + test_fraction must be below 0.95 to leave training data");
+}
+
+void checkBaseline(Checker &c, const BaselineConfig &b)
+{
+    c.ascendingDays("/baseline/windows_days", b.windowsDays, limits::maxWindows,
+                    /*allowZero=*/false);
+    c.integer("/baseline/top_values", b.topValues, limits::topValues);
+    c.number("/baseline/l2", b.l2, limits::l2);
+    c.integer("/baseline/folds", b.folds, limits::folds);
+    c.integer("/baseline/bootstrap_reps", b.bootstrapReps, limits::bootstrapReps);
+    const XGBoostConfig &x = b.xgboost;
+    c.integer("/baseline/xgboost/rounds", x.rounds, limits::rounds);
+    c.integer("/baseline/xgboost/max_depth", x.maxDepth, limits::maxDepth);
+    c.number("/baseline/xgboost/eta", x.eta, limits::eta);
+    c.number("/baseline/xgboost/subsample", x.subsample, limits::subsample);
+    c.number("/baseline/xgboost/colsample_bytree", x.colsampleByTree, limits::colsampleByTree);
+    c.number("/baseline/xgboost/min_child_weight", x.minChildWeight, limits::minChildWeight);
+}
+
+} // namespace
+
+std::vector<ConfigProblem> validate(const Config &config)
+{
+    std::vector<ConfigProblem> out;
+    Checker c(out);
+    checkEvents(c, config);
+    checkLabels(c, config.labels);
+    checkModelAndTraining(c, config);
+    checkBaseline(c, config.baseline);
+    if (config.training.seed > uint64_t(limits::seed.hi))
+        c.problem("/training/seed", "expected an integer in [0, " +
+                                        std::to_string(limits::seed.hi) + "], got " +
+                                        std::to_string(config.training.seed));
+    return out;
+}
+
+void throwIfInvalid(const Config &config, const std::string &sourceName)
+{
+    std::vector<std::string> lines;
+    for (const auto &p : validate(config))
+        lines.push_back(sourceName + ": " + p.path + ": " + p.message);
+    if (!lines.empty())
+        throw ConfigError(lines);
+}
+
+} // namespace seqlens

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/result_json.h"
+
+#include "seqlens/util/clock.h"
+#include "seqlens/util/hex.h"
+#include "seqlens/util/text_util.h"
+#include "seqlens/util/version.h"
+
+#include <cmath>
+
+namespace seqlens {
+
+using nlohmann::json;
+
+namespace {
+
+json eventsPerApplicantJson(const EventsPerApplicant &e)
+{
+    if (e.applicants == 0)
+        return {{"applicants", 0}};
+    json hist = json::array();
+    for (const auto &b : e.histogram) {
+        json bin = {{"from", b.from}, {"count", b.count}};
+        if (b.toExclusive >= 0)
+            bin["to_exclusive"] = b.toExclusive;
+        hist.push_back(bin);
+    }
+    return {{"applicants", e.applicants}, {"mean", e.mean}, {"median", e.median},
+            {"p90", e.p90},               {"p99", e.p99},   {"max", e.max},
+            {"histogram", hist}};
+}
+
+json numbersOrNull(const std::vector<double> &v)
+{
+    json a = json::array();
+    for (double x : v)
+        a.push_back(std::isnan(x) ? json(nullptr) : json(x));
+    return a;
+}
+
+json splitMetricsJson(const SplitMetrics &s)
+{
+    if (!s.available)
+        return {{"auc", nullptr}, {"ks", nullptr}, {"note", s.note}};
+    return {{"auc", s.metrics.auc},        {"ks", s.metrics.ks},
+            {"gini", s.metrics.gini},      {"n", s.metrics.n},
+            {"bads", s.metrics.positives}, {"ks_threshold", s.metrics.ksThreshold}};
+}
+
+json evaluationJson(const ModelEvaluation &e)
+{
+    json lift = json::array(), cal = json::array();
+    for (const auto &r : e.lift)
+        lift.push_back({{"group", r.group},
+                        {"count", r.count},
+                        {"bads", r.bads},
+                        {"min_score", r.minScore},
+                        {"max_score", r.maxScore},
+                        {"bad_rate", r.badRate},
+                        {"cum_capture", r.cumCapture},
+                        {"lift", r.lift}});
+    for (const auto &b : e.calibration.bins)
+        cal.push_back({{"count", b.count},
+                       {"bads", b.bads},
+                       {"mean_predicted", b.meanPredicted},
+                       {"observed_rate", b.observedRate}});
+    return {{"auc", e.auc.auc},
+            {"auc_se", e.auc.se},
+            {"auc_ci", {e.auc.lo, e.auc.hi}},
+            {"ks", e.ks.value},
+            {"ks_ci", {e.ks.lo, e.ks.hi}},
+            {"gini", e.gini},
+            {"psi_development_test", e.psi},
+            {"brier", e.calibration.brier},
+            {"hosmer_lemeshow", e.calibration.hosmerLemeshow},
+            {"hosmer_lemeshow_df", e.calibration.hlDegreesOfFreedom},
+            {"hosmer_lemeshow_p_value", e.calibration.hlPValue},
+            {"lift", lift},
+            {"calibration", cal}};
+}
+
+} // namespace
+
+json loadReportJson(const LoadReport &r, const DataProfile *profile)
+{
+    json j = {{"events_path", r.eventsPath},
+              {"labels_path", r.labelsPath},
+              {"event_rows", r.eventRows},
+              {"events_kept", r.eventsKept},
+              {"events_after_cutoff", r.eventsAfterCutoff},
+              {"events_unknown_entity", r.eventsUnknownEntity},
+              {"label_rows", r.labelRows},
+              {"label_missing", r.labelMissing},
+              {"applicants", r.applicants},
+              {"applicants_without_events", r.applicantsWithoutEvents},
+              {"positives", r.positives},
+              {"negatives", r.negatives},
+              {"events_fingerprint", hex64(r.eventsFingerprint)},
+              {"labels_fingerprint", hex64(r.labelsFingerprint)}};
+    if (profile) {
+        j["events_per_applicant"] = eventsPerApplicantJson(profile->eventsPerApplicant);
+        json fields = json::object();
+        for (const auto &f : profile->fields)
+            fields[f.name] = {{"missing", f.missing},
+                              {"non_finite", f.nonFinite},
+                              {"invalid_as_missing", f.invalidAsMissing},
+                              {"distinct", f.distinct}};
+        j["fields"] = fields;
+    }
+    return j;
+}
+
+json encodeReportJson(const EncodeReport &r)
+{
+    json unseen = json::object(), missing = json::object();
+    for (size_t i = 0; i < r.unseen.size() && i < r.categoricalFields.size(); ++i)
+        unseen[r.categoricalFields[i]] = r.unseen[i];
+    for (size_t i = 0; i < r.missing.size() && i < r.inputs.size(); ++i)
+        missing[r.inputs[i]] = r.missing[i];
+    return {{"truncated_applicants", r.truncatedApplicants},
+            {"truncated_events", r.truncatedEvents},
+            {"unseen", unseen},
+            {"missing", missing}};
+}
+
+json dataReportJson(const AuditReport &a)
+{
+    return {{"load", loadReportJson(a.load, &a.profile)}, {"encode", encodeReportJson(a.encode)}};
+}
+
+json auditJson(const AuditReport &a)
+{
+    json j = dataReportJson(a);
+    j["splits"] = {{"train", a.splits.train}, {"valid", a.splits.valid}, {"test", a.splits.test}};
+    return j;
+}
+
+json trainingHistoryJson(const std::vector<EpochRecord> &history)
+{
+    json out = json::array();
+    for (const auto &h : history)
+        out.push_back({{"epoch", h.epoch},
+                       {"train_loss", h.trainLoss},
+                       {"valid_loss", h.validLoss},
+                       {"valid_auc", h.validAuc},
+                       {"seconds", h.seconds}});
+    return out;
+}
+
+json bundleMetadataJson(uint64_t seed, int64_t threads, int64_t parameters, double trainSeconds,
+                        const LoadReport &load, const json &extra)
+{
+    json meta = {
+        {"seqlens_version", seqlensVersion()},
+        {"libtorch_version", torchVersion()},
+        {"git_revision", gitRevision()},
+        {"created", utcNowIso()},
+        {"seed", seed},
+        {"threads", threads},
+        {"train_seconds", trainSeconds},
+        {"parameters", parameters},
+        {"data_fingerprints",
+         {{"events", hex64(load.eventsFingerprint)}, {"labels", hex64(load.labelsFingerprint)}}}};
+    meta.update(extra);
+    return meta;
+}
+
+json trainMetricsJson(const TrainSummary &s)
+{
+    const double seqPerSec = s.training.seconds > 0
+                                 ? double(s.training.sequencesSeen) / s.training.seconds
+                                 : 0.0;
+    return {{"valid", splitMetricsJson(s.valid)},   {"test", splitMetricsJson(s.test)},
+            {"best_epoch", s.training.bestEpoch},  {"epochs_run", s.training.epochsRun},
+            {"train_seconds", s.training.seconds}, {"train_sequences_per_second", seqPerSec}};
+}
+
+json compareJson(const CompareSummary &s)
+{
+    json swap = {{"bands", s.swap.bands},
+                 {"rows", "baseline band"},
+                 {"columns", "stacking band"},
+                 {"counts", s.swap.counts},
+                 {"bads", s.swap.bads}};
+    return {{"n_train", s.nDevelopment},
+            {"n_test", s.nTest},
+            {"folds", s.folds},
+            {"features", s.features},
+            {"baseline_model",
+             {{"family", s.baselineModel == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+              {"solver", s.baselineFit.solver},
+              {"converged", s.baselineFit.converged},
+              {"iterations", s.baselineFit.iterations},
+              {"stacking_converged", s.stackingFit.converged}}},
+            {"test",
+             {{"baseline", evaluationJson(s.baseline)},
+              {"sequence", evaluationJson(s.sequence)},
+              {"stacking", evaluationJson(s.stacking)},
+              {"delta_auc",
+               {{"value", s.deltaAuc.delta},
+                {"p_value", s.deltaAuc.pValue},
+                {"se", s.deltaAuc.se},
+                {"ci", {s.deltaAuc.lo, s.deltaAuc.hi}}}},
+              {"delta_ks",
+               {{"value", s.deltaKs.value},
+                {"ci", {s.deltaKs.lo, s.deltaKs.hi}},
+                {"reps", s.deltaKs.reps}}},
+              {"swap_set", swap}}},
+            {"data", loadReportJson(s.audit.load, &s.audit.profile)}};
+}
+
+json compareModelMetricsJson(const CompareSummary &s)
+{
+    const auto &e = s.sequence;
+    return {{"test",
+             {{"auc", e.auc.auc},
+              {"auc_ci", {e.auc.lo, e.auc.hi}},
+              {"ks", e.ks.value},
+              {"gini", e.gini},
+              {"n", s.nTest}}},
+            {"note", "the sequence model of a comparison, trained on all development applicants"}};
+}
+
+json curvesJson(const std::vector<RocPoint> &roc, const std::vector<KsPoint> &ks)
+{
+    json r = json::array(), k = json::array();
+    for (const auto &p : roc)
+        r.push_back({std::isinf(p.threshold) ? json(nullptr) : json(p.threshold), p.fpr, p.tpr});
+    for (const auto &p : ks)
+        k.push_back({p.threshold, p.cumGood, p.cumBad});
+    return {{"roc", r}, {"ks", k}};
+}
+
+json globalAttentionJson(const GlobalAttention &g)
+{
+    return {{"applicants", g.applicants},
+            {"inputs", g.inputs},
+            {"mean_field_weight", numbersOrNull(g.meanFieldWeight)},
+            {"bands", g.bands},
+            {"mean_item_weight", numbersOrNull(g.meanItemWeight)},
+            {"mean_item_weight_uniform", numbersOrNull(g.meanItemWeightUniform)},
+            {"band_events", g.bandEvents}};
+}
+
+json explanationJson(const ApplicantExplanation &x)
+{
+    json events = json::array();
+    for (const auto &e : x.events) {
+        json values = json::object();
+        for (size_t f = 0; f < x.fields.size() && f < e.values.size(); ++f)
+            values[x.fields[f]] = e.values[f].empty() ? json(nullptr) : json(e.values[f]);
+        if (!std::isnan(e.sincePreviousDays))
+            values["time_since_previous_days"] = e.sincePreviousDays;
+        json fa = json::object();
+        for (size_t f = 0; f < x.inputs.size() && f < e.fieldWeights.size(); ++f)
+            fa[x.inputs[f]] = e.fieldWeights[f];
+        events.push_back({{"index", e.index},
+                          {"time", formatDays(e.timeDays)},
+                          {"values", values},
+                          {"field_attention", fa},
+                          {"item_weight", e.itemWeight}});
+    }
+    json mean = json::object();
+    const auto meanField = x.meanFieldAttention();
+    for (size_t f = 0; f < x.inputs.size(); ++f)
+        mean[x.inputs[f]] = meanField[f];
+    return {{"entity", x.id},
+            {"score", x.score},
+            {"logit", x.logit},
+            {"label", x.label >= 0 ? json(x.label) : json(nullptr)},
+            {"cutoff", std::isnan(x.cutoffDays) ? json(nullptr) : json(formatDays(x.cutoffDays))},
+            {"events_in_history", x.eventsInHistory},
+            {"events_used", int64_t(x.events.size())},
+            {"events_after_cutoff_excluded", x.eventsAfterCutoff},
+            {"inputs", x.inputs},
+            {"mean_field_attention", mean},
+            {"events", events}};
+}
+
+} // namespace seqlens
