@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/bundle.h"
 #include "seqlens/data/synth.h"
+#include "seqlens/explain/global_attention.h"
+#include "seqlens/util/text_util.h"
 #include "seqlens/nn/trainer.h"
 #include "seqlens/score_workflow.h"
 #include "test_util.h"
@@ -60,6 +62,29 @@ private Q_SLOTS:
             QCOMPARE(scored[i].id, m_ids[i]);
             QCOMPARE(scored[i].score, m_inMemory[i]); // exact equality: same encoder, same weights
         }
+    }
+    void globalAttentionBandsEventsAsTheEncoderBucketsThem()
+    {
+        ModelBundle b = loadBundle(m_bundleDir);
+        LoadOptions opt = scoringLoadOptions(m_synth.eventsPath, m_synth.labelsPath);
+        const RawDataset raw = loadDataset(b.config, opt);
+        const EncodedDataset enc = b.encoder.encode(raw);
+        const auto &edges = b.config.sequence.timeBucketsDays;
+        const GlobalAttention g =
+            globalAttention(*b.model, b.encoder, raw, enc, allRows(raw), edges);
+        QCOMPARE(g.bands.front(), "\u2264 " + formatNumber(edges.front()) + " d");
+        QCOMPARE(g.bands.size(), edges.size() + 1);
+        // Count the events per time-before-cutoff code the model saw; the bands must match.
+        const size_t input = size_t(enc.numCat) - 1; // time_before_cutoff: the last categorical
+        QCOMPARE(b.encoder.inputNames()[input], std::string("time_before_cutoff"));
+        std::vector<int64_t> perCode(g.bands.size(), 0);
+        for (int64_t a = 0; a < enc.applicantCount(); ++a)
+            for (int64_t t = enc.offsets[size_t(a)]; t < enc.offsets[size_t(a) + 1]; ++t)
+                ++perCode[size_t(enc.cat[size_t(t * enc.numCat) + input] - kFirstBucketCode)];
+        QCOMPARE(g.bandEvents, perCode);
+        // A gap of exactly an edge belongs to the band that ends at it, as in the encoder.
+        QCOMPARE(bucketIndex(edges, edges[2]), size_t(2));
+        QCOMPARE(b.encoder.bucketCode(edges[2]), kFirstBucketCode + 2);
     }
     void flippedByteIsDetected()
     {

@@ -66,12 +66,14 @@ private Q_SLOTS:
     void stackingBeatsBaselineOnTheDemo()
     {
         QTemporaryDir dir;
-        SynthSummary syn = writeSynthDataset({dir.path().toStdString() + "/data", 5000, 21});
+        const int64_t applicants = testutil::kSanitized ? 1500 : 5000;
+        SynthSummary syn =
+            writeSynthDataset({dir.path().toStdString() + "/data", applicants, 21});
         Config cfg = loadConfig(syn.configPath);
         CompareRequest req;
         req.outDir = dir.path().toStdString() + "/out";
         cfg.baseline.folds = 3;
-        cfg.training.epochs = 20;
+        cfg.training.epochs = testutil::kSanitized ? 3 : 20;
         int steps = 0;
         req.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
         CompareSummary s = runCompare(cfg, req);
@@ -80,15 +82,17 @@ private Q_SLOTS:
               "delta KS %.4f [%.4f, %.4f]",
               s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.deltaAuc.delta,
               s.deltaAuc.pValue, s.deltaKs.value, s.deltaKs.lo, s.deltaKs.hi);
-        QVERIFY2(s.deltaAuc.delta >= kRequiredGain, std::to_string(s.deltaAuc.delta).c_str());
-        QVERIFY(s.deltaAuc.pValue < 0.05);
+        if (!testutil::kSanitized) { // the learning claim needs the full size
+            QVERIFY2(s.deltaAuc.delta >= kRequiredGain, std::to_string(s.deltaAuc.delta).c_str());
+            QVERIFY(s.deltaAuc.pValue < 0.05);
+        }
         QVERIFY(s.baselineFit.converged && s.stackingFit.converged);
 
         // compare.json and test_scores.csv agree with each other and with the metrics module.
         json j = readJson(req.outDir + "/compare.json");
         Scores sc = readScores(req.outDir + "/test_scores.csv");
         QCOMPARE(int64_t(sc.y.size()), j["n_test"].get<int64_t>());
-        QCOMPARE(j["n_train"].get<int64_t>() + j["n_test"].get<int64_t>(), int64_t(5000));
+        QCOMPARE(j["n_train"].get<int64_t>() + j["n_test"].get<int64_t>(), applicants);
         QVERIFY(std::fabs(aucScore(sc.base, sc.y) - j["test"]["baseline"]["auc"].get<double>()) <
                 1e-8);
         QVERIFY(std::fabs(aucScore(sc.seq, sc.y) - j["test"]["sequence"]["auc"].get<double>()) <

@@ -184,6 +184,24 @@ private Q_SLOTS:
         QCOMPARE(d.applicants[2].id, std::string("z"));
         QCOMPARE(d.eventCount(0), int64_t(4)); // no cutoff without labels
     }
+    void scoringLoadKeepsTheGivenSplit()
+    {
+        // The inspector loads for scoring (target not required) and must still see the run's
+        // own split column, so its "test" applicants are the run's test applicants.
+        Fixture fx;
+        fx.labelsExtra = R"(, "split": "part")";
+        const char *labels = "id,app,bad,part\na,2020-02-01,,test\nb,2020-03-01,0,train\n";
+        LoadOptions opt;
+        opt.requireTarget = false;
+        RawDataset d = loadDataset(fx.config(kEvents, labels), opt);
+        QCOMPARE(d.applicants.size(), size_t(2));
+        QCOMPARE(int(d.applicants[0].givenSplit), int(Split::Test));
+        QCOMPARE(int(d.applicants[1].givenSplit), int(Split::Train));
+        // A label table without the split column is still fine for scoring.
+        fx.labelsExtra = R"(, "split": "part")";
+        RawDataset e = loadDataset(fx.config(kEvents, "id,app\na,2020-02-01\n"), opt);
+        QCOMPARE(int(e.applicants[0].givenSplit), int(Split::Unassigned));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDataset)

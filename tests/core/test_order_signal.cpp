@@ -25,9 +25,10 @@ private Q_SLOTS:
     void sequenceModelBeatsOrderBlindModel()
     {
         QTemporaryDir dir;
-        SynthSummary s = writeSynthDataset({dir.path().toStdString(), 6000, 11});
+        SynthSummary s =
+            writeSynthDataset({dir.path().toStdString(), testutil::kSanitized ? 1500 : 6000, 11});
         Config cfg = loadConfig(s.configPath);
-        cfg.training.epochs = 15;
+        cfg.training.epochs = testutil::kSanitized ? 3 : 15;
         TrainSummary seq = train(cfg);
 
         Config blind = cfg;
@@ -39,13 +40,15 @@ private Q_SLOTS:
         const double margin = seq.test.metrics.auc - bag.test.metrics.auc;
         qInfo("test AUC: sequence %.4f, order-blind %.4f, margin %.4f (required %.2f)",
               seq.test.metrics.auc, bag.test.metrics.auc, margin, kRequiredMargin);
-        QVERIFY2(margin >= kRequiredMargin, std::to_string(margin).c_str());
-        QVERIFY(seq.test.metrics.ks > bag.test.metrics.ks);
+        if (!testutil::kSanitized) { // the learning claim needs the full size
+            QVERIFY2(margin >= kRequiredMargin, std::to_string(margin).c_str());
+            QVERIFY(seq.test.metrics.ks > bag.test.metrics.ks);
+        }
         // Same split for both: identical test population.
         QCOMPARE(seq.test.metrics.n, bag.test.metrics.n);
         QCOMPARE(seq.test.metrics.positives, bag.test.metrics.positives);
         // Post-application "collection" events exist and were excluded.
-        QVERIFY(seq.audit.load.eventsAfterCutoff > 500);
+        QVERIFY(seq.audit.load.eventsAfterCutoff > (testutil::kSanitized ? 100 : 500));
         QCOMPARE(seq.audit.load.eventsUnknownEntity, int64_t(5));
     }
 };

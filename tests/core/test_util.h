@@ -14,6 +14,15 @@
 
 namespace testutil {
 
+// Built with SEQLENS_SANITIZE: the long learning tests scale down (ASan + UBSan make LibTorch
+// several times slower) and check what still holds at the smaller size; the plain build runs
+// them in full.
+#ifdef SEQLENS_SANITIZED
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 inline std::string writeFile(const QTemporaryDir &dir, const std::string &name,
                              const std::string &content)
 {

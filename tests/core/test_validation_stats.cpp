@@ -135,6 +135,29 @@ private Q_SLOTS:
         QCOMPARE(total, int64_t(6));
         QCOMPARE(rows.back().count, int64_t(4)); // the four tied 1s together
     }
+    void aTieBlockPastTheNextBoundarySkipsThatGroup()
+    {
+        // Tie block at the start: the four 3s reach past the first third (2) and the second
+        // (4): two groups, {4, 2}, not {4, 1, 1}.
+        auto rows = liftTable({3, 3, 3, 3, 2, 1}, {1, 0, 0, 1, 0, 1}, 3);
+        QCOMPARE(rows.size(), size_t(2));
+        QCOMPARE(rows[0].count, int64_t(4));
+        QCOMPARE(rows[1].count, int64_t(2));
+        QCOMPARE(rows[0].bads, int64_t(2));
+        QCOMPARE(rows[1].group, 2);
+        // Tie block in the middle: 5 4 | 3 3 3 3 | 2 1 in quarters -> {2, 4, 2}.
+        rows = liftTable({5, 4, 3, 3, 3, 3, 2, 1}, {1, 1, 0, 1, 0, 0, 0, 1}, 4);
+        QCOMPARE(rows.size(), size_t(3));
+        QCOMPARE(rows[0].count, int64_t(2));
+        QCOMPARE(rows[1].count, int64_t(4));
+        QCOMPARE(rows[2].count, int64_t(2));
+        QCOMPARE(rows[2].minScore, 1.0);
+        // Calibration bins follow the same rule (ascending): 1 2 | 3 3 3 3 | 4 5.
+        Calibration c = calibration({0.5, 0.4, 0.3, 0.3, 0.3, 0.3, 0.2, 0.1},
+                                    {1, 1, 0, 1, 0, 0, 0, 1}, 4);
+        QCOMPARE(c.bins.size(), size_t(3));
+        QCOMPARE(c.bins[1].count, int64_t(4));
+    }
     void calibrationByHand()
     {
         // p = .1 .1 .9 .9, y = 0 1 1 1, two bins.
@@ -145,7 +168,14 @@ private Q_SLOTS:
         QVERIFY(std::fabs(c.brier - 0.21) < 1e-12);
         // HL: (1 - .2)^2 / (.2 * .9) + (2 - 1.8)^2 / (1.8 * .1) = 3.5556 + 0.2222
         QVERIFY(std::fabs(c.hosmerLemeshow - (0.64 / 0.18 + 0.04 / 0.18)) < 1e-9);
-        QCOMPARE(c.hlDegreesOfFreedom, 0);
+        // Independent data: chi-square with one df per bin in the sum (2), survival exp(-x/2).
+        QCOMPARE(c.hlDegreesOfFreedom, 2);
+        QVERIFY(std::fabs(c.hlPValue - std::exp(-(0.68 / 0.18) / 2)) < 1e-9);
+        // A bin whose expected count is 0 (all p = 0) is left out of the sum and of the df.
+        Calibration d = calibration({0, 0, 0.5, 0.5}, {0, 0, 1, 0}, 2);
+        QCOMPARE(d.hlDegreesOfFreedom, 1);
+        QVERIFY(std::fabs(d.hosmerLemeshow - 0.0) < 1e-12); // 1 bad of 1 expected
+        QVERIFY(std::fabs(d.hlPValue - 1.0) < 1e-9);
     }
     void chiSquareKnownQuantiles()
     {

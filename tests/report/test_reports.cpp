@@ -31,6 +31,16 @@ QString pdfText(const QString &pdf)
     return QString::fromUtf8(p.readAllStandardOutput()).simplified();
 }
 
+// The PDF's text page by page (pdftotext separates pages with form feeds), lines kept.
+QStringList pdfPages(const QString &pdf)
+{
+    QProcess p;
+    p.start("pdftotext", {"-layout", pdf, "-"});
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return {};
+    return QString::fromUtf8(p.readAllStandardOutput()).split('\f', Qt::SkipEmptyParts);
+}
+
 QString f4(double v)
 {
     return QString::number(v, 'f', 4);
@@ -93,6 +103,41 @@ private Q_SLOTS:
         QVERIFY(text.contains(
             QString::fromStdString(m_compare["data"]["events_fingerprint"].get<std::string>())));
         QCOMPARE(store.auditLog().back().action, std::string("exported"));
+        // Every figure has a numbered caption that names it, in order.
+        QVERIFY(text.contains("Figure 1. Training history"));
+        QVERIFY(text.contains("ROC curves of the models on the test split"));
+        QVERIFY(text.contains("KS curve of the stacking model"));
+        QVERIFY(text.contains("Calibration on the test split"));
+        int figures = 0;
+        for (auto it = QRegularExpression("Figure (\\d+)\\.").globalMatch(text); it.hasNext();)
+            QCOMPARE(it.next().captured(1).toInt(), ++figures);
+        QVERIFY2(figures >= 8, std::to_string(figures).c_str());
+        // The resolved config is an appendix after the last section, not in the model card.
+        const auto appendix = text.indexOf("Appendix A. Resolved config");
+        QVERIFY(appendix > text.indexOf("9. Limitations"));
+        QVERIFY(text.indexOf("\"schema_version\"") > appendix);
+        QVERIFY(text.indexOf("Appendix A", text.indexOf("Reproducibility manifest")) <
+                text.indexOf("2. Data audit"));
+    }
+
+    void noPageEndsWithASectionHeading()
+    {
+        ProjectStore store(m_project);
+        const QString pdf = m_dir.path() + "/headings.pdf";
+        report::writeValidationReport(store, m_compareRun, pdf.toStdString());
+        const QStringList pages = pdfPages(pdf);
+        QVERIFY(pages.size() >= 4);
+        const QRegularExpression heading("^(\\d+\\. [A-Z]|Appendix [A-Z]\\.|Purpose$|Run$|"
+                                         "Architecture and training$|Reproducibility manifest$)");
+        for (int i = 0; i + 1 < pages.size(); ++i) {
+            QStringList lines = pages[i].split('\n', Qt::SkipEmptyParts);
+            while (!lines.isEmpty() && lines.back().trimmed().isEmpty())
+                lines.removeLast();
+            QVERIFY(!lines.isEmpty());
+            const QString last = lines.back().trimmed();
+            QVERIFY2(!heading.match(last).hasMatch(),
+                     qPrintable(QString("page %1 ends with heading \"%2\"").arg(i + 1).arg(last)));
+        }
     }
 
     void validationHtmlIsSelfContained()
@@ -144,6 +189,20 @@ private Q_SLOTS:
         QVERIFY(text.contains("100.0 %"));   // the top score's percentile
         QVERIFY(text.contains(top.label == 1 ? "bad" : "good"));
         QCOMPARE(store.auditLog().back().object, "applicant " + top.entity);
+        // Event times stay on one line in the events table: date and time together (checked on
+        // applicants from the middle of the list; the riskiest may have an empty history).
+        const QRegularExpression fullTime("\\b\\d{4}-\\d{2}-\\d{2}(\\s|\u00a0)\\d{2}:\\d{2}\\b");
+        int oneLine = 0;
+        for (size_t i = test.size() / 2; i < test.size() && oneLine < 3; ++i) {
+            const QString other = m_dir.path() + "/applicant_mid.pdf";
+            report::writeApplicantReport(store, m_compareRun, test[i].entity, other.toStdString());
+            const QString layout = pdfPages(other).join("\n");
+            oneLine = 0;
+            for (auto it = fullTime.globalMatch(layout); it.hasNext(); it.next())
+                ++oneLine;
+        }
+        QVERIFY(oneLine >= 3);
+        QVERIFY(text.contains("Figure 1. Timeline"));
 
         const QString html = m_dir.path() + "/applicant.html";
         report::writeApplicantReport(store, m_trainRun, test.back().entity, html.toStdString());

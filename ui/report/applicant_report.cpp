@@ -136,7 +136,9 @@ void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &
     doc.heading("Timeline");
     doc.text("One bar per event at its time; the height is the event's attention weight" +
              (colourName.isEmpty() ? QString(".") : ", the colour its " + colourName + "."));
-    doc.image("timeline", renderImage(plot, 700, 300), 600);
+    doc.figure("timeline", renderImage(plot, 700, 300), 600,
+               "Timeline of the applicant's events before the cutoff: attention weight per "
+               "event.");
 }
 
 void eventTable(ReportDocument &doc, const ApplicantExplanation &x)
@@ -155,7 +157,7 @@ void eventTable(ReportDocument &doc, const ApplicantExplanation &x)
         rows.push_back(row);
     }
     doc.heading("Events");
-    doc.table(header, rows);
+    doc.table(header, rows, /*noWrap=*/{1}); // the time on one line
 }
 
 } // namespace

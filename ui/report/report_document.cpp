@@ -11,8 +11,13 @@
 #include <QPageLayout>
 #include <QPdfWriter>
 #include <QTextDocument>
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextTable>
 #include <QUrl>
 
+#include <algorithm>
 #include <cmath>
 
 namespace seqlens::report {
@@ -30,7 +35,7 @@ const char *kStyle =
     "table { border-collapse: collapse; margin: 4px 0; } th { background: #dfe7f1; text-align: "
     "left; }"
     "td, th { border: 1px solid #9fb0c6; padding: 2px 6px; } pre { font-size: 7.5pt; }"
-    ".kv td:first-child { color: #44546a; }";
+    ".kv td:first-child { color: #44546a; } .caption { font-size: 9pt; color: #44546a; }";
 
 QString pngDataUri(const QImage &img)
 {
@@ -39,6 +44,37 @@ QString pngDataUri(const QImage &img)
     buf.open(QIODevice::WriteOnly);
     img.save(&buf, "PNG");
     return "data:image/png;base64," + QString::fromLatin1(bytes.toBase64());
+}
+
+// Moves every heading that would end a page (its next block starting on the next page) to the
+// next page, one at a time because each move shifts what follows.
+void keepHeadingsWithNext(QTextDocument &doc)
+{
+    QAbstractTextDocumentLayout *layout = doc.documentLayout();
+    const double pageHeight = doc.pageSize().height();
+    auto pageOf = [&](double y) { return int(y / pageHeight); };
+    // The top of the element a block starts: its table when it is in one, else the block.
+    auto extent = [&](const QTextBlock &b) {
+        if (QTextTable *t = QTextCursor(b).currentTable()) {
+            const QRectF r = layout->frameBoundingRect(t);
+            return std::pair{r.top(), r.top() + std::min(r.height(), 0.25 * pageHeight)};
+        }
+        const QRectF r = layout->blockBoundingRect(b);
+        return std::pair{r.top(), r.bottom()};
+    };
+    for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
+        if (b.blockFormat().headingLevel() < 2 || !b.next().isValid())
+            continue;
+        const QRectF h = layout->blockBoundingRect(b);
+        // The heading and the first lines (or a quarter page) of what follows share a page.
+        const auto [top, bottom] = extent(b.next());
+        if (pageOf(h.top()) == pageOf(std::max(top, bottom - 1)))
+            continue;
+        QTextCursor c(b);
+        QTextBlockFormat f = b.blockFormat();
+        f.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
+        c.setBlockFormat(f);
+    }
 }
 
 } // namespace
@@ -102,16 +138,22 @@ void ReportDocument::bullets(const QStringList &items)
     m_body += "</ul>\n";
 }
 
-void ReportDocument::table(const QStringList &header, const std::vector<QStringList> &rows)
+void ReportDocument::table(const QStringList &header, const std::vector<QStringList> &rows,
+                           const std::vector<int> &noWrap)
 {
+    auto cell = [&](const char *tag, int column, const QString &text) {
+        const bool keep = std::find(noWrap.begin(), noWrap.end(), column) != noWrap.end();
+        return QString("<%1%2>%3</%1>")
+            .arg(tag, keep ? " style=\"white-space: nowrap\"" : "", esc(text));
+    };
     m_body += "<table cellspacing=\"0\" cellpadding=\"3\" border=\"1\">\n<tr>";
-    for (const auto &h : header)
-        m_body += "<th>" + esc(h) + "</th>";
+    for (int c = 0; c < header.size(); ++c)
+        m_body += cell("th", c, header[c]);
     m_body += "</tr>\n";
     for (const auto &r : rows) {
         m_body += "<tr>";
-        for (const auto &c : r)
-            m_body += "<td>" + esc(c) + "</td>";
+        for (int c = 0; c < r.size(); ++c)
+            m_body += cell("td", c, r[c]);
         m_body += "</tr>\n";
     }
     m_body += "</table>\n";
@@ -130,11 +172,16 @@ void ReportDocument::preformatted(const QString &plain)
     m_body += "<pre>" + esc(plain) + "</pre>\n";
 }
 
-void ReportDocument::image(const QString &name, const QImage &img, int widthPx)
+void ReportDocument::figure(const QString &name, const QImage &img, int widthPx,
+                            const QString &caption)
 {
     m_images.emplace_back(name, img);
-    m_body +=
-        QString("<p><img src=\"img:%1\" width=\"%2\" alt=\"%1\"></p>\n").arg(name).arg(widthPx);
+    const QString label = QString("Figure %1.").arg(++m_figures);
+    m_body += QString("<p><img src=\"img:%1\" width=\"%2\" alt=\"%3\"></p>\n")
+                  .arg(name)
+                  .arg(widthPx)
+                  .arg(esc(label + " " + caption));
+    m_body += "<p class=\"caption\"><b>" + label + "</b> " + esc(caption) + "</p>\n";
 }
 
 QString ReportDocument::html(bool forBrowser) const
@@ -167,6 +214,10 @@ void ReportDocument::writePdf(const QString &path) const
     for (const auto &[name, img] : m_images)
         doc.addResource(QTextDocument::ImageResource, QUrl("img:" + name), QVariant(img));
     doc.setHtml(html(false));
+    // Paginate in the writer's page size (points), so the page breaks chosen here are the PDF's.
+    const QSizeF page = writer.pageLayout().paintRect(QPageLayout::Point).size();
+    doc.setPageSize(page);
+    keepHeadingsWithNext(doc);
     doc.print(&writer);
     if (!QFileInfo(path).exists() || QFileInfo(path).size() == 0)
         throwData(path.toStdString() + ": cannot write the PDF");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A report as HTML plus named images, rendered two ways: PDF (QTextDocument on a QPdfWriter,
-// A4) and a self-contained HTML file (images embedded as data: URIs, opens offline).
+// A4; a heading never ends a page: it moves to the next page with the block it introduces) and a
+// self-contained HTML file (images embedded as data: URIs, opens offline).
 #pragma once
 
 #include <QImage>
@@ -19,10 +20,14 @@ public:
     void paragraph(const QString &html);    // already-escaped HTML
     void text(const QString &plain);        // escaped for you
     void bullets(const QStringList &items); // plain text items
-    void table(const QStringList &header, const std::vector<QStringList> &rows); // plain text cells
+    // Plain text cells; the columns in `noWrap` keep each cell on one line (dates, times).
+    void table(const QStringList &header, const std::vector<QStringList> &rows,
+               const std::vector<int> &noWrap = {});
     void keyValues(const std::vector<std::pair<QString, QString>> &rows);
     void preformatted(const QString &plain);
-    void image(const QString &name, const QImage &image, int widthPx = 640);
+    // A figure with a numbered caption under it ("Figure 3. ROC curves ..."): the caption names
+    // the figure in the text, so the PDF can be searched and read aloud.
+    void figure(const QString &name, const QImage &image, int widthPx, const QString &caption);
 
     // forBrowser: images embedded as data: URIs and the font family in the style sheet;
     // otherwise images refer to the document's resources (PDF rendering).
@@ -35,6 +40,7 @@ private:
     QString m_title;
     QString m_body;
     std::vector<std::pair<QString, QImage>> m_images;
+    int m_figures = 0;
 };
 
 QString esc(const QString &s);

@@ -24,6 +24,7 @@ void writeValidationReport(ProjectStore &store, int64_t run, const std::string &
     stabilitySection(doc, d);
     attentionSection(doc, d);
     limitations(doc, d);
+    configAppendix(doc, d);
     doc.write(QString::fromStdString(path));
     store.audit("exported", "run " + std::to_string(run), "model-validation report " + path);
 }

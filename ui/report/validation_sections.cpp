@@ -98,8 +98,7 @@ void modelCard(ReportDocument &doc, const RunReportData &d)
                         QString::number(ds.rows), q(ds.fingerprint)});
     doc.table({"data", "path", "bytes", "rows", "fingerprint (FNV-1a 64)"}, rows);
     doc.text("Same config, data (same fingerprints), seed and threads reproduce the same numbers. "
-             "The resolved config:");
-    doc.preformatted(q(c.dump(2)));
+             "The resolved config, every default written out, is in Appendix A.");
     if (!d.epochs.empty()) {
         QVector<double> e, loss, auc;
         for (const auto &row : d.epochs)
@@ -112,7 +111,9 @@ void modelCard(ReportDocument &doc, const RunReportData &d)
             QCustomPlot plot;
             drawHistory(plot, e, loss, auc);
             doc.text("Training history of the sequence model (best epoch restored):");
-            doc.image("history", renderImage(plot, 640, 260), 560);
+            doc.figure("history", renderImage(plot, 640, 260), 560,
+                       "Training history of the sequence model: training loss and validation "
+                       "AUC per epoch.");
         }
     }
 }
@@ -153,7 +154,8 @@ void dataAudit(ReportDocument &doc, const RunReportData &d)
         QCustomPlot plot;
         drawBars(plot, labels, values, "applicants");
         plot.xAxis->setLabel("events per applicant");
-        doc.image("events_per_applicant", renderImage(plot, 640, 240), 520);
+        doc.figure("events_per_applicant", renderImage(plot, 640, 240), 520,
+                   "Events per applicant before the cutoff (histogram).");
     }
     std::vector<QStringList> rows;
     const double eventRows = load.value("event_rows", 0.0);
@@ -200,7 +202,9 @@ void discrimination(ReportDocument &doc, const RunReportData &d)
                                       q(m) + " (AUC " + fmt(d.value("test", m, "auc")) + ")"));
     QCustomPlot plot;
     drawRoc(plot, roc);
-    doc.image("roc", renderImage(plot, 520, 440), 440);
+    doc.figure("roc", renderImage(plot, 520, 440), 440,
+               "ROC curves of the models on the test split (true against false positive "
+               "rate).");
     for (const auto &m : d.models) {
         if (d.curves.at(m).is_null())
             continue;
@@ -208,7 +212,10 @@ void discrimination(ReportDocument &doc, const RunReportData &d)
         Series goods = curveSeries(ks, 0, 1, "goods"), bads = curveSeries(ks, 0, 2, "bads");
         const KsGap at = ksPointOf(goods, bads);
         drawKs(plot, q(m), goods, bads, at.score, at.ks);
-        doc.image("ks_" + q(m), renderImage(plot, 640, 280), 520);
+        doc.figure("ks_" + q(m), renderImage(plot, 640, 280), 520,
+                   "KS curve of the " + q(m) +
+                       " model on the test split: cumulative shares of goods and bads by "
+                       "score; KS is the largest gap.");
     }
 }
 
@@ -279,7 +286,9 @@ void calibrationSection(ReportDocument &doc, const RunReportData &d)
     }
     QCustomPlot plot;
     drawCalibration(plot, series);
-    doc.image("calibration", renderImage(plot, 520, 420), 420);
+    doc.figure("calibration", renderImage(plot, 520, 420), 420,
+               "Calibration on the test split: observed bad rate against mean predicted "
+               "probability per score decile.");
     doc.table({"model", "Brier score", "Hosmer-Lemeshow χ²", "df", "p-value"}, rows);
     doc.text("Bins are score deciles. A small Hosmer-Lemeshow p-value means the probabilities are "
              "off in level even "
@@ -320,7 +329,8 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
              1.0 / double(std::max<qsizetype>(1, labels.size())), "uniform");
     doc.text("Mean field-attention weight per input over " + count(g["applicants"]) +
              " test applicants (each applicant's events averaged first), sorted:");
-    doc.image("field_attention", renderImage(plot, 640, 300), 540);
+    doc.figure("field_attention", renderImage(plot, 640, 300), 540,
+               "Global field attention: mean attention weight per model input, sorted.");
     QStringList bands;
     QVector<double> weights;
     std::vector<QStringList> rows;
@@ -340,7 +350,8 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
     plot.xAxis->setLabel("time before the cutoff");
     doc.text("Mean attention weight of an event by its time before the cutoff (ratio > 1: more "
              "weight than an even spread):");
-    doc.image("item_weight_by_time", renderImage(plot, 640, 260), 540);
+    doc.figure("item_weight_by_time", renderImage(plot, 640, 260), 540,
+               "Mean attention weight of an event by its time before the cutoff.");
     doc.table({"time before the cutoff", "events", "mean weight", "even-spread weight", "ratio"},
               rows);
 }
@@ -372,6 +383,14 @@ void limitations(ReportDocument &doc, const RunReportData &d)
         items << "Some histories were truncated to the latest max_items events; older events were "
                  "not seen by the model.";
     doc.bullets(items);
+}
+
+void configAppendix(ReportDocument &doc, const RunReportData &d)
+{
+    doc.heading("Appendix A. Resolved config");
+    doc.text("The config exactly as the run used it: defaults written out, overrides applied, "
+             "paths absolute.");
+    doc.preformatted(q(d.config.dump(2)));
 }
 
 } // namespace seqlens::report

@@ -16,5 +16,6 @@ void calibrationSection(ReportDocument &doc, const RunReportData &d);
 void stabilitySection(ReportDocument &doc, const RunReportData &d);
 void attentionSection(ReportDocument &doc, const RunReportData &d);
 void limitations(ReportDocument &doc, const RunReportData &d);
+void configAppendix(ReportDocument &doc, const RunReportData &d);
 
 } // namespace seqlens::report

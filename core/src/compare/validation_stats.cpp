@@ -121,9 +121,9 @@ std::vector<std::pair<size_t, size_t>> quantileGroups(const std::vector<size_t> 
     const size_t n = order.size();
     size_t start = 0;
     for (int g = 1; g <= groups && start < n; ++g) {
-        size_t end = g == groups
-                         ? n
-                         : std::max(start + 1, size_t(std::llround(double(n) * g / groups)));
+        size_t end = g == groups ? n : size_t(std::llround(double(n) * g / groups));
+        if (end <= start) // a block of ties already reached past this group's nominal end
+            continue;
         while (end < n && s[order[end]] == s[order[end - 1]])
             ++end;
         out.emplace_back(start, end);
@@ -296,15 +296,16 @@ Calibration calibration(const std::vector<double> &p, const std::vector<int> &y,
         bin.meanPredicted = sum / double(bin.count);
         bin.observedRate = double(bin.bads) / double(bin.count);
         const double expected = sum, n = double(bin.count);
-        if (expected > 0 && expected < n)
+        if (expected > 0 && expected < n) {
             c.hosmerLemeshow += std::pow(double(bin.bads) - expected, 2) /
                                 (expected * (1 - expected / n));
+            ++c.hlDegreesOfFreedom; // external validation: one df per bin in the sum
+        }
         c.bins.push_back(bin);
     }
     for (size_t i = 0; i < p.size(); ++i)
         c.brier += (p[i] - y[i]) * (p[i] - y[i]);
     c.brier /= double(p.size());
-    c.hlDegreesOfFreedom = int(c.bins.size()) - 2;
     c.hlPValue = c.hlDegreesOfFreedom > 0
                      ? chiSquareSurvival(c.hosmerLemeshow, c.hlDegreesOfFreedom)
                      : std::nan("");

@@ -74,10 +74,10 @@ std::string_view trimView(std::string_view s)
 
 CsvReader::CsvReader(const std::string &path, CsvOptions options) : m_path(path)
 {
-    m_gz = gzopen(path.c_str(), "rb");
+    m_gz.reset(gzopen(path.c_str(), "rb"));
     if (!m_gz)
         throwData(path + ": cannot open file: " + std::strerror(errno));
-    gzbuffer(static_cast<gzFile>(m_gz), 256 * 1024);
+    gzbuffer(static_cast<gzFile>(m_gz.get()), 256 * 1024);
     m_buf.resize(kChunk);
     fill();
     // UTF-8 byte-order mark.
@@ -94,10 +94,9 @@ CsvReader::CsvReader(const std::string &path, CsvOptions options) : m_path(path)
         m_header.emplace_back(trimView(f));
 }
 
-CsvReader::~CsvReader()
+void CsvReader::GzCloser::operator()(void *file) const
 {
-    if (m_gz)
-        gzclose(static_cast<gzFile>(m_gz));
+    gzclose(static_cast<gzFile>(file));
 }
 
 int CsvReader::columnIndex(std::string_view name) const
@@ -128,10 +127,10 @@ bool CsvReader::fill()
         std::memmove(m_buf.data(), m_buf.data() + m_pos, m_end - m_pos);
     m_end -= m_pos;
     m_pos = 0;
-    int n = gzread(static_cast<gzFile>(m_gz), m_buf.data() + m_end, unsigned(m_buf.size() - m_end));
+    int n = gzread(static_cast<gzFile>(m_gz.get()), m_buf.data() + m_end, unsigned(m_buf.size() - m_end));
     if (n < 0) {
         int err = 0;
-        const char *msg = gzerror(static_cast<gzFile>(m_gz), &err);
+        const char *msg = gzerror(static_cast<gzFile>(m_gz.get()), &err);
         throwData(m_path + ": read error: " + (msg ? msg : "unknown") +
                   " (corrupt or truncated .gz?)");
     }

@@ -83,7 +83,11 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
     const int ent = r.requireColumn(lc.entity);
     const int tgt = opt.requireTarget ? r.requireColumn(lc.target) : r.columnIndex(lc.target);
     const int cut = lc.cutoff ? r.requireColumn(*lc.cutoff) : -1;
-    const int spl = lc.split && opt.requireTarget ? r.requireColumn(*lc.split) : -1;
+    // The split column is read whenever configured (the inspector needs the run's own split);
+    // only training requires it to be there.
+    const int spl = !lc.split           ? -1
+                    : opt.requireTarget ? r.requireColumn(*lc.split)
+                                        : r.columnIndex(*lc.split);
     std::vector<int> featureCols;
     for (const auto &f : lc.features)
         featureCols.push_back(opt.requireTarget ? r.requireColumn(f.name) : r.columnIndex(f.name));

@@ -113,10 +113,14 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<i
     return enc;
 }
 
+size_t bucketIndex(const std::vector<double> &edges, double days)
+{
+    return size_t(std::lower_bound(edges.begin(), edges.end(), days) - edges.begin());
+}
+
 int32_t Encoder::bucketCode(double days) const
 {
-    auto it = std::lower_bound(m_bucketEdges.begin(), m_bucketEdges.end(), days);
-    return kFirstBucketCode + int32_t(it - m_bucketEdges.begin());
+    return kFirstBucketCode + int32_t(bucketIndex(m_bucketEdges, days));
 }
 
 std::vector<std::string> Encoder::inputNames() const

@@ -15,16 +15,11 @@ std::vector<std::string> bandNames(const std::vector<double> &edges)
     std::vector<std::string> out;
     if (edges.empty())
         return {"all"};
-    out.push_back("< " + formatNumber(edges[0]) + " d");
+    out.push_back("\u2264 " + formatNumber(edges[0]) + " d"); // the encoder's buckets: (lo, hi]
     for (size_t i = 1; i < edges.size(); ++i)
         out.push_back(formatNumber(edges[i - 1]) + "-" + formatNumber(edges[i]) + " d");
     out.push_back("> " + formatNumber(edges.back()) + " d");
     return out;
-}
-
-size_t bandOf(const std::vector<double> &edges, double days)
-{
-    return size_t(std::upper_bound(edges.begin(), edges.end(), days) - edges.begin());
 }
 
 std::vector<int64_t> evenSample(const std::vector<int64_t> &rows, int64_t max)
@@ -63,7 +58,7 @@ GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encod
         for (int64_t t = 0; t < n; ++t) {
             const double days =
                 anchor - raw.times[size_t(data.rawEvent[size_t(data.offsets[size_t(a)] + t)])];
-            const size_t b = edges.empty() ? 0 : bandOf(edges, days);
+            const size_t b = edges.empty() ? 0 : bucketIndex(edges, days);
             itemSum[b] += ex.itemWeights[size_t(t)];
             uniformSum[b] += 1.0 / double(n);
             ++g.bandEvents[b];

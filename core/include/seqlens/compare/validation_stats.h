@@ -58,8 +58,11 @@ struct CalibrationBin {
 struct Calibration {
     std::vector<CalibrationBin> bins;
     double brier = 0;           // mean (p - y)^2
-    double hosmerLemeshow = 0;  // chi-square statistic over the bins
-    int hlDegreesOfFreedom = 0; // bins - 2
+    double hosmerLemeshow = 0; // chi-square statistic over the bins
+    // The bins in the statistic (those with 0 < expected bads < count). The probabilities are
+    // judged on data they were not fitted on (the test split), so the reference is chi-square
+    // with G degrees of freedom, not G - 2 (Hosmer, Lemeshow & Sturdivant, external validation).
+    int hlDegreesOfFreedom = 0;
     double hlPValue = 1;
 };
 // Calibration of probabilities in [0, 1], bins by predicted-probability quantile (ties kept

@@ -26,7 +26,7 @@ public:
     // Opens the file (plain or .gz); throws a Data error naming the file when it cannot.
     // Reads the header line; an empty file is an error.
     CsvReader(const std::string &path, CsvOptions options = {});
-    ~CsvReader();
+    ~CsvReader() = default;
     CsvReader(const CsvReader &) = delete;
     CsvReader &operator=(const CsvReader &) = delete;
 
@@ -58,9 +58,15 @@ private:
     int peekChar();
     int getChar();
 
+    // Closes a gzFile (zlib stays out of this header). An owner, so a constructor that throws
+    // after opening (empty file, bad header) still frees zlib's inflate state.
+    struct GzCloser {
+        void operator()(void *file) const;
+    };
+
     std::string m_path;
     char m_delimiter = ',';
-    void *m_gz = nullptr; // gzFile
+    std::unique_ptr<void, GzCloser> m_gz; // gzFile
     std::vector<char> m_buf;
     size_t m_pos = 0;
     size_t m_end = 0;

@@ -24,6 +24,11 @@ constexpr uint8_t kNumPad = 0;
 constexpr uint8_t kNumMissing = 1;
 constexpr uint8_t kNumPresent = 2;
 
+// The bucket of a gap of `days` between ascending `edges`: bucket i holds gaps in
+// (edges[i-1], edges[i]], bucket 0 gaps <= edges[0], bucket edges.size() gaps beyond the last
+// edge. One rule for the encoder and for every summary by time band.
+size_t bucketIndex(const std::vector<double> &edges, double days);
+
 struct CategoricalEncoding {
     std::string name;
     std::vector<std::string> vocabulary; // code kFirstVocabCode + i

@@ -17,7 +17,9 @@ struct GlobalAttention {
     std::vector<std::string> inputs; // encoder.inputNames()
     std::vector<double>
         meanFieldWeight;            // per input: mean over applicants of its mean over their events
-    std::vector<std::string> bands; // time before the cutoff: "< 1 d", "1-3 d", ..., "> 730 d"
+    // Time before the cutoff, banded exactly as the encoder buckets it (bucketIndex):
+    // "≤ 1 d", "1-3 d" (more than 1, at most 3), ..., "> 730 d".
+    std::vector<std::string> bands;
     std::vector<double>
         meanItemWeight; // per band: mean attention weight of its events (NaN when none)
     std::vector<double>
