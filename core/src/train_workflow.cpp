@@ -135,15 +135,7 @@ void writeCurveCsvs(const std::string &dir, const std::string &name,
 
 TrainSummary runTraining(const Config &config, const TrainRequest &req)
 {
-    try {
-        return train(config, req);
-    } catch (const Error &e) {
-        if (e.kind() != ErrorKind::Cancelled)
-            throw;
-        TrainSummary s;
-        s.cancelled = true;
-        return s;
-    }
+    return cancelledAsResult<TrainSummary>([&] { return train(config, req); });
 }
 
 } // namespace seqlens

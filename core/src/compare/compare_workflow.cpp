@@ -280,15 +280,7 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
 
 CompareSummary runCompare(const Config &config, const CompareRequest &req)
 {
-    try {
-        return compare(config, req);
-    } catch (const Error &e) {
-        if (e.kind() != ErrorKind::Cancelled)
-            throw;
-        CompareSummary s;
-        s.cancelled = true;
-        return s;
-    }
+    return cancelledAsResult<CompareSummary>([&] { return compare(config, req); });
 }
 
 } // namespace seqlens

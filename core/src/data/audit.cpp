@@ -55,8 +55,8 @@ DataProfile profileData(const RawDataset &d)
 
 AuditReport auditData(const Config &config, const CancelToken *cancel)
 {
-    AuditReport r;
-    try {
+    return cancelledAsResult<AuditReport>([&] {
+        AuditReport r;
         LoadOptions opt;
         opt.cancel = cancel;
         const RawDataset raw = loadDataset(config, opt);
@@ -69,12 +69,8 @@ AuditReport auditData(const Config &config, const CancelToken *cancel)
                     int64_t(rowsIn(raw, splits, Split::Test).size())};
         throwIfCancelled(cancel);
         Encoder::fit(raw, config, train).encode(raw, &r.encode);
-    } catch (const Error &e) {
-        if (e.kind() != ErrorKind::Cancelled)
-            throw;
-        r.cancelled = true;
-    }
-    return r;
+        return r;
+    });
 }
 
 } // namespace seqlens
