@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli_util.h"
 
+#include "args.h"
+#include "seqlens/util/error.h"
+
+#include <fstream>
+#include <iostream>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -56,5 +62,33 @@ ProgressFn progressPrinter()
         std::cerr << (p.task.empty() ? "" : p.task + ": ") << buf << std::endl;
     };
 }
+
+void writeFileOrStdout(const std::string &path, const std::string &text)
+{
+    if (path.empty()) {
+        std::cout << text << std::endl;
+        return;
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text << "\n";
+    if (!out)
+        throwData(path + ": cannot write");
+}
+
+
+void warnWithoutLabels(const ModelBundle &b, const std::string &labels)
+{
+    if (labels.empty() && b.config.labels.cutoff)
+        log("warning: the model's config uses cutoff column \"" + *b.config.labels.cutoff +
+            "\"; without --labels no events are excluded by cutoff");
+}
+
+ModelBundle loadBundleForScoring(const Args &a)
+{
+    ModelBundle b = loadBundle(a.required("model"));
+    setTorchThreads(a.integer("threads", limits::threads).value_or(b.config.training.threads));
+    return b;
+}
+
 
 } // namespace seqlens::cli

@@ -2,6 +2,7 @@
 // Helpers shared by the seqlens-cli subcommands.
 #pragma once
 
+#include "seqlens/bundle.h"
 #include "seqlens/nn/trainer.h"
 
 #include <string>
@@ -14,6 +15,15 @@ void installSigint();
 
 bool wantsHelp(int argc, char **argv);
 void log(const std::string &line); // one line on stderr
+
+class Args;
+
+// Writes `text` to `path`, or to stdout when `path` is empty.
+void writeFileOrStdout(const std::string &path, const std::string &text);
+// Warns when the model uses a cutoff column and no label file gives it.
+void warnWithoutLabels(const ModelBundle &bundle, const std::string &labels);
+// Loads --model and sets LibTorch's threads from --threads, else from the bundle's config.
+ModelBundle loadBundleForScoring(const Args &args);
 
 // Throttled progress lines on stderr: at most one per second, plus one per epoch.
 ProgressFn progressPrinter();

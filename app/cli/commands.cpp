@@ -39,16 +39,13 @@ run (config, data fingerprints, epochs, metrics, curves, scores) is recorded in 
 file, created when missing.)";
 
 const char *kScoreHelp =
-    R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--threads T] [--project FILE]
+    R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--reasons N] [--threads T] [--project FILE]
 Scores every applicant with the bundle's own encoder and model. Columns: entity,score
-(and label when the labels file has one). The labels file supplies cutoffs when the
+(and label when the labels file has one); with --reasons N also reason_1_code,
+reason_1_text, ... reason_N_text: the N reasons that raised each score most (Integrated
+Gradients; a few milliseconds per applicant). The labels file supplies cutoffs when the
 config uses them; without it, applicants are the entities of the event file. With --project
 the scoring is written to that project's audit log.)";
-
-const char *kExplainHelp =
-    R"(usage: seqlens-cli explain --model MODEL --events FILE [--labels FILE] --entity ID [--out FILE]
-Writes JSON for one applicant: score, each event's time and field values, its
-field-attention weights and its item weight (stdout unless --out).)";
 
 const char *kCompareHelp =
     R"(usage: seqlens-cli compare --config FILE --out DIR [--epochs N] [--folds K] [--seed S] [--threads T] [--project FILE]
@@ -84,18 +81,6 @@ auto runMaybeRecorded(const std::string &project, Plain plain, Recorded recorded
     return summary;
 }
 
-void writeFileOrStdout(const std::string &path, const std::string &text)
-{
-    if (path.empty()) {
-        std::cout << text << std::endl;
-        return;
-    }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text << "\n";
-    if (!out)
-        throwData(path + ": cannot write");
-}
-
 // The config of --config with --epochs, --seed, --threads (and --folds when allowed) applied.
 Config resolvedConfig(const Args &a, bool withFolds)
 {
@@ -109,21 +94,6 @@ Config resolvedConfig(const Args &a, bool withFolds)
     return applyOverrides(loadConfig(a.required("config")), o);
 }
 
-void warnWithoutLabels(const ModelBundle &b, const std::string &labels)
-{
-    if (labels.empty() && b.config.labels.cutoff)
-        log("warning: the model's config uses cutoff column \"" + *b.config.labels.cutoff +
-            "\"; without --labels no events are excluded by cutoff");
-}
-
-// Loads a bundle and sets LibTorch's threads from --threads, else from the bundle's config.
-ModelBundle loadBundleForScoring(const Args &a)
-{
-    ModelBundle b = loadBundle(a.required("model"));
-    setTorchThreads(a.integer("threads", limits::threads).value_or(b.config.training.threads));
-    return b;
-}
-
 } // namespace
 
 void printUsage()
@@ -133,7 +103,10 @@ void printUsage()
                  "  synth     write a synthetic demo dataset and config\n"
                  "  train     train a sequence model and write a model bundle\n"
                  "  score     score applicants with a model bundle\n"
-                 "  explain   field and event attention for one applicant\n"
+                 "  explain   why one applicant got its score: attributions, occlusion,\n"
+                 "            reasons, attention; --what-if edits\n"
+                 "  faithfulness  how faithful each explanation method is (deletion/insertion)\n"
+                 "  surrogate the linear state-space surrogate of the model's memory\n"
                  "  compare   baseline vs sequence vs stacking with validation statistics\n"
                  "  audit     what loading and encoding does to the data, without training\n"
                  "  features  export the window features as CSV\n"
@@ -195,14 +168,17 @@ int runScore(int argc, char **argv)
         std::cout << kScoreHelp << std::endl;
         return 0;
     }
-    Args a(argc, argv, 2, {"model", "events", "labels", "out", "threads", "project"}, {});
+    Args a(argc, argv, 2, {"model", "events", "labels", "out", "reasons", "threads", "project"},
+           {});
     const std::string events = a.required("events"), out = a.required("out");
     const std::string labels = a.get("labels");
+    const int64_t reasons = a.integer("reasons", 0, 20).value_or(0);
     ModelBundle b = loadBundleForScoring(a);
     warnWithoutLabels(b, labels);
     LoadReport rep;
-    auto scores = scoreWithBundle(b, events, labels, &rep);
-    writeScoresCsv(out, scores);
+    installSigint();
+    auto scores = scoreWithBundle(b, events, labels, &rep, reasons, &g_cancel);
+    writeScoresCsv(out, scores, reasons);
     if (const std::string project = a.get("project"); !project.empty())
         ProjectStore(project).audit("scored", "model " + a.required("model"),
                                     std::to_string(scores.size()) + " applicants of " + events +
@@ -210,21 +186,6 @@ int runScore(int argc, char **argv)
     log("scored " + std::to_string(scores.size()) + " applicants (" +
         std::to_string(rep.eventsKept) + " events, " + std::to_string(rep.eventsAfterCutoff) +
         " excluded by cutoff): " + out);
-    return 0;
-}
-
-int runExplain(int argc, char **argv)
-{
-    if (wantsHelp(argc, argv)) {
-        std::cout << kExplainHelp << std::endl;
-        return 0;
-    }
-    Args a(argc, argv, 2, {"model", "events", "labels", "entity", "out", "threads"}, {});
-    ModelBundle b = loadBundleForScoring(a);
-    warnWithoutLabels(b, a.get("labels"));
-    const ApplicantExplanation ex =
-        explainWithBundle(b, a.required("events"), a.get("labels"), a.required("entity"));
-    writeFileOrStdout(a.get("out"), explanationJson(ex).dump(2));
     return 0;
 }
 

@@ -7,7 +7,9 @@ namespace seqlens::cli {
 int runSynth(int argc, char **argv);
 int runTrain(int argc, char **argv);
 int runScore(int argc, char **argv);
-int runExplain(int argc, char **argv);
+int runExplain(int argc, char **argv);      // explain_commands.cpp
+int runFaithfulness(int argc, char **argv); // explain_commands.cpp
+int runSurrogate(int argc, char **argv);    // explain_commands.cpp
 int runCompare(int argc, char **argv);
 int runFeatures(int argc, char **argv);
 int runAudit(int argc, char **argv);

@@ -26,6 +26,10 @@ int main(int argc, char **argv)
             return cli::runScore(argc, argv);
         if (cmd == "explain")
             return cli::runExplain(argc, argv);
+        if (cmd == "faithfulness")
+            return cli::runFaithfulness(argc, argv);
+        if (cmd == "surrogate")
+            return cli::runSurrogate(argc, argv);
         if (cmd == "compare")
             return cli::runCompare(argc, argv);
         if (cmd == "audit")
@@ -38,7 +42,7 @@ int main(int argc, char **argv)
             return cli::runReport(argc, argv);
         std::cerr
             << "seqlens-cli: unknown command \"" << cmd
-            << "\" (expected synth, train, score, explain, compare, audit, features, runs or report)\n";
+            << "\" (expected synth, train, score, explain, faithfulness, surrogate, compare, audit, features, runs or report)\n";
         return 2;
     } catch (const Error &e) {
         std::cerr << "seqlens-cli " << cmd << ": error: " << e.what() << "\n";

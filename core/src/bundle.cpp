@@ -87,7 +87,8 @@ void saveBundle(const std::string &dirText, const ModelBundle &b)
                    {"metrics", b.metrics},
                    {"metadata", b.metadata},
                    {"history", b.history},
-                   {"report", b.report}};
+                   {"report", b.report},
+                   {"reference", {{"mean_input_embedding", b.referenceEmbedding}}}};
     writeText(dir / "bundle.json", bundle.dump(2));
     writeText(dir / "metrics.json", b.metrics.dump(2));
     json files = json::object();
@@ -139,6 +140,9 @@ ModelBundle loadBundle(const std::string &dirText)
         b.metadata = j.at("metadata");
         b.history = j.at("history");
         b.report = j.value("report", json::object());
+        if (j.contains("reference"))
+            b.referenceEmbedding =
+                j.at("reference").at("mean_input_embedding").get<std::vector<float>>();
     } catch (const json::exception &e) {
         throwData(bundlePath + ": missing part (" + std::string(e.what()) + ")");
     } catch (const ConfigError &e) {
@@ -147,6 +151,11 @@ ModelBundle loadBundle(const std::string &dirText)
     b.model = std::make_unique<SequenceModel>(b.config.model, layoutOf(b.encoder),
                                               b.config.training.seed);
     b.model->loadWeights((dir / "weights.pt").string());
+    const size_t cells = b.encoder.inputNames().size() * size_t(b.config.model.embDim);
+    if (!b.referenceEmbedding.empty() && b.referenceEmbedding.size() != cells)
+        throwData(bundlePath + ": /reference/mean_input_embedding: expected " +
+                  std::to_string(cells) + " numbers (inputs x emb_dim), got " +
+                  std::to_string(b.referenceEmbedding.size()));
     return b;
 }
 

@@ -242,39 +242,179 @@ json globalAttentionJson(const GlobalAttention &g)
             {"band_events", g.bandEvents}};
 }
 
+namespace {
+
+json nanToNull(double v)
+{
+    return std::isnan(v) ? json(nullptr) : json(v);
+}
+
+json numbers(const std::vector<double> &v)
+{
+    json a = json::array();
+    for (double x : v)
+        a.push_back(nanToNull(x));
+    return a;
+}
+
+json interval(const AreaInterval &i)
+{
+    return {{"value", i.value}, {"lo", i.lo}, {"hi", i.hi}};
+}
+
+json byInput(const std::vector<std::string> &inputs, const std::vector<double> &v)
+{
+    json o = json::object();
+    for (size_t f = 0; f < inputs.size() && f < v.size(); ++f)
+        o[inputs[f]] = v[f];
+    return o;
+}
+
+} // namespace
+
+json reasonsJson(const std::vector<Reason> &reasons)
+{
+    json out = json::array();
+    for (const auto &r : reasons)
+        out.push_back({{"code", r.code},
+                       {"text", r.text},
+                       {"logit", r.logit},
+                       {"probability_points", r.probabilityPoints},
+                       {"count", r.count},
+                       {"events", r.events}});
+    return out;
+}
+
 json explanationJson(const ApplicantExplanation &x)
 {
-    json events = json::array();
+    json events = json::array(), attrEvents = json::array(), occEvents = json::array();
     for (const auto &e : x.events) {
         json values = json::object();
         for (size_t f = 0; f < x.fields.size() && f < e.values.size(); ++f)
             values[x.fields[f]] = e.values[f].empty() ? json(nullptr) : json(e.values[f]);
         if (!std::isnan(e.sincePreviousDays))
             values["time_since_previous_days"] = e.sincePreviousDays;
-        json fa = json::object();
-        for (size_t f = 0; f < x.inputs.size() && f < e.fieldWeights.size(); ++f)
-            fa[x.inputs[f]] = e.fieldWeights[f];
         events.push_back({{"index", e.index},
                           {"time", formatDays(e.timeDays)},
                           {"values", values},
-                          {"field_attention", fa},
+                          {"field_attention", byInput(x.inputs, e.fieldWeights)},
                           {"item_weight", e.itemWeight}});
+        if (x.attribution.available)
+            attrEvents.push_back({{"index", e.index},
+                                  {"total", e.attributionTotal},
+                                  {"inputs", byInput(x.inputs, e.attribution)}});
+        if (x.occlusion)
+            occEvents.push_back({{"index", e.index},
+                                 {"delta_logit", e.occlusionDelta},
+                                 {"inputs", byInput(x.inputs, e.inputOcclusionDelta)}});
     }
-    json mean = json::object();
-    const auto meanField = x.meanFieldAttention();
-    for (size_t f = 0; f < x.inputs.size(); ++f)
-        mean[x.inputs[f]] = meanField[f];
-    return {{"entity", x.id},
-            {"score", x.score},
-            {"logit", x.logit},
-            {"label", x.label >= 0 ? json(x.label) : json(nullptr)},
-            {"cutoff", std::isnan(x.cutoffDays) ? json(nullptr) : json(formatDays(x.cutoffDays))},
-            {"events_in_history", x.eventsInHistory},
-            {"events_used", int64_t(x.events.size())},
-            {"events_after_cutoff_excluded", x.eventsAfterCutoff},
-            {"inputs", x.inputs},
-            {"mean_field_attention", mean},
-            {"events", events}};
+    json out = {{"entity", x.id},
+                {"score", x.score},
+                {"logit", x.logit},
+                {"label", x.label >= 0 ? json(x.label) : json(nullptr)},
+                {"cutoff", std::isnan(x.cutoffDays) ? json(nullptr) : json(formatDays(x.cutoffDays))},
+                {"events_in_history", x.eventsInHistory},
+                {"events_used", int64_t(x.events.size())},
+                {"events_after_cutoff_excluded", x.eventsAfterCutoff},
+                {"inputs", x.inputs},
+                {"mean_field_attention", byInput(x.inputs, x.meanFieldAttention())},
+                {"events", events}};
+    if (x.attribution.available) {
+        const AttributionInfo &a = x.attribution;
+        out["reference_logit"] = a.referenceLogit;
+        out["attribution"] = {{"method", "integrated_gradients"},
+                              {"reference", toString(a.reference)},
+                              {"steps", a.steps},
+                              {"reference_logit", a.referenceLogit},
+                              {"length_term", a.lengthTerm},
+                              {"completeness_gap", a.completenessGap},
+                              {"inputs", byInput(x.inputs, x.inputAttributionTotals())},
+                              {"events", attrEvents}};
+        out["reasons"] = reasonsJson(x.reasons);
+    }
+    if (x.occlusion)
+        out["occlusion"] = {{"events", occEvents}};
+    return out;
+}
+
+json whatIfJson(const WhatIf &w)
+{
+    json edits = json::array();
+    for (const auto &e : w.edits)
+        edits.push_back(describe(e));
+    return {{"edits", edits},
+            {"before", explanationJson(w.before)},
+            {"after", explanationJson(w.after)},
+            {"change",
+             {{"logit", w.after.logit - w.before.logit}, {"score", w.after.score - w.before.score}}}};
+}
+
+json faithfulnessJson(const Faithfulness &f)
+{
+    json methods = json::array();
+    for (const auto &m : f.methods)
+        methods.push_back({{"method", m.method},
+                           {"deletion_curve", m.deletion},
+                           {"insertion_curve", m.insertion},
+                           {"deletion_area", interval(m.deletionArea)},
+                           {"insertion_area", interval(m.insertionArea)},
+                           {"insertion_minus_deletion", interval(m.difference)},
+                           {"versus_best", interval(m.versusBest)}});
+    return {{"applicants", f.applicants},
+            {"bootstrap_reps", f.bootstrapReps},
+            {"fractions", f.fractions},
+            {"curves_in", "logit - logit(empty history)"},
+            {"methods", methods},
+            {"best", f.best},
+            {"sanity_check",
+             {{"method", "integrated_gradients"},
+              {"mean_spearman_trained_vs_random_weights", f.sanityRankCorrelation},
+              {"applicants", f.sanityApplicants},
+              {"threshold", kSanityThreshold},
+              {"passed", f.sanityPassed}}},
+            {"verdict", f.verdict}};
+}
+
+json globalAttributionJson(const GlobalAttribution &g)
+{
+    json values = json::array();
+    for (const auto &v : g.values)
+        values.push_back({{"field", v.field},
+                          {"value", v.value},
+                          {"events", v.events},
+                          {"mean_signed", v.meanSigned},
+                          {"mean_abs", v.meanAbs}});
+    return {{"applicants", g.applicants},
+            {"inputs", g.inputs},
+            {"mean_signed", g.meanSigned},
+            {"mean_abs", g.meanAbs},
+            {"values", values},
+            {"bands", g.bands},
+            {"band_mean_signed", numbers(g.bandMeanSigned)},
+            {"band_mean_abs", numbers(g.bandMeanAbs)},
+            {"band_events", g.bandEvents}};
+}
+
+json surrogateJson(const Surrogate &s)
+{
+    json inputs = json::array();
+    for (const auto &c : s.inputs)
+        inputs.push_back({{"feature", c.feature}, {"coefficient_norm", c.norm}});
+    return {{"method", "linear state-space surrogate (Maree & Omlin 2021)"},
+            {"aggregation", s.aggregation},
+            {"train_events", s.trainEvents},
+            {"held_out_events", s.heldOutEvents},
+            {"r2", s.r2},
+            {"r2_per_state", s.r2PerState},
+            {"previous_state_norm", s.previousStateNorm},
+            {"inputs", inputs}};
+}
+
+json explanationAuditJson(const ExplanationAudit &a)
+{
+    return {{"faithfulness", faithfulnessJson(a.faithfulness)},
+            {"global_attribution", globalAttributionJson(a.global)},
+            {"surrogate", surrogateJson(a.surrogate)}};
 }
 
 } // namespace seqlens

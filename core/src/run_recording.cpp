@@ -90,6 +90,9 @@ void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s, uint64
     store.putArtifact(run, "data_report", dataReportJson(s.audit).dump());
     if (s.globalAttention)
         store.putArtifact(run, "global_attention", globalAttentionJson(*s.globalAttention).dump());
+    if (s.explanationAudit)
+        store.putArtifact(run, "explanation_audit",
+                          explanationAuditJson(*s.explanationAudit).dump());
 }
 
 void addEvaluation(std::vector<MetricRow> &m, const std::string &model, const ModelEvaluation &e)
@@ -123,6 +126,9 @@ void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s)
     store.putArtifact(run, "data_report", dataReportJson(s.audit).dump());
     if (s.globalAttention)
         store.putArtifact(run, "global_attention", globalAttentionJson(*s.globalAttention).dump());
+    if (s.explanationAudit)
+        store.putArtifact(run, "explanation_audit",
+                          explanationAuditJson(*s.explanationAudit).dump());
     addScores(store, run, "baseline", "test", s.testEntities, s.testLabels, s.baselineScores);
     addScores(store, run, "sequence", "test", s.testEntities, s.testLabels, s.sequenceScores);
     addScores(store, run, "stacking", "test", s.testEntities, s.testLabels, s.stackingScores);

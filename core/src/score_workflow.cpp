@@ -20,22 +20,33 @@ LoadOptions scoringLoadOptions(const std::string &eventsPath, const std::string 
 }
 
 std::vector<ScoredApplicant> scoreWithBundle(const ModelBundle &b, const std::string &eventsPath,
-                                             const std::string &labelsPath, LoadReport *report)
+                                             const std::string &labelsPath, LoadReport *report,
+                                             int64_t reasons, const CancelToken *cancel)
 {
-    const RawDataset raw = loadDataset(b.config, scoringLoadOptions(eventsPath, labelsPath));
+    LoadOptions opt = scoringLoadOptions(eventsPath, labelsPath);
+    opt.cancel = cancel;
+    const RawDataset raw = loadDataset(b.config, opt);
     const EncodedDataset enc = b.encoder.encode(raw);
     const std::vector<int64_t> idx = allRows(raw);
     const auto scores = b.model->predict(enc, idx);
     std::vector<ScoredApplicant> out;
     out.reserve(idx.size());
     for (size_t i = 0; i < idx.size(); ++i)
-        out.push_back({raw.applicants[i].id, scores[i], raw.applicants[i].label});
+        out.push_back({raw.applicants[i].id, scores[i], raw.applicants[i].label, {}});
+    ExplainOptions eo = explainOptions(b.config);
+    eo.occlusion = false;
+    eo.reasons = reasons;
+    for (size_t i = 0; reasons > 0 && i < idx.size(); ++i) {
+        throwIfCancelled(cancel);
+        out[i].reasons = explainApplicant(b, raw, enc, idx[i], eo).reasons;
+    }
     if (report)
         *report = raw.report;
     return out;
 }
 
-void writeScoresCsv(const std::string &path, const std::vector<ScoredApplicant> &scores)
+void writeScoresCsv(const std::string &path, const std::vector<ScoredApplicant> &scores,
+                    int64_t reasons)
 {
     bool withLabel = false;
     for (const auto &s : scores)
@@ -43,12 +54,20 @@ void writeScoresCsv(const std::string &path, const std::vector<ScoredApplicant> 
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out)
         throwData(path + ": cannot write scores");
-    out << (withLabel ? "entity,score,label\n" : "entity,score\n");
+    out << (withLabel ? "entity,score,label" : "entity,score");
+    for (int64_t k = 1; k <= reasons; ++k)
+        out << ",reason_" << k << "_code,reason_" << k << "_text";
+    out << "\n";
     out.precision(9);
     for (const auto &s : scores) {
         out << csvEscape(s.id) << "," << s.score;
         if (withLabel)
             out << "," << (s.label >= 0 ? std::to_string(s.label) : std::string());
+        for (int64_t k = 0; k < reasons; ++k) {
+            const bool has = k < int64_t(s.reasons.size());
+            out << "," << (has ? csvEscape(s.reasons[size_t(k)].code) : std::string()) << ","
+                << (has ? csvEscape(s.reasons[size_t(k)].text) : std::string());
+        }
         out << "\n";
     }
     if (!out)

@@ -53,8 +53,8 @@ void logLoad(const LogFn &log, const LoadReport &r, const EncodeReport &e)
         std::to_string(e.truncatedEvents) + " older events dropped)");
 }
 
-void writeBundle(const std::string &dir, const Config &config, const TrainSummary &sum,
-                 Encoder encoder, std::unique_ptr<SequenceModel> model)
+ModelBundle makeBundle(const Config &config, const TrainSummary &sum, Encoder encoder,
+                       std::unique_ptr<SequenceModel> model, std::vector<float> reference)
 {
     ModelBundle bundle;
     bundle.config = config;
@@ -65,7 +65,13 @@ void writeBundle(const std::string &dir, const Config &config, const TrainSummar
                                          sum.audit.load);
     bundle.history = trainingHistoryJson(sum.training.history);
     bundle.report = dataReportJson(sum.audit);
+    bundle.referenceEmbedding = std::move(reference);
     bundle.model = std::move(model);
+    return bundle;
+}
+
+void writeBundle(const std::string &dir, const TrainSummary &sum, const ModelBundle &bundle)
+{
     saveBundle(dir, bundle);
     for (const SplitMetrics *m : {&sum.valid, &sum.test})
         if (m->available)
@@ -105,12 +111,26 @@ TrainSummary train(const Config &config, const TrainRequest &req)
         return sum;
     sum.valid = evaluate(*model, enc, raw, validRows, Split::Valid);
     sum.test = evaluate(*model, enc, raw, testRows, Split::Test);
+    const auto &explainRows = testRows.empty() ? validRows : testRows;
     if (req.explainGlobally)
-        sum.globalAttention = globalAttention(*model, encoder, raw, enc,
-                                              testRows.empty() ? validRows : testRows,
+        sum.globalAttention = globalAttention(*model, encoder, raw, enc, explainRows,
                                               config.sequence.timeBucketsDays);
+    auto reference = model->meanInputEmbedding(enc, trainRows);
+    const ModelBundle bundle =
+        makeBundle(config, sum, std::move(encoder), std::move(model), std::move(reference));
+    if (req.explainGlobally) {
+        AuditOptions o;
+        o.explain = explainOptions(config);
+        o.seed = config.training.seed;
+        o.cancel = req.cancel;
+        if (req.log)
+            req.log("explain: faithfulness, global attributions and surrogate on " +
+                    std::to_string(std::min<int64_t>(o.applicants, int64_t(explainRows.size()))) +
+                    " applicants");
+        sum.explanationAudit = auditExplanations(bundle, raw, enc, explainRows, o);
+    }
     if (!req.outDir.empty())
-        writeBundle(req.outDir, config, sum, std::move(encoder), std::move(model));
+        writeBundle(req.outDir, sum, bundle);
     return sum;
 }
 

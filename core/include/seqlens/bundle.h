@@ -28,6 +28,9 @@ struct ModelBundle {
     nlohmann::json metadata = nlohmann::json::object(); // versions, fingerprints, seed, threads
     nlohmann::json history = nlohmann::json::array();   // per-epoch history
     nlohmann::json report = nlohmann::json::object();   // data load and encoding counts
+    // Per model input, its mean embedding over the training events ([inputs * emb_dim]): the
+    // "mean" attribution reference. Empty in bundles written before it existed.
+    std::vector<float> referenceEmbedding;
 };
 
 // Writes the bundle directory (created if needed; files replaced atomically one by one).

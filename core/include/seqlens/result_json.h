@@ -7,6 +7,7 @@
 #include "seqlens/compare/compare_workflow.h"
 #include "seqlens/data/audit.h"
 #include "seqlens/explain/explain_workflow.h"
+#include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
 #include "seqlens/train_workflow.h"
 
@@ -42,7 +43,17 @@ nlohmann::json compareModelMetricsJson(const CompareSummary &summary);
 nlohmann::json curvesJson(const std::vector<RocPoint> &roc, const std::vector<KsPoint> &ks);
 
 nlohmann::json globalAttentionJson(const GlobalAttention &g);
-// One applicant's explanation (`seqlens-cli explain`).
+// One applicant's explanation (`seqlens-cli explain`): attention always; "attribution",
+// "occlusion" and "reasons" when computed.
 nlohmann::json explanationJson(const ApplicantExplanation &e);
+// Reasons as written to scores.csv and explain's JSON: [{"code", "text", "logit", ...}].
+nlohmann::json reasonsJson(const std::vector<Reason> &reasons);
+// `explain --what-if`: {"edits": [...], "before": explanation, "after": explanation, "change"}.
+nlohmann::json whatIfJson(const WhatIf &w);
+nlohmann::json faithfulnessJson(const Faithfulness &f);
+nlohmann::json globalAttributionJson(const GlobalAttribution &g);
+nlohmann::json surrogateJson(const Surrogate &s);
+// {"faithfulness", "global_attribution", "surrogate"}: stored with a run.
+nlohmann::json explanationAuditJson(const ExplanationAudit &a);
 
 } // namespace seqlens

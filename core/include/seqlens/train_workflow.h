@@ -5,6 +5,7 @@
 
 #include "seqlens/compare/metrics.h"
 #include "seqlens/data/audit.h"
+#include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
 #include "seqlens/nn/trainer.h"
 #include "seqlens/util/cancel.h"
@@ -21,7 +22,7 @@ struct TrainRequest {
     ProgressFn progress;
     const CancelToken *cancel = nullptr;
     LogFn log;
-    bool explainGlobally = false; // also fill TrainSummary::globalAttention (a few seconds)
+    bool explainGlobally = false; // also fill globalAttention and explanationAudit
 };
 
 struct SplitMetrics {
@@ -44,6 +45,8 @@ struct TrainSummary {
     int64_t threads = 0;
     std::optional<GlobalAttention> globalAttention; // with explainGlobally: over the test
                                                     // applicants (validation when no test split)
+    std::optional<ExplanationAudit> explanationAudit; // with explainGlobally: faithfulness,
+                                                      // global attributions, surrogate (same rows)
 };
 
 // Trains on `config` as given (apply overrides with applyOverrides first). Throws Config/Data

@@ -65,7 +65,21 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
         job.encodeReport = std::move(fd.report);
         job.bundle.config = c.cfg;
         job.bundle.encoder = std::move(fd.encoder);
+        job.bundle.referenceEmbedding = model->meanInputEmbedding(fd.data, fd.train);
         job.bundle.model = std::move(model);
+        if (c.req.explainGlobally) {
+            AuditOptions o;
+            o.explain = explainOptions(c.cfg);
+            o.seed = c.cfg.training.seed;
+            o.cancel = &stop;
+            try {
+                job.explanationAudit = auditExplanations(job.bundle, c.raw, fd.data, c.test, o);
+            } catch (const Error &e) {
+                if (e.kind() != ErrorKind::Cancelled)
+                    throw;
+                return false;
+            }
+        }
     }
     return true;
 }

@@ -30,6 +30,7 @@ struct SequenceJob {
     bool keep = false; // keep the model, its encoder and a global explanation (the full model)
     ModelBundle bundle;
     std::optional<GlobalAttention> globalAttention;
+    std::optional<ExplanationAudit> explanationAudit;
     EncodeReport encodeReport;
     TrainResult training;
 };

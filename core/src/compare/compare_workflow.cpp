@@ -260,6 +260,7 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
     s.deltaKs = bootstrapDeltaKs(base.test, stack.test, yTest, int(bc.bootstrapReps), seed);
     s.swap = swapSet(base.test, stack.test, yTest);
     s.globalAttention = std::move(fullModel.globalAttention);
+    s.explanationAudit = std::move(fullModel.explanationAudit);
     s.audit.encode = fullModel.encodeReport;
     s.fullModelSeed = fullModel.seed;
     s.fullModelTraining = fullModel.training;

@@ -145,6 +145,26 @@ std::string configToJson(const Config &c)
                           {"subsample", b.xgboost.subsample},
                           {"colsample_bytree", b.xgboost.colsampleByTree},
                           {"min_child_weight", b.xgboost.minChildWeight}}}};
+    json reasons = json::array();
+    for (const ReasonRule &rule : c.explain.reasons) {
+        const ReasonMatch &m = rule.match;
+        json match = json::object();
+        if (!m.field.empty())
+            match["field"] = m.field;
+        if (!m.value.empty())
+            match["value"] = m.value;
+        if (!m.thenField.empty())
+            match["then"] = {{"field", m.thenField}, {"value", m.thenValue}};
+        if (!m.input.empty())
+            match["input"] = m.input;
+        if (m.withinDays > 0)
+            match["within_days"] = m.withinDays;
+        reasons.push_back({{"code", rule.code}, {"text", rule.text}, {"match", match}});
+    }
+    root["explain"] = {{"reasons", reasons},
+                       {"default_reasons", c.explain.defaultReasons},
+                       {"reference", c.explain.reference},
+                       {"steps", c.explain.steps}};
     return root.dump(2);
 }
 

@@ -439,6 +439,51 @@ void readBaseline(Reader &r, const json &root, BaselineConfig &b)
     r.number(*x, "min_child_weight", xp, b.xgboost.minChildWeight, limits::minChildWeight);
 }
 
+void readReasonMatch(Reader &r, const json &j, const std::string &p, ReasonMatch &m)
+{
+    if (!r.object(j, p, {"field", "value", "then", "input", "within_days"}))
+        return;
+    r.str(j, "field", p, m.field);
+    r.str(j, "value", p, m.value);
+    r.str(j, "input", p, m.input);
+    r.number(j, "within_days", p, m.withinDays, limits::reasonDays);
+    const json *then = r.member(j, "then", p, false);
+    if (!then || !r.object(*then, p + "/then", {"field", "value"}))
+        return;
+    r.str(*then, "field", p + "/then", m.thenField, true);
+    r.str(*then, "value", p + "/then", m.thenValue, true);
+}
+
+void readExplain(Reader &r, const json &root, ExplainConfig &e)
+{
+    const json *j = r.member(root, "explain", "", false);
+    const std::string p = "/explain";
+    if (!j || !r.object(*j, p, {"reasons", "default_reasons", "reference", "steps"}))
+        return;
+    r.boolean(*j, "default_reasons", p, e.defaultReasons);
+    r.str(*j, "reference", p, e.reference);
+    r.integer(*j, "steps", p, e.steps, limits::igSteps);
+    const json *list = r.member(*j, "reasons", p, false);
+    if (!list)
+        return;
+    if (!list->is_array()) {
+        r.problem(p + "/reasons", std::string("expected an array of reasons, got ") + shown(*list));
+        return;
+    }
+    for (size_t i = 0; i < list->size(); ++i) {
+        const std::string rp = p + "/reasons/" + std::to_string(i);
+        const json &item = (*list)[i];
+        ReasonRule rule;
+        if (!r.object(item, rp, {"code", "text", "match"}))
+            continue;
+        r.str(item, "code", rp, rule.code, true);
+        r.str(item, "text", rp, rule.text, true);
+        if (const json *m = r.member(item, "match", rp, true))
+            readReasonMatch(r, *m, rp + "/match", rule.match);
+        e.reasons.push_back(rule);
+    }
+}
+
 } // namespace
 
 namespace {
@@ -526,7 +571,7 @@ Config parseConfig(const std::string &text, const std::string &sourceName,
     c.baseDir = baseDir;
     const bool rootIsObject = r.object(root, "",
                                        {"schema_version", "events", "labels", "sequence", "model",
-                                        "training", "baseline", "comment"});
+                                        "training", "baseline", "explain", "comment"});
     if (rootIsObject) {
         const json *sv = r.member(root, "schema_version", "", true);
         if (sv && !(sv->is_number_integer() && sv->get<int64_t>() == 1))
@@ -538,6 +583,7 @@ Config parseConfig(const std::string &text, const std::string &sourceName,
         readModel(r, root, c.model);
         readTraining(r, root, c.training);
         readBaseline(r, root, c.baseline);
+        readExplain(r, root, c.explain);
     }
     // Then the semantic checks, except where the JSON already has a problem.
     if (rootIsObject)

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -165,6 +166,111 @@ void checkBaseline(Checker &c, const BaselineConfig &b)
     c.number("/baseline/xgboost/min_child_weight", x.minChildWeight, limits::minChildWeight);
 }
 
+// The categorical event fields, and every model input name (fields, then time inputs).
+std::vector<std::string> eventFieldNames(const Config &cfg, bool categoricalOnly)
+{
+    std::vector<std::string> names;
+    if (!cfg.events.empty())
+        for (const auto &f : cfg.events[0].fields)
+            if (!categoricalOnly || f.type == FieldType::Categorical)
+                names.push_back(f.name);
+    return names;
+}
+
+bool contains(const std::vector<std::string> &v, const std::string &x)
+{
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+std::string quotedList(const std::vector<std::string> &v)
+{
+    std::string s;
+    for (const auto &x : v)
+        s += (s.empty() ? "" : ", ") + ("\"" + x + "\"");
+    return s.empty() ? "none" : s;
+}
+
+// Placeholders in a reason's code or text must be known ones.
+void checkPlaceholders(Checker &c, const std::string &path, const std::string &text)
+{
+    static const std::set<std::string> known = {"count", "field", "value", "then_value", "input",
+                                                "days"};
+    for (size_t open = text.find('{'); open != std::string::npos;
+         open = text.find('{', open + 1)) {
+        const size_t close = text.find('}', open);
+        const std::string name =
+            close == std::string::npos ? text.substr(open) : text.substr(open + 1, close - open - 1);
+        if (close == std::string::npos || !known.count(name))
+            c.problem(path, "unknown placeholder {" + name +
+                                "} (expected {count}, {field}, {value}, {then_value}, {input} or "
+                                "{days})");
+    }
+}
+
+void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const ReasonMatch &m)
+{
+    const auto categorical = eventFieldNames(cfg, true);
+    std::vector<std::string> inputs = eventFieldNames(cfg, false);
+    if (cfg.sequence.timeSincePrevious)
+        inputs.push_back("time_since_previous");
+    if (cfg.sequence.timeBeforeCutoff)
+        inputs.push_back("time_before_cutoff");
+    c.number(p + "/within_days", m.withinDays, limits::reasonDays);
+    if (!m.input.empty()) {
+        if (!m.field.empty() || !m.thenField.empty())
+            c.problem(p, "expected either \"input\" or \"field\", got both");
+        else if (!contains(inputs, m.input))
+            c.problem(p + "/input", "expected a model input (" + quotedList(inputs) + "), got \"" +
+                                        m.input + "\"");
+        return;
+    }
+    if (m.field.empty()) {
+        if (!m.value.empty() || !m.thenField.empty())
+            c.problem(p + "/field", "required key is missing");
+        else if (m.withinDays <= 0)
+            c.problem(p, "expected \"field\" and \"value\", \"input\", or \"within_days\" "
+                         "above 0, got none");
+        return;
+    }
+    if (!contains(categorical, m.field))
+        c.problem(p + "/field", "expected a categorical event field (" + quotedList(categorical) +
+                                    "), got \"" + m.field + "\"");
+    if (m.value.empty())
+        c.problem(p + "/value", "expected a value of the field, or \"*\" for each value");
+    if (m.thenField.empty())
+        return;
+    if (!contains(categorical, m.thenField))
+        c.problem(p + "/then/field", "expected a categorical event field (" +
+                                         quotedList(categorical) + "), got \"" + m.thenField +
+                                         "\"");
+    if (m.thenValue.empty())
+        c.problem(p + "/then/value", "expected a value of the field, or \"*\" for each value");
+    if (m.withinDays <= 0)
+        c.problem(p + "/within_days",
+                  "expected the largest gap in days between the two events (above 0)");
+}
+
+void checkExplain(Checker &c, const Config &cfg)
+{
+    const ExplainConfig &e = cfg.explain;
+    if (e.reference != "missing" && e.reference != "empty" && e.reference != "mean")
+        c.problem("/explain/reference",
+                  "expected one of \"missing\", \"empty\", \"mean\", got \"" + e.reference + "\"");
+    c.integer("/explain/steps", e.steps, limits::igSteps);
+    std::set<std::string> codes;
+    for (size_t i = 0; i < e.reasons.size(); ++i) {
+        const ReasonRule &r = e.reasons[i];
+        const std::string p = "/explain/reasons/" + std::to_string(i);
+        c.nonEmpty(p + "/code", r.code);
+        c.nonEmpty(p + "/text", r.text);
+        if (!r.code.empty() && !codes.insert(r.code).second)
+            c.problem(p + "/code", "duplicate reason code \"" + r.code + "\"");
+        checkPlaceholders(c, p + "/code", r.code);
+        checkPlaceholders(c, p + "/text", r.text);
+        checkReasonMatch(c, cfg, p + "/match", r.match);
+    }
+}
+
 } // namespace
 
 std::vector<ConfigProblem> validate(const Config &config)
@@ -175,6 +281,7 @@ std::vector<ConfigProblem> validate(const Config &config)
     checkLabels(c, config.labels);
     checkModelAndTraining(c, config);
     checkBaseline(c, config.baseline);
+    checkExplain(c, config);
     if (config.training.seed > uint64_t(limits::seed.hi))
         c.problem("/training/seed", "expected an integer in [0, " +
                                         std::to_string(limits::seed.hi) + "], got " +

@@ -335,7 +335,12 @@ std::vector<int64_t> rowsIn(const RawDataset &d, const std::vector<Split> &split
 
 std::vector<int64_t> allRows(const RawDataset &d)
 {
-    std::vector<int64_t> out(d.applicants.size());
+    return rowRange(int64_t(d.applicants.size()));
+}
+
+std::vector<int64_t> rowRange(int64_t n)
+{
+    std::vector<int64_t> out(size_t(std::max<int64_t>(n, 0)));
     for (size_t a = 0; a < out.size(); ++a)
         out[a] = int64_t(a);
     return out;

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/explain/explain_workflow.h"
 
+#include "seqlens/explain/reasons.h"
 #include "seqlens/score_workflow.h"
 #include "seqlens/util/error.h"
+
+#include <numeric>
 
 namespace seqlens {
 
@@ -17,15 +20,38 @@ std::vector<double> ApplicantExplanation::meanFieldAttention() const
     return mean;
 }
 
-ApplicantExplanation explainApplicant(const SequenceModel &model, const Encoder &encoder,
-                                      const RawDataset &raw, const EncodedDataset &data,
-                                      int64_t a)
+std::vector<double> ApplicantExplanation::inputAttributionTotals() const
 {
-    if (a < 0 || a >= data.applicantCount())
-        throwUsage("applicant index " + std::to_string(a) + " out of range [0, " +
-                   std::to_string(data.applicantCount()) + ")");
+    std::vector<double> total(inputs.size(), 0.0);
+    for (const auto &e : events)
+        for (size_t f = 0; f < total.size() && f < e.attribution.size(); ++f)
+            total[f] += e.attribution[f];
+    return total;
+}
+
+double ApplicantExplanation::referenceTime() const
+{
+    if (!std::isnan(cutoffDays))
+        return cutoffDays;
+    return events.empty() ? 0.0 : events.back().timeDays;
+}
+
+ExplainOptions explainOptions(const Config &config)
+{
+    ExplainOptions o;
+    o.reference = parseAttributionReference(config.explain.reference);
+    o.steps = config.explain.steps;
+    return o;
+}
+
+namespace {
+
+// Attention and the events as the model saw them.
+ApplicantExplanation attentionView(const ModelBundle &b, const RawDataset &raw,
+                                   const EncodedDataset &data, int64_t a)
+{
     const Applicant &ap = raw.applicants[size_t(a)];
-    const Explanation ex = model.explain(data, a);
+    const Explanation ex = b.model->explain(data, a);
     ApplicantExplanation out;
     out.id = ap.id;
     out.label = ap.label;
@@ -34,9 +60,12 @@ ApplicantExplanation explainApplicant(const SequenceModel &model, const Encoder 
     out.logit = ex.logit;
     out.eventsInHistory = raw.eventCount(a);
     out.eventsAfterCutoff = ap.eventsAfterCutoff;
-    for (const auto &f : raw.fields)
+    for (const auto &f : raw.fields) {
         out.fields.push_back(f.config.name);
-    out.inputs = encoder.inputNames();
+        out.fieldTypes.push_back(f.config.type == FieldType::Categorical ? "categorical"
+                                                                         : "numeric");
+    }
+    out.inputs = b.encoder.inputNames();
     for (int64_t t = 0; t < data.length(a); ++t) {
         const int64_t ev = data.rawEvent[size_t(data.offsets[size_t(a)] + t)];
         ExplainedEvent e;
@@ -53,8 +82,103 @@ ApplicantExplanation explainApplicant(const SequenceModel &model, const Encoder 
     return out;
 }
 
+void addIntegratedGradients(const ModelBundle &b, const EncodedDataset &data, int64_t a,
+                            const ExplainOptions &o, ApplicantExplanation &x)
+{
+    const InputAttribution ig =
+        b.model->integratedGradients(data, a, o.reference, o.steps, b.referenceEmbedding);
+    x.attribution.available = true;
+    x.attribution.reference = o.reference;
+    x.attribution.steps = o.steps;
+    x.attribution.referenceLogit = ig.referenceLogit;
+    x.attribution.lengthTerm = ig.lengthTerm;
+    x.attribution.completenessGap = ig.completenessGap();
+    for (size_t t = 0; t < x.events.size(); ++t) {
+        x.events[t].attribution = ig.cells[t];
+        x.events[t].attributionTotal =
+            std::accumulate(ig.cells[t].begin(), ig.cells[t].end(), 0.0);
+    }
+}
+
+// Every (event, input) cell set to missing in turn, as one encoded dataset.
+EncodedDataset inputMissingVariants(const EncodedDataset &d, int64_t a)
+{
+    EncodedDataset out;
+    out.numCat = d.numCat;
+    out.numNum = d.numNum;
+    out.offsets = {0};
+    const int64_t n = d.length(a), begin = d.offsets[size_t(a)], F = d.numCat + d.numNum;
+    for (int64_t t = 0; t < n; ++t)
+        for (int64_t f = 0; f < F; ++f) {
+            for (int64_t s = 0; s < n; ++s) {
+                const int64_t ev = begin + s;
+                for (int64_t c = 0; c < d.numCat; ++c)
+                    out.cat.push_back(s == t && c == f ? kCodeMissing
+                                                       : d.cat[size_t(ev * d.numCat + c)]);
+                for (int64_t k = 0; k < d.numNum; ++k) {
+                    const bool hit = s == t && d.numCat + k == f;
+                    out.num.push_back(hit ? 0.0f : d.num[size_t(ev * d.numNum + k)]);
+                    out.numState.push_back(hit ? kNumMissing
+                                               : d.numState[size_t(ev * d.numNum + k)]);
+                }
+                out.rawEvent.push_back(d.rawEvent[size_t(ev)]);
+            }
+            out.offsets.push_back(int64_t(out.rawEvent.size()));
+            out.labels.push_back(d.labels[size_t(a)]);
+        }
+    return out;
+}
+
+void addOcclusion(const ModelBundle &b, const RawDataset &raw, const EncodedDataset &data,
+                  int64_t a, bool inputs, ApplicantExplanation &x)
+{
+    const int64_t n = int64_t(x.events.size());
+    x.occlusion = true;
+    if (n == 0)
+        return;
+    std::vector<std::vector<HistoryEdit>> variants;
+    for (int64_t t = 0; t < n; ++t)
+        variants.push_back({HistoryEdit{HistoryEdit::Kind::Remove, t, {}, {}, 0}});
+    const EncodedDataset removed =
+        b.encoder.encode(historyVariants(raw, a, b.encoder.maxItems(), variants));
+    const auto without = b.model->predictLogits(removed, rowRange(n));
+    for (int64_t t = 0; t < n; ++t)
+        x.events[size_t(t)].occlusionDelta = without[size_t(t)] - x.logit;
+    if (!inputs)
+        return;
+    const EncodedDataset missing = inputMissingVariants(data, a);
+    const auto withMissing = b.model->predictLogits(missing, rowRange(missing.applicantCount()));
+    const size_t F = x.inputs.size();
+    for (int64_t t = 0; t < n; ++t) {
+        ExplainedEvent &e = x.events[size_t(t)];
+        e.inputOcclusionDelta.resize(F);
+        for (size_t f = 0; f < F; ++f)
+            e.inputOcclusionDelta[f] = withMissing[size_t(t) * F + f] - x.logit;
+    }
+}
+
+} // namespace
+
+ApplicantExplanation explainApplicant(const ModelBundle &b, const RawDataset &raw,
+                                      const EncodedDataset &data, int64_t a,
+                                      const ExplainOptions &o)
+{
+    if (a < 0 || a >= data.applicantCount())
+        throwUsage("applicant index " + std::to_string(a) + " out of range [0, " +
+                   std::to_string(data.applicantCount()) + ")");
+    ApplicantExplanation x = attentionView(b, raw, data, a);
+    if (o.integratedGradients) {
+        addIntegratedGradients(b, data, a, o, x);
+        x.reasons = topReasons(x, reasonRules(b.config, x.inputs), o.reasons);
+    }
+    if (o.occlusion)
+        addOcclusion(b, raw, data, a, o.inputOcclusion, x);
+    return x;
+}
+
 ApplicantExplanation explainWithBundle(const ModelBundle &b, const std::string &eventsPath,
-                                       const std::string &labelsPath, const std::string &entity)
+                                       const std::string &labelsPath, const std::string &entity,
+                                       const ExplainOptions &options)
 {
     LoadOptions opt = scoringLoadOptions(eventsPath, labelsPath);
     opt.onlyEntity = entity;
@@ -63,7 +187,34 @@ ApplicantExplanation explainWithBundle(const ModelBundle &b, const std::string &
         throwData("entity \"" + entity + "\" not found in " +
                   (labelsPath.empty() ? eventsPath : labelsPath));
     const EncodedDataset enc = b.encoder.encode(raw);
-    return explainApplicant(*b.model, b.encoder, raw, enc, 0);
+    return explainApplicant(b, raw, enc, 0, options);
+}
+
+RawDataset editedHistory(const RawDataset &raw, int64_t a, int64_t maxItems,
+                         const std::vector<HistoryEdit> &edits)
+{
+    RawDataset current = historyVariants(raw, a, maxItems, {{}});
+    for (size_t i = 0; i < edits.size(); ++i) {
+        try {
+            current = historyVariants(current, 0, maxItems, {{edits[i]}});
+        } catch (const Error &e) {
+            throwUsage("edit " + std::to_string(i + 1) + " of " + std::to_string(edits.size()) +
+                       ": " + e.what());
+        }
+    }
+    return current;
+}
+
+WhatIf whatIf(const ModelBundle &b, const RawDataset &raw, int64_t a,
+              const std::vector<HistoryEdit> &edits, const ExplainOptions &options)
+{
+    WhatIf w;
+    w.edits = edits;
+    const RawDataset before = historyVariants(raw, a, b.encoder.maxItems(), {{}});
+    const RawDataset after = editedHistory(raw, a, b.encoder.maxItems(), edits);
+    w.before = explainApplicant(b, before, b.encoder.encode(before), 0, options);
+    w.after = explainApplicant(b, after, b.encoder.encode(after), 0, options);
+    return w;
 }
 
 } // namespace seqlens

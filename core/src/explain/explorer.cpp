@@ -73,9 +73,15 @@ int64_t ApplicantExplorer::find(const std::string &id) const
     return it == m_index.end() ? -1 : it->second;
 }
 
-ApplicantExplanation ApplicantExplorer::explain(int64_t a) const
+ApplicantExplanation ApplicantExplorer::explain(int64_t a, const ExplainOptions &options) const
 {
-    return explainApplicant(*m_bundle.model, m_bundle.encoder, m_raw, m_data, a);
+    return explainApplicant(m_bundle, m_raw, m_data, a, options);
+}
+
+WhatIf ApplicantExplorer::whatIf(int64_t a, const std::vector<HistoryEdit> &edits,
+                                 const ExplainOptions &options) const
+{
+    return seqlens::whatIf(m_bundle, m_raw, a, edits, options);
 }
 
 } // namespace seqlens

@@ -8,9 +8,7 @@
 
 namespace seqlens {
 
-namespace {
-
-std::vector<std::string> bandNames(const std::vector<double> &edges)
+std::vector<std::string> timeBandNames(const std::vector<double> &edges)
 {
     std::vector<std::string> out;
     if (edges.empty())
@@ -32,8 +30,6 @@ std::vector<int64_t> evenSample(const std::vector<int64_t> &rows, int64_t max)
     return out;
 }
 
-} // namespace
-
 GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encoder,
                                 const RawDataset &raw, const EncodedDataset &data,
                                 const std::vector<int64_t> &applicants,
@@ -41,7 +37,7 @@ GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encod
 {
     GlobalAttention g;
     g.inputs = encoder.inputNames();
-    g.bands = bandNames(edges);
+    g.bands = timeBandNames(edges);
     g.meanFieldWeight.assign(g.inputs.size(), 0.0);
     std::vector<double> itemSum(g.bands.size(), 0.0), uniformSum(g.bands.size(), 0.0);
     g.bandEvents.assign(g.bands.size(), 0);

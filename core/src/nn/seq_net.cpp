@@ -142,8 +142,12 @@ torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
 
 NetOutput SeqNetImpl::forward(const Batch &b)
 {
-    // Field aggregation: attention over the F inputs of each event.
-    auto e = embedFields(b);                                                  // [B, T, F, d]
+    return forwardEmbedded(embedFields(b), b);
+}
+
+NetOutput SeqNetImpl::forwardEmbedded(const torch::Tensor &e, const Batch &b)
+{
+    // Field aggregation: attention over the F inputs of each event (e: [B, T, F, d]).
     auto fieldLogits = m_fieldScore(torch::tanh(m_fieldProj(e))).squeeze(-1); // [B, T, F]
     auto fieldW = torch::softmax(fieldLogits, -1);
     auto items = (fieldW.unsqueeze(-1) * e).sum(2); // [B, T, d]
@@ -169,6 +173,7 @@ NetOutput SeqNetImpl::forward(const Batch &b)
     out.logits = m_out(z).squeeze(1);
     out.fieldWeights = fieldW;
     out.itemWeights = itemW.masked_fill(b.pad, 0.0);
+    out.states = h;
     return out;
 }
 

@@ -29,15 +29,20 @@ struct NetOutput {
     torch::Tensor logits;       // [B]
     torch::Tensor fieldWeights; // [B, T, F] attention over the fields of each event
     torch::Tensor itemWeights;  // [B, T] attention over events (0 on padding)
+    torch::Tensor states;       // [B, T, d] item aggregator output per event
 };
 
 class SeqNetImpl : public torch::nn::Module {
 public:
     SeqNetImpl(const ModelConfig &config, const ModelLayout &layout);
     NetOutput forward(const Batch &batch);
+    // The per-input embeddings of every event, [B, T, F, d]: where attributions are taken.
+    torch::Tensor embedFields(const Batch &batch);
+    // Everything after the embeddings: `e` is embedFields(batch) or any tensor of its shape
+    // (Integrated Gradients feeds points on the path from a reference).
+    NetOutput forwardEmbedded(const torch::Tensor &e, const Batch &batch);
 
 private:
-    torch::Tensor embedFields(const Batch &batch); // -> [B, T, F, d]
     torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch);
 
     ModelConfig m_config;

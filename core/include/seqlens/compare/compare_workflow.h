@@ -17,6 +17,7 @@
 #include "seqlens/compare/metrics.h"
 #include "seqlens/compare/validation_stats.h"
 #include "seqlens/data/audit.h"
+#include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
 #include "seqlens/nn/trainer.h"
 #include "seqlens/util/cancel.h"
@@ -69,6 +70,7 @@ struct CompareSummary {
     std::vector<double> baselineScores, sequenceScores, stackingScores;
     std::optional<GlobalAttention> globalAttention; // with explainGlobally: the full sequence
                                                     // model's, over the test applicants
+    std::optional<ExplanationAudit> explanationAudit; // with explainGlobally: the full model's
     AuditReport audit; // data load and profile; the encoding of the full model
     // The full sequence model (trained on all development applicants), as written to model/.
     uint64_t fullModelSeed = 0;

@@ -118,6 +118,33 @@ struct BaselineConfig {
     XGBoostConfig xgboost;
 };
 
+// What a reason code names in a history (docs/config.md, "explain"). Exactly one shape:
+//   field + value [+ within_days]          events whose categorical field has that value ("*": one
+//                                          reason per value found), optionally only recent ones
+//   field + value + then + within_days     an event like that directly followed, within the days,
+//                                          by an event matching `then` (a two-event pattern)
+//   input                                  one model input over all events (a field or a time input)
+//   within_days alone                      every event in the days before the cutoff
+struct ReasonMatch {
+    std::string field, value;         // categorical event field and value ("*" = any)
+    std::string thenField, thenValue; // pattern: the next event's field and value
+    std::string input;                // a model input name
+    double withinDays = 0;            // 0 = any time; pattern: the largest gap between the two
+};
+
+struct ReasonRule {
+    std::string code; // short and stable; may hold {value} / {then_value} / {input} / {days}
+    std::string text; // the phrase; placeholders {count} {field} {value} {then_value} {input} {days}
+    ReasonMatch match;
+};
+
+struct ExplainConfig {
+    std::vector<ReasonRule> reasons;  // checked first, in this order
+    bool defaultReasons = true;       // then the reasons generated from the field names
+    std::string reference = "missing"; // attribution reference: missing, empty or mean
+    int64_t steps = 32;               // Integrated Gradients steps; 1..1024
+};
+
 struct Config {
     int schemaVersion = 1;
     std::string baseDir; // directory of the config file; relative paths resolve against it
@@ -127,6 +154,7 @@ struct Config {
     ModelConfig model;
     TrainingConfig training;
     BaselineConfig baseline;
+    ExplainConfig explain;
 
     // Absolute path of a config-relative path.
     std::string resolve(const std::string &path) const;

@@ -32,6 +32,9 @@ inline constexpr IntRange heads{1, 64}; // and, for the transformer, a divisor o
 inline constexpr IntRange layers{1, 8};
 inline constexpr IntRange ffDim{0, 4096};
 inline constexpr RealRange dropout{0.0, 1.0, true};
+// explain
+inline constexpr IntRange igSteps{1, 1024};
+inline constexpr RealRange reasonDays{0.0, 36500.0};
 // training
 inline constexpr IntRange epochs{1, 100000};
 inline constexpr IntRange batchSize{1, 1000000};

@@ -88,5 +88,7 @@ std::vector<Split> assignSplits(const RawDataset &data, double validFraction, do
 std::vector<int64_t> rowsIn(const RawDataset &data, const std::vector<Split> &splits, Split split);
 // Every applicant, ascending.
 std::vector<int64_t> allRows(const RawDataset &data);
+// 0, 1, ..., n - 1.
+std::vector<int64_t> rowRange(int64_t n);
 
 } // namespace seqlens

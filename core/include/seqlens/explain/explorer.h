@@ -43,7 +43,13 @@ public:
     {
         return m_inputs;
     } // model inputs (attention columns)
-    ApplicantExplanation explain(int64_t applicant) const;
+    ApplicantExplanation explain(int64_t applicant, const ExplainOptions &options) const;
+    // The applicant's explanation before and after the edits (each edit counts event indices
+    // in the history the previous edits left).
+    WhatIf whatIf(int64_t applicant, const std::vector<HistoryEdit> &edits,
+                  const ExplainOptions &options) const;
+    // The explain options of the bundle's config.
+    ExplainOptions defaultOptions() const { return explainOptions(m_bundle.config); }
 
 private:
     ModelBundle m_bundle;

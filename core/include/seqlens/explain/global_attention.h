@@ -27,6 +27,11 @@ struct GlobalAttention {
     std::vector<int64_t> bandEvents; // per band: events counted
 };
 
+// Names of the time bands before the cutoff, as the encoder buckets them (bucketIndex).
+std::vector<std::string> timeBandNames(const std::vector<double> &edges);
+// Up to `max` of `rows`, evenly spaced (deterministic).
+std::vector<int64_t> evenSample(const std::vector<int64_t> &rows, int64_t max);
+
 // Explains up to `maxApplicants` of `applicants` (an even, deterministic sample when there are
 // more).
 GlobalAttention globalAttention(const SequenceModel &model, const Encoder &encoder,

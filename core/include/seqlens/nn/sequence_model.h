@@ -30,6 +30,26 @@ struct Explanation {
     std::vector<float> itemWeights;               // [events], sums to 1 (empty history: no rows)
 };
 
+// The reference an attribution is measured from (see docs/explain.md for the choice).
+enum class AttributionReference {
+    Missing, // every input of every event at its "missing" code; same length (the default)
+    Empty,   // the empty history: the Missing path plus a length term for having n events
+    Mean     // every input at the training population's mean embedding of that input
+};
+const char *toString(AttributionReference r);
+// Throws a Usage error naming the accepted values.
+AttributionReference parseAttributionReference(const std::string &name);
+
+// Integrated Gradients of one applicant's logit over the embedding of every (event, input) cell.
+struct InputAttribution {
+    double logit = 0;          // the applicant's logit
+    double referenceLogit = 0; // the reference's logit
+    double lengthTerm = 0;     // Empty only: logit(all inputs missing, same length) - logit(empty)
+    std::vector<std::vector<double>> cells; // [events][inputs], signed, in logit units
+    // (sum of cells + lengthTerm) - (logit - referenceLogit): the integration error.
+    double completenessGap() const;
+};
+
 class SequenceModel {
 public:
     // Builds a freshly initialised model; `seed` fixes the initial weights.
@@ -45,6 +65,19 @@ public:
                                       const std::vector<int64_t> &applicants,
                                       int64_t batchSize = 512) const;
     Explanation explain(const EncodedDataset &data, int64_t applicant) const;
+
+    // Integrated Gradients with `steps` trapezoid intervals along the straight path from the
+    // reference to the applicant's embeddings, all points in one forward/backward pass.
+    // `meanEmbedding` ([inputs * embDim], meanInputEmbedding) is needed for the Mean reference.
+    InputAttribution integratedGradients(const EncodedDataset &data, int64_t applicant,
+                                         AttributionReference reference, int64_t steps,
+                                         const std::vector<float> &meanEmbedding = {}) const;
+    // Per input, the mean of its embedding over the events of `applicants`: [inputs * embDim].
+    std::vector<float> meanInputEmbedding(const EncodedDataset &data,
+                                          const std::vector<int64_t> &applicants) const;
+    // The item aggregator's output for every event of one applicant: [events][embDim].
+    std::vector<std::vector<float>> eventStates(const EncodedDataset &data,
+                                                int64_t applicant) const;
 
     void saveWeights(const std::string &path) const;
     // Throws a Data error when the file does not hold weights of this architecture.
