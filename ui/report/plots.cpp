@@ -188,7 +188,8 @@ void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector
 std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times,
                                        const QVector<double> &weights,
                                        const std::vector<int> &category,
-                                       const QStringList &categories, const QString &categoryField)
+                                       const QStringList &categories, const QString &categoryField,
+                                       const QString &valueLabel)
 {
     std::vector<TimelineBars> out;
     reset(plot);
@@ -222,13 +223,48 @@ std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> 
     ticker->setDateTimeSpec(Qt::UTC);
     plot.xAxis->setTicker(ticker);
     plot.xAxis->setLabel("event time");
-    plot.yAxis->setLabel("attention weight");
+    plot.yAxis->setLabel(valueLabel);
     plot.rescaleAxes();
     plot.xAxis->scaleRange(1.06, plot.xAxis->range().center());
-    plot.yAxis->setRange(0, plot.yAxis->range().upper * 1.15 + 1e-9);
+    double lo = 0, hi = 0;
+    for (double w : weights) {
+        lo = std::min(lo, w);
+        hi = std::max(hi, w);
+    }
+    plot.yAxis->setRange(lo * 1.15 - (lo < 0 ? 1e-9 : 0), hi * 1.15 + 1e-9);
     plot.legend->setVisible(!categories.isEmpty());
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     return out;
+}
+
+void addCutoffLine(QCustomPlot &plot, double seconds)
+{
+    auto *line = new QCPItemStraightLine(&plot);
+    line->point1->setCoords(seconds, 0);
+    line->point2->setCoords(seconds, 1);
+    line->setPen(QPen(QColor(90, 90, 90), 1.5, Qt::DashLine));
+    line->setSelectable(false);
+    auto *text = new QCPItemText(&plot);
+    text->position->setType(QCPItemPosition::ptPlotCoords);
+    text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    text->position->setCoords(seconds, 0.02);
+    text->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    text->setText("cutoff ");
+    text->setColor(QColor(90, 90, 90));
+    text->setSelectable(false);
+    const QCPRange r = plot.xAxis->range();
+    if (seconds > r.upper)
+        plot.xAxis->setRange(r.lower, seconds + 0.03 * (seconds - r.lower));
+}
+
+QCPColorGradient divergingGradient()
+{
+    QCPColorGradient g;
+    g.setColorStopAt(0.0, QColor(33, 102, 172));
+    g.setColorStopAt(0.5, QColor(247, 247, 247));
+    g.setColorStopAt(1.0, QColor(178, 24, 43));
+    g.setLevelCount(101);
+    return g;
 }
 
 QImage renderImage(QCustomPlot &plot, int width, int height)

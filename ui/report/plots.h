@@ -13,6 +13,7 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPColorGradient;
 class QCPBars;
 
 namespace seqlens::report {
@@ -46,9 +47,15 @@ struct TimelineBars {
     std::vector<int> events;
 };
 std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times,
-                                       const QVector<double> &weights,
+                                       const QVector<double> &values,
                                        const std::vector<int> &category,
-                                       const QStringList &categories, const QString &categoryField);
+                                       const QStringList &categories, const QString &categoryField,
+                                       const QString &valueLabel = "attention weight");
+
+// A dashed vertical line at `seconds` (the cutoff), labelled.
+void addCutoffLine(QCustomPlot &plot, double seconds);
+// Blue (lowers risk) - white - red (raises risk), symmetric around 0.
+QCPColorGradient divergingGradient();
 
 QImage renderImage(QCustomPlot &plot, int width, int height);
 

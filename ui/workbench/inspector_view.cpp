@@ -12,6 +12,8 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QPushButton>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -68,6 +70,13 @@ InspectorView::InspectorView(ProjectSession &session, QWidget *parent)
 
     m_header = new QLabel;
     m_header->setTextFormat(Qt::RichText);
+    m_reasons = new QLabel;
+    m_reasons->setTextFormat(Qt::RichText);
+    m_reasons->setWordWrap(true);
+    m_measureBox = new QComboBox;
+    m_measureBox->addItem("contribution (Integrated Gradients)");
+    m_measureBox->addItem("contribution (occlusion)");
+    m_measureBox->addItem("attention (where the model looked)");
     m_colourBy = new QComboBox;
     m_timeline = new QCustomPlot;
     m_timeline->setMinimumHeight(200);
@@ -90,9 +99,13 @@ InspectorView::InspectorView(ProjectSession &session, QWidget *parent)
     rightLayout->setContentsMargins(0, 0, 0, 0);
     auto *top = new QHBoxLayout;
     top->addWidget(m_header, 1);
+    top->addWidget(new QLabel("show"));
+    top->addWidget(m_measureBox);
     top->addWidget(new QLabel("colour by"));
     top->addWidget(m_colourBy);
     rightLayout->addLayout(top);
+    rightLayout->addWidget(m_reasons);
+    rightLayout->addWidget(buildWhatIfPanel());
     auto *plots = new QSplitter(Qt::Vertical);
     plots->addWidget(m_timeline);
     plots->addWidget(m_heatmap);
@@ -126,7 +139,12 @@ void InspectorView::connectSignals()
                     showApplicantIndex(
                         m_proxy->data(m_proxy->index(cur.row(), 0), Qt::UserRole).toLongLong());
             });
-    connect(m_colourBy, &QComboBox::currentIndexChanged, this, [this] { drawTimeline(); });
+    connect(m_colourBy, &QComboBox::currentIndexChanged, this, [this] {
+        drawTimeline();
+        drawHeatmap();
+    });
+    connect(m_measureBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setMeasure(Measure(i)); });
     connect(m_timeline, &QCustomPlot::plottableClick, this,
             [this](QCPAbstractPlottable *p, int i, QMouseEvent *) {
                 if (auto *bars = qobject_cast<QCPBars *>(p))
@@ -198,6 +216,8 @@ void InspectorView::onExplorerChanged()
     }
     m_colourBy->addItem("(none)", -1);
     m_colourBy->blockSignals(false);
+    if (m_explorer && m_explorer->count() > 0) // open on the highest score, not on empty plots
+        m_list->selectRow(0);
     Q_EMIT explorerLoaded(bool(m_explorer));
 }
 
@@ -216,7 +236,36 @@ void InspectorView::showApplicantIndex(int64_t index)
 {
     if (!m_explorer)
         return;
-    m_view = std::make_unique<ApplicantExplanation>(m_explorer->explain(index));
+    m_index = index;
+    m_edits.clear();
+    m_originalScore = m_explorer->score(index);
+    refreshApplicant();
+    Q_EMIT applicantShown(QString::fromStdString(m_view->id));
+}
+
+void InspectorView::refreshApplicant()
+{
+    const ExplainOptions options = m_explorer->defaultOptions();
+    if (m_edits.empty())
+        m_view = std::make_unique<ApplicantExplanation>(m_explorer->explain(m_index, options));
+    else
+        m_view = std::make_unique<ApplicantExplanation>(
+            m_explorer->whatIf(m_index, m_edits, options).after);
+    m_undo->setEnabled(!m_edits.empty());
+    m_reset->setEnabled(!m_edits.empty());
+    updateHeader();
+    m_reasons->setText(reasonsText());
+    m_editField->clear();
+    for (const auto &f : m_view->fields)
+        m_editField->addItem(QString::fromStdString(f));
+    m_selected = -1;
+    drawTimeline();
+    drawHeatmap();
+    fillEvents();
+}
+
+void InspectorView::updateHeader()
+{
     const auto &v = *m_view;
     const double pctl = m_sortedTestScores.empty()
                             ? std::nan("")
@@ -224,20 +273,169 @@ void InspectorView::showApplicantIndex(int64_t index)
                                                       m_sortedTestScores.end(), v.score) -
                                      m_sortedTestScores.begin()) /
                                   double(m_sortedTestScores.size());
+    QString score = "<b>" + QString::number(v.score, 'f', 4) + "</b>";
+    if (!m_edits.empty())
+        score = QString("<b>%1</b> (was %2, %3%4 after %5 edit%6)")
+                    .arg(v.score, 0, 'f', 4)
+                    .arg(m_originalScore, 0, 'f', 4)
+                    .arg(v.score >= m_originalScore ? "+" : "")
+                    .arg(v.score - m_originalScore, 0, 'f', 4)
+                    .arg(m_edits.size())
+                    .arg(m_edits.size() == 1 ? "" : "s");
     m_header->setText(
-        QString("<b>%1</b> &nbsp; score <b>%2</b> &nbsp; percentile among test applicants "
-                "<b>%3</b> &nbsp; "
-                "label <b>%4</b> &nbsp; %5 events used of %6")
-            .arg(QString::fromStdString(v.id).toHtmlEscaped(), QString::number(v.score, 'f', 4),
+        QString("<b>%1</b> &nbsp; score %2 &nbsp; percentile among test applicants <b>%3</b> "
+                "&nbsp; label <b>%4</b> &nbsp; %5 events used of %6")
+            .arg(QString::fromStdString(v.id).toHtmlEscaped(), score,
                  std::isnan(pctl) ? QString("n/a") : QString::number(100 * pctl, 'f', 1) + " %",
                  labelText(v.label))
             .arg(v.events.size())
             .arg(v.eventsInHistory));
-    m_selected = -1;
+}
+
+QString InspectorView::reasonsText() const
+{
+    if (!m_view)
+        return {};
+    if (m_view->reasons.empty())
+        return "<i>No part of this history raised the score above the reference "
+               "(all contributions are zero or negative).</i>";
+    QString t = "<b>Reasons that raised the score</b> (Integrated Gradients, reference: " +
+                QString(toString(m_view->attribution.reference)) + "):<ol style='margin:0'>";
+    for (const auto &r : m_view->reasons)
+        t += QString("<li>%1 &nbsp; <span style='color:#b2182b'>+%2 logit, +%3 points</span> "
+                     "<span style='color:gray'>[%4]</span></li>")
+                 .arg(QString::fromStdString(r.text).toHtmlEscaped())
+                 .arg(r.logit, 0, 'f', 3)
+                 .arg(r.probabilityPoints, 0, 'f', 1)
+                 .arg(QString::fromStdString(r.code).toHtmlEscaped());
+    return t + "</ol>";
+}
+
+void InspectorView::setMeasure(Measure m)
+{
+    m_measure = m;
+    if (m_measureBox->currentIndex() != int(m))
+        m_measureBox->setCurrentIndex(int(m));
+    if (!m_view)
+        return;
     drawTimeline();
     drawHeatmap();
     fillEvents();
-    Q_EMIT applicantShown(QString::fromStdString(v.id));
+}
+
+double InspectorView::eventValue(const ExplainedEvent &e) const
+{
+    switch (m_measure) {
+    case Measure::IntegratedGradients: return e.attributionTotal;
+    case Measure::Occlusion: return std::isnan(e.occlusionDelta) ? 0.0 : -e.occlusionDelta;
+    case Measure::Attention: return e.itemWeight;
+    }
+    return 0;
+}
+
+double InspectorView::cellValue(const ExplainedEvent &e, size_t f) const
+{
+    switch (m_measure) {
+    case Measure::IntegratedGradients: return f < e.attribution.size() ? e.attribution[f] : 0.0;
+    case Measure::Occlusion:
+        return f < e.inputOcclusionDelta.size() ? -e.inputOcclusionDelta[f] : 0.0;
+    case Measure::Attention: return e.fieldWeights[f];
+    }
+    return 0;
+}
+
+QString InspectorView::measureLabel() const
+{
+    switch (m_measure) {
+    case Measure::IntegratedGradients: return "contribution to logit (IG)";
+    case Measure::Occlusion: return "logit drop when removed";
+    case Measure::Attention: return "attention weight";
+    }
+    return {};
+}
+
+QWidget *InspectorView::buildWhatIfPanel()
+{
+    auto *panel = new QWidget;
+    auto *row = new QHBoxLayout(panel);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto *remove = new QPushButton("Remove event");
+    m_editField = new QComboBox;
+    m_editValue = new QLineEdit;
+    m_editValue->setPlaceholderText("new value (empty = missing)");
+    auto *set = new QPushButton("Set");
+    m_moveDays = new QDoubleSpinBox;
+    m_moveDays->setRange(-3650, 3650);
+    m_moveDays->setSuffix(" days");
+    auto *move = new QPushButton("Move");
+    m_undo = new QPushButton("Undo");
+    m_reset = new QPushButton("Reset");
+    m_undo->setEnabled(false);
+    m_reset->setEnabled(false);
+    row->addWidget(new QLabel("What-if on the selected event:"));
+    row->addWidget(remove);
+    row->addWidget(m_editField);
+    row->addWidget(m_editValue, 1);
+    row->addWidget(set);
+    row->addWidget(m_moveDays);
+    row->addWidget(move);
+    row->addWidget(m_undo);
+    row->addWidget(m_reset);
+    auto needEvent = [this]() {
+        if (m_view && m_selected >= 0)
+            return true;
+        m_status->setText("Select an event first (click a bar or a row).");
+        return false;
+    };
+    connect(remove, &QPushButton::clicked, this, [this, needEvent] {
+        if (needEvent())
+            applyEdit({HistoryEdit::Kind::Remove, m_selected, {}, {}, 0});
+    });
+    connect(set, &QPushButton::clicked, this, [this, needEvent] {
+        if (needEvent())
+            applyEdit({HistoryEdit::Kind::Set, m_selected, m_editField->currentText().toStdString(),
+                       m_editValue->text().toStdString(), 0});
+    });
+    connect(move, &QPushButton::clicked, this, [this, needEvent] {
+        if (needEvent())
+            applyEdit({HistoryEdit::Kind::Move, m_selected, {}, {},
+                       m_view->events[size_t(m_selected)].timeDays + m_moveDays->value()});
+    });
+    connect(m_undo, &QPushButton::clicked, this, &InspectorView::undoEdit);
+    connect(m_reset, &QPushButton::clicked, this, &InspectorView::resetEdits);
+    return panel;
+}
+
+bool InspectorView::applyEdit(const HistoryEdit &edit)
+{
+    if (!m_explorer || m_index < 0)
+        return false;
+    m_edits.push_back(edit);
+    try {
+        refreshApplicant();
+    } catch (const std::exception &e) {
+        m_edits.pop_back();
+        refreshApplicant();
+        m_status->setText(QString("What-if refused: ") + e.what());
+        return false;
+    }
+    m_status->setText(QString::fromStdString("What-if: " + describe(edit)));
+    return true;
+}
+
+void InspectorView::undoEdit()
+{
+    if (m_edits.empty())
+        return;
+    m_edits.pop_back();
+    refreshApplicant();
+}
+
+void InspectorView::resetEdits()
+{
+    m_edits.clear();
+    if (m_index >= 0)
+        refreshApplicant();
 }
 
 void InspectorView::drawTimeline()
@@ -252,7 +450,7 @@ void InspectorView::drawTimeline()
     const int field = m_colourBy->currentData().isValid() ? m_colourBy->currentData().toInt() : -1;
     for (const auto &e : m_view->events) {
         times << secondsOf(e.timeDays);
-        weights << e.itemWeight;
+        weights << eventValue(e);
         if (field < 0 || e.values[size_t(field)].empty()) {
             category.push_back(field < 0 ? 0 : -1);
             continue;
@@ -264,8 +462,11 @@ void InspectorView::drawTimeline()
     }
     if (field < 0)
         names << "events";
+    m_timeline->clearItems();
     m_bars = report::drawTimeline(*m_timeline, times, weights, category, names,
-                                  m_colourBy->currentText());
+                                  m_colourBy->currentText(), measureLabel());
+    if (!std::isnan(m_view->cutoffDays))
+        report::addCutoffLine(*m_timeline, secondsOf(m_view->cutoffDays));
     for (const auto &b : m_bars)
         b.bars->setSelectable(QCP::stSingleData);
     m_timeline->replot();
@@ -285,8 +486,27 @@ void InspectorView::drawHeatmap()
     m_heatmap->yAxis->setRange(0, m_heatRows);
     m_heatmap->xAxis->setTicker(m_timeline->xAxis->ticker());
     m_heatmap->xAxis->setTickLabels(false);
-    QCPColorGradient gradient(QCPColorGradient::gpHot);
-    gradient.setLevelCount(50);
+    const bool signedMeasure = m_measure != Measure::Attention;
+    double extent = 1e-9; // symmetric colour range of the signed measures
+    for (const auto &e : m_view->events)
+        for (int f = 0; f < m_heatRows; ++f)
+            extent = std::max(extent, std::fabs(cellValue(e, size_t(f))));
+    const QCPRange range = signedMeasure ? QCPRange(-extent, extent) : QCPRange(0, 1);
+    QCPColorGradient gradient = signedMeasure ? report::divergingGradient()
+                                              : QCPColorGradient(QCPColorGradient::gpHot);
+    if (!signedMeasure) {
+        gradient.setLevelCount(50);
+        gradient = gradient.inverted();
+    }
+    if (!m_scale) {
+        m_scale = new QCPColorScale(m_heatmap); // below, so the x axes stay aligned
+        m_heatmap->plotLayout()->addElement(1, 0, m_scale);
+        m_scale->setType(QCPAxis::atBottom);
+        m_scale->setBarWidth(8);
+    }
+    m_scale->setGradient(gradient);
+    m_scale->setDataRange(range);
+    m_scale->axis()->setLabel(signedMeasure ? "red raises risk, blue lowers" : "attention");
     const double width = m_bars.empty() ? 86400.0 : m_bars.front().bars->width();
     for (int e = 0; e < m_heatCols; ++e) {
         const double x = secondsOf(m_view->events[size_t(e)].timeDays);
@@ -294,8 +514,8 @@ void InspectorView::drawHeatmap()
             auto *cell = new QCPItemRect(m_heatmap);
             cell->topLeft->setCoords(x - width / 2, f + 1);
             cell->bottomRight->setCoords(x + width / 2, f);
-            const QColor c = QColor::fromRgb(gradient.color(
-                1.0 - m_view->events[size_t(e)].fieldWeights[size_t(f)], QCPRange(0, 1)));
+            const QColor c = QColor::fromRgb(
+                gradient.color(cellValue(m_view->events[size_t(e)], size_t(f)), range));
             cell->setBrush(c);
             cell->setPen(Qt::NoPen);
             cell->setSelectable(false);
@@ -315,7 +535,7 @@ void InspectorView::fillEvents()
     QStringList header{"#", "time"};
     for (const auto &f : fields)
         header << QString::fromStdString(f);
-    header << "attention";
+    header << measureLabel();
     m_events->setHorizontalHeaderLabels(header);
     m_events->setRowCount(int(m_view->events.size()));
     for (int r = 0; r < int(m_view->events.size()); ++r) {
@@ -327,7 +547,7 @@ void InspectorView::fillEvents()
             m_events->setItem(r, int(f) + 2,
                               new QTableWidgetItem(QString::fromStdString(e.values[f])));
         m_events->setItem(r, int(fields.size()) + 2,
-                          new QTableWidgetItem(QString::number(e.itemWeight, 'f', 4)));
+                          new QTableWidgetItem(QString::number(eventValue(e), 'f', 4)));
     }
     m_events->resizeColumnsToContents();
     m_syncing = false;
@@ -377,7 +597,9 @@ void InspectorView::selectEvent(int event)
 QString InspectorView::eventText(int event) const
 {
     const auto &e = m_view->events[size_t(event)];
-    QString t = QString::fromStdString(formatDays(e.timeDays)) + "\nattention " +
+    QString t = QString::fromStdString(formatDays(e.timeDays)) + "\ncontribution (IG) " +
+                QString::number(e.attributionTotal, 'f', 4) + "\nlogit change if removed " +
+                QString::number(e.occlusionDelta, 'f', 4) + "\nattention " +
                 QString::number(e.itemWeight, 'f', 4);
     for (size_t f = 0; f < e.values.size(); ++f)
         t += "\n" + QString::fromStdString(m_explorer->fields()[f]) + " = " +

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Applicant inspector: find an applicant by id or pick one from a list sortable by score; the
-// header (score, percentile, label); the timeline on a real date axis (one bar per event,
-// height = attention, colour = a chosen categorical field); the field-attention heatmap
-// (events x inputs) aligned under it; the raw events. Selecting an event in any of the three
-// highlights it in the others; hovering a bar shows its values.
+// Applicant inspector: find an applicant by id or pick one from a list sortable by score (the
+// highest score is shown when a run opens); the header (score, percentile, label); the reasons
+// that raised the score; the timeline on a real date axis (one bar per event, height = its
+// signed contribution by Integrated Gradients or occlusion, or its attention; colour = a chosen
+// categorical field; a line at the cutoff); the heatmap of events x inputs in the same measure
+// (diverging red/blue scale for contributions, with a legend); the raw events; and what-if:
+// remove the selected event, set one of its fields, or move it in time, see the new score and
+// contributions at once, undo, reset. Selecting an event in any of the views highlights it in
+// the others; hovering a bar shows its values.
 #pragma once
 
 #include "report/plots.h"
@@ -17,6 +21,9 @@ class QCustomPlot;
 class QCPBars;
 class QCPItemRect;
 class QComboBox;
+class QCPColorScale;
+class QPushButton;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -39,6 +46,17 @@ public:
     bool showApplicant(const QString &id); // false when unknown
     void showApplicantIndex(int64_t index);
     void selectEvent(int event); // -1 clears
+
+    enum class Measure { IntegratedGradients, Occlusion, Attention };
+    void setMeasure(Measure m);
+    // What-if on the shown applicant; each edit counts events in the history the previous
+    // edits left. Errors (a value that is not a number, a move past the cutoff) go to the status.
+    bool applyEdit(const HistoryEdit &edit);
+    void undoEdit();
+    void resetEdits();
+    int editCount() const { return int(m_edits.size()); }
+    double originalScore() const { return m_originalScore; }
+    QString reasonsText() const;
 
     // For tests and benchmarks.
     int timelineBarCount() const;
@@ -66,11 +84,27 @@ private:
     void onTimelineClick(QCPBars *bars, int dataIndex);
     void onHover(QMouseEvent *event);
     QString eventText(int event) const;
+    QWidget *buildWhatIfPanel();
+    void refreshApplicant(); // explains m_index with m_edits and redraws
+    void updateHeader();
+    double eventValue(const ExplainedEvent &e) const;
+    double cellValue(const ExplainedEvent &e, size_t input) const;
+    QString measureLabel() const;
 
     ProjectSession &m_session;
     std::shared_ptr<ApplicantExplorer> m_explorer;
     std::unique_ptr<ApplicantExplanation> m_view;
     std::vector<double> m_sortedTestScores;
+    int64_t m_index = -1;
+    std::vector<HistoryEdit> m_edits;
+    double m_originalScore = 0;
+    Measure m_measure = Measure::IntegratedGradients;
+    QComboBox *m_measureBox, *m_editField;
+    QLineEdit *m_editValue;
+    QDoubleSpinBox *m_moveDays;
+    QPushButton *m_undo, *m_reset;
+    QLabel *m_reasons;
+    QCPColorScale *m_scale = nullptr;
     Job *m_job = nullptr;
     QLineEdit *m_search;
     QLabel *m_header, *m_status;

@@ -44,6 +44,10 @@ public:
         return m_inputs;
     } // model inputs (attention columns)
     ApplicantExplanation explain(int64_t applicant, const ExplainOptions &options) const;
+    ApplicantExplanation explain(int64_t applicant) const
+    {
+        return explain(applicant, defaultOptions());
+    }
     // The applicant's explanation before and after the edits (each edit counts event indices
     // in the history the previous edits left).
     WhatIf whatIf(int64_t applicant, const std::vector<HistoryEdit> &edits,
