@@ -114,6 +114,86 @@ private Q_SLOTS:
         QVERIFY(QJsonDocument::fromJson(r.out.toUtf8())["events_used"].toInt() >=
                 j["events_used"].toInt());
     }
+    void explainAttributesReasonsAndWhatIf()
+    {
+        const QStringList base = {"explain", "--model", path("model"), "--events",
+                                  path("demo/events.csv"), "--labels", path("demo/labels.csv"),
+                                  "--entity", "A0000001"};
+        Run r = cli(base + QStringList{"--steps", "64", "--reasons", "3"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject attr = j["attribution"].toObject();
+        QCOMPARE(attr["method"].toString(), QString("integrated_gradients"));
+        QCOMPARE(attr["reference"].toString(), QString("missing"));
+        QCOMPARE(attr["steps"].toInt(), 64);
+        double total = 0;
+        for (const auto &e : attr["events"].toArray())
+            total += e.toObject()["total"].toDouble();
+        // Completeness: the event totals add up to logit - reference logit, up to the gap.
+        QVERIFY(std::fabs(total - (j["logit"].toDouble() - j["reference_logit"].toDouble()) -
+                          attr["completeness_gap"].toDouble()) < 1e-5);
+        QVERIFY(std::fabs(attr["completeness_gap"].toDouble()) < 0.05);
+        QCOMPARE(j["occlusion"].toObject()["events"].toArray().size(), j["events_used"].toInt());
+        QVERIFY(j["reasons"].toArray().size() <= 3);
+        for (const auto &x : j["reasons"].toArray())
+            QVERIFY(x.toObject()["logit"].toDouble() > 0 && !x.toObject()["text"].toString().isEmpty());
+        // What-if: removing event 0 gives the occlusion delta of event 0.
+        testutil::writeFile(m_dir, "edits.json", R"([{"remove": 0}])");
+        r = cli(base + QStringList{"--what-if", path("edits.json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject w = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const double delta =
+            j["occlusion"].toObject()["events"].toArray()[0].toObject()["delta_logit"].toDouble();
+        QVERIFY(std::fabs(w["change"].toObject()["logit"].toDouble() - delta) < 1e-5);
+        QCOMPARE(w["edits"].toArray()[0].toString(), QString("remove event 0"));
+        // Bad input: one line, exit 2, naming the file and the JSON path or the edit.
+        testutil::writeFile(m_dir, "bad.json", R"([{"remove": 0}, {"set": "x", "field": "a", "value": 1}])");
+        r = cli(base + QStringList{"--what-if", path("bad.json")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("bad.json: /1/set: expected an event index"), qPrintable(r.err));
+        QCOMPARE(r.err.count('\n'), 1);
+        testutil::writeFile(m_dir, "far.json", R"([{"remove": 9999}])");
+        r = cli(base + QStringList{"--what-if", path("far.json")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("edit 1 of 1: remove event 9999: no such event"), qPrintable(r.err));
+        r = cli(base + QStringList{"--reference", "zero"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("--reference: expected missing, empty or mean"));
+        r = cli(base + QStringList{"--method", "shap"});
+        QCOMPARE(r.code, 2);
+    }
+    void scoreWritesReasonsAndFaithfulnessAndSurrogateRun()
+    {
+        Run r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"),
+                     "--labels", path("demo/labels.csv"), "--out", path("reasons.csv"),
+                     "--reasons", "2"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(path("reasons.csv"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines[0], QString("entity,score,label,reason_1_code,reason_1_text,reason_2_code,"
+                                   "reason_2_text"));
+        QCOMPARE(lines.size(), 401);
+        r = cli({"faithfulness", "--model", path("model"), "--events", path("demo/events.csv"),
+                 "--labels", path("demo/labels.csv"), "--applicants", "40", "--out",
+                 path("faith.json")});
+        QVERIFY2(r.code == 0 || r.code == 4, qPrintable(r.err));
+        QFile g(path("faith.json"));
+        QVERIFY(g.open(QIODevice::ReadOnly));
+        const QJsonObject fj = QJsonDocument::fromJson(g.readAll()).object();
+        QCOMPARE(fj["methods"].toArray().size(), 4);
+        QCOMPARE(fj["fractions"].toArray().size(), 11);
+        QCOMPARE(fj["sanity_check"].toObject()["passed"].toBool(), r.code == 0);
+        QVERIFY(!fj["verdict"].toString().isEmpty());
+        r = cli({"surrogate", "--model", path("model"), "--events", path("demo/events.csv"),
+                 "--out", path("sur.json"), "--applicants", "100"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile h(path("sur.json"));
+        QVERIFY(h.open(QIODevice::ReadOnly));
+        const QJsonObject sj = QJsonDocument::fromJson(h.readAll()).object();
+        QCOMPARE(sj["r2_per_state"].toArray().size(), 8);
+        QVERIFY(sj["r2"].toDouble() <= 1.0);
+    }
     void auditReportsWhatLoadingAndEncodingDo()
     {
         Run r = cli({"audit", "--config", path("demo/config.json"), "--out", path("audit.json")});

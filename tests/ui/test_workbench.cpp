@@ -141,6 +141,10 @@ private Q_SLOTS:
             QVERIFY(loaded.wait(120000));
         auto explorer = m_window->session().explorer();
         QVERIFY(explorer && explorer->count() == 5000);
+        QApplication::processEvents();
+        // The view opens on the highest-scoring applicant instead of empty plots.
+        QVERIFY(inspector->current() != nullptr);
+        QVERIFY(inspector->timelineBarCount() == int(inspector->current()->events.size()));
         int chosen = -1;
         for (int64_t a = 0; a < explorer->count() && chosen < 0; ++a) {
             const ApplicantExplanation v = explorer->explain(a);
@@ -156,6 +160,19 @@ private Q_SLOTS:
             chosen = isolatedEvent(v, bars->width());
         }
         QVERIFY(chosen >= 0);
+        // Bars show the IG contribution by default; attention is one switch away.
+        const ApplicantExplanation &shown = *inspector->current();
+        double barSum = 0, igSum = 0;
+        for (int i = 0; i < inspector->timeline()->plottableCount(); ++i)
+            if (auto *b = qobject_cast<QCPBars *>(inspector->timeline()->plottable(i)))
+                for (auto it = b->data()->begin(); it != b->data()->end(); ++it)
+                    barSum += it->value;
+        for (const auto &e : shown.events)
+            igSum += e.attributionTotal;
+        QVERIFY(std::fabs(barSum - igSum) < 1e-6);
+        QVERIFY(!inspector->reasonsText().isEmpty());
+        inspector->setMeasure(InspectorView::Measure::Attention);
+        QApplication::processEvents();
         const ApplicantExplanation &v = *inspector->current();
         QCustomPlot *t = inspector->timeline();
         const QPoint click(int(t->xAxis->coordToPixel(v.events[size_t(chosen)].timeDays * 86400.0)),
@@ -173,6 +190,19 @@ private Q_SLOTS:
             selectedBars += t->plottable(i)->selection().dataPointCount();
         QCOMPARE(selectedBars, 1);
         QVERIFY(!inspector->showApplicant("no-such-applicant"));
+        // What-if: remove the selected event, the score follows the core's what-if; undo.
+        const double before = inspector->current()->score;
+        const size_t n = inspector->current()->events.size();
+        inspector->selectEvent(0);
+        QVERIFY(inspector->applyEdit({HistoryEdit::Kind::Remove, 0, {}, {}, 0}));
+        QCOMPARE(inspector->current()->events.size(), n - 1);
+        QCOMPARE(inspector->editCount(), 1);
+        QVERIFY(!inspector->applyEdit({HistoryEdit::Kind::Remove, 9999, {}, {}, 0}));
+        QCOMPARE(inspector->editCount(), 1);
+        inspector->undoEdit();
+        QCOMPARE(inspector->current()->events.size(), n);
+        QVERIFY(std::fabs(inspector->current()->score - before) < 1e-9);
+        inspector->setMeasure(InspectorView::Measure::IntegratedGradients);
     }
 
     void exportingAPlotWritesPngAndCsv()
