@@ -83,7 +83,8 @@ private Q_SLOTS:
         for (const char *section :
              {"1. Model card", "Reproducibility manifest", "2. Data audit", "3. Discrimination",
               "4. Benchmark against the baseline", "5. Lift table", "6. Calibration",
-              "7. Stability (PSI)", "8. Global field attention", "9. Limitations"})
+              "7. Stability (PSI)", "8. Global field attention", "9. Explanation faithfulness",
+              "Randomised-weights check", "Verdict.", "10. Limitations"})
             QVERIFY2(text.contains(section), section);
         const json &t = m_compare["test"];
         for (const char *m : {"baseline", "sequence", "stacking"}) {
@@ -148,7 +149,7 @@ private Q_SLOTS:
         QFile f(html);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(f.readAll());
-        QVERIFY(text.contains("9. Limitations"));
+        QVERIFY(text.contains("10. Limitations") && text.contains("9. Explanation faithfulness"));
         QRegularExpression src("src=\"([^\"]*)\"");
         int images = 0;
         for (auto it = src.globalMatch(text); it.hasNext();) {

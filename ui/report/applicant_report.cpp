@@ -81,6 +81,32 @@ QString describe(const ApplicantExplanation &x, const ExplainedEvent &e)
 
 void reasons(ReportDocument &doc, const ApplicantExplanation &x)
 {
+    QStringList items;
+    for (const Reason &r : x.reasons)
+        items << QString("%1: raised the score by %2 probability points (%3 logit) [%4]")
+                     .arg(q(r.text), QString::number(r.probabilityPoints, 'f', 1),
+                          "+" + QString::number(r.logit, 'f', 3), q(r.code));
+    if (items.isEmpty())
+        items << (x.events.empty() ? QString("The applicant has no events before the cutoff: the "
+                                             "score rests on the empty history alone.")
+                                   : QString("No part of the history raised the score above "
+                                             "the reference."));
+    doc.heading("Main reasons");
+    doc.text(QString("The parts of the history that raised the score most, in score units: "
+                     "Integrated Gradients over every input of every event (%1 steps), measured "
+                     "from the reference \"%2\" (logit %3; the applicant's logit is %4; the "
+                     "attributions add up to the difference within %5).")
+                 .arg(x.attribution.steps)
+                 .arg(toString(x.attribution.reference))
+                 .arg(x.attribution.referenceLogit, 0, 'f', 3)
+                 .arg(x.logit, 0, 'f', 3)
+                 .arg(std::fabs(x.attribution.completenessGap), 0, 'g', 2));
+    doc.bullets(items);
+}
+
+// Where the model looked: the events with the most attention (model internals, not effects).
+void attention(ReportDocument &doc, const ApplicantExplanation &x)
+{
     std::vector<size_t> order(x.events.size());
     for (size_t i = 0; i < order.size(); ++i)
         order[i] = i;
@@ -100,13 +126,15 @@ void reasons(ReportDocument &doc, const ApplicantExplanation &x)
                           pct(e.fieldWeights[field]));
     }
     if (items.isEmpty())
-        items << "The applicant has no events before the cutoff: the score rests on the empty "
-                 "history alone.";
-    doc.heading("Main reasons");
+        return;
+    doc.heading("Where the model looked (attention)");
+    doc.text("Attention weights are model internals: they say where the model looked, not what "
+             "raised or lowered the score.");
     doc.bullets(items);
 }
 
-void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &config)
+void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &config,
+              bool contributions)
 {
     int colourField = -1;
     const auto &fields = config.events.at(0).fields;
@@ -119,7 +147,7 @@ void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &
     QStringList names;
     for (const auto &e : x.events) {
         times << timeKey(e.timeDays);
-        weights << e.itemWeight;
+        weights << (contributions ? e.attributionTotal : e.itemWeight);
         const std::string v = colourField < 0 ? std::string() : e.values[size_t(colourField)];
         if (v.empty()) {
             category.push_back(-1);
@@ -131,14 +159,22 @@ void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &
         category.push_back(it->second);
     }
     const QString colourName = colourField < 0 ? QString() : q(fields[size_t(colourField)].name);
+    const QString measure = contributions ? "contribution to the logit" : "attention weight";
     QCustomPlot plot;
-    drawTimeline(plot, times, weights, category, names, colourName);
-    doc.heading("Timeline");
-    doc.text("One bar per event at its time; the height is the event's attention weight" +
-             (colourName.isEmpty() ? QString(".") : ", the colour its " + colourName + "."));
-    doc.figure("timeline", renderImage(plot, 700, 300), 600,
-               "Timeline of the applicant's events before the cutoff: attention weight per "
-               "event.");
+    drawTimeline(plot, times, weights, category, names, colourName, measure);
+    if (!std::isnan(x.cutoffDays))
+        addCutoffLine(plot, timeKey(x.cutoffDays));
+    if (contributions) {
+        doc.heading("Timeline");
+        doc.text("One bar per event at its time; the height is the event's signed contribution "
+                 "to the logit (Integrated Gradients; above zero it raised the risk)" +
+                 (colourName.isEmpty() ? QString(".") : ", the colour its " + colourName + "."));
+    }
+    doc.figure(contributions ? "timeline" : "timeline_attention", renderImage(plot, 700, 300), 600,
+               contributions ? "Timeline of the applicant's events before the cutoff: "
+                               "contribution of each event to the logit."
+                             : "Timeline of the applicant's events: attention weight per event "
+                               "(where the model looked).");
 }
 
 void eventTable(ReportDocument &doc, const ApplicantExplanation &x)
@@ -146,17 +182,23 @@ void eventTable(ReportDocument &doc, const ApplicantExplanation &x)
     QStringList header{"#", "time"};
     for (const auto &f : x.fields)
         header << q(f);
-    header << "attention weight"
-           << "main field";
+    header << "contribution"
+           << "if removed"
+           << "attention";
     std::vector<QStringList> rows;
     for (const auto &e : x.events) {
         QStringList row{QString::number(e.index + 1), timeText(e.timeDays)};
         for (const auto &v : e.values)
             row << valueText(v);
-        row << fmt(e.itemWeight) << q(x.inputs[topField(e)]);
+        row << QString::number(e.attributionTotal, 'f', 3)
+            << (std::isnan(e.occlusionDelta) ? QString("n/a")
+                                             : QString::number(e.occlusionDelta, 'f', 3))
+            << fmt(e.itemWeight);
         rows.push_back(row);
     }
     doc.heading("Events");
+    doc.text("contribution: Integrated Gradients, logit units; if removed: the exact change of "
+             "the logit when the event is removed (occlusion); attention: item weight.");
     doc.table(header, rows, /*noWrap=*/{1}); // the time on one line
 }
 
@@ -178,7 +220,7 @@ void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &a
     const Config &config = bundle.config; // paths resolved when the run was recorded
     const ApplicantExplanation ex =
         explainWithBundle(bundle, config.resolve(config.events.at(0).path),
-                          config.resolve(config.labels.path), applicant);
+                          config.resolve(config.labels.path), applicant, explainOptions(config));
 
     const double score = ex.score;
     ReportDocument doc("Applicant report — " + q(applicant));
@@ -192,9 +234,11 @@ void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &a
           QString("%1 / %2").arg(qsizetype(ex.events.size())).arg(ex.eventsInHistory)},
          {"model", q(dir) + " (run " + QString::number(run) + ", " + q(info.kind) + ")"}});
     reasons(doc, ex);
-    timeline(doc, ex, config);
+    timeline(doc, ex, config, /*contributions=*/true);
     eventTable(doc, ex);
-    doc.text("Attention weights describe where the model looked; they are not causal effects.");
+    attention(doc, ex);
+    if (!ex.events.empty())
+        timeline(doc, ex, config, /*contributions=*/false);
     doc.write(q(path));
     store.audit("exported", "applicant " + applicant,
                 "applicant report of run " + std::to_string(run) + ": " + path);

@@ -83,6 +83,7 @@ RunReportData loadRunReportData(const ProjectStore &store, int64_t run)
     d.compare = artifactOr(store, run, "compare");
     d.dataReport = artifactOr(store, run, "data_report");
     d.globalAttention = artifactOr(store, run, "global_attention");
+    d.explanationAudit = artifactOr(store, run, "explanation_audit");
     d.models = d.isCompare() ? std::vector<std::string>{"baseline", "sequence", "stacking"}
                              : std::vector<std::string>{"sequence"};
     for (const auto &m : d.models)

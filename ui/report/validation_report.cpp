@@ -23,6 +23,7 @@ void writeValidationReport(ProjectStore &store, int64_t run, const std::string &
     calibrationSection(doc, d);
     stabilitySection(doc, d);
     attentionSection(doc, d);
+    faithfulnessSection(doc, d);
     limitations(doc, d);
     configAppendix(doc, d);
     doc.write(QString::fromStdString(path));

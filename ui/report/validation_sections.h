@@ -15,6 +15,7 @@ void liftSection(ReportDocument &doc, const RunReportData &d);
 void calibrationSection(ReportDocument &doc, const RunReportData &d);
 void stabilitySection(ReportDocument &doc, const RunReportData &d);
 void attentionSection(ReportDocument &doc, const RunReportData &d);
+void faithfulnessSection(ReportDocument &doc, const RunReportData &d);
 void limitations(ReportDocument &doc, const RunReportData &d);
 void configAppendix(ReportDocument &doc, const RunReportData &d);
 
