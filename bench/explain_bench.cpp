@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // seqlens-explain-bench: prints JSON with the latency of explaining one applicant on a project
 // of N synthetic applicants (default 100,000): Integrated Gradients (32 steps) and occlusion on
-// histories of exactly 64 events (p50/p99), a what-if edit re-scored and re-attributed (p50/p99),
+// histories of exactly 64 events (p50/p99), a what-if edit re-scored and re-attributed (p50/p99:
+// the CLI's before + after with everything, and the inspector's edited history with IG),
 // and the faithfulness audit over 500 test applicants (wall time).
 //   seqlens-explain-bench [--applicants N] [--threads T] [--epochs E] [--work DIR]
 #include "seqlens/data/synth.h"
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
     for (int64_t a = 0; a < enc.applicantCount() && long64.size() < 200; ++a)
         if (enc.length(a) == 64)
             long64.push_back(a);
-    std::vector<double> ig, occ, full, edit;
+    std::vector<double> ig, occ, full, edit, inspectorEdit;
     ExplainOptions igOnly, occOnly, all;
     igOnly.occlusion = false;
     occOnly.integratedGradients = false;
@@ -83,6 +84,9 @@ int main(int argc, char **argv)
         t = Clock::now();
         whatIf(b, raw, a, {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}}, all);
         edit.push_back(ms(t));
+        t = Clock::now(); // what the inspector computes per edit in its default (IG) view
+        explainEdited(b, raw, a, {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}}, igOnly);
+        inspectorEdit.push_back(ms(t));
     }
     const auto splits =
         assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
@@ -99,6 +103,7 @@ int main(int argc, char **argv)
         {"occlusion_events_and_inputs", percentiles(occ)},
         {"explain_all_with_reasons", percentiles(full)},
         {"what_if_remove_one_event_before_and_after", percentiles(edit)},
+        {"what_if_inspector_edit_ig_view", percentiles(inspectorEdit)},
         {"faithfulness_global_surrogate_seconds", auditMs / 1000.0},
         {"faithfulness_applicants", audit.faithfulness.applicants},
         {"faithfulness_best", audit.faithfulness.best},

@@ -69,7 +69,56 @@ int64_t eventIndex(const nlohmann::json &v, const std::string &where)
     return v.get<int64_t>();
 }
 
-// Parses `explain --what-if` edits; errors name the file and the JSON path.
+// The new time of a move: "time" (ISO date) or "days_before_cutoff".
+double moveTime(const nlohmann::json &e, const std::string &where, double cutoffDays)
+{
+    if (e.contains("time")) {
+        const auto &t = e["time"];
+        const auto days = t.is_string() ? parseIso(t.get<std::string>()) : std::nullopt;
+        if (!days)
+            throwUsage(where + "/time: expected an ISO date such as \"2024-03-01\", got " +
+                       t.dump());
+        return *days;
+    }
+    if (!e.contains("days_before_cutoff") || !e["days_before_cutoff"].is_number())
+        throwUsage(where + ": expected \"time\" (ISO date) or \"days_before_cutoff\" (a number)");
+    if (std::isnan(cutoffDays))
+        throwUsage(where + "/days_before_cutoff: the applicant has no cutoff; use \"time\"");
+    return cutoffDays - e["days_before_cutoff"].get<double>();
+}
+
+// One edit of `explain --what-if`; errors name the file and the JSON path.
+HistoryEdit readEdit(const nlohmann::json &e, const std::string &where, double cutoffDays)
+{
+    HistoryEdit h;
+    if (e.is_object() && e.contains("remove") && e.size() == 1) {
+        h.kind = HistoryEdit::Kind::Remove;
+        h.event = eventIndex(e["remove"], where + "/remove");
+    } else if (e.is_object() && e.contains("set") && e.size() == 3) {
+        h.kind = HistoryEdit::Kind::Set;
+        h.event = eventIndex(e["set"], where + "/set");
+        const auto &f = member(e, "field", where), &v = member(e, "value", where);
+        if (!f.is_string())
+            throwUsage(where + "/field: expected a field name, got " + f.dump());
+        h.field = f.get<std::string>();
+        if (v.is_string())
+            h.value = v.get<std::string>();
+        else if (v.is_number())
+            h.value = v.dump();
+        else if (!v.is_null())
+            throwUsage(where + "/value: expected a string, a number or null, got " + v.dump());
+    } else if (e.is_object() && e.contains("move") && e.size() == 2) {
+        h.kind = HistoryEdit::Kind::Move;
+        h.event = eventIndex(e["move"], where + "/move");
+        h.timeDays = moveTime(e, where, cutoffDays);
+    } else
+        throwUsage(where + ": expected {\"remove\": i}, {\"set\": i, \"field\": F, \"value\": "
+                           "V} or {\"move\": i, \"time\": T}, got " +
+                   e.dump());
+    return h;
+}
+
+// Parses the `explain --what-if` edits file.
 std::vector<HistoryEdit> readEdits(const std::string &path, double cutoffDays)
 {
     std::ifstream in(path, std::ios::binary);
@@ -86,53 +135,8 @@ std::vector<HistoryEdit> readEdits(const std::string &path, double cutoffDays)
     if (!j.is_array())
         throwUsage(path + ": /: expected a list of edits, got " + std::string(j.type_name()));
     std::vector<HistoryEdit> edits;
-    for (size_t i = 0; i < j.size(); ++i) {
-        const std::string where = path + ": /" + std::to_string(i);
-        const auto &e = j[i];
-        HistoryEdit h;
-        if (!e.is_object())
-            throwUsage(where + ": expected an object such as {\"remove\": 3}");
-        if (e.contains("remove") && e.size() == 1) {
-            h.kind = HistoryEdit::Kind::Remove;
-            h.event = eventIndex(e["remove"], where + "/remove");
-        } else if (e.contains("set") && e.size() == 3) {
-            h.kind = HistoryEdit::Kind::Set;
-            h.event = eventIndex(e["set"], where + "/set");
-            const auto &f = member(e, "field", where), &v = member(e, "value", where);
-            if (!f.is_string())
-                throwUsage(where + "/field: expected a field name, got " + f.dump());
-            h.field = f.get<std::string>();
-            if (v.is_string())
-                h.value = v.get<std::string>();
-            else if (v.is_number())
-                h.value = v.dump();
-            else if (!v.is_null())
-                throwUsage(where + "/value: expected a string, a number or null, got " + v.dump());
-        } else if (e.contains("move") && e.size() == 2) {
-            h.kind = HistoryEdit::Kind::Move;
-            h.event = eventIndex(e["move"], where + "/move");
-            if (e.contains("time")) {
-                const auto &t = e["time"];
-                const auto days = t.is_string() ? parseIso(t.get<std::string>()) : std::nullopt;
-                if (!days)
-                    throwUsage(where + "/time: expected an ISO date such as \"2024-03-01\", got " +
-                               t.dump());
-                h.timeDays = *days;
-            } else if (e.contains("days_before_cutoff") &&
-                       e["days_before_cutoff"].is_number()) {
-                if (std::isnan(cutoffDays))
-                    throwUsage(where + "/days_before_cutoff: the applicant has no cutoff; use "
-                                       "\"time\"");
-                h.timeDays = cutoffDays - e["days_before_cutoff"].get<double>();
-            } else
-                throwUsage(where + ": expected \"time\" (ISO date) or \"days_before_cutoff\" "
-                                   "(a number)");
-        } else
-            throwUsage(where + ": expected {\"remove\": i}, {\"set\": i, \"field\": F, \"value\": "
-                               "V} or {\"move\": i, \"time\": T}, got " +
-                       e.dump());
-        edits.push_back(h);
-    }
+    for (size_t i = 0; i < j.size(); ++i)
+        edits.push_back(readEdit(j[i], path + ": /" + std::to_string(i), cutoffDays));
     return edits;
 }
 
@@ -233,15 +237,8 @@ int runFaithfulness(int argc, char **argv)
     o.seed = b.config.training.seed;
     o.cancel = &g_cancel;
     const auto rows = sampleRows(b, raw, o.applicants);
-    ExplainOptions eo = o.explain;
-    eo.inputOcclusion = false;
-    eo.reasons = 0;
-    std::vector<ApplicantExplanation> explained;
-    for (int64_t r : rows) {
-        throwIfCancelled(&g_cancel);
-        explained.push_back(explainApplicant(b, raw, data, r, eo));
-    }
-    const Faithfulness f = measureFaithfulness(b, raw, data, explained, rows, o);
+    const Faithfulness f =
+        measureFaithfulness(b, raw, data, explainSample(b, raw, data, rows, o), rows, o);
     writeFileOrStdout(out, faithfulnessJson(f).dump(2));
     for (const auto &m : f.methods)
         log(m.method + ": deletion area " + std::to_string(m.deletionArea.value) +
@@ -271,6 +268,11 @@ int runSurrogate(int argc, char **argv)
     const EncodedDataset data = b.encoder.encode(raw);
     const auto rows = evenSample(allRows(raw), a.integer("applicants", 2, 1000000).value_or(500));
     const Surrogate s = fitSurrogate(b, data, rows);
+    if (s.trainEvents == 0 || s.heldOutEvents == 0)
+        throwData(a.required("events") + ": too few events to fit the surrogate (" +
+                  std::to_string(s.trainEvents) + " events to fit on, " +
+                  std::to_string(s.heldOutEvents) + " held out, among " +
+                  std::to_string(rows.size()) + " applicants); give more applicants");
     writeFileOrStdout(out, surrogateJson(s).dump(2));
     log("surrogate of the " + s.aggregation + " states: held-out R^2 " + std::to_string(s.r2) +
         " over " + std::to_string(s.heldOutEvents) + " events");

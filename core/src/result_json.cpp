@@ -257,7 +257,7 @@ json numbers(const std::vector<double> &v)
     return a;
 }
 
-json interval(const AreaInterval &i)
+json interval(const BootstrapInterval &i)
 {
     return {{"value", i.value}, {"lo", i.lo}, {"hi", i.hi}};
 }
@@ -404,7 +404,7 @@ json surrogateJson(const Surrogate &s)
             {"aggregation", s.aggregation},
             {"train_events", s.trainEvents},
             {"held_out_events", s.heldOutEvents},
-            {"r2", s.r2},
+            {"r2", nanToNull(s.r2)},
             {"r2_per_state", s.r2PerState},
             {"previous_state_norm", s.previousStateNorm},
             {"inputs", inputs}};

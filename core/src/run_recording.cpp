@@ -61,6 +61,17 @@ void addScores(ProjectStore &store, int64_t run, const std::string &model, const
     store.addScores(run, rows);
 }
 
+// The run's global attention and explanation audit, when computed.
+void putExplanations(ProjectStore &store, int64_t run,
+                     const std::optional<GlobalAttention> &attention,
+                     const std::optional<ExplanationAudit> &audit)
+{
+    if (attention)
+        store.putArtifact(run, "global_attention", globalAttentionJson(*attention).dump());
+    if (audit)
+        store.putArtifact(run, "explanation_audit", explanationAuditJson(*audit).dump());
+}
+
 void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s, uint64_t seed)
 {
     linkDatasets(store, run, s.audit.load);
@@ -88,11 +99,7 @@ void recordTrain(ProjectStore &store, int64_t run, const TrainSummary &s, uint64
     store.addMetrics(run, m);
     store.putArtifact(run, "metrics", trainMetricsJson(s).dump(2));
     store.putArtifact(run, "data_report", dataReportJson(s.audit).dump());
-    if (s.globalAttention)
-        store.putArtifact(run, "global_attention", globalAttentionJson(*s.globalAttention).dump());
-    if (s.explanationAudit)
-        store.putArtifact(run, "explanation_audit",
-                          explanationAuditJson(*s.explanationAudit).dump());
+    putExplanations(store, run, s.globalAttention, s.explanationAudit);
 }
 
 void addEvaluation(std::vector<MetricRow> &m, const std::string &model, const ModelEvaluation &e)
@@ -124,11 +131,7 @@ void recordCompare(ProjectStore &store, int64_t run, const CompareSummary &s)
                           curvesJson(e->roc, e->ksCurve).dump());
     store.putArtifact(run, "compare", compareJson(s).dump(2));
     store.putArtifact(run, "data_report", dataReportJson(s.audit).dump());
-    if (s.globalAttention)
-        store.putArtifact(run, "global_attention", globalAttentionJson(*s.globalAttention).dump());
-    if (s.explanationAudit)
-        store.putArtifact(run, "explanation_audit",
-                          explanationAuditJson(*s.explanationAudit).dump());
+    putExplanations(store, run, s.globalAttention, s.explanationAudit);
     addScores(store, run, "baseline", "test", s.testEntities, s.testLabels, s.baselineScores);
     addScores(store, run, "sequence", "test", s.testEntities, s.testLabels, s.sequenceScores);
     addScores(store, run, "stacking", "test", s.testEntities, s.testLabels, s.stackingScores);

@@ -58,6 +58,25 @@ void randomData(std::vector<double> &a, std::vector<double> &b, std::vector<int>
 class TestValidationStats : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void bootstrapMeanByHand()
+    {
+        // Constant values: every resample has the same mean.
+        const BootstrapInterval c = bootstrapMean({2.5, 2.5, 2.5}, 200, 1);
+        QCOMPARE(c.value, 2.5);
+        QCOMPARE(c.lo, 2.5);
+        QCOMPARE(c.hi, 2.5);
+        // {0, 1}: resample means are 0, 0.5, 1 with probabilities 1/4, 1/2, 1/4, so the 2.5 % and
+        // 97.5 % percentiles of 2,000 resamples fall inside the blocks of 0 and of 1.
+        const BootstrapInterval b = bootstrapMean({0.0, 1.0}, 2000, 7);
+        QCOMPARE(b.value, 0.5);
+        QCOMPARE(b.lo, 0.0);
+        QCOMPARE(b.hi, 1.0);
+        QCOMPARE(b.reps, 2000);
+        const BootstrapInterval again = bootstrapMean({0.0, 1.0}, 2000, 7);
+        QCOMPARE(again.lo, b.lo);
+        QCOMPARE(bootstrapMean({}, 10, 1).value, 0.0);
+    }
+
     void delongByHand()
     {
         // bads 0.9, 0.6; goods 0.7, 0.5. V10 = {1, 0.5}, V01 = {0.5, 1}; AUC 0.75;

@@ -427,7 +427,8 @@ void faithfulnessSection(ReportDocument &doc, const RunReportData &d)
                      "%1 state from the event's inputs and the previous state reconstructs the "
                      "held-out states with R² %2 (%3 events); the inputs that move the state "
                      "most: %4.")
-                 .arg(q(sur["aggregation"]), fmt(sur["r2"].get<double>()),
+                 .arg(q(sur["aggregation"]),
+                      sur["r2"].is_number() ? fmt(sur["r2"].get<double>()) : QString("n/a"),
                       count(sur["held_out_events"]), top.join(", ")));
 }
 

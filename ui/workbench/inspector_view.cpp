@@ -245,12 +245,16 @@ void InspectorView::showApplicantIndex(int64_t index)
 
 void InspectorView::refreshApplicant()
 {
-    const ExplainOptions options = m_explorer->defaultOptions();
+    ExplainOptions options = m_explorer->defaultOptions();
+    // Occlusion re-scores one history per event (and per event and input for the heatmap):
+    // quadratic in the history length, up to seconds for 128 events, so the UI thread computes
+    // it only while the occlusion view is on screen.
+    options.occlusion = options.inputOcclusion = m_measure == Measure::Occlusion;
     if (m_edits.empty())
         m_view = std::make_unique<ApplicantExplanation>(m_explorer->explain(m_index, options));
     else
         m_view = std::make_unique<ApplicantExplanation>(
-            m_explorer->whatIf(m_index, m_edits, options).after);
+            m_explorer->explainEdited(m_index, m_edits, options));
     m_undo->setEnabled(!m_edits.empty());
     m_reset->setEnabled(!m_edits.empty());
     updateHeader();
@@ -313,11 +317,16 @@ QString InspectorView::reasonsText() const
 
 void InspectorView::setMeasure(Measure m)
 {
+    const bool needsOcclusion = m == Measure::Occlusion && m_measure != m;
     m_measure = m;
     if (m_measureBox->currentIndex() != int(m))
         m_measureBox->setCurrentIndex(int(m));
     if (!m_view)
         return;
+    if (needsOcclusion) {
+        refreshApplicant();
+        return;
+    }
     drawTimeline();
     drawHeatmap();
     fillEvents();
@@ -599,7 +608,9 @@ QString InspectorView::eventText(int event) const
     const auto &e = m_view->events[size_t(event)];
     QString t = QString::fromStdString(formatDays(e.timeDays)) + "\ncontribution (IG) " +
                 QString::number(e.attributionTotal, 'f', 4) + "\nlogit change if removed " +
-                QString::number(e.occlusionDelta, 'f', 4) + "\nattention " +
+                (std::isnan(e.occlusionDelta) ? QString("(shown in the occlusion view)")
+                                              : QString::number(e.occlusionDelta, 'f', 4)) +
+                "\nattention " +
                 QString::number(e.itemWeight, 'f', 4);
     for (size_t f = 0; f < e.values.size(); ++f)
         t += "\n" + QString::fromStdString(m_explorer->fields()[f]) + " = " +

@@ -240,6 +240,27 @@ BootstrapInterval bootstrapKs(const std::vector<double> &s, const std::vector<in
     return r;
 }
 
+BootstrapInterval bootstrapMean(const std::vector<double> &values, int reps, uint64_t seed)
+{
+    BootstrapInterval r;
+    r.reps = reps;
+    if (values.empty())
+        return r;
+    r.value = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<size_t> pick(0, values.size() - 1);
+    std::vector<double> means;
+    for (int k = 0; k < reps; ++k) {
+        double sum = 0;
+        for (size_t i = 0; i < values.size(); ++i)
+            sum += values[pick(rng)];
+        means.push_back(sum / double(values.size()));
+    }
+    r.lo = percentileOf(means, 0.025);
+    r.hi = percentileOf(means, 0.975);
+    return r;
+}
+
 BootstrapInterval bootstrapDeltaKs(const std::vector<double> &a, const std::vector<double> &b,
                                    const std::vector<int> &y, int reps, uint64_t seed)
 {

@@ -207,6 +207,17 @@ void checkPlaceholders(Checker &c, const std::string &path, const std::string &t
     }
 }
 
+// A categorical field and one of its values ("*" = each), at `path`/field and `path`/value.
+void checkFieldValue(Checker &c, const std::string &path, const std::string &field,
+                     const std::string &value, const std::vector<std::string> &categorical)
+{
+    if (!contains(categorical, field))
+        c.problem(path + "/field", "expected a categorical event field (" +
+                                       quotedList(categorical) + "), got \"" + field + "\"");
+    if (value.empty())
+        c.problem(path + "/value", "expected a value of the field, or \"*\" for each value");
+}
+
 void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const ReasonMatch &m)
 {
     const auto categorical = eventFieldNames(cfg, true);
@@ -232,19 +243,10 @@ void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const
                          "above 0, got none");
         return;
     }
-    if (!contains(categorical, m.field))
-        c.problem(p + "/field", "expected a categorical event field (" + quotedList(categorical) +
-                                    "), got \"" + m.field + "\"");
-    if (m.value.empty())
-        c.problem(p + "/value", "expected a value of the field, or \"*\" for each value");
+    checkFieldValue(c, p, m.field, m.value, categorical);
     if (m.thenField.empty())
         return;
-    if (!contains(categorical, m.thenField))
-        c.problem(p + "/then/field", "expected a categorical event field (" +
-                                         quotedList(categorical) + "), got \"" + m.thenField +
-                                         "\"");
-    if (m.thenValue.empty())
-        c.problem(p + "/then/value", "expected a value of the field, or \"*\" for each value");
+    checkFieldValue(c, p + "/then", m.thenField, m.thenValue, categorical);
     if (m.withinDays <= 0)
         c.problem(p + "/within_days",
                   "expected the largest gap in days between the two events (above 0)");

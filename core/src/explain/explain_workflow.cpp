@@ -205,15 +205,21 @@ RawDataset editedHistory(const RawDataset &raw, int64_t a, int64_t maxItems,
     return current;
 }
 
+ApplicantExplanation explainEdited(const ModelBundle &b, const RawDataset &raw, int64_t a,
+                                   const std::vector<HistoryEdit> &edits,
+                                   const ExplainOptions &options)
+{
+    const RawDataset after = editedHistory(raw, a, b.encoder.maxItems(), edits);
+    return explainApplicant(b, after, b.encoder.encode(after), 0, options);
+}
+
 WhatIf whatIf(const ModelBundle &b, const RawDataset &raw, int64_t a,
               const std::vector<HistoryEdit> &edits, const ExplainOptions &options)
 {
     WhatIf w;
     w.edits = edits;
-    const RawDataset before = historyVariants(raw, a, b.encoder.maxItems(), {{}});
-    const RawDataset after = editedHistory(raw, a, b.encoder.maxItems(), edits);
-    w.before = explainApplicant(b, before, b.encoder.encode(before), 0, options);
-    w.after = explainApplicant(b, after, b.encoder.encode(after), 0, options);
+    w.before = explainEdited(b, raw, a, {}, options);
+    w.after = explainEdited(b, raw, a, edits, options);
     return w;
 }
 

@@ -78,10 +78,11 @@ ApplicantExplanation ApplicantExplorer::explain(int64_t a, const ExplainOptions 
     return explainApplicant(m_bundle, m_raw, m_data, a, options);
 }
 
-WhatIf ApplicantExplorer::whatIf(int64_t a, const std::vector<HistoryEdit> &edits,
-                                 const ExplainOptions &options) const
+ApplicantExplanation ApplicantExplorer::explainEdited(int64_t a,
+                                                     const std::vector<HistoryEdit> &edits,
+                                                     const ExplainOptions &options) const
 {
-    return seqlens::whatIf(m_bundle, m_raw, a, edits, options);
+    return seqlens::explainEdited(m_bundle, m_raw, a, edits, options);
 }
 
 } // namespace seqlens

@@ -91,28 +91,6 @@ ApplicantCurves curvesOf(const ModelBundle &b, const RawDataset &raw, int64_t a,
     return c;
 }
 
-AreaInterval bootstrapMean(const std::vector<double> &v, int64_t reps, uint64_t seed)
-{
-    AreaInterval r;
-    if (v.empty())
-        return r;
-    r.value = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
-    std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<size_t> pick(0, v.size() - 1);
-    std::vector<double> means;
-    for (int64_t k = 0; k < reps; ++k) {
-        double s = 0;
-        for (size_t i = 0; i < v.size(); ++i)
-            s += v[pick(rng)];
-        means.push_back(s / double(v.size()));
-    }
-    std::sort(means.begin(), means.end());
-    auto at = [&](double q) { return means[size_t(std::floor(q * double(means.size() - 1)))]; };
-    r.lo = at(0.025);
-    r.hi = at(0.975);
-    return r;
-}
-
 std::vector<double> ranks(const std::vector<double> &v)
 {
     std::vector<size_t> idx(v.size());
@@ -282,9 +260,9 @@ Faithfulness measureFaithfulness(const ModelBundle &b, const RawDataset &raw,
             mf.deletion.push_back(f.applicants ? meanDel[m][p] / double(f.applicants) : 0.0);
             mf.insertion.push_back(f.applicants ? meanIns[m][p] / double(f.applicants) : 0.0);
         }
-        mf.deletionArea = bootstrapMean(del[m], o.bootstrapReps, o.seed + m);
-        mf.insertionArea = bootstrapMean(ins[m], o.bootstrapReps, o.seed + m);
-        mf.difference = bootstrapMean(diff[m], o.bootstrapReps, o.seed + m);
+        mf.deletionArea = bootstrapMean(del[m], int(o.bootstrapReps), o.seed + m);
+        mf.insertionArea = bootstrapMean(ins[m], int(o.bootstrapReps), o.seed + m);
+        mf.difference = bootstrapMean(diff[m], int(o.bootstrapReps), o.seed + m);
         f.methods.push_back(mf);
         if (mf.difference.value > f.methods[best].difference.value)
             best = m;
@@ -294,7 +272,7 @@ Faithfulness measureFaithfulness(const ModelBundle &b, const RawDataset &raw,
         std::vector<double> d(diff[m].size());
         for (size_t i = 0; i < d.size(); ++i)
             d[i] = diff[m][i] - diff[best][i];
-        f.methods[m].versusBest = bootstrapMean(d, o.bootstrapReps, o.seed + 17);
+        f.methods[m].versusBest = bootstrapMean(d, int(o.bootstrapReps), o.seed + 17);
     }
     sanityCheck(b, raw, data, explained, applicants, o, f);
     f.verdict = verdictOf(f);

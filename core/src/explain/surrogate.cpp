@@ -150,26 +150,11 @@ void design(const ModelBundle &b, const EncodedDataset &d, const Features &feat,
     }
 }
 
-} // namespace
-
-Surrogate fitSurrogate(const ModelBundle &b, const EncodedDataset &d,
-                       const std::vector<int64_t> &applicants)
+// Ridge solution of X w_k = Y[:, k] for every state dimension k: [dim][columns].
+std::vector<std::vector<double>> ridgeFit(const std::vector<std::vector<double>> &X,
+                                          const std::vector<std::vector<float>> &Y, size_t n,
+                                          size_t dim)
 {
-    Surrogate s;
-    s.aggregation = toString(b.config.model.itemAggregation);
-    const size_t half = applicants.size() / 2;
-    const std::vector<int64_t> fitRows(applicants.begin(), applicants.begin() + long(half));
-    const std::vector<int64_t> testRows(applicants.begin() + long(half), applicants.end());
-    const Features feat(b, d, fitRows);
-    std::vector<std::vector<double>> X, Xt;
-    std::vector<std::vector<float>> Y, Yt;
-    design(b, d, feat, fitRows, X, Y);
-    design(b, d, feat, testRows, Xt, Yt);
-    s.trainEvents = int64_t(X.size());
-    s.heldOutEvents = int64_t(Xt.size());
-    const size_t dim = size_t(b.config.model.embDim), n = size_t(feat.count()) + dim + 1;
-    if (X.empty() || Xt.empty())
-        return s;
     std::vector<double> A(n * n, 0.0);
     std::vector<std::vector<double>> B(dim, std::vector<double>(n, 0.0));
     for (size_t r = 0; r < X.size(); ++r)
@@ -187,9 +172,17 @@ Surrogate fitSurrogate(const ModelBundle &b, const EncodedDataset &d,
     const double ridge = 1e-4 * trace / double(n) + 1e-9; // keeps unused columns solvable
     for (size_t i = 0; i < n; ++i)
         A[i * n + i] += ridge;
-    const auto W = solveSpd(A, B, n); // [dim][n]
+    return solveSpd(std::move(A), std::move(B), n);
+}
+
+// R^2 per state dimension on (Xt, Yt), and overall (pooled sums of squares) in `overall`.
+std::vector<double> heldOutR2(const std::vector<std::vector<double>> &W,
+                              const std::vector<std::vector<double>> &Xt,
+                              const std::vector<std::vector<float>> &Yt, double &overall)
+{
     double ssTot = 0, ssRes = 0;
-    for (size_t k = 0; k < dim; ++k) {
+    std::vector<double> perState;
+    for (size_t k = 0; k < W.size(); ++k) {
         double mean = 0;
         for (const auto &y : Yt)
             mean += y[k];
@@ -197,16 +190,45 @@ Surrogate fitSurrogate(const ModelBundle &b, const EncodedDataset &d,
         double tot = 0, res = 0;
         for (size_t r = 0; r < Xt.size(); ++r) {
             double pred = 0;
-            for (size_t i = 0; i < n; ++i)
+            for (size_t i = 0; i < W[k].size(); ++i)
                 pred += W[k][i] * Xt[r][i];
             tot += (Yt[r][k] - mean) * (Yt[r][k] - mean);
             res += (Yt[r][k] - pred) * (Yt[r][k] - pred);
         }
-        s.r2PerState.push_back(tot > 0 ? 1.0 - res / tot : 0.0);
+        perState.push_back(tot > 0 ? 1.0 - res / tot : 0.0);
         ssTot += tot;
         ssRes += res;
     }
-    s.r2 = ssTot > 0 ? 1.0 - ssRes / ssTot : 0.0;
+    overall = ssTot > 0 ? 1.0 - ssRes / ssTot : 0.0;
+    return perState;
+}
+
+} // namespace
+
+Surrogate fitSurrogate(const ModelBundle &b, const EncodedDataset &d,
+                       const std::vector<int64_t> &applicants)
+{
+    Surrogate s;
+    s.aggregation = toString(b.config.model.itemAggregation);
+    // Alternate applicants between fitting and held out, so that files ordered by anything
+    // (a prefix of a bank's accounts, say) still give both halves events.
+    std::vector<int64_t> fitRows, testRows;
+    for (size_t i = 0; i < applicants.size(); ++i)
+        (i % 2 == 0 ? fitRows : testRows).push_back(applicants[i]);
+    const Features feat(b, d, fitRows);
+    std::vector<std::vector<double>> X, Xt;
+    std::vector<std::vector<float>> Y, Yt;
+    design(b, d, feat, fitRows, X, Y);
+    design(b, d, feat, testRows, Xt, Yt);
+    s.trainEvents = int64_t(X.size());
+    s.heldOutEvents = int64_t(Xt.size());
+    const size_t dim = size_t(b.config.model.embDim), n = size_t(feat.count()) + dim + 1;
+    if (X.empty() || Xt.empty()) {
+        s.r2 = std::nan(""); // nothing to fit or to measure on
+        return s;
+    }
+    const auto W = ridgeFit(X, Y, n, dim); // [dim][n]
+    s.r2PerState = heldOutR2(W, Xt, Yt, s.r2);
     for (int64_t i = 0; i < feat.count(); ++i) {
         double norm = 0;
         for (size_t k = 0; k < dim; ++k)
@@ -222,20 +244,29 @@ Surrogate fitSurrogate(const ModelBundle &b, const EncodedDataset &d,
     return s;
 }
 
+std::vector<ApplicantExplanation> explainSample(const ModelBundle &b, const RawDataset &raw,
+                                                const EncodedDataset &data,
+                                                const std::vector<int64_t> &applicants,
+                                                const AuditOptions &o)
+{
+    ExplainOptions eo = o.explain;
+    eo.inputOcclusion = false;
+    eo.reasons = 0;
+    std::vector<ApplicantExplanation> explained;
+    for (int64_t a : applicants) {
+        throwIfCancelled(o.cancel);
+        explained.push_back(explainApplicant(b, raw, data, a, eo));
+    }
+    return explained;
+}
+
 ExplanationAudit auditExplanations(const ModelBundle &b, const RawDataset &raw,
                                    const EncodedDataset &data,
                                    const std::vector<int64_t> &applicants, const AuditOptions &o)
 {
     ExplanationAudit audit;
     const auto sample = evenSample(applicants, o.applicants);
-    ExplainOptions eo = o.explain;
-    eo.inputOcclusion = false;
-    eo.reasons = 0;
-    std::vector<ApplicantExplanation> explained;
-    for (int64_t a : sample) {
-        throwIfCancelled(o.cancel);
-        explained.push_back(explainApplicant(b, raw, data, a, eo));
-    }
+    const auto explained = explainSample(b, raw, data, sample, o);
     audit.faithfulness = measureFaithfulness(b, raw, data, explained, sample, o);
     audit.global = globalAttribution(explained, b.config.sequence.timeBucketsDays);
     audit.surrogate = fitSurrogate(b, data, sample);

@@ -30,6 +30,8 @@ struct BootstrapInterval {
     double value = 0, lo = 0, hi = 0; // percentile 95% interval
     int reps = 0;
 };
+// The mean of `values` with a percentile interval from `reps` plain resamples, seeded.
+BootstrapInterval bootstrapMean(const std::vector<double> &values, int reps, uint64_t seed);
 // KS with a stratified bootstrap (bads and goods resampled separately), seeded.
 BootstrapInterval bootstrapKs(const std::vector<double> &scores, const std::vector<int> &labels,
                               int reps, uint64_t seed);

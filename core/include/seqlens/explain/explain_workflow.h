@@ -101,6 +101,11 @@ ApplicantExplanation explainWithBundle(const ModelBundle &bundle, const std::str
 RawDataset editedHistory(const RawDataset &raw, int64_t applicant, int64_t maxItems,
                          const std::vector<HistoryEdit> &edits);
 
+// The explanation of `applicant` after `edits` (editedHistory): what an interactive edit needs.
+ApplicantExplanation explainEdited(const ModelBundle &bundle, const RawDataset &raw,
+                                   int64_t applicant, const std::vector<HistoryEdit> &edits,
+                                   const ExplainOptions &options = {});
+
 struct WhatIf {
     ApplicantExplanation before, after;
     std::vector<HistoryEdit> edits;

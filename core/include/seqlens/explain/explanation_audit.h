@@ -10,6 +10,7 @@
 #pragma once
 
 #include "seqlens/bundle.h"
+#include "seqlens/compare/validation_stats.h"
 #include "seqlens/data/dataset.h"
 #include "seqlens/explain/explain_workflow.h"
 #include "seqlens/util/cancel.h"
@@ -19,18 +20,15 @@
 
 namespace seqlens {
 
-struct AreaInterval {
-    double value = 0, lo = 0, hi = 0; // mean over applicants; percentile bootstrap 95 % interval
-};
-
 struct MethodFaithfulness {
     std::string method;             // "attention", "integrated_gradients", "occlusion", "random"
     std::vector<double> deletion;   // per fraction: mean logit(top events removed) - logit(empty)
     std::vector<double> insertion;  // per fraction: mean logit(only top events) - logit(empty)
-    AreaInterval deletionArea;      // lower: the top events carried the score
-    AreaInterval insertionArea;     // higher: the top events alone rebuild it
-    AreaInterval difference;        // insertion - deletion; higher is more faithful
-    AreaInterval versusBest;        // difference minus the best method's, paired bootstrap
+    // Means over applicants with percentile bootstrap 95 % intervals (bootstrapMean):
+    BootstrapInterval deletionArea;  // lower: the top events carried the score
+    BootstrapInterval insertionArea; // higher: the top events alone rebuild it
+    BootstrapInterval difference;    // insertion - deletion; higher is more faithful
+    BootstrapInterval versusBest;    // difference minus the best method's, paired
 };
 
 struct Faithfulness {
@@ -71,7 +69,7 @@ struct Surrogate {
     std::string aggregation;          // the item aggregation whose states were modelled
     int64_t trainEvents = 0, heldOutEvents = 0;
     std::vector<double> r2PerState;   // on held-out applicants
-    double r2 = 0;                    // 1 - total residual / total variance, held out
+    double r2 = 0; // 1 - total residual / total variance, held out; NaN without events
     std::vector<SurrogateCoefficient> inputs; // event-input features by norm, largest first
     double previousStateNorm = 0;     // norm of the previous-state coefficients (memory)
 };
@@ -99,7 +97,14 @@ Faithfulness measureFaithfulness(const ModelBundle &bundle, const RawDataset &ra
 GlobalAttribution globalAttribution(const std::vector<ApplicantExplanation> &explained,
                                     const std::vector<double> &bandEdgesDays);
 
-// Fits on the first half of `applicants`, measures fidelity on the second half.
+// The explanations (IG and event occlusion, no input occlusion or reasons) of `applicants`:
+// what the faithfulness curves and the global view are computed from.
+std::vector<ApplicantExplanation> explainSample(const ModelBundle &bundle, const RawDataset &raw,
+                                                const EncodedDataset &data,
+                                                const std::vector<int64_t> &applicants,
+                                                const AuditOptions &o);
+
+// Fits on every other applicant of `applicants` (0, 2, 4, ...), measures fidelity on the rest.
 Surrogate fitSurrogate(const ModelBundle &bundle, const EncodedDataset &data,
                        const std::vector<int64_t> &applicants);
 

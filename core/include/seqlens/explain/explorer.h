@@ -48,10 +48,10 @@ public:
     {
         return explain(applicant, defaultOptions());
     }
-    // The applicant's explanation before and after the edits (each edit counts event indices
-    // in the history the previous edits left).
-    WhatIf whatIf(int64_t applicant, const std::vector<HistoryEdit> &edits,
-                  const ExplainOptions &options) const;
+    // The applicant's explanation after the edits (each edit counts event indices in the
+    // history the previous edits left).
+    ApplicantExplanation explainEdited(int64_t applicant, const std::vector<HistoryEdit> &edits,
+                                       const ExplainOptions &options) const;
     // The explain options of the bundle's config.
     ExplainOptions defaultOptions() const { return explainOptions(m_bundle.config); }
 
