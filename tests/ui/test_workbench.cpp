@@ -171,6 +171,17 @@ private Q_SLOTS:
             igSum += e.attributionTotal;
         QVERIFY(std::fabs(barSum - igSum) < 1e-6);
         QVERIFY(!inspector->reasonsText().isEmpty());
+        // The occlusion view computes occlusion on demand: bars = logit drop when removed.
+        inspector->setMeasure(InspectorView::Measure::Occlusion);
+        QVERIFY(inspector->current()->occlusion);
+        double occBars = 0, occSum = 0;
+        for (int i = 0; i < inspector->timeline()->plottableCount(); ++i)
+            if (auto *b = qobject_cast<QCPBars *>(inspector->timeline()->plottable(i)))
+                for (auto it = b->data()->begin(); it != b->data()->end(); ++it)
+                    occBars += it->value;
+        for (const auto &e : inspector->current()->events)
+            occSum -= e.occlusionDelta;
+        QVERIFY(std::fabs(occBars - occSum) < 1e-6);
         inspector->setMeasure(InspectorView::Measure::Attention);
         QApplication::processEvents();
         const ApplicantExplanation &v = *inspector->current();
