@@ -2,7 +2,8 @@
 // seqlens-explain-bench: prints JSON with the latency of explaining one applicant on a project
 // of N synthetic applicants (default 100,000): Integrated Gradients (32 steps) and occlusion on
 // histories of exactly 64 events (p50/p99), a what-if edit re-scored and re-attributed (p50/p99:
-// the CLI's before + after with everything, and the inspector's edited history with IG),
+// the CLI's before + after with everything, and the inspector's edited history in its IG and
+// occlusion views),
 // and the faithfulness audit over 500 test applicants (wall time).
 //   seqlens-explain-bench [--applicants N] [--threads T] [--epochs E] [--work DIR]
 #include "seqlens/data/synth.h"
@@ -67,10 +68,12 @@ int main(int argc, char **argv)
     for (int64_t a = 0; a < enc.applicantCount() && long64.size() < 200; ++a)
         if (enc.length(a) == 64)
             long64.push_back(a);
-    std::vector<double> ig, occ, full, edit, inspectorEdit;
-    ExplainOptions igOnly, occOnly, all;
+    std::vector<double> ig, occ, occEvents, full, edit, inspectorEdit, inspectorOccEdit;
+    ExplainOptions igOnly, occOnly, occEventsOnly, all;
     igOnly.occlusion = false;
     occOnly.integratedGradients = false;
+    occEventsOnly.integratedGradients = false;
+    occEventsOnly.inputOcclusion = false;
     for (int64_t a : long64) {
         auto t = Clock::now();
         explainApplicant(b, raw, enc, a, igOnly);
@@ -78,6 +81,9 @@ int main(int argc, char **argv)
         t = Clock::now();
         explainApplicant(b, raw, enc, a, occOnly);
         occ.push_back(ms(t));
+        t = Clock::now();
+        explainApplicant(b, raw, enc, a, occEventsOnly);
+        occEvents.push_back(ms(t));
         t = Clock::now();
         explainApplicant(b, raw, enc, a, all);
         full.push_back(ms(t));
@@ -87,6 +93,9 @@ int main(int argc, char **argv)
         t = Clock::now(); // what the inspector computes per edit in its default (IG) view
         explainEdited(b, raw, a, {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}}, igOnly);
         inspectorEdit.push_back(ms(t));
+        t = Clock::now(); // and in its occlusion view (IG, event and input occlusion, reasons)
+        explainEdited(b, raw, a, {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}}, all);
+        inspectorOccEdit.push_back(ms(t));
     }
     const auto splits =
         assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
@@ -101,9 +110,11 @@ int main(int argc, char **argv)
         {"history_length", 64},
         {"integrated_gradients_32_steps", percentiles(ig)},
         {"occlusion_events_and_inputs", percentiles(occ)},
+        {"occlusion_events_only", percentiles(occEvents)},
         {"explain_all_with_reasons", percentiles(full)},
         {"what_if_remove_one_event_before_and_after", percentiles(edit)},
         {"what_if_inspector_edit_ig_view", percentiles(inspectorEdit)},
+        {"what_if_inspector_edit_occlusion_view", percentiles(inspectorOccEdit)},
         {"faithfulness_global_surrogate_seconds", auditMs / 1000.0},
         {"faithfulness_applicants", audit.faithfulness.applicants},
         {"faithfulness_best", audit.faithfulness.best},

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 namespace attncheck {
-double forwardMaxDiff(uint64_t seed);  // fused vs reference, eval mode, real positions
+double forwardMaxDiff(uint64_t seed);  // fused (autograd and no-grad paths) vs reference, eval mode
 double gradientMaxDiff(uint64_t seed); // d(sum w*out)/d(q,k,v), fused vs reference
 double dropoutFdRelError(
     uint64_t seed); // training with dropout: analytic vs finite-difference derivative

@@ -5,6 +5,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace seqlens::nn {
@@ -53,64 +54,127 @@ DropMask makeMask(double p, bool training, int64_t T)
     return m;
 }
 
-// Forward for one (row, head): fills probabilities P [T, T] (pre-dropout) and output O [T, D].
-void forwardRow(const float *q, const float *k, const float *v, float *P, float *O, int64_t L,
-                const Shape &s, int64_t bh, const DropMask &mask)
+const float *ones(int64_t n)
 {
-    const float scale = 1.0f / std::sqrt(float(s.D));
+    thread_local std::vector<float> v;
+    if (int64_t(v.size()) < n)
+        v.assign(size_t(n), 1.0f);
+    return v.data();
+}
+
+// Sum of a[j] * b[j], j < n, in eight interleaved partial sums (vectorisable without
+// -ffast-math; a fixed order, so the result is reproducible).
+inline float dot(const float *a, const float *b, int64_t n)
+{
+    float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int u = 0; u < 8; ++u)
+            part[u] += a[j + u] * b[j + u];
+    float sum = 0;
+    for (; j < n; ++j)
+        sum += a[j] * b[j];
+    for (float x : part)
+        sum += x;
+    return sum;
+}
+
+// Forward for one (row, head): fills probabilities P [T, T] (pre-dropout; with `pStride` 0 one
+// reused row, for inference) and output O [T, D]. Keys and values are transposed to [D, L] so
+// the loops over keys run over contiguous memory.
+void forwardRow(const float *q, const float *k, const float *v, float *P, float *O, int64_t L,
+                const Shape &s, int64_t bh, const DropMask &mask, int64_t pStride,
+                std::vector<float> &buf)
+{
+    const int64_t D = s.D;
+    buf.resize(size_t((2 * D + 1) * L));
+    float *kT = buf.data(), *vT = kT + D * L, *kept = vT + D * L;
+    for (int64_t j = 0; j < L; ++j)
+        for (int64_t c = 0; c < D; ++c) {
+            kT[c * L + j] = k[j * D + c];
+            vT[c * L + j] = v[j * D + c];
+        }
+    const float scale = 1.0f / std::sqrt(float(D));
     for (int64_t i = 0; i < L; ++i) {
-        float *p = P + i * s.T;
-        float mx = -INFINITY;
-        for (int64_t j = 0; j < L; ++j) {
-            float dot = 0;
-            for (int64_t c = 0; c < s.D; ++c)
-                dot += q[i * s.D + c] * k[j * s.D + c];
-            p[j] = dot * scale;
-            mx = std::max(mx, p[j]);
+        float *p = P + i * pStride;
+        std::fill(p, p + L, 0.0f);
+        for (int64_t c = 0; c < D; ++c) {
+            const float a = q[i * D + c] * scale;
+            const float *kc = kT + c * L;
+            for (int64_t j = 0; j < L; ++j)
+                p[j] += a * kc[j];
         }
-        float sum = 0;
+        const float mx = *std::max_element(p, p + L);
         for (int64_t j = 0; j < L; ++j)
-            sum += (p[j] = std::exp(p[j] - mx));
-        float *o = O + i * s.D;
-        for (int64_t j = 0; j < L; ++j) {
-            p[j] /= sum;
-            const float a = p[j] * mask.at(bh, i, j);
-            for (int64_t c = 0; c < s.D; ++c)
-                o[c] += a * v[j * s.D + c];
+            p[j] = std::exp(p[j] - mx);
+        const float inv = 1.0f / dot(p, ones(L), L);
+        for (int64_t j = 0; j < L; ++j)
+            p[j] *= inv;
+        const float *a = p;
+        if (mask.drop != 0) {
+            for (int64_t j = 0; j < L; ++j)
+                kept[j] = p[j] * mask.at(bh, i, j);
+            a = kept;
         }
+        for (int64_t c = 0; c < D; ++c)
+            O[i * D + c] = dot(a, vT + c * L, L);
     }
 }
 
-// Backward for one (row, head) given dO; accumulates dQ, dK, dV.
+// Backward for one (row, head) given dO; accumulates dQ, dK, dV. Same [D, L] layout as the
+// forward, so every loop over keys is contiguous.
 void backwardRow(const float *q, const float *k, const float *v, const float *P, const float *dO,
                  float *dQ, float *dK, float *dV, int64_t L, const Shape &s, int64_t bh,
-                 const DropMask &mask, std::vector<float> &dP)
+                 const DropMask &mask, std::vector<float> &buf)
 {
-    const float scale = 1.0f / std::sqrt(float(s.D));
-    dP.resize(size_t(L));
+    const int64_t D = s.D;
+    buf.assign(size_t((4 * D + 2) * L), 0.0f);
+    float *kT = buf.data(), *vT = kT + D * L, *dKT = vT + D * L, *dVT = dKT + D * L;
+    float *dP = dVT + D * L, *kept = dP + L;
+    for (int64_t j = 0; j < L; ++j)
+        for (int64_t c = 0; c < D; ++c) {
+            kT[c * L + j] = k[j * D + c];
+            vT[c * L + j] = v[j * D + c];
+        }
+    const float scale = 1.0f / std::sqrt(float(D));
     for (int64_t i = 0; i < L; ++i) {
         const float *p = P + i * s.T;
-        const float *g = dO + i * s.D;
-        float rowDot = 0;
-        for (int64_t j = 0; j < L; ++j) {
-            const float m = mask.at(bh, i, j);
-            float dA = 0;
-            for (int64_t c = 0; c < s.D; ++c)
-                dA += g[c] * v[j * s.D + c];
-            const float a = p[j] * m;
-            for (int64_t c = 0; c < s.D; ++c)
-                dV[j * s.D + c] += a * g[c];
-            dP[size_t(j)] = dA * m;
-            rowDot += p[j] * dP[size_t(j)];
+        const float *g = dO + i * D;
+        const float *a = p;
+        if (mask.drop != 0) {
+            for (int64_t j = 0; j < L; ++j)
+                kept[j] = p[j] * mask.at(bh, i, j);
+            a = kept;
         }
-        for (int64_t j = 0; j < L; ++j) {
-            const float dS = p[j] * (dP[size_t(j)] - rowDot) * scale;
-            for (int64_t c = 0; c < s.D; ++c) {
-                dQ[i * s.D + c] += dS * k[j * s.D + c];
-                dK[j * s.D + c] += dS * q[i * s.D + c];
+        std::fill(dP, dP + L, 0.0f);
+        for (int64_t c = 0; c < D; ++c) {
+            const float gc = g[c];
+            const float *vc = vT + c * L;
+            float *dvc = dVT + c * L;
+            for (int64_t j = 0; j < L; ++j) {
+                dP[j] += gc * vc[j];
+                dvc[j] += a[j] * gc;
             }
         }
+        if (mask.drop != 0)
+            for (int64_t j = 0; j < L; ++j)
+                dP[j] *= mask.at(bh, i, j);
+        const float rowDot = dot(p, dP, L);
+        for (int64_t j = 0; j < L; ++j)
+            dP[j] = p[j] * (dP[j] - rowDot) * scale; // now dS
+        for (int64_t c = 0; c < D; ++c) {
+            dQ[i * D + c] += dot(dP, kT + c * L, L);
+            const float qc = q[i * D + c];
+            float *dkc = dKT + c * L;
+            for (int64_t j = 0; j < L; ++j)
+                dkc[j] += dP[j] * qc;
+        }
     }
+    for (int64_t j = 0; j < L; ++j)
+        for (int64_t c = 0; c < D; ++c) {
+            dK[j * D + c] += dKT[c * L + j];
+            dV[j * D + c] += dVT[c * L + j];
+        }
 }
 
 class MaskedAttentionFn : public torch::autograd::Function<MaskedAttentionFn> {
@@ -130,10 +194,11 @@ public:
         const float *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
         float *pp = P.data_ptr<float>(), *op = O.data_ptr<float>();
         at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
+            std::vector<float> buf;
             for (int64_t bh = begin; bh < end; ++bh) {
                 const int64_t off = bh * s.T * s.D;
                 forwardRow(qp + off, kp + off, vp + off, pp + bh * s.T * s.T, op + off,
-                           len[bh / s.H], s, bh, mask);
+                           len[bh / s.H], s, bh, mask, s.T, buf);
             }
         });
         ctx->save_for_backward({q, k, v, P, lengths});
@@ -157,19 +222,43 @@ public:
         auto dQ = torch::zeros_like(q), dK = torch::zeros_like(k), dV = torch::zeros_like(v);
         const int64_t *len = lengths.data_ptr<int64_t>();
         at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
-            std::vector<float> scratch;
+            std::vector<float> buf;
             for (int64_t bh = begin; bh < end; ++bh) {
                 const int64_t off = bh * s.T * s.D;
                 backwardRow(q.data_ptr<float>() + off, k.data_ptr<float>() + off,
                             v.data_ptr<float>() + off, P.data_ptr<float>() + bh * s.T * s.T,
                             dO.data_ptr<float>() + off, dQ.data_ptr<float>() + off,
                             dK.data_ptr<float>() + off, dV.data_ptr<float>() + off, len[bh / s.H],
-                            s, bh, mask, scratch);
+                            s, bh, mask, buf);
             }
         });
         return {dQ, dK, dV, torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
+
+// Without autograd (scoring, occlusion): no [B, H, T, T] probabilities kept, one row reused.
+torch::Tensor inferenceAttention(torch::Tensor q, torch::Tensor k, torch::Tensor v,
+                                 const torch::Tensor &lengths)
+{
+    q = q.contiguous();
+    k = k.contiguous();
+    v = v.contiguous();
+    const Shape s{q.size(0), q.size(1), q.size(2), q.size(3)};
+    const DropMask none = makeMask(0.0, false, s.T);
+    auto O = torch::zeros_like(q);
+    const int64_t *len = lengths.data_ptr<int64_t>();
+    const float *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
+    float *op = O.data_ptr<float>();
+    at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
+        std::vector<float> row(size_t(s.T)), buf;
+        for (int64_t bh = begin; bh < end; ++bh) {
+            const int64_t off = bh * s.T * s.D;
+            forwardRow(qp + off, kp + off, vp + off, row.data(), op + off, len[bh / s.H], s, bh,
+                       none, 0, buf);
+        }
+    });
+    return O;
+}
 
 } // namespace
 
@@ -181,6 +270,10 @@ torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k,
                 "maskedAttention: q must be float [B, H, T, dh]");
     TORCH_CHECK(lengths.scalar_type() == torch::kInt64 && lengths.is_contiguous(),
                 "maskedAttention: lengths must be int64");
+    const bool needsGrad = torch::GradMode::is_enabled() &&
+                           (q.requires_grad() || k.requires_grad() || v.requires_grad());
+    if (!needsGrad && !(training && dropout > 0.0))
+        return inferenceAttention(q, k, v, lengths);
     return MaskedAttentionFn::apply(q, k, v, lengths, dropout, training);
 }
 
