@@ -3,6 +3,7 @@
 // population mean embedding (a reference), and the per-event states (for the surrogate).
 #include "seqlens/nn/sequence_model.h"
 
+#include "integrated_gradients.h"
 #include "seqlens/util/error.h"
 #include "sequence_model_impl.h"
 
@@ -101,22 +102,15 @@ InputAttribution SequenceModel::integratedGradients(const EncodedDataset &data, 
             ref = net->embedFields(missingInputs(b));
         }
     }
-    // Points ref + alpha (x - ref) for alpha = 0, 1/steps, ..., 1: row 0 is the reference and
-    // the last row the applicant, so both logits come out of the same pass.
-    auto alpha = torch::linspace(0.0, 1.0, steps + 1).view({steps + 1, 1, 1, 1});
-    auto path = (ref + alpha * (x - ref)).detach().requires_grad_(true);
-    auto out = net->forwardEmbedded(path, repeatRows(b, steps + 1));
-    auto grad = torch::autograd::grad({out.logits.sum()}, {path})[0]; // [S+1, T, F, d]
-    auto w = torch::ones({steps + 1}) / double(steps);                // trapezoid weights
-    w[0] = 0.5 / double(steps);
-    w[steps] = 0.5 / double(steps);
-    auto meanGrad = (grad * w.view({steps + 1, 1, 1, 1})).sum(0);     // [T, F, d]
-    auto cells = ((x[0] - ref[0]) * meanGrad).sum(-1).contiguous();   // [T, F]
+    const auto rows = repeatRows(b, steps + 1);
+    const nn::PathIntegral ig = nn::integrateGradients(
+        [&](const torch::Tensor &path) { return net->forwardEmbedded(path, rows).logits; }, x, ref,
+        steps);
+    auto cells = ig.attribution.sum(-1).contiguous(); // [T, F]
 
     InputAttribution r;
-    auto logits = out.logits.detach();
-    r.logit = logits[steps].item<double>();
-    r.referenceLogit = logits[0].item<double>();
+    r.logit = ig.outputs[steps].item<double>();
+    r.referenceLogit = ig.outputs[0].item<double>();
     const float *c = cells.data_ptr<float>();
     for (int64_t t = 0; t < n; ++t)
         r.cells.emplace_back(c + t * F, c + (t + 1) * F);
