@@ -6,6 +6,7 @@
 // export a plot and check the PNG and CSV.
 #include "workbench/compare_view.h"
 #include "workbench/data_view.h"
+#include "workbench/explain_view.h"
 #include "workbench/inspector_view.h"
 #include "workbench/main_window.h"
 #include "workbench/plot_export.h"
@@ -17,12 +18,16 @@
 #include <QAction>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QLabel>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "seqlens/data/config.h"
 
@@ -61,6 +66,7 @@ class TestWorkbench : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     std::unique_ptr<MainWindow> m_window;
+    qint64 m_trainedRun = 0;
 
 private Q_SLOTS:
     void initTestCase()
@@ -112,6 +118,7 @@ private Q_SLOTS:
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         const qint64 run = finished.at(0).at(1).toLongLong();
         QVERIFY(run > 0);
+        m_trainedRun = run;
         QCOMPARE(m_window->session().store().run(run).status, RunStatus::Finished);
         QCustomPlot *loss = train->historyPlot();
         QCOMPARE(loss->graph(0)->dataCount(), 1); // one epoch of training loss
@@ -129,6 +136,65 @@ private Q_SLOTS:
                               metrics->item(r, 1)->text() == "auc" &&
                               metrics->item(r, 2)->text().startsWith(auc + " ["));
         QVERIFY2(found, qPrintable(auc));
+    }
+
+    // The Explain view plots the run's recorded audit: its bars are the stored figures,
+    // recomputed here from the JSON (sorting and selection done independently of the view).
+    void explainViewPlotsTheRecordedAttributions()
+    {
+        QVERIFY(m_trainedRun > 0);
+        const auto art = m_window->session().store().artifact(m_trainedRun, "explanation_audit");
+        QVERIFY(art);
+        const nlohmann::json a = nlohmann::json::parse(*art);
+        ExplainView *view = m_window->explainView();
+        view->showRun(m_trainedRun);
+        QCOMPARE(view->tabs()->count(), 3);
+        QVERIFY(view->tabs()->tabText(0).contains("score units"));
+        const auto &g = a["global_attribution"];
+        std::vector<double> meanAbs = g["mean_abs"].get<std::vector<double>>();
+        std::sort(meanAbs.rbegin(), meanAbs.rend());
+        auto *inputs = qobject_cast<QCPBars *>(view->inputAttributionPlot()->plottable(0));
+        QVERIFY(inputs);
+        // Horizontal bars, the largest at the top (the last key).
+        const int n = inputs->dataCount();
+        QCOMPARE(n, int(meanAbs.size()));
+        for (int i = 0; i < n; ++i)
+            QVERIFY(std::fabs(inputs->data()->at(i)->value - meanAbs[size_t(n - 1 - i)]) < 1e-12);
+        // Signed values: red bars above 0, blue below; each key's two bars add up to the value.
+        std::vector<double> expected;
+        for (const auto &v : g["values"])
+            if (v["events"].get<int64_t>() >= 5)
+                expected.push_back(v["mean_signed"].get<double>());
+        std::sort(expected.begin(), expected.end(),
+                  [](double x, double y) { return std::fabs(x) > std::fabs(y); });
+        expected.resize(std::min<size_t>(expected.size(), 16));
+        std::sort(expected.rbegin(), expected.rend());
+        QCustomPlot *values = view->valueAttributionPlot();
+        QCOMPARE(values->plottableCount(), 2);
+        auto *up = qobject_cast<QCPBars *>(values->plottable(0));
+        auto *down = qobject_cast<QCPBars *>(values->plottable(1));
+        const int m = up->dataCount();
+        QCOMPARE(m, int(expected.size()));
+        for (int i = 0; i < m; ++i) {
+            QVERIFY(up->data()->at(i)->value >= 0 && down->data()->at(i)->value <= 0);
+            QVERIFY(std::fabs(up->data()->at(i)->value + down->data()->at(i)->value -
+                              expected[size_t(m - 1 - i)]) < 1e-12);
+        }
+        auto *bands = qobject_cast<QCPBars *>(view->timeAttributionPlot()->plottable(0));
+        QCOMPARE(bands->dataCount(), int(g["bands"].size()));
+        // Faithfulness: a deletion and an insertion curve per method; the surrogate's last bar
+        // (at the bottom, the first key) is the memory term.
+        const auto &f = a["faithfulness"];
+        QCOMPARE(view->faithfulnessPlot()->graphCount(), 2 * int(f["methods"].size()));
+        auto *coef = qobject_cast<QCPBars *>(view->surrogatePlot()->plottable(0));
+        QVERIFY(std::fabs(coef->data()->at(0)->value -
+                          a["surrogate"]["previous_state_norm"].get<double>()) < 1e-12);
+        const QString text = view->auditLabel()->text();
+        QVERIFY2(text.contains(QString::fromStdString(f["verdict"].get<std::string>())
+                                   .left(30)
+                                   .toHtmlEscaped()),
+                 qPrintable(text));
+        QVERIFY(text.contains(f["sanity_check"]["passed"].get<bool>() ? "passed" : "FAILED"));
     }
 
     void inspectorShowsOneBarPerEventAndSyncsSelection()

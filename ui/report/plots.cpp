@@ -14,8 +14,10 @@ void reset(QCustomPlot &plot)
     plot.clearPlottables();
     plot.clearItems();
     plot.clearGraphs();
+    plot.axisRect()->setMinimumMargins(QMargins());
     plot.legend->clearItems();
     plot.xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    plot.yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     plot.xAxis->setTickLabelRotation(0);
     plot.yAxis2->setVisible(false);
     plot.setBackground(Qt::white);
@@ -23,6 +25,13 @@ void reset(QCustomPlot &plot)
     QFont f = plot.font();
     f.setPointSize(9);
     plot.legend->setFont(f);
+}
+
+// Rotated tick labels run to the right of their tick: room for the last one.
+void rotateLongLabelLists(QCustomPlot &plot, qsizetype labels)
+{
+    plot.xAxis->setTickLabelRotation(labels > 6 ? 45 : 0);
+    plot.axisRect()->setMinimumMargins(QMargins(0, 0, labels > 6 ? 45 : 0, 0));
 }
 
 void diagonal(QCustomPlot &plot, double lo, double hi, const QString &name)
@@ -141,7 +150,7 @@ void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(keys, QVector<QString>(labels.begin(), labels.end()));
     plot.xAxis->setTicker(ticker);
-    plot.xAxis->setTickLabelRotation(labels.size() > 6 ? 45 : 0);
+    rotateLongLabelLists(plot, labels.size());
     plot.xAxis->setRange(0.3, labels.size() + 0.7);
     double top = 0;
     for (double v : values)
@@ -159,6 +168,105 @@ void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double
     }
     plot.yAxis->setLabel(valueLabel);
     plot.yAxis->setRange(0, top * 1.15 + 1e-9);
+}
+
+namespace {
+
+// Bars on `keys` 1..n of `keyAxis`, split into the part above 0 (first colour) and below 0
+// (second colour); returns the value range covered, 0 included.
+QCPRange splitBars(QCPAxis *keyAxis, QCPAxis *valueAxis, const QVector<double> &values,
+                   const QColor &up, const QColor &down)
+{
+    QVector<double> keys, above, below;
+    double lo = 0, hi = 0;
+    for (int i = 0; i < values.size(); ++i) {
+        const double v = std::isfinite(values[i]) ? values[i] : 0.0;
+        keys << i + 1;
+        above << std::max(v, 0.0);
+        below << std::min(v, 0.0);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+    for (const auto &[data, color] : {std::pair{&above, up}, std::pair{&below, down}}) {
+        auto *bars = new QCPBars(keyAxis, valueAxis);
+        bars->setData(keys, *data, true);
+        bars->setWidth(0.7);
+        bars->setBrush(color);
+        bars->setPen(Qt::NoPen);
+    }
+    const double pad = 0.1 * std::max(hi - lo, 1e-9);
+    return QCPRange(lo - (lo < 0 ? pad : 0), hi + (hi > 0 ? pad : 0) + 1e-12);
+}
+
+void labelTicks(QCPAxis *axis, const QStringList &labels, bool reversed)
+{
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int i = 0; i < labels.size(); ++i)
+        ticker->addTick(i + 1, labels[reversed ? labels.size() - 1 - i : i]);
+    axis->setTicker(ticker);
+    axis->setRange(0.3, labels.size() + 0.7);
+}
+
+std::pair<QColor, QColor> riskColours()
+{
+    QCPColorGradient g = divergingGradient(); // color() is not const
+    return {g.color(1, QCPRange(-1, 1)), g.color(-1, QCPRange(-1, 1))};
+}
+
+} // namespace
+
+void drawSignedBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values,
+                    const QString &valueLabel)
+{
+    reset(plot);
+    const auto [up, down] = riskColours();
+    plot.yAxis->setRange(splitBars(plot.xAxis, plot.yAxis, values, up, down));
+    auto *zero = new QCPItemStraightLine(&plot);
+    zero->point1->setCoords(0, 0);
+    zero->point2->setCoords(1, 0);
+    zero->setPen(QPen(Qt::gray, 1));
+    labelTicks(plot.xAxis, labels, false);
+    rotateLongLabelLists(plot, labels.size());
+    plot.yAxis->setLabel(valueLabel);
+}
+
+void drawRankedBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values,
+                    const QString &valueLabel, bool signedColours)
+{
+    reset(plot);
+    const auto [up, down] = signedColours ? riskColours() : std::pair{seriesColor(0), seriesColor(0)};
+    QVector<double> reversed(values.rbegin(), values.rend());
+    plot.xAxis->setRange(splitBars(plot.yAxis, plot.xAxis, reversed, up, down));
+    if (signedColours) {
+        auto *zero = new QCPItemStraightLine(&plot);
+        zero->point1->setCoords(0, 0);
+        zero->point2->setCoords(0, 1);
+        zero->setPen(QPen(Qt::gray, 1));
+    }
+    labelTicks(plot.yAxis, labels, true);
+    plot.xAxis->setLabel(valueLabel);
+    plot.yAxis->setLabel({});
+}
+
+void drawFaithfulness(QCustomPlot &plot, const std::vector<Series> &deletion,
+                      const std::vector<Series> &insertion)
+{
+    reset(plot);
+    for (size_t i = 0; i < deletion.size(); ++i)
+        for (const auto &[curves, style] : {std::pair{&deletion, Qt::SolidLine},
+                                            std::pair{&insertion, Qt::DashLine}}) {
+            if (i >= curves->size())
+                continue;
+            const Series &c = (*curves)[i];
+            auto *graph = plot.addGraph();
+            graph->setData(c.x, c.y);
+            graph->setPen(QPen(seriesColor(int(i)), 2, style));
+            graph->setName(c.name);
+        }
+    plot.xAxis->setLabel("share of events removed (deletion) / added back (insertion)");
+    plot.yAxis->setLabel("logit - logit(empty history)");
+    plot.rescaleAxes();
+    plot.legend->setVisible(true);
 }
 
 void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss,

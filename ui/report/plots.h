@@ -36,6 +36,16 @@ void drawCalibration(QCustomPlot &plot, const std::vector<Series> &models);
 void drawBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values,
               const QString &valueLabel, double reference = std::nan(""),
               const QString &referenceName = {});
+// One bar per label, red above 0 (raises risk) and blue below (lowers it), with a zero line.
+void drawSignedBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values,
+                    const QString &valueLabel);
+// Horizontal bars for long labels, the first label at the top; with `signedColours` red above 0
+// and blue below, otherwise one colour.
+void drawRankedBars(QCustomPlot &plot, const QStringList &labels, const QVector<double> &values,
+                    const QString &valueLabel, bool signedColours);
+// Deletion (solid) and insertion (dashed) curves, one colour per method.
+void drawFaithfulness(QCustomPlot &plot, const std::vector<Series> &deletion,
+                      const std::vector<Series> &insertion);
 // Training loss (left axis) and validation AUC (right axis) by epoch.
 void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss,
                  const QVector<double> &validAuc);

@@ -356,6 +356,76 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
               rows);
 }
 
+namespace {
+
+int rankedHeight(const Bars &bars)
+{
+    return 70 + 24 * int(bars.labels.size());
+}
+
+void globalAttributionPart(ReportDocument &doc, const json &g)
+{
+    if (g.is_null() || !g.contains("inputs") || g["inputs"].empty()) {
+        doc.text("No global attributions were recorded (no test applicant had events).");
+        return;
+    }
+    doc.text("Global attributions: the Integrated Gradients of " + count(g["applicants"]) +
+             " test applicants, aggregated. Unlike attention they are in score units (logit): "
+             "positive values raised the risk score, negative values lowered it.");
+    QCustomPlot plot;
+    const Bars inputs = attributionByInput(g);
+    drawRankedBars(plot, inputs.labels, inputs.values, "mean |attribution| (logit)", false);
+    doc.figure("attribution_by_input", renderImage(plot, 640, rankedHeight(inputs)), 540,
+               "Mean absolute attribution of each model input per event: how much each input "
+               "moves the score.");
+    const Bars values = attributionByValue(g, 12);
+    if (!values.labels.isEmpty()) {
+        drawRankedBars(plot, values.labels, values.values, "mean attribution (logit)", true);
+        doc.figure("attribution_by_value", renderImage(plot, 640, rankedHeight(values)), 540,
+                   "Categorical values with the largest mean attribution of their events (seen "
+                   "on 5 events or more): red raises risk, blue lowers it.");
+    }
+    const Bars bands = attributionByTime(g);
+    drawSignedBars(plot, bands.labels, bands.values, "mean attribution (logit)");
+    plot.xAxis->setLabel("time before the cutoff");
+    doc.figure("attribution_by_time", renderImage(plot, 640, 260), 540,
+               "Mean attribution of an event by its time before the cutoff.");
+    std::vector<QStringList> rows;
+    for (size_t b = 0; b < g["bands"].size(); ++b)
+        rows.push_back({q(g["bands"][b]), count(g["band_events"][b]),
+                        g["band_mean_signed"][b].is_number()
+                            ? fmt(g["band_mean_signed"][b].get<double>())
+                            : QString("n/a"),
+                        g["band_mean_abs"][b].is_number() ? fmt(g["band_mean_abs"][b].get<double>())
+                                                          : QString("n/a")});
+    doc.table({"time before the cutoff", "events", "mean attribution", "mean |attribution|"},
+              rows);
+}
+
+void surrogatePart(ReportDocument &doc, const json &sur)
+{
+    if (sur.is_null() || !sur.contains("inputs"))
+        return;
+    QStringList top;
+    for (size_t i = 0; i < sur["inputs"].size() && i < 5; ++i)
+        top << q(sur["inputs"][i]["feature"]);
+    doc.text(QString("State-space surrogate (Maree & Omlin 2021): a linear model of each event's "
+                     "%1 state from the event's inputs and the previous state reconstructs the "
+                     "held-out states with R² %2 (%3 events); the inputs that move the state "
+                     "most: %4.")
+                 .arg(q(sur["aggregation"]),
+                      sur["r2"].is_number() ? fmt(sur["r2"].get<double>()) : QString("n/a"),
+                      count(sur["held_out_events"]), top.join(", ")));
+    const Bars coef = surrogateCoefficients(sur, 12);
+    QCustomPlot plot;
+    drawRankedBars(plot, coef.labels, coef.values, "coefficient norm", false);
+    doc.figure("surrogate_coefficients", renderImage(plot, 640, rankedHeight(coef)), 540,
+               "What moves the model's memory: the norm of the surrogate's coefficients per "
+               "event input, and of the previous state.");
+}
+
+} // namespace
+
 void faithfulnessSection(ReportDocument &doc, const RunReportData &d)
 {
     doc.heading("9. Explanation faithfulness");
@@ -373,38 +443,18 @@ void faithfulnessSection(ReportDocument &doc, const RunReportData &d)
              "fast: the larger insertion minus deletion, the better. " +
              count(f["applicants"]) + " test applicants with two or more events; 95 % intervals "
              "from " + count(f["bootstrap_reps"]) + " bootstrap resamples of the applicants.");
+    std::vector<Series> deletion, insertion;
+    faithfulnessCurves(f, deletion, insertion);
     QCustomPlot plot;
-    QVector<double> x;
-    for (const auto &v : f["fractions"])
-        x << v.get<double>();
-    int c = 0;
+    drawFaithfulness(plot, deletion, insertion);
     std::vector<QStringList> rows;
-    for (const auto &m : f["methods"]) {
-        QVector<double> del, ins;
-        for (const auto &v : m["deletion_curve"])
-            del << v.get<double>();
-        for (const auto &v : m["insertion_curve"])
-            ins << v.get<double>();
-        auto *gd = plot.addGraph();
-        gd->setData(x, del);
-        gd->setPen(QPen(seriesColor(c), 2));
-        gd->setName(q(m["method"]) + " deletion");
-        auto *gi = plot.addGraph();
-        gi->setData(x, ins);
-        gi->setPen(QPen(seriesColor(c), 2, Qt::DashLine));
-        gi->setName(q(m["method"]) + " insertion");
-        ++c;
-        auto iv = [](const json &i) {
-            return fmt(i["value"].get<double>()) + " [" + fmt(i["lo"].get<double>()) + ", " +
-                   fmt(i["hi"].get<double>()) + "]";
-        };
+    auto iv = [](const json &i) {
+        return fmt(i["value"].get<double>()) + " [" + fmt(i["lo"].get<double>()) + ", " +
+               fmt(i["hi"].get<double>()) + "]";
+    };
+    for (const auto &m : f["methods"])
         rows.push_back({q(m["method"]), iv(m["deletion_area"]), iv(m["insertion_area"]),
                         iv(m["insertion_minus_deletion"])});
-    }
-    plot.xAxis->setLabel("share of events removed (deletion) / added back (insertion)");
-    plot.yAxis->setLabel("logit - logit(empty history)");
-    plot.rescaleAxes();
-    plot.legend->setVisible(true);
     doc.figure("faithfulness", renderImage(plot, 700, 340), 560,
                "Deletion (solid) and insertion (dashed) curves per explanation method, mean over "
                "the test applicants.");
@@ -419,17 +469,8 @@ void faithfulnessSection(ReportDocument &doc, const RunReportData &d)
                       s["passed"].get<bool>() ? "passed" : "FAILED: do not use the attributions",
                       fmt(s["threshold"].get<double>(), 2)));
     doc.text("Verdict. " + q(f["verdict"]));
-    const json &sur = a["surrogate"];
-    QStringList top;
-    for (size_t i = 0; i < sur["inputs"].size() && i < 5; ++i)
-        top << q(sur["inputs"][i]["feature"]);
-    doc.text(QString("State-space surrogate (Maree & Omlin 2021): a linear model of each event's "
-                     "%1 state from the event's inputs and the previous state reconstructs the "
-                     "held-out states with R² %2 (%3 events); the inputs that move the state "
-                     "most: %4.")
-                 .arg(q(sur["aggregation"]),
-                      sur["r2"].is_number() ? fmt(sur["r2"].get<double>()) : QString("n/a"),
-                      count(sur["held_out_events"]), top.join(", ")));
+    globalAttributionPart(doc, a["global_attribution"]);
+    surrogatePart(doc, a["surrogate"]);
 }
 
 void limitations(ReportDocument &doc, const RunReportData &d)

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Explain (global): mean field attention per input over the test applicants, sorted, and the
-// mean event weight by time before the cutoff, for the selected run.
+// Explain (global), for the selected run, in three tabs:
+//   - attributions: mean |Integrated Gradients| per input, the categorical values that raise or
+//     lower the score most, and the mean attribution by time before the cutoff (score units);
+//   - faithfulness: deletion/insertion curves per method, the verdict and the sanity check, and
+//     the state-space surrogate's fidelity and coefficients;
+//   - attention (model internals): mean field attention per input and event weight by time.
 #pragma once
 
 #include <QWidget>
 
 class QCustomPlot;
 class QLabel;
+class QTabWidget;
 
 namespace seqlens::ui {
 
@@ -17,12 +22,25 @@ class ExplainView : public QWidget {
 public:
     explicit ExplainView(ProjectSession &session, QWidget *parent = nullptr);
     void showRun(qint64 run);
+    QTabWidget *tabs() const { return m_tabs; }
     QCustomPlot *fieldPlot() const { return m_fields; }
+    QCustomPlot *inputAttributionPlot() const { return m_inputs; }
+    QCustomPlot *valueAttributionPlot() const { return m_values; }
+    QCustomPlot *timeAttributionPlot() const { return m_bands; }
+    QCustomPlot *faithfulnessPlot() const { return m_faith; }
+    QCustomPlot *surrogatePlot() const { return m_surrogate; }
+    QLabel *auditLabel() const { return m_audit; }
 
 private:
+    void showAttention(qint64 run);
+    void showAudit(qint64 run);
+
     ProjectSession &m_session;
-    QLabel *m_title;
+    QTabWidget *m_tabs;
+    QLabel *m_title, *m_attributionTitle, *m_audit;
     QCustomPlot *m_fields, *m_time;
+    QCustomPlot *m_inputs, *m_values, *m_bands;
+    QCustomPlot *m_faith, *m_surrogate;
 };
 
 } // namespace seqlens::ui

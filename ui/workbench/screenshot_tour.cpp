@@ -3,6 +3,7 @@
 
 #include "workbench/compare_view.h"
 #include "workbench/data_view.h"
+#include "workbench/explain_view.h"
 #include "workbench/inspector_view.h"
 #include "workbench/main_window.h"
 #include "workbench/project_session.h"
@@ -10,6 +11,7 @@
 
 #include <QDir>
 #include <QEventLoop>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 
@@ -68,7 +70,11 @@ int runScreenshotTour(MainWindow &w, const QString &demoDir, const QString &outD
     if (!waitFor(w.compareView(), &CompareView::compareFinished, 900000))
         return 3;
     ok &= grab(w, MainWindow::Compare, outDir + "/4-compare.png");
+    w.explainView()->tabs()->setCurrentIndex(0);
     ok &= grab(w, MainWindow::Explain, outDir + "/5-explain.png");
+    w.explainView()->tabs()->setCurrentIndex(1);
+    ok &= grab(w, MainWindow::Explain, outDir + "/5b-explain-faithfulness.png");
+    w.explainView()->tabs()->setCurrentIndex(0);
     w.showPage(MainWindow::Inspector); // starts loading the selected run's model
     waitFor(w.inspectorView(), &InspectorView::explorerLoaded, 120000);
     auto *list = w.inspectorView()->applicantList();
