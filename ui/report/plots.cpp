@@ -266,7 +266,9 @@ void drawFaithfulness(QCustomPlot &plot, const std::vector<Series> &deletion,
     plot.xAxis->setLabel("share of events removed (deletion) / added back (insertion)");
     plot.yAxis->setLabel("logit - logit(empty history)");
     plot.rescaleAxes();
+    plot.yAxis->scaleRange(1.08, plot.yAxis->range().center());
     plot.legend->setVisible(true);
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 }
 
 void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss,

@@ -177,12 +177,10 @@ void ExplainView::showAudit(qint64 run)
     report::drawRankedBars(*m_surrogate, coef.labels, coef.values, "coefficient norm", false);
     const json &sanity = f["sanity_check"];
     m_audit->setText(
-        QString("<b>Verdict.</b> %1<br>Randomised-weights check: rank correlation %2 over %3 "
-                "applicants, %4.<br><b>State-space surrogate</b> (%5 states): held-out R² %6 "
-                "over %7 events; bottom: what moves the model's memory (coefficient norms).")
+        QString("<b>Verdict.</b> %1 Randomised-weights check %2.<br><b>State-space "
+                "surrogate</b> (%3 states): held-out R² %4 over %5 events; bottom: what moves the "
+                "model's memory (coefficient norms).")
             .arg(QString::fromStdString(f["verdict"].get<std::string>()).toHtmlEscaped(),
-                 fmt(sanity["mean_spearman_trained_vs_random_weights"]),
-                 QString::number(sanity["applicants"].get<int64_t>()),
                  sanity["passed"].get<bool>() ? "passed"
                                               : "<b>FAILED: do not use the attributions</b>",
                  QString::fromStdString(s["aggregation"].get<std::string>()), fmt(s["r2"]),
