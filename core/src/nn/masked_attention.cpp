@@ -54,14 +54,6 @@ DropMask makeMask(double p, bool training, int64_t T)
     return m;
 }
 
-const float *ones(int64_t n)
-{
-    thread_local std::vector<float> v;
-    if (int64_t(v.size()) < n)
-        v.assign(size_t(n), 1.0f);
-    return v.data();
-}
-
 // Sum of a[j] * b[j], j < n, in eight interleaved partial sums (vectorisable without
 // -ffast-math; a fixed order, so the result is reproducible).
 inline float dot(const float *a, const float *b, int64_t n)
@@ -105,9 +97,10 @@ void forwardRow(const float *q, const float *k, const float *v, float *P, float 
                 p[j] += a * kc[j];
         }
         const float mx = *std::max_element(p, p + L);
+        float sum = 0;
         for (int64_t j = 0; j < L; ++j)
-            p[j] = std::exp(p[j] - mx);
-        const float inv = 1.0f / dot(p, ones(L), L);
+            sum += (p[j] = std::exp(p[j] - mx));
+        const float inv = 1.0f / sum;
         for (int64_t j = 0; j < L; ++j)
             p[j] *= inv;
         const float *a = p;
