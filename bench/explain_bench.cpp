@@ -74,28 +74,21 @@ int main(int argc, char **argv)
     occOnly.integratedGradients = false;
     occEventsOnly.integratedGradients = false;
     occEventsOnly.inputOcclusion = false;
+    const std::vector<HistoryEdit> removeTenth = {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}};
+    auto timed = [](std::vector<double> &into, const auto &work) {
+        const auto t = Clock::now();
+        work();
+        into.push_back(ms(t));
+    };
     for (int64_t a : long64) {
-        auto t = Clock::now();
-        explainApplicant(b, raw, enc, a, igOnly);
-        ig.push_back(ms(t));
-        t = Clock::now();
-        explainApplicant(b, raw, enc, a, occOnly);
-        occ.push_back(ms(t));
-        t = Clock::now();
-        explainApplicant(b, raw, enc, a, occEventsOnly);
-        occEvents.push_back(ms(t));
-        t = Clock::now();
-        explainApplicant(b, raw, enc, a, all);
-        full.push_back(ms(t));
-        t = Clock::now();
-        whatIf(b, raw, a, {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}}, all);
-        edit.push_back(ms(t));
-        t = Clock::now(); // what the inspector computes per edit in its default (IG) view
-        explainEdited(b, raw, a, {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}}, igOnly);
-        inspectorEdit.push_back(ms(t));
-        t = Clock::now(); // and in its occlusion view (IG, event and input occlusion, reasons)
-        explainEdited(b, raw, a, {{HistoryEdit::Kind::Remove, 10, {}, {}, 0}}, all);
-        inspectorOccEdit.push_back(ms(t));
+        timed(ig, [&] { explainApplicant(b, raw, enc, a, igOnly); });
+        timed(occ, [&] { explainApplicant(b, raw, enc, a, occOnly); });
+        timed(occEvents, [&] { explainApplicant(b, raw, enc, a, occEventsOnly); });
+        timed(full, [&] { explainApplicant(b, raw, enc, a, all); });
+        timed(edit, [&] { whatIf(b, raw, a, removeTenth, all); });
+        // What the inspector computes per edit in its IG view, and in its occlusion view.
+        timed(inspectorEdit, [&] { explainEdited(b, raw, a, removeTenth, igOnly); });
+        timed(inspectorOccEdit, [&] { explainEdited(b, raw, a, removeTenth, all); });
     }
     const auto splits =
         assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);

@@ -139,8 +139,13 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     int64_t threads = 2;
     std::string work = "/tmp/seqlens-pattern-bench";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string key = argv[i], value = argv[i + 1];
+    for (int i = 1; i < argc; i += 2) {
+        const std::string key = argv[i];
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "%s: expected a value\n", key.c_str());
+            return 2;
+        }
+        const std::string value = argv[i + 1];
         if (key == "--sizes")
             sizes = splitList(value);
         else if (key == "--families")

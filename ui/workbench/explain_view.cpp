@@ -148,8 +148,23 @@ void ExplainView::showAudit(qint64 run)
         m_audit->setText(none);
         return;
     }
-    const json a = json::parse(*art);
-    const json &g = a["global_attribution"];
+    try {
+        const json a = json::parse(*art);
+        showAttributions(run, a.at("global_attribution"));
+        showFaithfulness(a.at("faithfulness"), a.at("surrogate"));
+    } catch (const json::exception &e) {
+        const QString bad = QString("Run %1: the stored explanation audit cannot be read (%2).")
+                                .arg(run)
+                                .arg(e.what());
+        m_attributionTitle->setText(bad);
+        m_audit->setText(bad);
+    }
+    for (QCustomPlot *p : {m_inputs, m_values, m_bands, m_faith, m_surrogate})
+        p->replot();
+}
+
+void ExplainView::showAttributions(qint64 run, const json &g)
+{
     const report::Bars inputs = report::attributionByInput(g);
     report::drawRankedBars(*m_inputs, inputs.labels, inputs.values, "mean |attribution| (logit)",
                            false);
@@ -168,11 +183,13 @@ void ExplainView::showAudit(qint64 run)
                 "risk most.")
             .arg(run)
             .arg(g.value("applicants", int64_t(0))));
-    const json &f = a["faithfulness"];
+}
+
+void ExplainView::showFaithfulness(const json &f, const json &s)
+{
     std::vector<report::Series> deletion, insertion;
     report::faithfulnessCurves(f, deletion, insertion);
     report::drawFaithfulness(*m_faith, deletion, insertion);
-    const json &s = a["surrogate"];
     const report::Bars coef = report::surrogateCoefficients(s, 12);
     report::drawRankedBars(*m_surrogate, coef.labels, coef.values, "coefficient norm", false);
     const json &sanity = f["sanity_check"];
@@ -185,8 +202,6 @@ void ExplainView::showAudit(qint64 run)
                                               : "<b>FAILED: do not use the attributions</b>",
                  QString::fromStdString(s["aggregation"].get<std::string>()), fmt(s["r2"]),
                  QString::number(s["held_out_events"].get<int64_t>())));
-    for (QCustomPlot *p : {m_inputs, m_values, m_bands, m_faith, m_surrogate})
-        p->replot();
 }
 
 } // namespace seqlens::ui

@@ -7,6 +7,8 @@
 //   - attention (model internals): mean field attention per input and event weight by time.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <QWidget>
 
 class QCustomPlot;
@@ -34,6 +36,8 @@ public:
 private:
     void showAttention(qint64 run);
     void showAudit(qint64 run);
+    void showAttributions(qint64 run, const nlohmann::json &globalAttribution);
+    void showFaithfulness(const nlohmann::json &faithfulness, const nlohmann::json &surrogate);
 
     ProjectSession &m_session;
     QTabWidget *m_tabs;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/data/pattern_synth.h"
 
+#include "synth_files.h"
+
 #include "seqlens/data/time_parser.h"
 #include "seqlens/util/error.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <random>
 
@@ -206,21 +206,13 @@ PatternFamily parsePatternFamily(const std::string &name)
 
 PatternDataset writePatternDataset(const PatternOptions &o)
 {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(o.outDir, ec);
-    if (ec)
-        throwData(o.outDir + ": cannot create directory: " + ec.message());
+    SynthFiles files;
+    openSynthFiles(files, o.outDir, kConfig, "applicant_id,event_time,event_type,channel,amount",
+                   "applicant_id,application_time,bad");
     PatternDataset d;
-    d.eventsPath = (fs::path(o.outDir) / "events.csv").string();
-    d.labelsPath = (fs::path(o.outDir) / "labels.csv").string();
-    d.configPath = (fs::path(o.outDir) / "config.json").string();
-    std::ofstream ev(d.eventsPath), lab(d.labelsPath), cfg(d.configPath);
-    if (!ev || !lab || !cfg)
-        throwData(o.outDir + ": cannot write the pattern files");
-    cfg << kConfig;
-    ev << "applicant_id,event_time,event_type,channel,amount\n";
-    lab << "applicant_id,application_time,bad\n";
+    d.eventsPath = files.eventsPath;
+    d.labelsPath = files.labelsPath;
+    d.configPath = files.configPath;
     Rng r{std::mt19937_64(o.seed * 1000003ULL + uint64_t(o.family))};
     const double start = double(daysFromCivil(2023, 1, 1));
     std::vector<Event> events;
@@ -238,24 +230,17 @@ PatternDataset writePatternDataset(const PatternOptions &o)
         const std::string id = buf;
         std::shuffle(events.begin(), events.end(), r.engine); // file order is not time order
         for (const Event &e : events) {
-            std::string time = formatDays(std::round((cutoff - e.daysBefore) * 1440.0) / 1440.0);
-            if (time.size() == 10)
-                time += "T00:00:00";
-            char amount[32] = "";
-            if (!std::isnan(e.amount))
-                std::snprintf(amount, sizeof amount, "%.2f", e.amount);
-            ev << id << ',' << time << ',' << kTypes[e.type] << ',' << kChannels[e.channel] << ','
-               << amount << '\n';
+            writeEventRow(files.events, id, cutoff - e.daysBefore, kTypes[e.type],
+                          kChannels[e.channel], e.amount);
             ++d.events;
         }
-        lab << id << ',' << formatDays(cutoff) << ',' << bad << '\n';
+        files.labels << id << ',' << formatDays(cutoff) << ',' << bad << '\n';
         d.entities.push_back(id);
         d.trueProbability.push_back(p);
         d.patternFeature.push_back(g);
         d.bads += bad;
     }
-    if (!ev || !lab || !cfg)
-        throwData(o.outDir + ": write failed");
+    files.checkWritten(o.outDir);
     return d;
 }
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/data/synth.h"
 
+#include "synth_files.h"
+
 #include "seqlens/util/error.h"
 #include "seqlens/data/time_parser.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <vector>
 
@@ -30,12 +30,6 @@ const double kTypeWeights[] = {0.12, 0.06, 0.40, 0.05, 0.30, 0.07, 0.0};
 const double kTypeAmountMu[] = {0.0, 8.5, 5.5, 4.5, 3.5, 7.0, 6.0};
 constexpr int kInquiry = 0, kLate = 3, kCollection = 6;
 
-std::string isoDateTime(double days)
-{
-    std::string s = formatDays(days);
-    return s.size() == 10 ? s + "T00:00:00" : s;
-}
-
 const char *kConfig = R"({
   "schema_version": 1,
   "events": [{"path": "events.csv", "entity": "applicant_id", "time": "event_time", "time_format": "iso",
@@ -56,21 +50,14 @@ const char *kConfig = R"({
 
 SynthSummary writeSynthDataset(const SynthOptions &opt)
 {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(opt.outDir, ec);
-    if (ec)
-        throwData(opt.outDir + ": cannot create directory: " + ec.message());
+    SynthFiles files;
+    openSynthFiles(files, opt.outDir, kConfig, "applicant_id,event_time,event_type,channel,amount",
+                   "applicant_id,application_time,bad,income,region");
+    std::ostream &ev = files.events, &lab = files.labels;
     SynthSummary sum;
-    sum.eventsPath = (fs::path(opt.outDir) / "events.csv").string();
-    sum.labelsPath = (fs::path(opt.outDir) / "labels.csv").string();
-    sum.configPath = (fs::path(opt.outDir) / "config.json").string();
-    std::ofstream ev(sum.eventsPath), lab(sum.labelsPath), cfg(sum.configPath);
-    if (!ev || !lab || !cfg)
-        throwData(opt.outDir + ": cannot write the demo files");
-    cfg << kConfig;
-    ev << "applicant_id,event_time,event_type,channel,amount\n";
-    lab << "applicant_id,application_time,bad,income,region\n";
+    sum.eventsPath = files.eventsPath;
+    sum.labelsPath = files.labelsPath;
+    sum.configPath = files.configPath;
 
     std::mt19937_64 rng(opt.seed);
     std::uniform_real_distribution<double> unif(0.0, 1.0);
@@ -120,14 +107,10 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
             events.push_back(
                 {app + 1.0 + unif(rng) * 90.0, kCollection, 0, std::exp(6.0 + normal(rng))});
         std::shuffle(events.begin(), events.end(), rng); // file order is not time order
+        std::snprintf(buf, sizeof buf, "A%07lld", (long long)i);
+        const std::string id = buf;
         for (const auto &e : events) {
-            char amount[32] = "";
-            if (!std::isnan(e.amount))
-                std::snprintf(amount, sizeof amount, "%.2f", e.amount);
-            std::snprintf(buf, sizeof buf, "A%07lld,%s,%s,%s,%s\n", (long long)i,
-                          isoDateTime(std::round(e.time * 1440.0) / 1440.0).c_str(), kTypes[e.type],
-                          kChannels[e.channel], amount);
-            ev << buf;
+            writeEventRow(ev, id, e.time, kTypes[e.type], kChannels[e.channel], e.amount);
             ++sum.events;
         }
         std::snprintf(buf, sizeof buf, "A%07lld,%s,%d,%.0f,R%d\n", (long long)i,
@@ -141,8 +124,7 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
         ev << "X" << k << ",2024-01-01T00:00:00,payment,online,10.0\n";
         ++sum.events;
     }
-    if (!ev || !lab || !cfg)
-        throwData(opt.outDir + ": write failed");
+    files.checkWritten(opt.outDir);
     return sum;
 }
 
