@@ -5,11 +5,16 @@
 //   baseline  XGBoost on the window features of the events (development applicants only)
 //   ceiling   the same model given the planted pattern as one more column (what is learnable)
 //   bayes     the generator's true probability (no model can do better, in expectation)
-//   sequence  the sequence model of the config (Transformer by default; --aggregations)
+//   sequence  the sequence model of the config, once per variant (default: the config as is)
 //   closed    (sequence - baseline) / (ceiling - baseline), the share of the gap closed
-// Prints one JSON document, then a Markdown table on stderr.
+// Prints one JSON line per family as it finishes, the JSON document of all, then a Markdown
+// table on stderr.
 //   seqlens-pattern-bench [--sizes 10000,50000] [--families order,trend,...] [--seed S]
 //                         [--threads T] [--aggregations transformer,gru] [--work DIR]
+//                         [--variant NAME=JSON ...]
+// A variant is a JSON merge patch (RFC 7386) on the generated config, e.g.
+//   --variant gru='{"model":{"item_aggregation":"gru"}}'; --aggregations A,B is short for one
+// variant per item aggregation.
 #include "seqlens/compare/baseline_models.h"
 #include "seqlens/compare/metrics.h"
 #include "seqlens/compare/window_features.h"
@@ -77,17 +82,20 @@ std::vector<double> byApplicant(const RawDataset &raw, const std::vector<double>
     return out;
 }
 
-ItemAggregation aggregationNamed(const std::string &name)
+struct Variant {
+    std::string name;
+    json patch; // merge patch on the config
+};
+
+Config variantConfig(const Config &cfg, const Variant &v)
 {
-    for (auto a : {ItemAggregation::Transformer, ItemAggregation::Gru, ItemAggregation::Lstm,
-                   ItemAggregation::None})
-        if (name == toString(a))
-            return a;
-    throw std::runtime_error("unknown aggregation " + name);
+    json j = json::parse(configToJson(cfg));
+    j.merge_patch(v.patch);
+    return parseConfig(j.dump(), "variant " + v.name, cfg.baseDir);
 }
 
 json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
-            const std::vector<std::string> &aggregations, const std::string &work)
+            const std::vector<Variant> &variants, const std::string &work)
 {
     const auto t0 = std::chrono::steady_clock::now();
     PatternOptions po;
@@ -111,14 +119,13 @@ json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
     for (int64_t a : s.test)
         truthTest.push_back(truth[size_t(a)]);
     r["bayes"] = aucScore(truthTest, s.testLabels);
-    for (const std::string &agg : aggregations) {
-        Config c = cfg;
-        c.model.itemAggregation = aggregationNamed(agg);
+    for (const Variant &variant : variants) {
+        const Config c = variantConfig(cfg, variant);
         const auto t = std::chrono::steady_clock::now();
         const TrainSummary sum = runTraining(c, TrainRequest{});
         const double auc = sum.test.metrics.auc;
         const double gap = r["ceiling"].get<double>() - r["baseline"].get<double>();
-        r["sequence"][agg] = {
+        r["sequence"][variant.name] = {
             {"auc", auc},
             {"closed", gap > 0.005 ? json((auc - r["baseline"].get<double>()) / gap) : json()},
             {"epochs", sum.training.epochsRun},
@@ -133,7 +140,8 @@ json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
 
 int main(int argc, char **argv)
 {
-    std::vector<std::string> sizes = {"10000", "50000"}, families, aggregations = {"transformer"};
+    std::vector<std::string> sizes = {"10000", "50000"}, families;
+    std::vector<Variant> variants;
     for (PatternFamily f : allPatternFamilies())
         families.push_back(toString(f));
     uint64_t seed = 1;
@@ -151,7 +159,11 @@ int main(int argc, char **argv)
         else if (key == "--families")
             families = splitList(value);
         else if (key == "--aggregations")
-            aggregations = splitList(value);
+            for (const auto &a : splitList(value))
+                variants.push_back({a, json{{"model", {{"item_aggregation", a}}}}});
+        else if (key == "--variant" && value.find('=') != std::string::npos)
+            variants.push_back({value.substr(0, value.find('=')),
+                                json::parse(value.substr(value.find('=') + 1))});
         else if (key == "--seed")
             seed = std::stoull(value);
         else if (key == "--threads")
@@ -163,29 +175,31 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (variants.empty())
+        variants.push_back({"default", json::object()});
     try {
         setTorchThreads(threads);
         json all = json::array();
         for (const auto &size : sizes)
             for (const auto &name : families) {
                 all.push_back(runOne(parsePatternFamily(name), std::stoll(size), seed, threads,
-                                     aggregations, work));
-                std::fprintf(stderr, "done %s at %s\n", name.c_str(), size.c_str());
+                                     variants, work));
+                std::fprintf(stderr, "%s\n", all.back().dump().c_str());
             }
         std::cout << all.dump(2) << std::endl;
         std::fprintf(stderr, "\n| family | applicants | baseline | ceiling | Bayes |");
-        for (const auto &a : aggregations)
-            std::fprintf(stderr, " %s | closed |", a.c_str());
+        for (const auto &v : variants)
+            std::fprintf(stderr, " %s | closed |", v.name.c_str());
         std::fprintf(stderr, "\n|---|---|---|---|---|");
-        for (size_t k = 0; k < aggregations.size(); ++k)
+        for (size_t k = 0; k < variants.size(); ++k)
             std::fprintf(stderr, "---|---|");
         for (const auto &r : all) {
             std::fprintf(stderr, "\n| %s | %lld | %.4f | %.4f | %.4f |",
                          r["family"].get<std::string>().c_str(),
                          (long long)r["applicants"].get<int64_t>(), r["baseline"].get<double>(),
                          r["ceiling"].get<double>(), r["bayes"].get<double>());
-            for (const auto &a : aggregations) {
-                const json &m = r["sequence"][a];
+            for (const auto &v : variants) {
+                const json &m = r["sequence"][v.name];
                 std::fprintf(stderr, " %.4f | %s |", m["auc"].get<double>(),
                              m["closed"].is_null()
                                  ? "n/a"

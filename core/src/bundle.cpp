@@ -72,6 +72,43 @@ json parseJson(const std::string &text, const std::string &where)
 
 } // namespace
 
+std::vector<double> ModelBundle::predict(const EncodedDataset &data,
+                                         const std::vector<int64_t> &applicants) const
+{
+    return calibrator.probabilities(model->predictLogits(data, applicants));
+}
+
+json calibratorJson(const Calibrator &c)
+{
+    return {{"method", toString(c.method)}, {"a", c.a},   {"b", c.b},
+            {"x", c.x},                     {"y", c.y},   {"fitted_on", c.fittedOn}};
+}
+
+Calibrator calibratorFromJson(const json &j, const std::string &where)
+{
+    Calibrator c;
+    try {
+        c.method = parseCalibrationMethod(j.at("method").get<std::string>());
+        c.a = j.at("a").get<double>();
+        c.b = j.at("b").get<double>();
+        c.x = j.at("x").get<std::vector<double>>();
+        c.y = j.at("y").get<std::vector<double>>();
+        c.fittedOn = j.value("fitted_on", int64_t(0));
+    } catch (const json::exception &e) {
+        throwData(where + ": /calibration: " + std::string(e.what()));
+    } catch (const Error &e) {
+        throwData(where + ": /calibration/method: " + std::string(e.what()));
+    }
+    bool ok = std::isfinite(c.a) && std::isfinite(c.b) && c.x.size() == c.y.size() &&
+              (c.method != CalibrationMethod::Isotonic || !c.x.empty());
+    for (size_t i = 0; ok && i < c.x.size(); ++i)
+        ok = std::isfinite(c.x[i]) && c.y[i] >= 0 && c.y[i] <= 1 && (i == 0 || c.x[i] > c.x[i - 1]);
+    if (!ok)
+        throwData(where + ": /calibration: expected finite a and b and, for isotonic, increasing "
+                          "x with probabilities y in [0, 1] of the same length");
+    return c;
+}
+
 void saveBundle(const std::string &dirText, const ModelBundle &b)
 {
     fs::path dir(dirText);
@@ -88,7 +125,8 @@ void saveBundle(const std::string &dirText, const ModelBundle &b)
                    {"metadata", b.metadata},
                    {"history", b.history},
                    {"report", b.report},
-                   {"reference", {{"mean_input_embedding", b.referenceEmbedding}}}};
+                   {"reference", {{"mean_input_embedding", b.referenceEmbedding}}},
+                   {"calibration", calibratorJson(b.calibrator)}};
     writeText(dir / "bundle.json", bundle.dump(2));
     writeText(dir / "metrics.json", b.metrics.dump(2));
     json files = json::object();
@@ -140,6 +178,8 @@ ModelBundle loadBundle(const std::string &dirText)
         b.metadata = j.at("metadata");
         b.history = j.at("history");
         b.report = j.value("report", json::object());
+        if (j.contains("calibration"))
+            b.calibrator = calibratorFromJson(j.at("calibration"), bundlePath);
         if (j.contains("reference"))
             b.referenceEmbedding =
                 j.at("reference").at("mean_input_embedding").get<std::vector<float>>();

@@ -38,13 +38,34 @@ json numbersOrNull(const std::vector<double> &v)
     return a;
 }
 
+json calibrationTableJson(const Calibration &c)
+{
+    json bins = json::array();
+    for (const auto &b : c.bins)
+        bins.push_back({{"count", b.count},
+                        {"bads", b.bads},
+                        {"mean_predicted", b.meanPredicted},
+                        {"observed_rate", b.observedRate}});
+    return {{"brier", c.brier},
+            {"hosmer_lemeshow", c.hosmerLemeshow},
+            {"hosmer_lemeshow_df", c.hlDegreesOfFreedom},
+            {"hosmer_lemeshow_p_value", c.hlPValue},
+            {"bins", bins}};
+}
+
 json splitMetricsJson(const SplitMetrics &s)
 {
     if (!s.available)
         return {{"auc", nullptr}, {"ks", nullptr}, {"note", s.note}};
-    return {{"auc", s.metrics.auc},        {"ks", s.metrics.ks},
-            {"gini", s.metrics.gini},      {"n", s.metrics.n},
-            {"bads", s.metrics.positives}, {"ks_threshold", s.metrics.ksThreshold}};
+    return {{"auc", s.metrics.auc},
+            {"ks", s.metrics.ks},
+            {"gini", s.metrics.gini},
+            {"n", s.metrics.n},
+            {"bads", s.metrics.positives},
+            {"ks_threshold", s.metrics.ksThreshold},
+            {"calibration",
+             {{"before", calibrationTableJson(s.before)},
+              {"after", calibrationTableJson(s.after)}}}};
 }
 
 json evaluationJson(const ModelEvaluation &e)
@@ -172,7 +193,8 @@ json trainMetricsJson(const TrainSummary &s)
                                  : 0.0;
     return {{"valid", splitMetricsJson(s.valid)},   {"test", splitMetricsJson(s.test)},
             {"best_epoch", s.training.bestEpoch},  {"epochs_run", s.training.epochsRun},
-            {"train_seconds", s.training.seconds}, {"train_sequences_per_second", seqPerSec}};
+            {"train_seconds", s.training.seconds}, {"train_sequences_per_second", seqPerSec},
+            {"calibrator", calibratorJson(s.calibrator)}};
 }
 
 json compareJson(const CompareSummary &s)

@@ -12,7 +12,35 @@ namespace seqlens {
 
 namespace {
 
-SplitMetrics evaluate(const SequenceModel &model, const EncodedDataset &enc, const RawDataset &raw,
+std::vector<int> labelsOf(const EncodedDataset &enc, const std::vector<int64_t> &rows)
+{
+    std::vector<int> out;
+    for (int64_t a : rows)
+        out.push_back(enc.labels[size_t(a)] > 0.5f);
+    return out;
+}
+
+// Fits model.calibration on the validation split's logits; the plain sigmoid when there is no
+// validation split (or calibration is off).
+Calibrator fitOnValidation(const Config &config, const SequenceModel &model,
+                           const EncodedDataset &enc, const std::vector<int64_t> &validRows,
+                           const LogFn &log)
+{
+    if (validRows.empty() || config.model.calibration == CalibrationMethod::None)
+        return {};
+    Calibrator c = fitCalibrator(config.model.calibration, model.predictLogits(enc, validRows),
+                                 labelsOf(enc, validRows));
+    if (log)
+        log("calibration: " + std::string(toString(c.method)) + " on " +
+            std::to_string(c.fittedOn) + " validation applicants" +
+            (c.method == CalibrationMethod::Platt
+                 ? " (a = " + std::to_string(c.a) + ", b = " + std::to_string(c.b) + ")"
+                 : ""));
+    return c;
+}
+
+SplitMetrics evaluate(const SequenceModel &model, const Calibrator &calibrator,
+                      const EncodedDataset &enc, const RawDataset &raw,
                       const std::vector<int64_t> &rows, Split split)
 {
     SplitMetrics out;
@@ -21,12 +49,14 @@ SplitMetrics evaluate(const SequenceModel &model, const EncodedDataset &enc, con
         out.note = "no applicants in the " + out.split + " split";
         return out;
     }
-    out.scores = model.predict(enc, rows);
-    for (int64_t a : rows) {
-        out.labels.push_back(enc.labels[size_t(a)] > 0.5f);
+    const auto logits = model.predictLogits(enc, rows);
+    out.scores = calibrator.probabilities(logits);
+    out.labels = labelsOf(enc, rows);
+    for (int64_t a : rows)
         out.entities.push_back(raw.applicants[size_t(a)].id);
-    }
     try {
+        out.before = calibration(Calibrator{}.probabilities(logits), out.labels, 10);
+        out.after = calibration(out.scores, out.labels, 10);
         out.metrics = binaryMetrics(out.scores, out.labels);
         out.roc = rocCurve(out.scores, out.labels);
         out.ks = ksCurve(out.scores, out.labels);
@@ -66,6 +96,7 @@ ModelBundle makeBundle(const Config &config, const TrainSummary &sum, Encoder en
     bundle.history = trainingHistoryJson(sum.training.history);
     bundle.report = dataReportJson(sum.audit);
     bundle.referenceEmbedding = std::move(reference);
+    bundle.calibrator = sum.calibrator;
     bundle.model = std::move(model);
     return bundle;
 }
@@ -109,8 +140,9 @@ TrainSummary train(const Config &config, const TrainRequest &req)
     sum.cancelled = sum.training.cancelled;
     if (sum.cancelled)
         return sum;
-    sum.valid = evaluate(*model, enc, raw, validRows, Split::Valid);
-    sum.test = evaluate(*model, enc, raw, testRows, Split::Test);
+    sum.calibrator = fitOnValidation(config, *model, enc, validRows, req.log);
+    sum.valid = evaluate(*model, sum.calibrator, enc, raw, validRows, Split::Valid);
+    sum.test = evaluate(*model, sum.calibrator, enc, raw, testRows, Split::Test);
     const auto &explainRows = testRows.empty() ? validRows : testRows;
     if (req.explainGlobally)
         sum.globalAttention = globalAttention(*model, encoder, raw, enc, explainRows,

@@ -76,6 +76,62 @@ double dropoutFdRelError(uint64_t seed)
     return std::fabs(fd - analytic) / std::max(1e-6, std::fabs(analytic));
 }
 
+namespace {
+AttentionBias makeBias(uint64_t seed)
+{
+    torch::manual_seed(seed + 1000);
+    const int64_t K = 7;
+    return {(torch::randn({2, K}) * 2).requires_grad_(),
+            torch::randint(0, K, {3, 9, 9}, torch::kInt64).to(torch::kUInt8)};
+}
+} // namespace
+
+double biasForwardMaxDiff(uint64_t seed)
+{
+    Inputs in = make(seed);
+    const AttentionBias bias = makeBias(seed);
+    auto a = maskedAttention(in.q, in.k, in.v, in.lengths, 0.3, false, bias);
+    auto b = maskedAttentionReference(in.q, in.k, in.v, in.lengths, bias);
+    auto plain = maskedAttentionReference(in.q, in.k, in.v, in.lengths);
+    if (maxAbs((plain - b) * in.realQuery) < 1e-2)
+        return 1.0; // the bias must matter, or the comparison proves nothing
+    torch::NoGradGuard noGrad;
+    auto c = maskedAttention(in.q, in.k, in.v, in.lengths, 0.3, false, bias);
+    return std::max(maxAbs((a - b) * in.realQuery), maxAbs((c - b) * in.realQuery));
+}
+
+double biasGradientMaxDiff(uint64_t seed)
+{
+    Inputs in = make(seed);
+    const AttentionBias bias = makeBias(seed);
+    auto w = torch::randn({3, 2, 9, 4}) * in.realQuery;
+    const std::vector<torch::Tensor> wrt = {in.q, in.k, in.v, bias.table};
+    auto ga = torch::autograd::grad(
+        {(maskedAttention(in.q, in.k, in.v, in.lengths, 0.0, true, bias) * w).sum()}, wrt);
+    auto gb = torch::autograd::grad(
+        {(maskedAttentionReference(in.q, in.k, in.v, in.lengths, bias) * w).sum()}, wrt);
+    if (maxAbs(gb[3]) < 1e-3)
+        return 1.0; // the table's gradient must be non-trivial
+    double d = 0;
+    for (size_t i = 0; i < wrt.size(); ++i)
+        d = std::max(d, maxAbs(ga[i] - gb[i]));
+    return d;
+}
+
+double biasedWeightError(double b)
+{
+    const int64_t L = 5;
+    auto q = torch::zeros({1, 1, L, L}), k = torch::zeros({1, 1, L, L});
+    auto v = torch::eye(L).view({1, 1, L, L}); // output[i, c] = weight of key c
+    auto index = torch::zeros({1, L, L}, torch::kUInt8);
+    index.select(2, 2).fill_(1); // every query sees key 2 through bucket 1
+    AttentionBias bias{torch::tensor({{0.0f, float(b)}}), index};
+    torch::NoGradGuard noGrad;
+    auto out = maskedAttention(q, k, v, torch::full({1}, L, torch::kInt64), 0.0, false, bias);
+    const double expected = std::exp(b) / (std::exp(b) + double(L - 1));
+    return (out.select(3, 2) - expected).abs().max().item<double>();
+}
+
 double droppedShare(uint64_t seed, double p)
 {
     torch::manual_seed(seed);

@@ -39,6 +39,7 @@ inline seqlens::EncodedDataset randomEncoded(const std::vector<int64_t> &lengths
                 e.numState.push_back(present ? kNumPresent : kNumMissing);
             }
             e.rawEvent.push_back(int64_t(e.rawEvent.size()));
+            e.days.push_back(float(3 * (len - 1 - t) + int64_t(rng() % 3)));
         }
         e.offsets.push_back(int64_t(e.rawEvent.size()));
         e.labels.push_back(len > 0 && last == 3 ? 1.0f : 0.0f);

@@ -19,6 +19,22 @@ private Q_SLOTS:
             QVERIFY2(attncheck::gradientMaxDiff(seed) < 1e-4,
                      std::to_string(attncheck::gradientMaxDiff(seed)).c_str());
     }
+    void timeBiasMatchesReference()
+    {
+        for (uint64_t seed : {1, 2}) {
+            const double f = attncheck::biasForwardMaxDiff(seed);
+            QVERIFY2(f < 1e-5, std::to_string(f).c_str());
+            const double g = attncheck::biasGradientMaxDiff(seed);
+            QVERIFY2(g < 1e-4, std::to_string(g).c_str());
+        }
+    }
+    void timeBiasShiftsWeightAsSoftmax()
+    {
+        for (double b : {-2.0, 0.0, 1.5, 4.0}) {
+            const double e = attncheck::biasedWeightError(b);
+            QVERIFY2(e < 1e-6, std::to_string(e).c_str());
+        }
+    }
     void dropoutBackwardMatchesFiniteDifferences()
     {
         const double err = attncheck::dropoutFdRelError(6);

@@ -44,10 +44,18 @@ private Q_SLOTS:
         EncodedDataset enc = b.encoder.encode(raw);
         b.model = std::make_unique<SequenceModel>(cfg.model, layoutOf(b.encoder),
                                                   cfg.training.seed);
-        trainModel(*b.model, enc, train, rowsIn(raw, splits, Split::Valid), cfg.training);
+        const auto valid = rowsIn(raw, splits, Split::Valid);
+        trainModel(*b.model, enc, train, valid, cfg.training);
+        std::vector<int> validLabels;
+        for (int64_t a : valid)
+            validLabels.push_back(enc.labels[size_t(a)] > 0.5f);
+        b.calibrator = fitCalibrator(CalibrationMethod::Platt, b.model->predictLogits(enc, valid),
+                                     validLabels);
+        QVERIFY(b.calibrator.a != 1.0 && b.calibrator.b != 0.0); // a map that changes scores
         std::vector<int64_t> all(size_t(enc.applicantCount()));
         std::iota(all.begin(), all.end(), int64_t(0));
-        m_inMemory = b.model->predict(enc, all);
+        m_inMemory = b.predict(enc, all);
+        QVERIFY(m_inMemory != b.model->predict(enc, all));
         for (const auto &a : raw.applicants)
             m_ids.push_back(a.id);
         m_bundleDir = m_dir.path().toStdString() + "/model";
@@ -61,7 +69,7 @@ private Q_SLOTS:
         for (size_t i = 0; i < scored.size(); ++i) {
             QCOMPARE(scored[i].id, m_ids[i]);
             QCOMPARE(scored[i].score, m_inMemory[i]); // exact equality: same encoder, same weights
-        }
+        }                                             // and the same calibrator
     }
     void globalAttentionBandsEventsAsTheEncoderBucketsThem()
     {

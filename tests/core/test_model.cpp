@@ -26,6 +26,8 @@ private Q_SLOTS:
         QTest::newRow("gru") << int(ItemAggregation::Gru);
         QTest::newRow("lstm") << int(ItemAggregation::Lstm);
         QTest::newRow("none") << int(ItemAggregation::None);
+        QTest::newRow("transformer, time bias, pooling all, skip head") << -1;
+        QTest::newRow("gru, pooling all, skip head") << -2;
     }
     void paddingDoesNotChangeTheScore()
     {
@@ -34,7 +36,15 @@ private Q_SLOTS:
         // Applicant 0 (3 events) alone, then batched with a 30-event history (27 padding rows),
         // then with an empty history.
         EncodedDataset e = randomEncoded({3, 30, 0}, 1);
-        SequenceModel model(modelConfig(ItemAggregation(agg)), smallLayout(), 3);
+        ModelConfig cfg = modelConfig(agg == -1   ? ItemAggregation::Transformer
+                                      : agg == -2 ? ItemAggregation::Gru
+                                                  : ItemAggregation(agg));
+        if (agg < 0) {
+            cfg.timeBias = agg == -1;
+            cfg.pooling = Pooling::All;
+            cfg.head = Head::Skip;
+        }
+        SequenceModel model(cfg, smallLayout(), 3);
         double alone = model.predict(e, {0})[0];
         auto padded = model.predict(e, {0, 1, 2});
         QVERIFY2(std::fabs(alone - padded[0]) < 1e-6,

@@ -6,6 +6,7 @@
 //   metrics.json   the headline metrics (also inside bundle.json)
 #pragma once
 
+#include "seqlens/compare/calibrator.h"
 #include "seqlens/data/config.h"
 #include "seqlens/data/encoder.h"
 #include "seqlens/nn/sequence_model.h"
@@ -31,7 +32,18 @@ struct ModelBundle {
     // Per model input, its mean embedding over the training events ([inputs * emb_dim]): the
     // "mean" attribution reference. Empty in bundles written before it existed.
     std::vector<float> referenceEmbedding;
+    // Logit -> probability of bad, fitted on the validation split (model.calibration). Bundles
+    // written before calibration existed load with method None (the plain sigmoid).
+    Calibrator calibrator;
+
+    // Calibrated probabilities of bad for the given applicants, in that order.
+    std::vector<double> predict(const EncodedDataset &data,
+                                const std::vector<int64_t> &applicants) const;
 };
+
+nlohmann::json calibratorJson(const Calibrator &c);
+// Throws a Data error naming `where` and the JSON path for a malformed calibrator.
+Calibrator calibratorFromJson(const nlohmann::json &j, const std::string &where);
 
 // Writes the bundle directory (created if needed; files replaced atomically one by one).
 void saveBundle(const std::string &dir, const ModelBundle &bundle);

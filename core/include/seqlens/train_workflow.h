@@ -3,7 +3,9 @@
 // evaluate it on the validation and test splits, and write the model bundle.
 #pragma once
 
+#include "seqlens/compare/calibrator.h"
 #include "seqlens/compare/metrics.h"
+#include "seqlens/compare/validation_stats.h"
 #include "seqlens/data/audit.h"
 #include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
@@ -33,14 +35,19 @@ struct SplitMetrics {
     std::vector<RocPoint> roc;
     std::vector<KsPoint> ks;
     std::vector<std::string> entities; // the split's labeled applicants, their scores and labels
-    std::vector<double> scores;
+    std::vector<double> scores;        // calibrated probabilities (model.calibration)
     std::vector<int> labels;
+    // Calibration tables (deciles of the probability) of the plain sigmoid of the logit and of
+    // the calibrated probability; on the test split "after" is the honest check (the map was
+    // fitted on the validation split).
+    Calibration before, after;
 };
 
 struct TrainSummary {
     bool cancelled = false;
     SplitMetrics valid, test;
     TrainResult training;
+    Calibrator calibrator; // fitted on the validation split; None without one
     AuditReport audit; // data load, profile, encoding and split counts
     int64_t threads = 0;
     std::optional<GlobalAttention> globalAttention; // with explainGlobally: over the test

@@ -53,6 +53,31 @@ const char *toString(ItemAggregation a)
     return "transformer";
 }
 
+const char *toString(Pooling p)
+{
+    return p == Pooling::All ? "all" : "attention";
+}
+
+const char *toString(Head h)
+{
+    return h == Head::Skip ? "skip" : "mlp";
+}
+
+const char *toString(LrSchedule s)
+{
+    return s == LrSchedule::WarmupCosine ? "warmup_cosine" : "constant";
+}
+
+const char *toString(CalibrationMethod m)
+{
+    switch (m) {
+    case CalibrationMethod::None: return "none";
+    case CalibrationMethod::Platt: return "platt";
+    case CalibrationMethod::Isotonic: return "isotonic";
+    }
+    return "none";
+}
+
 namespace {
 const char *delimiterName(char d)
 {
@@ -118,7 +143,11 @@ std::string configToJson(const Config &c)
                      {"ff_dim", c.model.ffDim},
                      {"item_aggregation", toString(c.model.itemAggregation)},
                      {"positions", c.model.positions},
-                     {"dropout", c.model.dropout}};
+                     {"dropout", c.model.dropout},
+                     {"time_bias", c.model.timeBias},
+                     {"pooling", toString(c.model.pooling)},
+                     {"head", toString(c.model.head)},
+                     {"calibration", toString(c.model.calibration)}};
     const TrainingConfig &t = c.training;
     root["training"] = {{"epochs", t.epochs},
                         {"batch_size", t.batchSize},
@@ -127,6 +156,9 @@ std::string configToJson(const Config &c)
                         {"pos_weight", t.posWeight},
                         {"grad_clip", t.gradClip},
                         {"patience", t.patience},
+                        {"min_epochs", t.minEpochs},
+                        {"lr_schedule", toString(t.lrSchedule)},
+                        {"warmup_epochs", t.warmupEpochs},
                         {"seed", t.seed},
                         {"valid_fraction", t.validFraction},
                         {"test_fraction", t.testFraction},

@@ -367,7 +367,7 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
     const json *j = r.member(root, "model", "", false);
     if (!j || !r.object(*j, "/model",
                         {"emb_dim", "heads", "layers", "ff_dim", "item_aggregation", "positions",
-                         "dropout"}))
+                         "dropout", "time_bias", "pooling", "head", "calibration"}))
         return;
     r.integer(*j, "emb_dim", "/model", m.embDim, limits::embDim);
     r.integer(*j, "heads", "/model", m.heads, limits::heads);
@@ -380,6 +380,14 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
               {"none", ItemAggregation::None}});
     r.boolean(*j, "positions", "/model", m.positions);
     r.number(*j, "dropout", "/model", m.dropout, limits::dropout);
+    r.boolean(*j, "time_bias", "/model", m.timeBias);
+    r.choice(*j, "pooling", "/model", m.pooling,
+             {{"attention", Pooling::Attention}, {"all", Pooling::All}});
+    r.choice(*j, "head", "/model", m.head, {{"mlp", Head::Mlp}, {"skip", Head::Skip}});
+    r.choice(*j, "calibration", "/model", m.calibration,
+             {{"platt", CalibrationMethod::Platt},
+              {"isotonic", CalibrationMethod::Isotonic},
+              {"none", CalibrationMethod::None}});
 }
 
 void readTraining(Reader &r, const json &root, TrainingConfig &t)
@@ -389,7 +397,8 @@ void readTraining(Reader &r, const json &root, TrainingConfig &t)
     if (!j ||
         !r.object(*j, p,
                   {"epochs", "batch_size", "learning_rate", "weight_decay", "pos_weight",
-                   "grad_clip", "patience", "seed", "valid_fraction", "test_fraction", "threads"}))
+                   "grad_clip", "patience", "min_epochs", "lr_schedule", "warmup_epochs", "seed",
+                   "valid_fraction", "test_fraction", "threads"}))
         return;
     r.integer(*j, "epochs", p, t.epochs, limits::epochs);
     r.integer(*j, "batch_size", p, t.batchSize, limits::batchSize);
@@ -398,6 +407,10 @@ void readTraining(Reader &r, const json &root, TrainingConfig &t)
     r.number(*j, "pos_weight", p, t.posWeight, limits::posWeight);
     r.number(*j, "grad_clip", p, t.gradClip, limits::gradClip);
     r.integer(*j, "patience", p, t.patience, limits::patience);
+    r.integer(*j, "min_epochs", p, t.minEpochs, limits::minEpochs);
+    r.choice(*j, "lr_schedule", p, t.lrSchedule,
+             {{"constant", LrSchedule::Constant}, {"warmup_cosine", LrSchedule::WarmupCosine}});
+    r.number(*j, "warmup_epochs", p, t.warmupEpochs, limits::warmupEpochs);
     int64_t seed = int64_t(t.seed);
     r.integer(*j, "seed", p, seed, limits::seed);
     if (seed < 0) // validate() sees a seed it can report

@@ -141,6 +141,8 @@ void checkModelAndTraining(Checker &c, const Config &cfg)
     c.number("/training/pos_weight", t.posWeight, limits::posWeight);
     c.number("/training/grad_clip", t.gradClip, limits::gradClip);
     c.integer("/training/patience", t.patience, limits::patience);
+    c.integer("/training/min_epochs", t.minEpochs, limits::minEpochs);
+    c.number("/training/warmup_epochs", t.warmupEpochs, limits::warmupEpochs);
     c.number("/training/valid_fraction", t.validFraction, limits::validFraction);
     c.number("/training/test_fraction", t.testFraction, limits::testFraction);
     c.integer("/training/threads", t.threads, limits::threads);

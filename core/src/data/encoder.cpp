@@ -218,6 +218,7 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
                 out.numState.push_back(present ? kNumPresent : kNumMissing);
             }
             out.rawEvent.push_back(ev);
+            out.days.push_back(float(ref - d.times[se]));
         }
         out.offsets.push_back(int64_t(out.rawEvent.size()));
     }

@@ -56,7 +56,7 @@ ApplicantExplanation attentionView(const ModelBundle &b, const RawDataset &raw,
     out.id = ap.id;
     out.label = ap.label;
     out.cutoffDays = ap.cutoff;
-    out.score = ex.score;
+    out.score = b.calibrator.probability(ex.logit); // calibrated, as scoring reports it
     out.logit = ex.logit;
     out.eventsInHistory = raw.eventCount(a);
     out.eventsAfterCutoff = ap.eventsAfterCutoff;
@@ -122,6 +122,7 @@ EncodedDataset inputMissingVariants(const EncodedDataset &d, int64_t a)
                                                : d.numState[size_t(ev * d.numNum + k)]);
                 }
                 out.rawEvent.push_back(d.rawEvent[size_t(ev)]);
+                out.days.push_back(d.days[size_t(ev)]);
             }
             out.offsets.push_back(int64_t(out.rawEvent.size()));
             out.labels.push_back(d.labels[size_t(a)]);

@@ -12,14 +12,23 @@
 
 namespace seqlens::nn {
 
+// An additive bias on the attention logits: logit(i, j) += table[h, index[b, i, j]]. The
+// index is shared by the heads and layers of a batch (time_bias: the bucket of the signed time
+// gap between events i and j); the table is learned per layer. Both undefined = no bias.
+struct AttentionBias {
+    torch::Tensor table; // [H, K] float
+    torch::Tensor index; // [B, T, T] uint8, each < K
+};
+
 // q, k, v: [B, H, T, dh] float; lengths: [B] int64, each in [1, T] (an empty history keeps
 // position 0 visible). Returns [B, H, T, dh].
 torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k,
                               const torch::Tensor &v, const torch::Tensor &lengths, double dropout,
-                              bool training);
+                              bool training, const AttentionBias &bias = {});
 
 // The same computation from standard LibTorch ops (reference for tests).
 torch::Tensor maskedAttentionReference(const torch::Tensor &q, const torch::Tensor &k,
-                                       const torch::Tensor &v, const torch::Tensor &lengths);
+                                       const torch::Tensor &v, const torch::Tensor &lengths,
+                                       const AttentionBias &bias = {});
 
 } // namespace seqlens::nn

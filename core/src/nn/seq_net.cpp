@@ -17,6 +17,9 @@ Batch collate(const EncodedDataset &data, const int64_t *applicants, int64_t cou
     b.numState = torch::zeros({count, T, Fn}, torch::kInt64);
     b.pad = torch::ones({count, T}, torch::kBool);
     b.length = torch::empty({count}, torch::kInt64);
+    b.days = torch::zeros({count, T}, torch::kFloat32);
+    auto *days = b.days.data_ptr<float>();
+    const bool hasDays = data.days.size() == data.rawEvent.size();
     b.labels = torch::empty({count}, torch::kFloat32);
     auto *cat = b.cat.data_ptr<int64_t>();
     auto *num = b.num.data_ptr<float>();
@@ -31,6 +34,7 @@ Batch collate(const EncodedDataset &data, const int64_t *applicants, int64_t cou
         for (int64_t t = 0; t < n; ++t) {
             const int64_t ev = start + t, row = i * T + t;
             pad[row] = false;
+            days[row] = hasDays ? data.days[size_t(ev)] : 0.0f;
             for (int64_t f = 0; f < Fc; ++f)
                 cat[row * Fc + f] = data.cat[size_t(ev * Fc + f)];
             for (int64_t f = 0; f < Fn; ++f) {
@@ -70,9 +74,16 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
     case ItemAggregation::Transformer: {
         if (config.positions)
             m_position = register_module("position", torch::nn::Embedding(layout.maxItems + 1, d));
+        int64_t buckets = 0; // self, then earlier and later events by gap bucket
+        if (config.timeBias) {
+            buckets = 1 + 2 * (int64_t(layout.timeBucketsDays.size()) + 1);
+            m_gapEdges = register_buffer(
+                "gap_edges", torch::tensor(layout.timeBucketsDays, torch::kFloat32));
+        }
         for (int64_t l = 0; l < config.layers; ++l)
-            m_layers.push_back(register_module("encoder" + std::to_string(l),
-                                               EncoderLayer(d, config.heads, ff, config.dropout)));
+            m_layers.push_back(register_module(
+                "encoder" + std::to_string(l),
+                EncoderLayer(d, config.heads, ff, config.dropout, buckets)));
         break;
     }
     case ItemAggregation::Gru:
@@ -95,7 +106,17 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
     m_itemScore = register_module("item_score",
                                   torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
     m_emptyHistory = register_parameter("empty_history", torch::zeros({d}));
-    m_hidden = register_module("hidden", torch::nn::Linear(d + 1, d));
+    int64_t features = d + 1; // pooled vector and the log length
+    if (config.pooling == Pooling::All) {
+        m_countGate = register_module("count_gate", torch::nn::Linear(d, d));
+        features += 2 * d;
+    }
+    if (config.head == Head::Skip) {
+        m_headNorm = register_module(
+            "head_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({features})));
+        m_skip = register_module("skip", torch::nn::Linear(features, 1));
+    }
+    m_hidden = register_module("hidden", torch::nn::Linear(features, d));
     m_dropout = register_module("dropout", FastDropout(config.dropout));
     m_out = register_module("out", torch::nn::Linear(d, 1));
 }
@@ -128,8 +149,9 @@ torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
         }
         auto lengths = b.length.clamp_min(
             1); // an empty history keeps position 0 visible, as keyPad
+        const torch::Tensor biasIndex = m_config.timeBias ? timeBiasIndex(b) : torch::Tensor();
         for (auto &layer : m_layers)
-            x = layer->forward(x, lengths);
+            x = layer->forward(x, lengths, biasIndex);
         return x;
     }
     case ItemAggregation::Gru: // causal over right-padded rows: padding cannot reach real events
@@ -161,20 +183,55 @@ NetOutput SeqNetImpl::forwardEmbedded(const torch::Tensor &e, const Batch &b)
 
     auto itemLogits = m_itemScore(torch::tanh(m_itemProj(h))).squeeze(-1); // [B, T]
     itemLogits = itemLogits.masked_fill(keyPad, -std::numeric_limits<float>::infinity());
-    auto itemW = torch::softmax(itemLogits, -1);    // [B, T]
-    auto pooled = (itemW.unsqueeze(-1) * h).sum(1); // [B, d]
-    pooled = torch::where(empty.unsqueeze(1), m_emptyHistory.unsqueeze(0).expand_as(pooled),
-                          pooled);
-
-    auto lengthFeature = torch::log1p(b.length.to(torch::kFloat32)).unsqueeze(1) /
-                         std::log1p(double(m_layout.maxItems));
-    auto z = m_dropout(torch::relu(m_hidden(torch::cat({pooled, lengthFeature}, 1))));
+    auto itemW = torch::softmax(itemLogits, -1); // [B, T]
     NetOutput out;
-    out.logits = m_out(z).squeeze(1);
+    out.logits = head(pool(h, itemW, b));
     out.fieldWeights = fieldW;
     out.itemWeights = itemW.masked_fill(b.pad, 0.0);
     out.states = h;
     return out;
+}
+
+torch::Tensor SeqNetImpl::timeBiasIndex(const Batch &b) const
+{
+    torch::NoGradGuard noGrad;
+    const int64_t T = b.days.size(1), buckets = m_gapEdges.size(0) + 1;
+    // gap[b, i, j] = |days_j - days_i|: how far key j lies from query i in time.
+    auto gap = (b.days.unsqueeze(1) - b.days.unsqueeze(2)).abs();
+    auto bucket = torch::bucketize(gap, m_gapEdges); // a gap <= edge falls in its bucket
+    auto pos = torch::arange(T, torch::kInt64);
+    auto earlier = (pos.unsqueeze(0) < pos.unsqueeze(1)).unsqueeze(0); // [1, T(i), T(j)]: j < i
+    auto later = (pos.unsqueeze(0) > pos.unsqueeze(1)).unsqueeze(0);
+    auto index = torch::where(earlier, bucket + 1,
+                              torch::where(later, bucket + 1 + buckets, torch::zeros_like(bucket)));
+    return index.to(torch::kUInt8).contiguous();
+}
+
+torch::Tensor SeqNetImpl::pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &b)
+{
+    auto empty = b.length.eq(0).unsqueeze(1); // [B, 1]
+    auto pooled = (itemW.unsqueeze(-1) * h).sum(1); // [B, d]
+    pooled = torch::where(empty, m_emptyHistory.unsqueeze(0).expand_as(pooled), pooled);
+    auto lengthFeature = torch::log1p(b.length.to(torch::kFloat32)).unsqueeze(1) /
+                         std::log1p(double(m_layout.maxItems));
+    if (m_config.pooling == Pooling::Attention)
+        return torch::cat({pooled, lengthFeature}, 1);
+    // Max over real events (0 for an empty history) and learned soft counts: log1p of the sum
+    // of per-event gates in (0, 1), the differentiable analogue of a window count.
+    auto real = b.pad.logical_not().unsqueeze(-1); // [B, T, 1]
+    auto maxed = h.masked_fill(real.logical_not(), -std::numeric_limits<float>::infinity())
+                     .amax(1);
+    maxed = torch::where(empty, torch::zeros_like(maxed), maxed);
+    auto counts = torch::log1p((torch::sigmoid(m_countGate(h)) * real).sum(1));
+    return torch::cat({pooled, maxed, counts, lengthFeature}, 1);
+}
+
+torch::Tensor SeqNetImpl::head(const torch::Tensor &features)
+{
+    if (m_config.head == Head::Mlp)
+        return m_out(m_dropout(torch::relu(m_hidden(features)))).squeeze(1);
+    auto x = m_headNorm(features);
+    return (m_out(m_dropout(torch::gelu(m_hidden(x)))) + m_skip(x)).squeeze(1);
 }
 
 } // namespace seqlens::nn

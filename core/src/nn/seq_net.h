@@ -19,6 +19,7 @@ struct Batch {
     torch::Tensor numState; // [B, T, Fn] int64 kNumPad / kNumMissing / kNumPresent
     torch::Tensor pad;      // [B, T] bool, true on padding
     torch::Tensor length;   // [B] int64 number of real events
+    torch::Tensor days;     // [B, T] float days before the cutoff (0 on padding)
     torch::Tensor labels;   // [B] float 0/1 (training only)
 };
 
@@ -44,6 +45,11 @@ public:
 
 private:
     torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch);
+    // time_bias: the bucket of the signed time gap of every (query, key) pair, [B, T, T] uint8.
+    torch::Tensor timeBiasIndex(const Batch &batch) const;
+    // The pooled vector of each history ([B, P]) from the event states h [B, T, d].
+    torch::Tensor pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &batch);
+    torch::Tensor head(const torch::Tensor &features);
 
     ModelConfig m_config;
     ModelLayout m_layout;
@@ -54,12 +60,16 @@ private:
     torch::nn::Linear m_fieldProj{nullptr};            // field attention: v^T tanh(W e)
     torch::nn::Linear m_fieldScore{nullptr};
     torch::nn::Embedding m_position{nullptr}; // position counted from the latest event
+    torch::Tensor m_gapEdges;                 // time_bias: bucket edges in days
     std::vector<EncoderLayer> m_layers;       // transformer item aggregation
     torch::nn::GRU m_gru{nullptr};
     torch::nn::LSTM m_lstm{nullptr};
     torch::nn::Linear m_itemProj{nullptr}; // item attention pooling
     torch::nn::Linear m_itemScore{nullptr};
     torch::Tensor m_emptyHistory; // [d] pooled vector of an empty history
+    torch::nn::Linear m_countGate{nullptr}; // pooling "all": soft event counts
+    torch::nn::LayerNorm m_headNorm{nullptr}; // head "skip"
+    torch::nn::Linear m_skip{nullptr};        // head "skip": linear path to the logit
     torch::nn::Linear m_hidden{nullptr};
     FastDropout m_dropout{nullptr};
     torch::nn::Linear m_out{nullptr};

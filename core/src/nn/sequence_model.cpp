@@ -14,7 +14,8 @@ namespace seqlens {
 
 ModelLayout layoutOf(const Encoder &encoder)
 {
-    return ModelLayout{encoder.cardinalities(), encoder.numNumeric(), encoder.maxItems()};
+    return ModelLayout{encoder.cardinalities(), encoder.numNumeric(), encoder.maxItems(),
+                       encoder.timeBucketsDays()};
 }
 
 SequenceModel::SequenceModel(const ModelConfig &config, const ModelLayout &layout, uint64_t seed)

@@ -61,6 +61,26 @@ TrainProgress progressAt(int64_t epoch, int64_t epochs, int64_t batch, int64_t b
     return p;
 }
 
+// Learning rate of optimisation step `step` (0-based) of `total`: constant, or a linear warm-up
+// over warmup_epochs followed by a cosine decay to 5 % of the base rate at the last epoch.
+double learningRateAt(const TrainingConfig &cfg, int64_t step, int64_t total, int64_t perEpoch)
+{
+    if (cfg.lrSchedule == LrSchedule::Constant)
+        return cfg.learningRate;
+    const double warm = cfg.warmupEpochs * double(perEpoch);
+    if (double(step) < warm)
+        return cfg.learningRate * double(step + 1) / warm;
+    const double span = std::max(1.0, double(total) - warm);
+    const double progress = std::min(1.0, (double(step) - warm) / span);
+    return cfg.learningRate * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
+
+void setLearningRate(torch::optim::AdamW &optimizer, double lr)
+{
+    for (auto &group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+}
+
 struct ValidScore {
     double loss = 0, auc = std::nan("");
 };
@@ -104,9 +124,9 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
     nn::ScopedRandomStream dropoutSeeds(cfg.seed +
                                         1); // this thread's own stream: see random_stream.h
     std::mt19937_64 rng(cfg.seed + 2);
-    torch::optim::Adam optimizer(
+    torch::optim::AdamW optimizer(
         net->parameters(),
-        torch::optim::AdamOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
+        torch::optim::AdamWOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
     auto posWeight = torch::tensor({float(cfg.posWeight)});
 
     TrainResult res;
@@ -126,6 +146,8 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
             const int64_t off = b * cfg.batchSize,
                           n = std::min<int64_t>(cfg.batchSize, int64_t(train.size()) - off);
             auto batch = nn::collate(data, train.data() + off, n);
+            setLearningRate(optimizer, learningRateAt(cfg, (epoch - 1) * batches + b,
+                                                      cfg.epochs * batches, batches));
             optimizer.zero_grad();
             auto logits = net->forward(batch).logits;
             auto loss = torch::binary_cross_entropy_with_logits(logits, batch.labels, {},
@@ -175,7 +197,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
             p.epochSeconds = rec.seconds;
             progress(p);
         }
-        if (sinceBest >= cfg.patience)
+        if (sinceBest >= cfg.patience && epoch >= cfg.minEpochs)
             break;
     }
     if (!best.empty())

@@ -10,10 +10,14 @@ namespace seqlens::nn {
 
 class EncoderLayerImpl : public torch::nn::Module {
 public:
-    EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout);
+    // biasBuckets > 0: a learned attention bias per head and bucket (time_bias), zero at start.
+    EncoderLayerImpl(int64_t dim, int64_t heads, int64_t ffDim, double dropout,
+                     int64_t biasBuckets = 0);
     // x: [B, T, d] right-padded; lengths: [B] int64 real events per row, at least 1 (positions
-    // at or beyond it are never attended to). Returns [B, T, d].
-    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &lengths);
+    // at or beyond it are never attended to); biasIndex: [B, T, T] uint8 bucket of each
+    // (query, key) pair, or undefined without a bias. Returns [B, T, d].
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &lengths,
+                          const torch::Tensor &biasIndex = {});
 
 private:
     int64_t m_heads;
@@ -21,6 +25,7 @@ private:
     torch::nn::Linear m_qkv{nullptr}, m_out{nullptr}, m_ff1{nullptr}, m_ff2{nullptr};
     torch::nn::LayerNorm m_norm1{nullptr}, m_norm2{nullptr};
     FastDropout m_dropout{nullptr};
+    torch::Tensor m_bias; // [heads, buckets] or undefined
 };
 TORCH_MODULE(EncoderLayer);
 

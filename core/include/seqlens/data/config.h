@@ -16,6 +16,15 @@ namespace seqlens {
 enum class FieldType { Categorical, Numeric };
 enum class NumericTransform { None, Log1p, SignedLog };
 enum class ItemAggregation { Transformer, Gru, Lstm, None };
+// How the event states become one vector: attention pooling only, or attention pooling
+// together with a max over events and learned soft counts (log1p of summed gates).
+enum class Pooling { Attention, All };
+// The head on the pooled vector: one ReLU layer, or a normalised GELU layer plus a linear skip
+// from the normalised input to the logit (does not saturate into a floor of equal scores).
+enum class Head { Mlp, Skip };
+enum class LrSchedule { Constant, WarmupCosine };
+// How the sequence score becomes a probability (compare/calibrator.h).
+enum class CalibrationMethod { None, Platt, Isotonic };
 
 struct FieldConfig {
     std::string name; // column name in the event table
@@ -78,6 +87,11 @@ struct ModelConfig {
     bool positions =
         true; // transformer: learned embedding of the position counted from the latest event
     double dropout = 0.1; // 0 <= dropout < 1
+    bool timeBias = false; // transformer: learned attention bias per head from the signed time
+                           // gap between two events, bucketed by sequence.time_buckets_days
+    Pooling pooling = Pooling::Attention;
+    Head head = Head::Mlp;
+    CalibrationMethod calibration = CalibrationMethod::Platt; // fitted on the validation split
 };
 
 struct TrainingConfig {
@@ -88,6 +102,9 @@ struct TrainingConfig {
     double posWeight = 1.0;      // weight of the positive class in the loss; > 0
     double gradClip = 1.0;       // max gradient norm; 0 = no clipping
     int64_t patience = 5;        // epochs without validation-AUC gain before stopping; >= 1
+    int64_t minEpochs = 1;       // no early stop before this epoch (initial plateaus); >= 1
+    LrSchedule lrSchedule = LrSchedule::Constant; // warmup_cosine: linear warm-up, cosine decay
+    double warmupEpochs = 1.0;   // warmup_cosine: epochs of linear warm-up; >= 0
     uint64_t seed = 7;           // seeds the split, the initialisation, dropout and the batch order
     double validFraction = 0.15; // share of labeled applicants held out for early stopping
     double testFraction = 0.2;   // share held out for the final test
@@ -194,6 +211,10 @@ std::string configToJson(const Config &config);
 
 const char *toString(FieldType t);
 const char *toString(ItemAggregation a);
+const char *toString(Pooling p);
+const char *toString(Head h);
+const char *toString(LrSchedule s);
+const char *toString(CalibrationMethod m);
 const char *toString(NumericTransform t);
 
 } // namespace seqlens

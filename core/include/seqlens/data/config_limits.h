@@ -43,6 +43,8 @@ inline constexpr RealRange weightDecay{0.0, 10.0};
 inline constexpr RealRange posWeight{1e-6, 1e6};
 inline constexpr RealRange gradClip{0.0, 1e6};
 inline constexpr IntRange patience{1, 100000};
+inline constexpr IntRange minEpochs{1, 100000};
+inline constexpr RealRange warmupEpochs{0.0, 1000.0};
 inline constexpr IntRange seed{0, INT64_MAX};
 inline constexpr RealRange validFraction{0.0, 0.9};
 inline constexpr RealRange testFraction{0.0, 0.9};

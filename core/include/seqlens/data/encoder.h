@@ -50,6 +50,7 @@ struct EncodedDataset {
     std::vector<float> num;        // [events, numNum] standardized values (0 unless present)
     std::vector<uint8_t> numState; // [events, numNum] kNumMissing / kNumPresent
     std::vector<int64_t> rawEvent; // per kept event: its index in RawDataset::times
+    std::vector<float> days;       // per kept event: days before the cutoff (or last event)
     std::vector<float> labels;     // per applicant: 1, 0, or -1 unknown
 
     int64_t applicantCount() const { return int64_t(labels.size()); }
@@ -80,6 +81,7 @@ public:
     int64_t numCategorical() const { return int64_t(m_categorical.size()) + timeInputs(); }
     int64_t numNumeric() const { return int64_t(m_numeric.size()); }
     int64_t maxItems() const { return m_maxItems; }
+    const std::vector<double> &timeBucketsDays() const { return m_bucketEdges; }
 
     std::string toJson() const;
     static Encoder fromJson(const std::string &json, const std::string &source);

@@ -18,6 +18,7 @@ struct ModelLayout {
     std::vector<int64_t> cardinalities; // per categorical input (event fields, then time buckets)
     int64_t numNumeric = 0;
     int64_t maxItems = 128;
+    std::vector<double> timeBucketsDays = {}; // edges of the time-gap buckets (time_bias)
 };
 
 ModelLayout layoutOf(const Encoder &encoder);
