@@ -53,6 +53,18 @@ json calibrationTableJson(const Calibration &c)
             {"bins", bins}};
 }
 
+json aggregationJson(ItemAggregation kept, const std::vector<AggregationTrial> &trials)
+{
+    json t = json::array();
+    for (const auto &x : trials)
+        t.push_back({{"aggregation", toString(x.aggregation)},
+                     {"best_valid_auc", x.bestValidAuc},
+                     {"best_epoch", x.bestEpoch},
+                     {"epochs_run", x.epochsRun},
+                     {"seconds", x.seconds}});
+    return {{"kept", toString(kept)}, {"trials", t}};
+}
+
 json splitMetricsJson(const SplitMetrics &s)
 {
     if (!s.available)
@@ -194,7 +206,8 @@ json trainMetricsJson(const TrainSummary &s)
     return {{"valid", splitMetricsJson(s.valid)},   {"test", splitMetricsJson(s.test)},
             {"best_epoch", s.training.bestEpoch},  {"epochs_run", s.training.epochsRun},
             {"train_seconds", s.training.seconds}, {"train_sequences_per_second", seqPerSec},
-            {"calibrator", calibratorJson(s.calibrator)}};
+            {"calibrator", calibratorJson(s.calibrator)},
+            {"item_aggregation", aggregationJson(s.aggregation, s.aggregationTrials)}};
 }
 
 json compareJson(const CompareSummary &s)

@@ -129,17 +129,25 @@ TrainSummary train(const Config &config, const TrainRequest &req)
                         int64_t(testRows.size())};
     logLoad(req.log, sum.audit.load, sum.audit.encode);
 
-    auto model = std::make_unique<SequenceModel>(config.model, layoutOf(encoder),
-                                                 config.training.seed);
     if (req.log)
         req.log("model: " + std::string(toString(config.model.itemAggregation)) + ", " +
-                std::to_string(model->parameterCount()) + " parameters, " +
                 std::to_string(sum.threads) + " threads");
-    sum.training = trainModel(*model, enc, trainRows, validRows, config.training, req.progress,
-                              req.cancel);
+    FittedModel fit = fitSequenceModel(config.model, layoutOf(encoder), enc, trainRows, validRows,
+                                       config.training, req.progress, req.cancel);
+    sum.training = fit.training;
     sum.cancelled = sum.training.cancelled;
     if (sum.cancelled)
         return sum;
+    sum.aggregation = fit.config.itemAggregation;
+    sum.aggregationTrials = fit.trials;
+    auto model = std::move(fit.model);
+    if (req.log) {
+        for (const AggregationTrial &t : fit.trials)
+            req.log("auto: " + std::string(toString(t.aggregation)) + " best validation AUC " +
+                    std::to_string(t.bestValidAuc) + " at epoch " + std::to_string(t.bestEpoch));
+        req.log("model: " + std::string(toString(sum.aggregation)) + " kept, " +
+                std::to_string(model->parameterCount()) + " parameters");
+    }
     sum.calibrator = fitOnValidation(config, *model, enc, validRows, req.log);
     sum.valid = evaluate(*model, sum.calibrator, enc, raw, validRows, Split::Valid);
     sum.test = evaluate(*model, sum.calibrator, enc, raw, testRows, Split::Test);
@@ -148,8 +156,10 @@ TrainSummary train(const Config &config, const TrainRequest &req)
         sum.globalAttention = globalAttention(*model, encoder, raw, enc, explainRows,
                                               config.sequence.timeBucketsDays);
     auto reference = model->meanInputEmbedding(enc, trainRows);
+    Config resolved = config;
+    resolved.model = fit.config; // "auto" resolved: the bundle rebuilds the kept architecture
     const ModelBundle bundle =
-        makeBundle(config, sum, std::move(encoder), std::move(model), std::move(reference));
+        makeBundle(resolved, sum, std::move(encoder), std::move(model), std::move(reference));
     if (req.explainGlobally) {
         AuditOptions o;
         o.explain = explainOptions(config);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "encoded_fixture.h"
 #include "seqlens/compare/metrics.h"
+#include "seqlens/nn/model_fit.h"
 #include "seqlens/nn/trainer.h"
 #include "test_util.h"
 
@@ -92,6 +93,74 @@ private Q_SLOTS:
         }
         auto idx = rowsOf(e, true);
         QCOMPARE(a.predict(e, idx), b.predict(e, idx));
+    }
+    void newOptionsAreDeterministic()
+    {
+        // Time bias, pooling "all", the skip head, the schedule and weight decay: same seed and
+        // threads, same numbers.
+        EncodedDataset e = learnable(4);
+        ModelConfig mc;
+        mc.timeBias = true;
+        mc.pooling = Pooling::All;
+        mc.head = Head::Skip;
+        SequenceModel a(mc, smallLayout(), 5), b(mc, smallLayout(), 5);
+        TrainingConfig tc = trainingConfig(3);
+        tc.lrSchedule = LrSchedule::WarmupCosine;
+        tc.warmupEpochs = 0.5;
+        tc.weightDecay = 0.01;
+        TrainResult ra = train(a, e, tc), rb = train(b, e, tc);
+        QCOMPARE(ra.history.size(), rb.history.size());
+        for (size_t i = 0; i < ra.history.size(); ++i) {
+            QCOMPARE(ra.history[i].trainLoss, rb.history[i].trainLoss);
+            QCOMPARE(ra.history[i].validAuc, rb.history[i].validAuc);
+        }
+        auto idx = rowsOf(e, true);
+        QCOMPARE(a.predict(e, idx), b.predict(e, idx));
+        // The time bias learned something (it starts at 0): the model differs from one
+        // without it trained the same way.
+        ModelConfig noBias = mc;
+        noBias.timeBias = false;
+        SequenceModel c(noBias, smallLayout(), 5);
+        train(c, e, tc);
+        QVERIFY(a.predict(e, idx) != c.predict(e, idx));
+    }
+    void minEpochsOutlastsPatience()
+    {
+        // Patience 1 would stop at the first epoch without a gain; min_epochs holds it to 6.
+        EncodedDataset e = learnable(5);
+        TrainingConfig tc = trainingConfig(8, /*patience=*/1);
+        tc.minEpochs = 6;
+        tc.learningRate = 1e-6; // no real progress: validation AUC stalls from the start
+        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        TrainResult r = train(m, e, tc);
+        QVERIFY2(r.epochsRun >= 6, std::to_string(r.epochsRun).c_str());
+    }
+    void autoKeepsTheBetterAggregationOnValidation()
+    {
+        EncodedDataset e = learnable(6);
+        ModelConfig mc;
+        mc.itemAggregation = ItemAggregation::Auto;
+        const TrainingConfig tc = trainingConfig(4);
+        FittedModel fit = fitSequenceModel(mc, smallLayout(), e, rowsOf(e, false),
+                                           rowsOf(e, true), tc);
+        QCOMPARE(fit.trials.size(), size_t(2));
+        QVERIFY(fit.trials[0].aggregation == ItemAggregation::Transformer);
+        QVERIFY(fit.trials[1].aggregation == ItemAggregation::Gru);
+        const auto &winner = fit.trials[0].bestValidAuc >= fit.trials[1].bestValidAuc
+                                 ? fit.trials[0]
+                                 : fit.trials[1];
+        QVERIFY(fit.config.itemAggregation == winner.aggregation);
+        QCOMPARE(fit.training.bestValidAuc, winner.bestValidAuc);
+        QCOMPARE(validAuc(*fit.model, e), winner.bestValidAuc); // the kept model is the winner's
+        // Each trial equals training that aggregation alone with the same seed.
+        for (const auto &t : fit.trials) {
+            ModelConfig one = mc;
+            one.itemAggregation = t.aggregation;
+            SequenceModel m(one, smallLayout(), tc.seed);
+            QCOMPARE(train(m, e, tc).bestValidAuc, t.bestValidAuc);
+        }
+        EXPECT_ERROR(fitSequenceModel(mc, smallLayout(), e, rowsOf(e, false), {}, tc),
+                     ErrorKind::Data, "\"auto\" chooses on the validation split");
     }
     void progressIsReportedPerBatchAndEpoch()
     {

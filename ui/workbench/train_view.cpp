@@ -12,6 +12,8 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+
+#include <array>
 #include <QDateTime>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -33,6 +35,11 @@
 namespace seqlens::ui {
 
 namespace {
+// The item aggregations in the form's order.
+constexpr std::array<ItemAggregation, 5> kAggregations = {
+    ItemAggregation::Transformer, ItemAggregation::Gru, ItemAggregation::Lstm,
+    ItemAggregation::None, ItemAggregation::Auto};
+
 
 // A spin box over a config limit (clamped to what a QSpinBox holds).
 QSpinBox *spin(IntRange r)
@@ -56,7 +63,8 @@ TrainView::TrainView(ProjectSession &session, QWidget *parent) : QWidget(parent)
     m_threads = spin(limits::threads);
     m_threads->setSpecialValueText("all cores");
     m_aggregation = new QComboBox;
-    m_aggregation->addItems({"transformer", "gru", "lstm", "none"});
+    for (auto a : kAggregations)
+        m_aggregation->addItem(toString(a));
     m_lr = new QDoubleSpinBox;
     m_lr->setDecimals(5); // finer rates than 1e-5 are set in the config file
     m_lr->setRange(std::max(limits::learningRate.lo, 1e-5), limits::learningRate.hi);
@@ -152,10 +160,7 @@ void TrainView::fillFromConfig(const Config &c)
 // The form's model and training parameters, written over the loaded config.
 void TrainView::applyForm(Config &cfg) const
 {
-    cfg.model.itemAggregation = m_aggregation->currentIndex() == 0   ? ItemAggregation::Transformer
-                                : m_aggregation->currentIndex() == 1 ? ItemAggregation::Gru
-                                : m_aggregation->currentIndex() == 2 ? ItemAggregation::Lstm
-                                                                     : ItemAggregation::None;
+    cfg.model.itemAggregation = kAggregations[size_t(std::max(0, m_aggregation->currentIndex()))];
     cfg.model.embDim = m_embDim->value();
     cfg.model.heads = m_heads->value();
     cfg.model.layers = m_layers->value();

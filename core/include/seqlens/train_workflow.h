@@ -9,6 +9,7 @@
 #include "seqlens/data/audit.h"
 #include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
+#include "seqlens/nn/model_fit.h"
 #include "seqlens/nn/trainer.h"
 #include "seqlens/util/cancel.h"
 #include "seqlens/util/log.h"
@@ -48,6 +49,8 @@ struct TrainSummary {
     SplitMetrics valid, test;
     TrainResult training;
     Calibrator calibrator; // fitted on the validation split; None without one
+    ItemAggregation aggregation = ItemAggregation::Transformer; // kept ("auto" resolved)
+    std::vector<AggregationTrial> aggregationTrials;            // "auto": both candidates
     AuditReport audit; // data load, profile, encoding and split counts
     int64_t threads = 0;
     std::optional<GlobalAttention> globalAttention; // with explainGlobally: over the test

@@ -50,13 +50,16 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
             const CancelToken &stop)
 {
     FitData fd = encodeForFit(c, job.fitRows, job.seed);
-    auto model = std::make_unique<SequenceModel>(c.cfg.model, layoutOf(fd.encoder), job.seed);
     TrainingConfig tc = c.cfg.training;
     tc.seed = job.seed;
-    const TrainResult r = trainModel(*model, fd.data, fd.train, fd.valid, tc, progress, &stop);
+    FittedModel fit = fitSequenceModel(c.cfg.model, layoutOf(fd.encoder), fd.data, fd.train,
+                                       fd.valid, tc, progress, &stop);
+    const TrainResult &r = fit.training;
     if (r.cancelled)
         return false;
+    auto &model = fit.model;
     job.logits = model->predictLogits(fd.data, job.scoreRows);
+    job.trials = fit.trials;
     if (job.keep) {
         if (c.req.explainGlobally)
             job.globalAttention = globalAttention(*model, fd.encoder, c.raw, fd.data, c.test,
@@ -64,6 +67,13 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
         job.training = r;
         job.encodeReport = std::move(fd.report);
         job.bundle.config = c.cfg;
+        job.bundle.config.model = fit.config; // "auto" resolved
+        std::vector<int> validLabels;
+        for (int64_t a : fd.valid)
+            validLabels.push_back(c.raw.applicants[size_t(a)].label);
+        if (c.cfg.model.calibration != CalibrationMethod::None)
+            job.bundle.calibrator = fitCalibrator(
+                c.cfg.model.calibration, model->predictLogits(fd.data, fd.valid), validLabels);
         job.bundle.encoder = std::move(fd.encoder);
         job.bundle.referenceEmbedding = model->meanInputEmbedding(fd.data, fd.train);
         job.bundle.model = std::move(model);
@@ -90,7 +100,7 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
 // layers uses LibTorch's shared generator, so those models train one at a time.
 int64_t concurrentModels(const ModelConfig &m, int64_t threads, size_t jobs)
 {
-    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer &&
+    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer && // auto: GRU too
                            m.itemAggregation != ItemAggregation::None && m.layers > 1 &&
                            m.dropout > 0;
     return sharedRng ? 1 : std::max<int64_t>(1, std::min<int64_t>(threads, int64_t(jobs)));

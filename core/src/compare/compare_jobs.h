@@ -5,6 +5,7 @@
 #pragma once
 
 #include "seqlens/bundle.h"
+#include "seqlens/nn/model_fit.h"
 #include "seqlens/compare/compare_workflow.h"
 
 #include <optional>
@@ -33,6 +34,7 @@ struct SequenceJob {
     std::optional<ExplanationAudit> explanationAudit;
     EncodeReport encodeReport;
     TrainResult training;
+    std::vector<AggregationTrial> trials; // item_aggregation "auto": both candidates
 };
 
 // Trains every job (in order, as many at once as `threads` allows, one LibTorch thread each)

@@ -49,6 +49,7 @@ const char *toString(ItemAggregation a)
     case ItemAggregation::Gru: return "gru";
     case ItemAggregation::Lstm: return "lstm";
     case ItemAggregation::None: return "none";
+    case ItemAggregation::Auto: return "auto";
     }
     return "transformer";
 }

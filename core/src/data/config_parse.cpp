@@ -377,7 +377,8 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
              {{"transformer", ItemAggregation::Transformer},
               {"gru", ItemAggregation::Gru},
               {"lstm", ItemAggregation::Lstm},
-              {"none", ItemAggregation::None}});
+              {"none", ItemAggregation::None},
+              {"auto", ItemAggregation::Auto}});
     r.boolean(*j, "positions", "/model", m.positions);
     r.number(*j, "dropout", "/model", m.dropout, limits::dropout);
     r.boolean(*j, "time_bias", "/model", m.timeBias);

@@ -101,6 +101,8 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
                                         .dropout(config.layers > 1 ? config.dropout : 0.0)));
         break;
     case ItemAggregation::None: break;
+    case ItemAggregation::Auto:
+        throw std::logic_error("item_aggregation auto is resolved before a model is built");
     }
     m_itemProj = register_module("item_proj", torch::nn::Linear(d, d));
     m_itemScore = register_module("item_score",
@@ -157,7 +159,8 @@ torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
     case ItemAggregation::Gru: // causal over right-padded rows: padding cannot reach real events
         return std::get<0>(m_gru->forward(x));
     case ItemAggregation::Lstm: return std::get<0>(m_lstm->forward(x));
-    case ItemAggregation::None: return x;
+    case ItemAggregation::None:
+    case ItemAggregation::Auto: return x;
     }
     return x;
 }

@@ -15,7 +15,8 @@ namespace seqlens {
 
 enum class FieldType { Categorical, Numeric };
 enum class NumericTransform { None, Log1p, SignedLog };
-enum class ItemAggregation { Transformer, Gru, Lstm, None };
+// Auto: train the Transformer and the GRU, keep the better on validation (nn/model_fit.h).
+enum class ItemAggregation { Transformer, Gru, Lstm, None, Auto };
 // How the event states become one vector: attention pooling only, or attention pooling
 // together with a max over events and learned soft counts (log1p of summed gates).
 enum class Pooling { Attention, All };
