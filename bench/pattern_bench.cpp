@@ -130,6 +130,7 @@ json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
             {"closed", gap > 0.005 ? json((auc - r["baseline"].get<double>()) / gap) : json()},
             {"epochs", sum.training.epochsRun},
             {"best_epoch", sum.training.bestEpoch},
+            {"aggregation", toString(sum.aggregation)},
             {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count()}};
     }
     r["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -70,6 +70,22 @@ json parseJson(const std::string &text, const std::string &where)
     }
 }
 
+// A bundle's config has every key written out, so a model key it lacks predates the key: the
+// architecture it was trained with is the one without the feature, whatever today's default.
+json withLegacyModelKeys(json config)
+{
+    if (!config.contains("model") || !config["model"].is_object())
+        return config;
+    json &m = config["model"];
+    const std::pair<const char *, json> legacy[] = {
+        {"time_bias", false}, {"local_order", false}, {"pooling", "attention"},
+        {"head", "mlp"},      {"numeric_encoding", "linear"}};
+    for (const auto &[key, value] : legacy)
+        if (!m.contains(key))
+            m[key] = value;
+    return config;
+}
+
 } // namespace
 
 std::vector<double> ModelBundle::predict(const EncodedDataset &data,
@@ -172,7 +188,8 @@ ModelBundle loadBundle(const std::string &dirText)
     json j = parseJson(readText(bundlePath), bundlePath);
     ModelBundle b;
     try {
-        b.config = parseConfig(j.at("config").dump(), bundlePath + "#/config", "");
+        b.config = parseConfig(withLegacyModelKeys(j.at("config")).dump(),
+                               bundlePath + "#/config", "");
         b.encoder = Encoder::fromJson(j.at("encoder").dump(), bundlePath);
         b.metrics = j.at("metrics");
         b.metadata = j.at("metadata");

@@ -84,6 +84,8 @@ RunReportData loadRunReportData(const ProjectStore &store, int64_t run)
     d.dataReport = artifactOr(store, run, "data_report");
     d.globalAttention = artifactOr(store, run, "global_attention");
     d.explanationAudit = artifactOr(store, run, "explanation_audit");
+    if (d.compare.is_null())
+        d.trainMetrics = artifactOr(store, run, "metrics");
     d.models = d.isCompare() ? std::vector<std::string>{"baseline", "sequence", "stacking"}
                              : std::vector<std::string>{"sequence"};
     for (const auto &m : d.models)

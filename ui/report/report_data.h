@@ -22,6 +22,7 @@ struct RunReportData {
     nlohmann::json dataReport;       // {"load": {...}, "encode": {...} (train runs)}
     nlohmann::json globalAttention;  // null when not recorded
     nlohmann::json explanationAudit; // faithfulness, global attributions, surrogate; or null
+    nlohmann::json trainMetrics;     // train runs: metrics.json (calibrator, tables); or null
     std::vector<std::string> models; // judged on test: baseline, sequence, stacking (or sequence)
     std::map<std::string, nlohmann::json>
         curves; // model -> {"roc": [[t, fpr, tpr]...], "ks": [...]}

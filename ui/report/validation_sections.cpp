@@ -260,6 +260,36 @@ void liftSection(ReportDocument &doc, const RunReportData &d)
               rows);
 }
 
+// Train runs: the fitted calibrator and the test split's tables before (sigmoid of the logit)
+// and after it; the calibrator was fitted on the validation split, so "after" is out of sample.
+void calibratorTable(ReportDocument &doc, const RunReportData &d)
+{
+    const auto &cal = at(at(d.trainMetrics, "test"), "calibration");
+    const auto &c = at(d.trainMetrics, "calibrator");
+    if (cal.is_null() || c.is_null())
+        return;
+    const std::string method = c.value("method", "none");
+    std::vector<QStringList> rows;
+    for (const char *when : {"before", "after"}) {
+        const auto &t = at(cal, when);
+        rows.push_back({when == std::string("before") ? "sigmoid of the logit"
+                                                      : "calibrated (" + q(method) + ")",
+                        fmt(t.value("brier", 0.0)), fmt(t.value("hosmer_lemeshow", 0.0), 2),
+                        QString::number(t.value("hosmer_lemeshow_df", 0)),
+                        QString::number(t.value("hosmer_lemeshow_p_value", 1.0), 'g', 3)});
+    }
+    doc.table({"sequence score", "Brier score", "Hosmer-Lemeshow χ²", "df", "p-value"}, rows);
+    QString how = "The reported probability is the sequence model's logit mapped by " +
+                  q(method) + " calibration fitted on " +
+                  QString::number(c.value("fitted_on", 0)) + " validation applicants";
+    if (method == "platt")
+        how += QString(" (p = sigmoid(%1 · logit + %2))")
+                   .arg(c.value("a", 1.0), 0, 'f', 4)
+                   .arg(c.value("b", 0.0), 0, 'f', 4);
+    doc.text(how + "; calibration changes the level of the probabilities, not the ranking "
+                   "(AUC and KS above are unchanged by Platt scaling).");
+}
+
 void calibrationSection(ReportDocument &doc, const RunReportData &d)
 {
     doc.heading("6. Calibration (test split)");
@@ -278,6 +308,7 @@ void calibrationSection(ReportDocument &doc, const RunReportData &d)
                "Calibration on the test split: observed bad rate against mean predicted "
                "probability per score decile.");
     doc.table({"model", "Brier score", "Hosmer-Lemeshow χ²", "df", "p-value"}, rows);
+    calibratorTable(doc, d);
     doc.text("Bins are score deciles. A small Hosmer-Lemeshow p-value means the probabilities are "
              "off in level even "
              "when the ranking is good; recalibrate before using them as PDs.");

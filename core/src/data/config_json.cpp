@@ -59,6 +59,11 @@ const char *toString(Pooling p)
     return p == Pooling::All ? "all" : "attention";
 }
 
+const char *toString(NumericEmbedding e)
+{
+    return e == NumericEmbedding::Periodic ? "periodic" : "linear";
+}
+
 const char *toString(Head h)
 {
     return h == Head::Skip ? "skip" : "mlp";
@@ -146,6 +151,8 @@ std::string configToJson(const Config &c)
                      {"positions", c.model.positions},
                      {"dropout", c.model.dropout},
                      {"time_bias", c.model.timeBias},
+                     {"local_order", c.model.localOrder},
+                     {"numeric_encoding", toString(c.model.numericEncoding)},
                      {"pooling", toString(c.model.pooling)},
                      {"head", toString(c.model.head)},
                      {"calibration", toString(c.model.calibration)}};

@@ -367,7 +367,8 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
     const json *j = r.member(root, "model", "", false);
     if (!j || !r.object(*j, "/model",
                         {"emb_dim", "heads", "layers", "ff_dim", "item_aggregation", "positions",
-                         "dropout", "time_bias", "pooling", "head", "calibration"}))
+                         "dropout", "time_bias", "local_order", "pooling", "head",
+                         "calibration", "numeric_encoding"}))
         return;
     r.integer(*j, "emb_dim", "/model", m.embDim, limits::embDim);
     r.integer(*j, "heads", "/model", m.heads, limits::heads);
@@ -382,6 +383,9 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
     r.boolean(*j, "positions", "/model", m.positions);
     r.number(*j, "dropout", "/model", m.dropout, limits::dropout);
     r.boolean(*j, "time_bias", "/model", m.timeBias);
+    r.boolean(*j, "local_order", "/model", m.localOrder);
+    r.choice(*j, "numeric_encoding", "/model", m.numericEncoding,
+             {{"linear", NumericEmbedding::Linear}, {"periodic", NumericEmbedding::Periodic}});
     r.choice(*j, "pooling", "/model", m.pooling,
              {{"attention", Pooling::Attention}, {"all", Pooling::All}});
     r.choice(*j, "head", "/model", m.head, {{"mlp", Head::Mlp}, {"skip", Head::Skip}});

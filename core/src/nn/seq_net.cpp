@@ -66,10 +66,18 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
                                      torch::randn({std::max<int64_t>(Fn, 1), d}) * 0.5);
     m_numStateEmbedding = register_module("num_state_embedding",
                                           torch::nn::Embedding(std::max<int64_t>(Fn * 3, 1), d));
+    if (config.numericEncoding == NumericEmbedding::Periodic && Fn > 0) {
+        constexpr int64_t k = 8; // frequencies per field (Gorishniy et al. 2022: sigma 1)
+        m_numFrequencies = register_parameter("num_frequencies", torch::randn({Fn, k}));
+        m_numPeriodic = register_parameter("num_periodic",
+                                           torch::randn({Fn, 2 * k, d}) / std::sqrt(2.0 * k));
+    }
     m_fieldProj = register_module("field_proj", torch::nn::Linear(d, d));
     m_fieldScore = register_module("field_score",
                                    torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
     const int64_t ff = config.ffDim > 0 ? config.ffDim : 4 * d;
+    if (config.localOrder)
+        m_previous = register_module("previous", torch::nn::Linear(d, d));
     switch (config.itemAggregation) {
     case ItemAggregation::Transformer: {
         if (config.positions)
@@ -132,13 +140,32 @@ torch::Tensor SeqNetImpl::embedFields(const Batch &b)
     if (Fn > 0) {
         auto fieldBase = torch::arange(Fn, torch::kInt64) * 3;     // [Fn]
         auto bias = m_numStateEmbedding(b.numState + fieldBase);   // [B, T, Fn, d]
-        parts.push_back(b.num.unsqueeze(-1) * m_numWeight + bias); // [B, T, Fn, d]
+        auto value = b.num.unsqueeze(-1) * m_numWeight + bias; // [B, T, Fn, d]
+        if (m_numFrequencies.defined()) {
+            // sin/cos of learned multiples of the value, mapped per field; only where the
+            // value is present (missing and padding keep their state vector alone).
+            auto angle = b.num.unsqueeze(-1) * (2 * M_PI) * m_numFrequencies; // [B, T, Fn, k]
+            auto periodic = torch::cat({torch::sin(angle), torch::cos(angle)}, -1);
+            auto mapped = torch::einsum("btfk,fkd->btfd", {periodic, m_numPeriodic});
+            value = value + mapped * b.numState.eq(kNumPresent).unsqueeze(-1);
+        }
+        parts.push_back(value);
     }
     return parts.size() == 1 ? parts[0] : torch::cat(parts, 2);
 }
 
 torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
 {
+    if (m_previous) {
+        // Event t also sees event t - 1 (the first event sees nothing). Rows are right-padded,
+        // so a real event's predecessor is always real.
+        using torch::indexing::Slice;
+        auto previous = torch::zeros_like(x);
+        if (x.size(1) > 1)
+            previous.index_put_({Slice(), Slice(1, torch::indexing::None)},
+                                x.index({Slice(), Slice(0, -1)}));
+        x = x + m_previous(previous);
+    }
     switch (m_config.itemAggregation) {
     case ItemAggregation::Transformer: {
         if (m_position) {

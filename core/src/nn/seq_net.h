@@ -57,10 +57,13 @@ private:
     torch::nn::Embedding m_catEmbedding{nullptr}; // all categorical fields in one table
     torch::Tensor m_numWeight;                    // [Fn, d] value direction per numeric field
     torch::nn::Embedding m_numStateEmbedding{nullptr}; // [Fn * 3, d] bias per field and state
+    torch::Tensor m_numFrequencies;                    // periodic: [Fn, k] learned frequencies
+    torch::Tensor m_numPeriodic;                       // periodic: [Fn, 2k, d] per-field map
     torch::nn::Linear m_fieldProj{nullptr};            // field attention: v^T tanh(W e)
     torch::nn::Linear m_fieldScore{nullptr};
     torch::nn::Embedding m_position{nullptr}; // position counted from the latest event
     torch::Tensor m_gapEdges;                 // time_bias: bucket edges in days
+    torch::nn::Linear m_previous{nullptr};    // local_order: map of the previous event
     std::vector<EncoderLayer> m_layers;       // transformer item aggregation
     torch::nn::GRU m_gru{nullptr};
     torch::nn::LSTM m_lstm{nullptr};

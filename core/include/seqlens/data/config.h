@@ -24,6 +24,9 @@ enum class Pooling { Attention, All };
 // from the normalised input to the logit (does not saturate into a floor of equal scores).
 enum class Head { Mlp, Skip };
 enum class LrSchedule { Constant, WarmupCosine };
+// How a standardised numeric value becomes a vector: value times a learned direction, or that
+// plus learned periodic features (sin and cos of k learned frequencies, mapped per field).
+enum class NumericEmbedding { Linear, Periodic };
 // How the sequence score becomes a probability (compare/calibrator.h).
 enum class CalibrationMethod { None, Platt, Isotonic };
 
@@ -90,6 +93,9 @@ struct ModelConfig {
     double dropout = 0.1; // 0 <= dropout < 1
     bool timeBias = false; // transformer: learned attention bias per head from the signed time
                            // gap between two events, bucketed by sequence.time_buckets_days
+    NumericEmbedding numericEncoding = NumericEmbedding::Linear;
+    bool localOrder = false; // add a learned map of the previous event's vector to each event's
+                             // before item aggregation (a causal width-2 convolution)
     Pooling pooling = Pooling::Attention;
     Head head = Head::Mlp;
     CalibrationMethod calibration = CalibrationMethod::Platt; // fitted on the validation split
@@ -215,6 +221,7 @@ const char *toString(ItemAggregation a);
 const char *toString(Pooling p);
 const char *toString(Head h);
 const char *toString(LrSchedule s);
+const char *toString(NumericEmbedding e);
 const char *toString(CalibrationMethod m);
 const char *toString(NumericTransform t);
 
