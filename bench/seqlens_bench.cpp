@@ -148,6 +148,9 @@ int main(int argc, char **argv)
         cfg.training.batchSize = batchSize;
         cfg.training.epochs = 1;
         cfg.training.threads = threads;
+        // The architecture of bench/reference_train.py: one Transformer, attention pooling.
+        cfg.model.itemAggregation = ItemAggregation::Transformer;
+        cfg.model.pooling = Pooling::Attention;
 
         auto t0 = Clock::now();
         RawDataset raw = loadDataset(cfg);

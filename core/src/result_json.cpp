@@ -217,6 +217,13 @@ json compareJson(const CompareSummary &s)
                  {"columns", "stacking band"},
                  {"counts", s.swap.counts},
                  {"bads", s.swap.bads}};
+    json choices = json::array(); // the full model, then each fold model
+    for (const ModelChoice &c : s.aggregations)
+    {
+        json one = aggregationJson(c.kept, c.trials);
+        one["model"] = c.model;
+        choices.push_back(one);
+    }
     return {{"n_train", s.nDevelopment},
             {"n_test", s.nTest},
             {"folds", s.folds},
@@ -241,6 +248,7 @@ json compareJson(const CompareSummary &s)
                 {"ci", {s.deltaKs.lo, s.deltaKs.hi}},
                 {"reps", s.deltaKs.reps}}},
               {"swap_set", swap}}},
+            {"item_aggregation", choices},
             {"data", loadReportJson(s.audit.load, &s.audit.profile)}};
 }
 

@@ -34,6 +34,7 @@ private Q_SLOTS:
         m_synth = writeSynthDataset({m_dir.path().toStdString() + "/data", 600, 3});
         Config cfg = loadConfig(m_synth.configPath);
         cfg.training.epochs = 2;
+        cfg.model.itemAggregation = ItemAggregation::Transformer; // a model is built directly
         RawDataset raw = loadDataset(cfg);
         const auto splits = assignSplits(raw, cfg.training.validFraction,
                                          cfg.training.testFraction, cfg.training.seed);

@@ -203,8 +203,18 @@ private Q_SLOTS:
         QCOMPARE(r.status, RunStatus::Finished);
         QCOMPARE(r.seed, uint64_t(loadConfig(syn.configPath).training.seed));
         QVERIFY(!r.finishedAt.empty() && !r.torchVersion.empty() && !r.osUser.empty());
-        QCOMPARE(int64_t(s.epochs(run).size()), sum.training.epochsRun);
-        QCOMPARE(s.epochs(run)[0].validAuc, sum.training.history[0].validAuc);
+        // "auto" (the demo's): both candidates' epochs, each under its own name.
+        QCOMPARE(sum.aggregationTrials.size(), size_t(2));
+        int64_t trialEpochs = 0;
+        for (const auto &t : sum.aggregationTrials)
+            trialEpochs += t.epochsRun;
+        QCOMPARE(int64_t(s.epochs(run).size()), trialEpochs);
+        std::vector<EpochRow> kept;
+        for (const auto &row : s.epochs(run))
+            if (row.model == "sequence · " + std::string(toString(sum.aggregation)))
+                kept.push_back(row);
+        QCOMPARE(int64_t(kept.size()), sum.training.epochsRun);
+        QCOMPARE(kept[0].validAuc, sum.training.history[0].validAuc);
         QCOMPARE(s.metric(run, "test", "sequence", "auc")->value, sum.test.metrics.auc);
         QCOMPARE(s.metric(run, "valid", "sequence", "ks")->value, sum.valid.metrics.ks);
         QCOMPARE(s.scores(run, "sequence", "test").size(), size_t(sum.test.metrics.n));

@@ -45,6 +45,13 @@ TrainingConfig trainingConfig(int64_t epochs, int64_t patience = 3)
     return t;
 }
 
+ModelConfig transformer()
+{
+    ModelConfig m;
+    m.itemAggregation = ItemAggregation::Transformer;
+    return m;
+}
+
 double validAuc(const SequenceModel &m, const EncodedDataset &e)
 {
     auto idx = rowsOf(e, true);
@@ -62,7 +69,7 @@ private Q_SLOTS:
     void learnsAPlantedSignalAndRestoresTheBestEpoch()
     {
         EncodedDataset e = learnable(1);
-        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        SequenceModel m(transformer(), smallLayout(), 1);
         const double before = validAuc(m, e);
         // The signal is found in a sudden jump after a few flat epochs (epoch 8 here), so
         // patience must outlast the plateau.
@@ -83,7 +90,7 @@ private Q_SLOTS:
     void deterministicForSameSeedAndThreads()
     {
         EncodedDataset e = learnable(2);
-        SequenceModel a(ModelConfig{}, smallLayout(), 5), b(ModelConfig{}, smallLayout(), 5);
+        SequenceModel a(transformer(), smallLayout(), 5), b(transformer(), smallLayout(), 5);
         TrainResult ra = train(a, e, trainingConfig(3));
         TrainResult rb = train(b, e, trainingConfig(3));
         QCOMPARE(ra.history.size(), rb.history.size());
@@ -99,7 +106,7 @@ private Q_SLOTS:
         // Time bias, pooling "all", the skip head, the schedule and weight decay: same seed and
         // threads, same numbers.
         EncodedDataset e = learnable(4);
-        ModelConfig mc;
+        ModelConfig mc = transformer();
         mc.timeBias = true;
         mc.pooling = Pooling::All;
         mc.head = Head::Skip;
@@ -131,7 +138,7 @@ private Q_SLOTS:
         TrainingConfig tc = trainingConfig(8, /*patience=*/1);
         tc.minEpochs = 6;
         tc.learningRate = 1e-6; // no real progress: validation AUC stalls from the start
-        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        SequenceModel m(transformer(), smallLayout(), 1);
         TrainResult r = train(m, e, tc);
         QVERIFY2(r.epochsRun >= 6, std::to_string(r.epochsRun).c_str());
     }
@@ -159,13 +166,15 @@ private Q_SLOTS:
             SequenceModel m(one, smallLayout(), tc.seed);
             QCOMPARE(train(m, e, tc).bestValidAuc, t.bestValidAuc);
         }
-        EXPECT_ERROR(fitSequenceModel(mc, smallLayout(), e, rowsOf(e, false), {}, tc),
-                     ErrorKind::Data, "\"auto\" chooses on the validation split");
+        // Without validation rows there is nothing to choose on: the GRU, no trial.
+        FittedModel blind = fitSequenceModel(mc, smallLayout(), e, rowsOf(e, false), {}, tc);
+        QCOMPARE(blind.config.itemAggregation, ItemAggregation::Gru);
+        QVERIFY(blind.trials.empty());
     }
     void progressIsReportedPerBatchAndEpoch()
     {
         EncodedDataset e = learnable(3);
-        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        SequenceModel m(transformer(), smallLayout(), 1);
         int batches = 0, epochEnds = 0;
         int64_t lastBatch = 0;
         bool ordered = true;
@@ -187,7 +196,7 @@ private Q_SLOTS:
     void cancelStopsBetweenBatches()
     {
         EncodedDataset e = learnable(4);
-        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        SequenceModel m(transformer(), smallLayout(), 1);
         CancelToken token;
         int calls = 0;
         TrainResult r = train(m, e, trainingConfig(50),
@@ -206,7 +215,7 @@ private Q_SLOTS:
         EncodedDataset e = learnable(5);
         for (auto &l : e.labels)
             l = 0.0f;
-        SequenceModel m(ModelConfig{}, smallLayout(), 1);
+        SequenceModel m(transformer(), smallLayout(), 1);
         EXPECT_ERROR(train(m, e, trainingConfig(1)), ErrorKind::Data,
                      "the train split has 0 bad and 960 good applicants");
     }

@@ -218,6 +218,7 @@ void TrainView::startTraining()
     m_epochX.clear();
     m_loss.clear();
     m_auc.clear();
+    m_task.clear();
     report::drawHistory(*m_plot, {}, {}, {});
     m_plot->replot();
     m_log->clear();
@@ -265,8 +266,18 @@ void TrainView::onProgress(const ProgressInfo &p)
     const double done = double((p.epoch - 1) * p.batches + p.batch) /
                         double(std::max<qint64>(1, p.epochs * p.batches));
     m_progress->setValue(int(100 * done));
-    m_eta->setText(
-        QString("epoch %1/%2  ETA %3 s").arg(p.epoch).arg(p.epochs).arg(p.etaSeconds, 0, 'f', 0));
+    if (p.task != m_task) { // "auto": the next candidate starts; its own history
+        m_task = p.task;
+        m_epochX.clear();
+        m_loss.clear();
+        m_auc.clear();
+        log("training " + p.task);
+    }
+    m_eta->setText((p.task.isEmpty() ? QString() : p.task + "  ") +
+                   QString("epoch %1/%2  ETA %3 s")
+                       .arg(p.epoch)
+                       .arg(p.epochs)
+                       .arg(p.etaSeconds, 0, 'f', 0));
     if (!p.epochEnd)
         return;
     m_epochX << double(p.epoch);

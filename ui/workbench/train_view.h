@@ -59,7 +59,8 @@ private:
     QLabel *m_eta;
     QCustomPlot *m_plot;
     QPlainTextEdit *m_log;
-    QVector<double> m_epochX, m_loss, m_auc;
+    QVector<double> m_epochX, m_loss, m_auc; // of the model training now
+    QString m_task; // "auto": the candidate training now ("sequence · gru")
 };
 
 } // namespace seqlens::ui

@@ -59,7 +59,7 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
         return false;
     auto &model = fit.model;
     job.logits = model->predictLogits(fd.data, job.scoreRows);
-    job.trials = fit.trials;
+    job.choice = {job.what, fit.config.itemAggregation, fit.trials};
     if (job.keep) {
         if (c.req.explainGlobally)
             job.globalAttention = globalAttention(*model, fd.encoder, c.raw, fd.data, c.test,
@@ -71,7 +71,7 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
         std::vector<int> validLabels;
         for (int64_t a : fd.valid)
             validLabels.push_back(c.raw.applicants[size_t(a)].label);
-        if (c.cfg.model.calibration != CalibrationMethod::None)
+        if (c.cfg.model.calibration != CalibrationMethod::None && !fd.valid.empty())
             job.bundle.calibrator = fitCalibrator(
                 c.cfg.model.calibration, model->predictLogits(fd.data, fd.valid), validLabels);
         job.bundle.encoder = std::move(fd.encoder);
@@ -134,7 +134,8 @@ bool runJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t wo
                     stop.cancel();
                 if (c.req.progress) {
                     TrainProgress q = p;
-                    q.task = task;
+                    const auto trial = p.task.find(" · "); // "auto": the candidate's name
+                    q.task = trial == std::string::npos ? task : task + p.task.substr(trial);
                     c.req.progress(q);
                 }
             };

@@ -34,7 +34,7 @@ struct SequenceJob {
     std::optional<ExplanationAudit> explanationAudit;
     EncodeReport encodeReport;
     TrainResult training;
-    std::vector<AggregationTrial> trials; // item_aggregation "auto": both candidates
+    ModelChoice choice; // the kept item aggregation (and with "auto" both trials)
 };
 
 // Trains every job (in order, as many at once as `threads` allows, one LibTorch thread each)

@@ -50,13 +50,6 @@ std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows)
     return y;
 }
 
-std::vector<double> sigmoid(std::vector<double> v)
-{
-    for (double &x : v)
-        x = 1.0 / (1.0 + std::exp(-x));
-    return v;
-}
-
 ModelEvaluation evaluate(const std::vector<double> &test, const std::vector<double> &dev,
                          const std::vector<int> &y, const BaselineConfig &b, uint64_t seed)
 {
@@ -122,6 +115,7 @@ void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawD
 // for development. Returns false when cancelled.
 struct SequenceLogits {
     std::vector<double> oof, test, devInSample;
+    std::vector<ModelChoice> choices; // the full model's, then each fold model's
 };
 
 bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
@@ -160,6 +154,8 @@ bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLo
     const auto &full = jobs[0].logits;
     out.test.assign(full.begin(), full.begin() + int64_t(c.test.size()));
     out.devInSample.assign(full.begin() + int64_t(c.test.size()), full.end());
+    for (const SequenceJob &job : jobs)
+        out.choices.push_back(job.choice);
     fullModel = std::move(jobs[0]);
     return true;
 }
@@ -251,8 +247,10 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
     }
 
     const auto &bc = cfg.baseline;
-    // PSI compares one model's scores on development and test: the full sequence model's.
-    const auto seqTest = sigmoid(seq.test), seqDev = sigmoid(seq.devInSample);
+    // PSI compares one model's scores on development and test: the full sequence model's, as its
+    // bundle reports them (calibrated). The stacker takes the raw out-of-fold logits.
+    const Calibrator &cal = fullModel.bundle.calibrator;
+    const auto seqTest = cal.probabilities(seq.test), seqDev = cal.probabilities(seq.devInSample);
     s.baseline = evaluate(base.test, base.dev, yTest, bc, seed);
     s.sequence = evaluate(seqTest, seqDev, yTest, bc, seed);
     s.stacking = evaluate(stack.test, stack.dev, yTest, bc, seed);
@@ -264,6 +262,7 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
     s.audit.encode = fullModel.encodeReport;
     s.fullModelSeed = fullModel.seed;
     s.fullModelTraining = fullModel.training;
+    s.aggregations = seq.choices;
     s.testLabels = yTest;
     for (int64_t a : c.test)
         s.testEntities.push_back(raw.applicants[size_t(a)].id);

@@ -129,10 +129,6 @@ void checkModelAndTraining(Checker &c, const Config &cfg)
     c.integer("/model/layers", m.layers, limits::layers);
     c.integer("/model/ff_dim", m.ffDim, limits::ffDim);
     c.number("/model/dropout", m.dropout, limits::dropout);
-    if (m.itemAggregation == ItemAggregation::Auto && cfg.training.validFraction <= 0)
-        c.problem("/model/item_aggregation",
-                  "\"auto\" chooses on the validation split; expected training.valid_fraction "
-                  "above 0, got 0");
     if ((m.itemAggregation == ItemAggregation::Transformer ||
          m.itemAggregation == ItemAggregation::Auto) &&
         limits::heads.contains(m.heads) &&

@@ -40,7 +40,7 @@ const char *kConfig = R"({
              "cutoff": "application_time", "cutoff_format": "iso", "split": null,
              "features": [{"name": "income", "type": "numeric"}, {"name": "region", "type": "categorical"}]},
   "sequence": {"max_items": 64, "time_buckets_days": [1, 3, 7, 14, 30, 60, 90, 180, 365, 730]},
-  "model": {"emb_dim": 8, "heads": 2, "layers": 1, "item_aggregation": "transformer", "dropout": 0.1},
+  "model": {"emb_dim": 8, "heads": 2, "layers": 1, "item_aggregation": "auto", "dropout": 0.1},
   "training": {"epochs": 30, "batch_size": 64, "learning_rate": 0.003, "patience": 5, "seed": 7,
                "valid_fraction": 0.15, "test_fraction": 0.2, "threads": 0}
 }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/nn/model_fit.h"
 
-#include "seqlens/util/error.h"
-
 namespace seqlens {
 
 FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layout,
@@ -11,26 +9,32 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
                              const ProgressFn &progress, const CancelToken *cancel)
 {
     std::vector<ItemAggregation> candidates = {config.itemAggregation};
-    if (config.itemAggregation == ItemAggregation::Auto) {
-        if (validRows.empty())
-            throwData("item_aggregation \"auto\" chooses on the validation split, but it is "
-                      "empty (set training.valid_fraction above 0)");
-        candidates = {ItemAggregation::Transformer, ItemAggregation::Gru};
-    }
+    if (config.itemAggregation == ItemAggregation::Auto)
+        candidates = validRows.empty() ? std::vector{ItemAggregation::Gru} // nothing to choose on
+                                       : std::vector{ItemAggregation::Transformer,
+                                                     ItemAggregation::Gru};
+    const bool choosing = config.itemAggregation == ItemAggregation::Auto && !validRows.empty();
     FittedModel best;
     double seconds = 0;
     for (ItemAggregation agg : candidates) {
         ModelConfig c = config;
         c.itemAggregation = agg;
         auto model = std::make_unique<SequenceModel>(c, layout, training.seed);
-        TrainResult r = trainModel(*model, data, trainRows, validRows, training, progress, cancel);
+        ProgressFn tagged = progress;
+        if (choosing && progress)
+            tagged = [&progress, name = std::string(toString(agg))](const TrainProgress &p) {
+                TrainProgress q = p;
+                q.task = (p.task.empty() ? "sequence" : p.task) + " · " + name;
+                progress(q);
+            };
+        TrainResult r = trainModel(*model, data, trainRows, validRows, training, tagged, cancel);
         seconds += r.seconds;
         if (r.cancelled) {
             FittedModel out;
             out.training = r;
             return out;
         }
-        if (candidates.size() > 1)
+        if (choosing)
             best.trials.push_back({agg, r.bestValidAuc, r.bestEpoch, r.epochsRun, r.seconds});
         if (!best.model || r.bestValidAuc > best.training.bestValidAuc) {
             best.model = std::move(model);

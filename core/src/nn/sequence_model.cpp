@@ -21,6 +21,9 @@ ModelLayout layoutOf(const Encoder &encoder)
 SequenceModel::SequenceModel(const ModelConfig &config, const ModelLayout &layout, uint64_t seed)
     : m_impl(std::make_unique<Impl>())
 {
+    if (config.itemAggregation == ItemAggregation::Auto)
+        throwData("item_aggregation \"auto\" must be resolved (fitSequenceModel) before a model "
+                  "is built");
     m_impl->config = config;
     m_impl->layout = layout;
     static std::mutex initMutex; // initialisation draws from the process-wide default generator

@@ -19,6 +19,7 @@
 #include "seqlens/data/audit.h"
 #include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
+#include "seqlens/nn/model_fit.h"
 #include "seqlens/nn/trainer.h"
 #include "seqlens/util/cancel.h"
 #include "seqlens/util/log.h"
@@ -75,6 +76,7 @@ struct CompareSummary {
     // The full sequence model (trained on all development applicants), as written to model/.
     uint64_t fullModelSeed = 0;
     TrainResult fullModelTraining;
+    std::vector<ModelChoice> aggregations; // item aggregation kept: full model, then each fold
 };
 
 // Runs the comparison on `config` as given (apply overrides with applyOverrides first). Throws

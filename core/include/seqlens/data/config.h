@@ -87,7 +87,7 @@ struct ModelConfig {
     int64_t heads = 2;  // transformer attention heads; must divide emb_dim
     int64_t layers = 1; // transformer / RNN layers; 1..8
     int64_t ffDim = 0;  // transformer feed-forward width; 0 = 4 * emb_dim
-    ItemAggregation itemAggregation = ItemAggregation::Transformer;
+    ItemAggregation itemAggregation = ItemAggregation::Auto; // resolved before a model is built
     bool positions =
         true; // transformer: learned embedding of the position counted from the latest event
     double dropout = 0.1; // 0 <= dropout < 1
@@ -96,20 +96,20 @@ struct ModelConfig {
     NumericEmbedding numericEncoding = NumericEmbedding::Linear;
     bool localOrder = false; // add a learned map of the previous event's vector to each event's
                              // before item aggregation (a causal width-2 convolution)
-    Pooling pooling = Pooling::Attention;
+    Pooling pooling = Pooling::All;
     Head head = Head::Mlp;
     CalibrationMethod calibration = CalibrationMethod::Platt; // fitted on the validation split
 };
 
 struct TrainingConfig {
     int64_t epochs = 30;         // maximum epochs; >= 1
-    int64_t batchSize = 256;     // applicants per batch; >= 1
+    int64_t batchSize = 64;      // applicants per batch; >= 1
     double learningRate = 0.003; // Adam step size; > 0
     double weightDecay = 0.0;    // Adam L2 penalty; >= 0
     double posWeight = 1.0;      // weight of the positive class in the loss; > 0
     double gradClip = 1.0;       // max gradient norm; 0 = no clipping
     int64_t patience = 5;        // epochs without validation-AUC gain before stopping; >= 1
-    int64_t minEpochs = 1;       // no early stop before this epoch (initial plateaus); >= 1
+    int64_t minEpochs = 10;      // no early stop before this epoch (initial plateaus); >= 1
     LrSchedule lrSchedule = LrSchedule::Constant; // warmup_cosine: linear warm-up, cosine decay
     double warmupEpochs = 1.0;   // warmup_cosine: epochs of linear warm-up; >= 0
     uint64_t seed = 7;           // seeds the split, the initialisation, dropout and the batch order

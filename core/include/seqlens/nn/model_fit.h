@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Builds and trains the sequence model of a config. With "item_aggregation": "auto" it trains
 // the Transformer and the GRU on the same data, budget and seed and keeps the one with the
-// better best validation AUC (ties: the Transformer); both trials are recorded.
+// better best validation AUC (ties: the Transformer); both trials are recorded. Without
+// validation rows there is nothing to choose on: "auto" trains the GRU (the better of the two on
+// most families of the pattern benchmark, README) and records no trial. With "auto", progress
+// reports name the candidate in `task` after the caller's ("sequence · gru", "fold 2/5 · gru"),
+// so the recorded epochs of the two trials stay apart.
 #pragma once
 
 #include "seqlens/nn/sequence_model.h"
 #include "seqlens/nn/trainer.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace seqlens {
@@ -19,14 +24,21 @@ struct AggregationTrial {
     double seconds = 0;
 };
 
+// Which aggregation one trained model kept, and the trials it was chosen on (compare: one per
+// fold model and one for the full model).
+struct ModelChoice {
+    std::string model; // "sequence", "fold 2/5", "full model (…)"
+    ItemAggregation kept = ItemAggregation::Transformer;
+    std::vector<AggregationTrial> trials;
+};
+
 struct FittedModel {
     std::unique_ptr<SequenceModel> model; // null when cancelled
     ModelConfig config;                   // resolved: never "auto"
     TrainResult training;                 // of the kept model (seconds: all trials)
-    std::vector<AggregationTrial> trials; // "auto" only: every candidate, in training order
+    std::vector<AggregationTrial> trials; // "auto" with validation rows: both, in training order
 };
 
-// Throws a Data error for "auto" without validation rows (nothing to choose on).
 FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layout,
                              const EncodedDataset &data, const std::vector<int64_t> &trainRows,
                              const std::vector<int64_t> &validRows, const TrainingConfig &training,
