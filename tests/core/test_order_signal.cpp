@@ -29,6 +29,7 @@ private Q_SLOTS:
             writeSynthDataset({dir.path().toStdString(), testutil::kSanitized ? 1500 : 6000, 11});
         Config cfg = loadConfig(s.configPath);
         cfg.training.epochs = testutil::kSanitized ? 3 : 15;
+        cfg.model.itemAggregation = ItemAggregation::Gru; // what "auto" keeps here; one model
         TrainSummary seq = train(cfg);
 
         Config blind = cfg;

@@ -19,12 +19,12 @@ Config patternConfig(const QTemporaryDir &dir, PatternFamily f)
     PatternOptions o;
     o.outDir = dir.path().toStdString() + "/" + toString(f);
     o.family = f;
-    o.applicants = testutil::kSanitized ? 800 : 5000;
+    o.applicants = testutil::kSanitized ? 800 : 3000;
     o.seed = 3;
     o.effect = 2.5; // a clear pattern, so a small run can show it
     Config cfg = loadConfig(writePatternDataset(o).configPath);
     cfg.training.threads = 2;
-    cfg.training.epochs = testutil::kSanitized ? 2 : 20;
+    cfg.training.epochs = testutil::kSanitized ? 2 : 15;
     cfg.model.itemAggregation = ItemAggregation::Gru; // one model per run (auto trains two)
     return cfg;
 }

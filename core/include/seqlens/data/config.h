@@ -97,7 +97,7 @@ struct ModelConfig {
     bool localOrder = false; // add a learned map of the previous event's vector to each event's
                              // before item aggregation (a causal width-2 convolution)
     Pooling pooling = Pooling::All;
-    Head head = Head::Mlp;
+    Head head = Head::Skip;
     CalibrationMethod calibration = CalibrationMethod::Platt; // fitted on the validation split
 };
 
