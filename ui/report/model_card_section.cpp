@@ -5,6 +5,7 @@
 
 #include "report/json_text.h"
 #include "report/plot_data.h"
+#include "seqlens/nn/model_fit.h"
 
 #include <qcustomplot.h>
 
@@ -41,14 +42,14 @@ QString aggregationText(const RunReportData &d)
 // kept candidate's (" · gru") only.
 bool isKeptModelHistory(const RunReportData &d, const std::string &model)
 {
-    const auto at = model.find(" · ");
+    const auto at = model.find(kTrialSeparator);
     const std::string base = model.substr(0, at);
     if (base != "sequence" && base.rfind("full", 0) != 0)
         return false;
     if (at == std::string::npos)
         return true;
     const json kept = keptChoice(d);
-    return !kept.is_null() && model.substr(at + std::string(" · ").size()) == kept["kept"];
+    return !kept.is_null() && model.substr(at + std::string(kTrialSeparator).size()) == kept["kept"];
 }
 
 } // namespace

@@ -68,12 +68,13 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
         job.encodeReport = std::move(fd.report);
         job.bundle.config = c.cfg;
         job.bundle.config.model = fit.config; // "auto" resolved
-        std::vector<int> validLabels;
-        for (int64_t a : fd.valid)
-            validLabels.push_back(c.raw.applicants[size_t(a)].label);
-        if (c.cfg.model.calibration != CalibrationMethod::None && !fd.valid.empty())
+        if (c.cfg.model.calibration != CalibrationMethod::None && !fd.valid.empty()) {
+            std::vector<int> validLabels;
+            for (int64_t a : fd.valid)
+                validLabels.push_back(c.raw.applicants[size_t(a)].label);
             job.bundle.calibrator = fitCalibrator(
                 c.cfg.model.calibration, model->predictLogits(fd.data, fd.valid), validLabels);
+        }
         job.bundle.encoder = std::move(fd.encoder);
         job.bundle.referenceEmbedding = model->meanInputEmbedding(fd.data, fd.train);
         job.bundle.model = std::move(model);
@@ -134,7 +135,7 @@ bool runJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t wo
                     stop.cancel();
                 if (c.req.progress) {
                     TrainProgress q = p;
-                    const auto trial = p.task.find(" · "); // "auto": the candidate's name
+                    const auto trial = p.task.find(kTrialSeparator); // "auto": the candidate
                     q.task = trial == std::string::npos ? task : task + p.task.substr(trial);
                     c.req.progress(q);
                 }

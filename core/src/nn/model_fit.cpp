@@ -13,7 +13,7 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
         candidates = validRows.empty() ? std::vector{ItemAggregation::Gru} // nothing to choose on
                                        : std::vector{ItemAggregation::Transformer,
                                                      ItemAggregation::Gru};
-    const bool choosing = config.itemAggregation == ItemAggregation::Auto && !validRows.empty();
+    const bool choosing = candidates.size() > 1;
     FittedModel best;
     double seconds = 0;
     for (ItemAggregation agg : candidates) {
@@ -24,7 +24,7 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
         if (choosing && progress)
             tagged = [&progress, name = std::string(toString(agg))](const TrainProgress &p) {
                 TrainProgress q = p;
-                q.task = (p.task.empty() ? "sequence" : p.task) + " · " + name;
+                q.task = (p.task.empty() ? "sequence" : p.task) + kTrialSeparator + name;
                 progress(q);
             };
         TrainResult r = trainModel(*model, data, trainRows, validRows, training, tagged, cancel);

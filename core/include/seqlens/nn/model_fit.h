@@ -17,6 +17,9 @@
 
 namespace seqlens {
 
+// Between the caller's task and the candidate's name in an "auto" trial's progress task.
+inline constexpr const char *kTrialSeparator = " · ";
+
 struct AggregationTrial {
     ItemAggregation aggregation = ItemAggregation::Transformer;
     double bestValidAuc = 0;
