@@ -53,7 +53,9 @@ Baseline (window features) vs sequence-only vs stacking (window features + out-o
 sequence score), all judged on the same untouched test split. Writes DIR/compare.json,
 DIR/test_scores.csv (entity,label,baseline,sequence,stacking) and CSV files for every curve
 and table: roc_*, ks_*, lift_*, calibration_* and swap_set.csv, and DIR/model, the bundle of
-the sequence model that scored the test split. Progress per fold and epoch on stderr; Ctrl+C
+the sequence model that scored the test split: by default the bag of the K fold models (mean
+logit), or with baseline.test_scores "full_model" one more model trained on all of
+development; score, explain and the inspector use either. Progress per fold and epoch on stderr; Ctrl+C
 cancels. With --project the run is recorded in that project file.)";
 
 const char *kAuditHelp = R"(usage: seqlens-cli audit --config FILE [--out audit.json]

@@ -86,12 +86,98 @@ json withLegacyModelKeys(json config)
     return config;
 }
 
+std::unique_ptr<SequenceModel> loadModel(const Config &config, const Encoder &encoder,
+                                         const std::string &weights)
+{
+    auto model =
+        std::make_unique<SequenceModel>(config.model, layoutOf(encoder), config.training.seed);
+    model->loadWeights(weights);
+    return model;
+}
+
+void checkReference(const std::vector<float> &reference, const Encoder &encoder,
+                    const Config &config, const std::string &where)
+{
+    const size_t cells = encoder.inputNames().size() * size_t(config.model.embDim);
+    if (!reference.empty() && reference.size() != cells)
+        throwData(where + "/mean_input_embedding: expected " + std::to_string(cells) +
+                  " numbers (inputs x emb_dim), got " + std::to_string(reference.size()));
+}
+
+ItemAggregation trainedAggregation(const std::string &name, const std::string &where)
+{
+    for (ItemAggregation a : {ItemAggregation::Transformer, ItemAggregation::Gru,
+                              ItemAggregation::Lstm, ItemAggregation::None})
+        if (name == toString(a))
+            return a;
+    throwData(where + ": expected transformer, gru, lstm or none, found \"" + name + "\"");
+}
+
+// The other fold models of a bag (bundle.json "bag"); every weights file must be in the manifest.
+std::vector<BagMember> loadBag(const json &bag, const Config &config, const fs::path &dir,
+                               const json &manifestFiles, const std::string &bundlePath)
+{
+    std::vector<BagMember> out;
+    try {
+        const json &folds = bag.at("other_folds");
+        if (bag.at("folds").get<size_t>() != folds.size() + 1 || folds.empty())
+            throwData(bundlePath + ": /bag/folds: expected the number of other_folds + 1 (>= 2)");
+        for (size_t k = 0; k < folds.size(); ++k) {
+            const std::string where = bundlePath + ": /bag/other_folds/" + std::to_string(k);
+            const std::string weights = folds[k].at("weights").get<std::string>();
+            if (!manifestFiles.contains(weights) || weights.find('/') != std::string::npos)
+                throwData(where + "/weights: \"" + weights + "\" is not a file of the manifest");
+            BagMember m;
+            Config own = config; // "auto" may keep another aggregation in each fold
+            own.model.itemAggregation = trainedAggregation(
+                folds[k].at("item_aggregation").get<std::string>(), where + "/item_aggregation");
+            m.encoder = Encoder::fromJson(folds[k].at("encoder").dump(), bundlePath);
+            m.referenceEmbedding =
+                folds[k].at("reference").at("mean_input_embedding").get<std::vector<float>>();
+            checkReference(m.referenceEmbedding, m.encoder, config, where + "/reference");
+            m.model = loadModel(own, m.encoder, (dir / weights).string());
+            out.push_back(std::move(m));
+        }
+    } catch (const json::exception &e) {
+        throwData(bundlePath + ": /bag: " + std::string(e.what()));
+    }
+    return out;
+}
+
 } // namespace
 
-std::vector<double> ModelBundle::predict(const EncodedDataset &data,
+std::vector<MemberView> ModelBundle::members() const
+{
+    std::vector<MemberView> out{{encoder, *model, referenceEmbedding}};
+    for (const BagMember &m : otherFolds)
+        out.push_back({m.encoder, *m.model, m.referenceEmbedding});
+    return out;
+}
+
+std::vector<double> ModelBundle::logits(const RawDataset &raw, const EncodedDataset &data,
+                                        const std::vector<int64_t> &applicants) const
+{
+    std::vector<double> mean = model->predictLogits(data, applicants);
+    for (const BagMember &m : otherFolds) {
+        const auto l = m.model->predictLogits(m.encoder.encode(raw), applicants);
+        for (size_t i = 0; i < mean.size(); ++i)
+            mean[i] += l[i];
+    }
+    for (double &v : mean)
+        v /= double(1 + otherFolds.size());
+    return mean;
+}
+
+std::vector<double> ModelBundle::logits(const RawDataset &raw,
+                                        const std::vector<int64_t> &applicants) const
+{
+    return logits(raw, encoder.encode(raw), applicants);
+}
+
+std::vector<double> ModelBundle::predict(const RawDataset &raw, const EncodedDataset &data,
                                          const std::vector<int64_t> &applicants) const
 {
-    return calibrator.probabilities(model->predictLogits(data, applicants));
+    return calibrator.probabilities(logits(raw, data, applicants));
 }
 
 json calibratorJson(const Calibrator &c)
@@ -133,8 +219,21 @@ void saveBundle(const std::string &dirText, const ModelBundle &b)
     if (ec)
         throwData(dirText + ": cannot create bundle directory: " + ec.message());
     b.model->saveWeights((dir / "weights.pt").string());
+    std::vector<std::string> files = {"weights.pt", "bundle.json", "metrics.json"};
+    json bag = json::array();
+    for (size_t k = 0; k < b.otherFolds.size(); ++k) {
+        const BagMember &m = b.otherFolds[k];
+        const std::string weights = "weights_fold_" + std::to_string(k + 2) + ".pt";
+        m.model->saveWeights((dir / weights).string());
+        files.push_back(weights);
+        bag.push_back({{"weights", weights},
+                       {"item_aggregation", toString(m.model->config().itemAggregation)},
+                       {"encoder", json::parse(m.encoder.toJson())},
+                       {"reference", {{"mean_input_embedding", m.referenceEmbedding}}}});
+    }
+    const int version = b.isBag() ? 2 : 1; // older readers keep reading single models
     json bundle = {{"format", "seqlens-model"},
-                   {"format_version", kBundleFormatVersion},
+                   {"format_version", version},
                    {"config", json::parse(configToJson(b.config))},
                    {"encoder", json::parse(b.encoder.toJson())},
                    {"metrics", b.metrics},
@@ -143,17 +242,19 @@ void saveBundle(const std::string &dirText, const ModelBundle &b)
                    {"report", b.report},
                    {"reference", {{"mean_input_embedding", b.referenceEmbedding}}},
                    {"calibration", calibratorJson(b.calibrator)}};
+    if (b.isBag())
+        bundle["bag"] = {{"folds", bag.size() + 1}, {"other_folds", bag}};
     writeText(dir / "bundle.json", bundle.dump(2));
     writeText(dir / "metrics.json", b.metrics.dump(2));
-    json files = json::object();
-    for (const char *name : {"weights.pt", "bundle.json", "metrics.json"}) {
+    json listed = json::object();
+    for (const std::string &name : files) {
         int64_t size = 0;
         uint32_t crc = fileCrc32((dir / name).string(), &size);
-        files[name] = {{"bytes", size}, {"crc32", crc}};
+        listed[name] = {{"bytes", size}, {"crc32", crc}};
     }
     writeText(dir / "manifest.json", json({{"format", "seqlens-model"},
-                                           {"format_version", kBundleFormatVersion},
-                                           {"files", files}})
+                                           {"format_version", version},
+                                           {"files", listed}})
                                          .dump(2));
 }
 
@@ -205,14 +306,10 @@ ModelBundle loadBundle(const std::string &dirText)
     } catch (const ConfigError &e) {
         throwData(std::string("invalid config inside the bundle: ") + e.problems().front());
     }
-    b.model = std::make_unique<SequenceModel>(b.config.model, layoutOf(b.encoder),
-                                              b.config.training.seed);
-    b.model->loadWeights((dir / "weights.pt").string());
-    const size_t cells = b.encoder.inputNames().size() * size_t(b.config.model.embDim);
-    if (!b.referenceEmbedding.empty() && b.referenceEmbedding.size() != cells)
-        throwData(bundlePath + ": /reference/mean_input_embedding: expected " +
-                  std::to_string(cells) + " numbers (inputs x emb_dim), got " +
-                  std::to_string(b.referenceEmbedding.size()));
+    b.model = loadModel(b.config, b.encoder, (dir / "weights.pt").string());
+    checkReference(b.referenceEmbedding, b.encoder, b.config, bundlePath + ": /reference");
+    if (j.contains("bag"))
+        b.otherFolds = loadBag(j.at("bag"), b.config, dir, manifest.at("files"), bundlePath);
     return b;
 }
 

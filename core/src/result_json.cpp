@@ -217,7 +217,7 @@ json compareJson(const CompareSummary &s)
                  {"columns", "stacking band"},
                  {"counts", s.swap.counts},
                  {"bads", s.swap.bads}};
-    json choices = json::array(); // the full model, then each fold model
+    json choices = json::array(); // the full model (if any), then each fold model
     for (const ModelChoice &c : s.aggregations)
     {
         json one = aggregationJson(c.kept, c.trials);
@@ -227,6 +227,7 @@ json compareJson(const CompareSummary &s)
     return {{"n_train", s.nDevelopment},
             {"n_test", s.nTest},
             {"folds", s.folds},
+            {"test_scores", s.testScores == TestScoring::Bagged ? "bagged" : "full_model"},
             {"features", s.features},
             {"baseline_model",
              {{"family", s.baselineModel == BaselineModelKind::Logistic ? "logistic" : "xgboost"},

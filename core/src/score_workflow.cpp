@@ -28,7 +28,7 @@ std::vector<ScoredApplicant> scoreWithBundle(const ModelBundle &b, const std::st
     const RawDataset raw = loadDataset(b.config, opt);
     const EncodedDataset enc = b.encoder.encode(raw);
     const std::vector<int64_t> idx = allRows(raw);
-    const auto scores = b.predict(enc, idx);
+    const auto scores = b.predict(raw, enc, idx);
     std::vector<ScoredApplicant> out;
     out.reserve(idx.size());
     for (size_t i = 0; i < idx.size(); ++i)

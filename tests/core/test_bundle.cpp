@@ -55,7 +55,7 @@ private Q_SLOTS:
         QVERIFY(b.calibrator.a != 1.0 && b.calibrator.b != 0.0); // a map that changes scores
         std::vector<int64_t> all(size_t(enc.applicantCount()));
         std::iota(all.begin(), all.end(), int64_t(0));
-        m_inMemory = b.predict(enc, all);
+        m_inMemory = b.predict(raw, enc, all);
         QVERIFY(m_inMemory != b.model->predict(enc, all));
         for (const auto &a : raw.applicants)
             m_ids.push_back(a.id);

@@ -3,6 +3,7 @@
 // window-feature baseline; reported numbers are consistent with the written scores; a
 // sequence model that memorizes its training applicants cannot inflate the stacking AUC
 // because development rows get out-of-fold scores; Berka runs on the real files.
+#include "seqlens/bundle.h"
 #include "seqlens/compare/compare_workflow.h"
 #include "seqlens/train_workflow.h"
 #include "seqlens/data/synth.h"
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -56,6 +58,28 @@ json readJson(const std::string &path)
     std::ifstream in(path);
     return json::parse(in);
 }
+
+// Rows of `raw` holding the given applicant ids, in their order.
+std::vector<int64_t> rowsOf(const RawDataset &raw, const std::vector<std::string> &ids)
+{
+    std::map<std::string, int64_t> index;
+    for (size_t a = 0; a < raw.applicants.size(); ++a)
+        index[raw.applicants[a].id] = int64_t(a);
+    std::vector<int64_t> rows;
+    for (const auto &id : ids)
+        rows.push_back(index.at(id));
+    return rows;
+}
+
+// Each model of the written bundle, loaded from disk, scoring `rows` on its own encoding.
+std::vector<std::vector<double>> memberLogits(const ModelBundle &b, const RawDataset &raw,
+                                              const std::vector<int64_t> &rows)
+{
+    std::vector<std::vector<double>> out;
+    for (const MemberView &m : b.members())
+        out.push_back(m.model.predictLogits(m.encoder.encode(raw), rows));
+    return out;
+}
 } // namespace
 
 class TestCompare : public QObject {
@@ -77,7 +101,7 @@ private Q_SLOTS:
         int steps = 0;
         req.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
         CompareSummary s = runCompare(cfg, req);
-        QCOMPARE(steps, 4); // 3 folds + the full model
+        QCOMPARE(steps, 3); // 3 fold models, bagged for test: no full model
         qInfo("test AUC baseline %.4f, sequence %.4f, stacking %.4f; delta %.4f (DeLong p %.2g); "
               "delta KS %.4f [%.4f, %.4f]",
               s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.deltaAuc.delta,
@@ -114,6 +138,25 @@ private Q_SLOTS:
             for (const auto &v : row)
                 swapTotal += v.get<int64_t>();
         QCOMPARE(swapTotal, j["n_test"].get<int64_t>());
+
+        // Bagged test scores: the calibrated mean of the three fold models' logits, each fold
+        // model loaded from the bundle on its own encoder.
+        QCOMPARE(j["test_scores"].get<std::string>(), std::string("bagged"));
+        const ModelBundle b = loadBundle(req.outDir + "/model");
+        QCOMPARE(b.members().size(), size_t(3));
+        QCOMPARE(readJson(req.outDir + "/model/manifest.json")["format_version"].get<int>(), 2);
+        const RawDataset raw = loadDataset(cfg);
+        const auto logits = memberLogits(b, raw, rowsOf(raw, s.testEntities));
+        double spread = 0;
+        for (size_t i = 0; i < sc.seq.size(); ++i) {
+            const double mean = (logits[0][i] + logits[1][i] + logits[2][i]) / 3.0;
+            // Up to float rounding: the rows were scored in other batches (other padding).
+            QVERIFY2(std::fabs(b.calibrator.probability(mean) - sc.seq[i]) < 1e-6,
+                     std::to_string(b.calibrator.probability(mean) - sc.seq[i]).c_str());
+            spread = std::max(spread, std::fabs(logits[0][i] - mean));
+        }
+        QVERIFY(spread > 0.01); // three different models, not one copied
+        QVERIFY(b.calibrator.method == CalibrationMethod::Platt);
     }
 
     void memorizingSequenceModelDoesNotInflateStacking()
@@ -223,13 +266,24 @@ private Q_SLOTS:
         CompareRequest req;
         req.outDir = dir.path().toStdString() + "/out";
         cfg.baseline.folds = 2;
+        cfg.baseline.testScores = TestScoring::FullModel; // the other way of scoring test
         cfg.training.epochs = 4;
+        int steps = 0;
+        req.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
         CompareSummary s = runCompare(cfg, req);
+        QCOMPARE(steps, 3); // 2 folds + the full model
         QVERIFY(s.baseline.auc.auc > 0.6); // window features carry the count signal
         json j = readJson(req.outDir + "/compare.json");
         QCOMPARE(j["baseline_model"]["family"].get<std::string>(), std::string("xgboost"));
+        QCOMPARE(j["test_scores"].get<std::string>(), std::string("full_model"));
         Scores sc = readScores(req.outDir + "/test_scores.csv");
         QVERIFY(std::fabs(aucScore(sc.stack, sc.y) - s.stacking.auc.auc) < 1e-8);
+        const ModelBundle b = loadBundle(req.outDir + "/model"); // one model scored test
+        QVERIFY(!b.isBag());
+        const RawDataset raw = loadDataset(cfg);
+        const auto logits = memberLogits(b, raw, rowsOf(raw, s.testEntities));
+        for (size_t i = 0; i < sc.seq.size(); ++i)
+            QVERIFY(std::fabs(b.calibrator.probability(logits[0][i]) - sc.seq[i]) < 1e-6);
     }
 
     void berkaRunsEndToEnd()

@@ -15,13 +15,18 @@ using nlohmann::json;
 
 namespace {
 
+bool isBag(const RunReportData &d)
+{
+    return d.isCompare() && d.compare.value("test_scores", "full_model") == "bagged";
+}
+
 // The kept sequence model's item_aggregation record ({"kept", "trials"}); null when the run
-// predates it.
+// predates it. Of a bag: fold 1's, the model whose history the report shows.
 json keptChoice(const RunReportData &d)
 {
     if (d.isCompare()) {
         const json &all = d.compare.value("item_aggregation", json::array());
-        return all.empty() ? json() : all.front(); // the full model comes first
+        return all.empty() ? json() : all.front(); // the full model (or fold 1) comes first
     }
     return d.trainMetrics.is_object() ? d.trainMetrics.value("item_aggregation", json()) : json();
 }
@@ -35,16 +40,32 @@ QString aggregationText(const RunReportData &d)
     QStringList trials;
     for (const auto &t : kept["trials"])
         trials << q(t["aggregation"]) + " " + QString::number(t["best_valid_auc"].get<double>(), 'f', 4);
-    return text + ": " + q(kept["kept"]) + " kept (best validation AUC " + trials.join(", ") + ")";
+    return text + ": " + q(kept["kept"]) + " kept (best validation AUC " + trials.join(", ") +
+           ")" + (isBag(d) ? " in fold 1; each fold model chose on its own split" : "");
 }
 
-// Recorded epochs of the kept sequence model: "sequence" or "full model (…)", with "auto" the
-// kept candidate's (" · gru") only.
+// How the compare scored its test split with the sequence model.
+QString testScoringText(const RunReportData &d)
+{
+    if (!isBag(d))
+        return "one more sequence model trained on all of development (\"full_model\")";
+    QStringList kept;
+    for (const auto &c : d.compare.value("item_aggregation", json::array()))
+        kept << q(c["kept"]);
+    return "the mean logit of the " + count(d.compare["folds"]) +
+           " fold models (\"bagged\"; kept aggregations " + kept.join(", ") +
+           "), calibrated on the out-of-fold logits";
+}
+
+// Recorded epochs of the kept sequence model: "sequence", "full model (…)" or, of a bag, "fold 1/K",
+// with "auto" the kept candidate's (" · gru") only.
 bool isKeptModelHistory(const RunReportData &d, const std::string &model)
 {
     const auto at = model.find(kTrialSeparator);
     const std::string base = model.substr(0, at);
-    if (base != "sequence" && base.rfind("full", 0) != 0)
+    const bool ours = isBag(d) ? base.rfind("fold 1/", 0) == 0
+                               : base == "sequence" || base.rfind("full", 0) == 0;
+    if (!ours)
         return false;
     if (at == std::string::npos)
         return true;
@@ -96,7 +117,8 @@ void modelCard(ReportDocument &doc, const RunReportData &d)
                  "), converged: " + (b["converged"].get<bool>() ? "yes" : "no") +
                  "; stacking converged: " + (b["stacking_converged"].get<bool>() ? "yes" : "no") +
                  ". Folds: " + count(d.compare["folds"]) +
-                 "; window features: " + count(d.compare["features"]) + ".");
+                 "; window features: " + count(d.compare["features"]) +
+                 ". Test applicants are scored by " + testScoringText(d) + ".");
     }
     doc.heading("Reproducibility manifest", 3);
     std::vector<QStringList> rows;
@@ -117,7 +139,9 @@ void modelCard(ReportDocument &doc, const RunReportData &d)
         if (!e.isEmpty()) {
             QCustomPlot plot;
             drawHistory(plot, e, loss, auc);
-            doc.text("Training history of the sequence model (best epoch restored):");
+            doc.text(isBag(d) ? "Training history of fold 1's sequence model (best epoch "
+                                "restored; the other folds' are in the run's epochs):"
+                              : "Training history of the sequence model (best epoch restored):");
             doc.figure("history", renderImage(plot, 640, 260), 560,
                        "Training history of the sequence model: training loss and validation "
                        "AUC per epoch.");

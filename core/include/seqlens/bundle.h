@@ -3,6 +3,7 @@
 //   manifest.json  format, version, and size + CRC-32 of every other file
 //   bundle.json    resolved config, fitted encoder, metrics, metadata, per-epoch history
 //   weights.pt     LibTorch parameters
+//   weights_fold_K.pt  a bag's other fold models (format version 2, see ModelBundle::otherFolds)
 //   metrics.json   the headline metrics (also inside bundle.json)
 #pragma once
 
@@ -18,7 +19,21 @@
 
 namespace seqlens {
 
-constexpr int kBundleFormatVersion = 1;
+constexpr int kBundleFormatVersion = 2; // 2: bags; single models are still written as 1
+
+// One more fold model of a bag: its own encoder (fitted on its fold's training part) and weights.
+struct BagMember {
+    Encoder encoder;
+    std::unique_ptr<SequenceModel> model;
+    std::vector<float> referenceEmbedding;
+};
+
+// One model of a bundle as the explanation code sees it.
+struct MemberView {
+    const Encoder &encoder;
+    const SequenceModel &model;
+    const std::vector<float> &referenceEmbedding;
+};
 
 struct ModelBundle {
     Config config;
@@ -35,9 +50,22 @@ struct ModelBundle {
     // Logit -> probability of bad, fitted on the validation split (model.calibration). Bundles
     // written before calibration existed load with method None (the plain sigmoid).
     Calibrator calibrator;
+    // A bag (compare with baseline.test_scores "bagged"): `encoder`, `model` and
+    // `referenceEmbedding` are fold 1's, these the other folds'. The bundle's logit is the mean
+    // of the fold models' logits, each model on its own encoding; the calibrator maps that mean.
+    // Empty for a single model.
+    std::vector<BagMember> otherFolds;
 
+    bool isBag() const { return !otherFolds.empty(); }
+    // Fold 1 (or the single model) first.
+    std::vector<MemberView> members() const;
+    // The bundle's logits for `applicants` of `raw`; `data` is `raw` encoded with `encoder`
+    // (the other folds encode `raw` themselves).
+    std::vector<double> logits(const RawDataset &raw, const EncodedDataset &data,
+                               const std::vector<int64_t> &applicants) const;
+    std::vector<double> logits(const RawDataset &raw, const std::vector<int64_t> &applicants) const;
     // Calibrated probabilities of bad for the given applicants, in that order.
-    std::vector<double> predict(const EncodedDataset &data,
+    std::vector<double> predict(const RawDataset &raw, const EncodedDataset &data,
                                 const std::vector<int64_t> &applicants) const;
 };
 

@@ -45,6 +45,48 @@ FitData encodeForFit(const CompareContext &c, const std::vector<int64_t> &fitRow
     return fd;
 }
 
+// The global attention of a bundle: of a bag, the mean of its fold models' (each is a mean of
+// attention weights over the same events, so the mean is that of the bag's mean attention).
+GlobalAttention bundleAttention(const ModelBundle &b, const RawDataset &raw,
+                                const EncodedDataset &data, const std::vector<int64_t> &rows,
+                                const std::vector<double> &edges)
+{
+    const auto members = b.members();
+    GlobalAttention g = globalAttention(*b.model, b.encoder, raw, data, rows, edges);
+    for (size_t k = 1; k < members.size(); ++k) {
+        const MemberView &m = members[k];
+        const auto other = globalAttention(m.model, m.encoder, raw, m.encoder.encode(raw), rows,
+                                           edges);
+        for (size_t f = 0; f < g.meanFieldWeight.size(); ++f)
+            g.meanFieldWeight[f] += other.meanFieldWeight[f];
+        for (size_t i = 0; i < g.meanItemWeight.size(); ++i)
+            g.meanItemWeight[i] += other.meanItemWeight[i];
+    }
+    for (double &w : g.meanFieldWeight)
+        w /= double(members.size());
+    for (double &w : g.meanItemWeight)
+        w /= double(members.size());
+    return g;
+}
+
+void keepModel(const CompareContext &c, SequenceJob &job, FittedModel &fit, FitData &fd)
+{
+    job.training = fit.training;
+    job.encodeReport = std::move(fd.report);
+    job.bundle.config = c.cfg;
+    job.bundle.config.model = fit.config; // "auto" resolved
+    if (job.calibrate && c.cfg.model.calibration != CalibrationMethod::None && !fd.valid.empty()) {
+        std::vector<int> validLabels;
+        for (int64_t a : fd.valid)
+            validLabels.push_back(c.raw.applicants[size_t(a)].label);
+        job.bundle.calibrator = fitCalibrator(
+            c.cfg.model.calibration, fit.model->predictLogits(fd.data, fd.valid), validLabels);
+    }
+    job.bundle.referenceEmbedding = fit.model->meanInputEmbedding(fd.data, fd.train);
+    job.bundle.encoder = std::move(fd.encoder);
+    job.bundle.model = std::move(fit.model);
+}
+
 // Trains the job's model and scores its rows. Returns false when stopped.
 bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progress,
             const CancelToken &stop)
@@ -54,45 +96,15 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
     tc.seed = job.seed;
     FittedModel fit = fitSequenceModel(c.cfg.model, layoutOf(fd.encoder), fd.data, fd.train,
                                        fd.valid, tc, progress, &stop);
-    const TrainResult &r = fit.training;
-    if (r.cancelled)
+    if (fit.training.cancelled)
         return false;
-    auto &model = fit.model;
-    job.logits = model->predictLogits(fd.data, job.scoreRows);
+    job.logits = fit.model->predictLogits(fd.data, job.scoreRows);
     job.choice = {job.what, fit.config.itemAggregation, fit.trials};
-    if (job.keep) {
-        if (c.req.explainGlobally)
-            job.globalAttention = globalAttention(*model, fd.encoder, c.raw, fd.data, c.test,
-                                                  c.cfg.sequence.timeBucketsDays);
-        job.training = r;
-        job.encodeReport = std::move(fd.report);
-        job.bundle.config = c.cfg;
-        job.bundle.config.model = fit.config; // "auto" resolved
-        if (c.cfg.model.calibration != CalibrationMethod::None && !fd.valid.empty()) {
-            std::vector<int> validLabels;
-            for (int64_t a : fd.valid)
-                validLabels.push_back(c.raw.applicants[size_t(a)].label);
-            job.bundle.calibrator = fitCalibrator(
-                c.cfg.model.calibration, model->predictLogits(fd.data, fd.valid), validLabels);
-        }
-        job.bundle.encoder = std::move(fd.encoder);
-        job.bundle.referenceEmbedding = model->meanInputEmbedding(fd.data, fd.train);
-        job.bundle.model = std::move(model);
-        if (c.req.explainGlobally) {
-            AuditOptions o;
-            o.explain = explainOptions(c.cfg);
-            o.seed = c.cfg.training.seed;
-            o.cancel = &stop;
-            try {
-                job.explanationAudit = auditExplanations(job.bundle, c.raw, fd.data, c.test, o);
-            } catch (const Error &e) {
-                if (e.kind() != ErrorKind::Cancelled)
-                    throw;
-                return false;
-            }
-        }
-    }
-    return true;
+    if (job.keep)
+        keepModel(c, job, fit, fd);
+    const EncodedDataset data = job.explain ? std::move(fd.data) : EncodedDataset();
+    return !job.explain || explainGlobally(c, job.bundle, data, stop, job.globalAttention,
+                                           job.explanationAudit);
 }
 
 // Fold models draw randomness only from their own streams (trainer.h), so they can train side
@@ -168,6 +180,27 @@ bool runJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t wo
 }
 
 } // namespace
+
+bool explainGlobally(const CompareContext &c, const ModelBundle &bundle, const EncodedDataset &data,
+                     const CancelToken &stop, std::optional<GlobalAttention> &attention,
+                     std::optional<ExplanationAudit> &audit)
+{
+    if (!c.req.explainGlobally)
+        return true;
+    attention = bundleAttention(bundle, c.raw, data, c.test, c.cfg.sequence.timeBucketsDays);
+    AuditOptions o;
+    o.explain = explainOptions(c.cfg);
+    o.seed = c.cfg.training.seed;
+    o.cancel = &stop;
+    try {
+        audit = auditExplanations(bundle, c.raw, data, c.test, o);
+    } catch (const Error &e) {
+        if (e.kind() != ErrorKind::Cancelled)
+            throw;
+        return false;
+    }
+    return true;
+}
 
 bool runSequenceJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads)
 {

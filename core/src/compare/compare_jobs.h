@@ -28,14 +28,23 @@ struct SequenceJob {
     std::vector<int64_t> fitRows, scoreRows;
     std::vector<size_t> scorePos; // fold jobs: positions in c.dev of scoreRows
     std::vector<double> logits;   // result: logits of scoreRows
-    bool keep = false; // keep the model, its encoder and a global explanation (the full model)
-    ModelBundle bundle;
+    bool keep = false;     // keep the model and its encoder in `bundle` (the models scoring test)
+    bool calibrate = false; // and fit the bundle's calibrator on its inner validation rows
+    bool explain = false;  // and explain it globally over the test split (request permitting)
+    ModelBundle bundle;    // kept: config (aggregation resolved), encoder, model, reference
     std::optional<GlobalAttention> globalAttention;
     std::optional<ExplanationAudit> explanationAudit;
     EncodeReport encodeReport;
     TrainResult training;
     ModelChoice choice; // the kept item aggregation (and with "auto" both trials)
 };
+
+// With request.explainGlobally: the global attention and the explanation audit of `bundle`
+// (a single model or a bag) over the test split; `data` is the raw data encoded with
+// bundle.encoder. Returns false when stopped.
+bool explainGlobally(const CompareContext &c, const ModelBundle &bundle, const EncodedDataset &data,
+                     const CancelToken &stop, std::optional<GlobalAttention> &attention,
+                     std::optional<ExplanationAudit> &audit);
 
 // Trains every job (in order, as many at once as `threads` allows, one LibTorch thread each)
 // and fills its logits. Returns false when cancelled; rethrows the first error.

@@ -111,29 +111,33 @@ void writeOutputs(const CompareRequest &req, const CompareSummary &s, const RawD
         throwData(req.outDir + ": cannot write the comparison files");
 }
 
-// Sequence-model logits: out-of-fold for development, the full model for test and (in sample)
-// for development. Returns false when cancelled.
+// Sequence-model logits: out-of-fold for development; for test and (in sample) for development
+// the scoring model's: the mean of the fold models (bagged) or the full model.
 struct SequenceLogits {
     std::vector<double> oof, test, devInSample;
-    std::vector<ModelChoice> choices; // the full model's, then each fold model's
+    std::vector<ModelChoice> choices; // the full model's (if any), then each fold model's
 };
 
-bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
-                    SequenceJob &fullModel)
+// The K fold jobs, after the full-development job unless bagged. Scoring jobs score the test
+// rows, then the development rows (for PSI and the in-sample check), after their own rows.
+std::vector<SequenceJob> sequenceJobs(const Context &c, int64_t folds, bool bagged)
 {
     const uint64_t seed = c.cfg.training.seed;
     const auto fold = stratifiedFolds(c.raw, c.dev, folds, seed + 11);
-    // The full model first: it is the largest, so the fold models fill in around it.
-    std::vector<SequenceJob> jobs(size_t(folds) + 1);
-    jobs[0].what = "full model (all development applicants)";
-    jobs[0].seed = seed + 101 * uint64_t(folds + 1);
-    jobs[0].fitRows = c.dev;
-    jobs[0].keep = true;
-    jobs[0].scoreRows =
-        c.test; // test rows, then development rows (for PSI and the in-sample check)
-    jobs[0].scoreRows.insert(jobs[0].scoreRows.end(), c.dev.begin(), c.dev.end());
+    std::vector<int64_t> testThenDev = c.test;
+    testThenDev.insert(testThenDev.end(), c.dev.begin(), c.dev.end());
+    std::vector<SequenceJob> jobs;
+    if (!bagged) { // first: it is the largest, so the fold models fill in around it
+        SequenceJob full;
+        full.what = "full model (all development applicants)";
+        full.seed = seed + 101 * uint64_t(folds + 1);
+        full.fitRows = c.dev;
+        full.scoreRows = testThenDev;
+        full.keep = full.calibrate = full.explain = true;
+        jobs.push_back(std::move(full));
+    }
     for (int64_t k = 0; k < folds; ++k) {
-        SequenceJob &job = jobs[size_t(k) + 1];
+        SequenceJob job;
         job.what = "fold " + std::to_string(k + 1) + "/" + std::to_string(folds);
         job.seed = seed + 101 * uint64_t(k + 1);
         for (size_t i = 0; i < c.dev.size(); ++i) {
@@ -144,23 +148,75 @@ bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLo
                 job.scorePos.push_back(i);
             }
         }
+        if (bagged) {
+            job.keep = true;
+            job.scoreRows.insert(job.scoreRows.end(), testThenDev.begin(), testThenDev.end());
+        }
+        jobs.push_back(std::move(job));
     }
+    return jobs;
+}
+
+// The test and in-sample development logits of the scoring jobs (their mean).
+void scoringLogits(const Context &c, const std::vector<SequenceJob *> &scoring, SequenceLogits &out)
+{
+    out.test.assign(c.test.size(), 0.0);
+    out.devInSample.assign(c.dev.size(), 0.0);
+    for (const SequenceJob *job : scoring) {
+        const size_t own = job->scorePos.size(); // a fold's own rows come first
+        for (size_t i = 0; i < c.test.size(); ++i)
+            out.test[i] += job->logits[own + i] / double(scoring.size());
+        for (size_t i = 0; i < c.dev.size(); ++i)
+            out.devInSample[i] += job->logits[own + c.test.size() + i] / double(scoring.size());
+    }
+}
+
+// The bundle scoring test: the full model, or fold 1 with the other folds as a bag.
+ModelBundle scoringBundle(const Context &c, const std::vector<SequenceJob *> &scoring,
+                          const SequenceLogits &logits)
+{
+    ModelBundle bundle = std::move(scoring.front()->bundle);
+    for (size_t k = 1; k < scoring.size(); ++k) {
+        ModelBundle &fold = scoring[k]->bundle;
+        bundle.otherFolds.push_back(
+            {std::move(fold.encoder), std::move(fold.model), std::move(fold.referenceEmbedding)});
+    }
+    // A bag is calibrated on the out-of-fold logits: every development applicant scored by a
+    // model that did not see it.
+    if (bundle.isBag() && c.cfg.model.calibration != CalibrationMethod::None)
+        bundle.calibrator = fitCalibrator(c.cfg.model.calibration, logits.oof, labelsOf(c.raw, c.dev));
+    return bundle;
+}
+
+bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
+                    SequenceJob &reported)
+{
+    const bool bagged = c.cfg.baseline.testScores == TestScoring::Bagged;
+    std::vector<SequenceJob> jobs = sequenceJobs(c, folds, bagged);
     if (!runSequenceJobs(c, jobs, threads))
         return false;
     out.oof.assign(c.dev.size(), 0.0);
-    for (size_t j = 1; j < jobs.size(); ++j)
-        for (size_t i = 0; i < jobs[j].scorePos.size(); ++i)
-            out.oof[jobs[j].scorePos[i]] = jobs[j].logits[i];
-    const auto &full = jobs[0].logits;
-    out.test.assign(full.begin(), full.begin() + int64_t(c.test.size()));
-    out.devInSample.assign(full.begin() + int64_t(c.test.size()), full.end());
-    for (const SequenceJob &job : jobs)
+    std::vector<SequenceJob *> scoring;
+    for (SequenceJob &job : jobs) {
+        for (size_t i = 0; i < job.scorePos.size(); ++i)
+            out.oof[job.scorePos[i]] = job.logits[i];
+        if (job.keep)
+            scoring.push_back(&job);
         out.choices.push_back(job.choice);
-    fullModel = std::move(jobs[0]);
-    return true;
+    }
+    scoringLogits(c, scoring, out);
+    ModelBundle bundle = scoringBundle(c, scoring, out);
+    reported = std::move(*scoring.front()); // its training, seed and explanations are reported
+    reported.bundle = std::move(bundle);
+    if (!bagged)
+        return true;
+    CancelToken never;
+    return explainGlobally(c, reported.bundle, reported.bundle.encoder.encode(c.raw),
+                           c.req.cancel ? *c.req.cancel : never, reported.globalAttention,
+                           reported.explanationAudit);
 }
 
-// The sequence-logit column: `devValues` on development rows, the full model's on test rows.
+// The sequence-logit column: `devValues` on development rows, the scoring model's on test rows.
 std::vector<double> logitColumn(const Context &c, int64_t rows,
                                 const std::vector<double> &devValues,
                                 const std::vector<double> &test)
@@ -194,7 +250,10 @@ void saveFullModel(const Context &c, const CompareSummary &s, SequenceJob &full,
     // "seed" is the config's (it fixes the splits); the model was initialised with its job's seed.
     bundle.metadata = bundleMetadataJson(c.cfg.training.seed, c.cfg.training.threads,
                                          bundle.model->parameterCount(), full.training.seconds,
-                                         c.raw.report, {{"model_seed", full.seed}});
+                                         c.raw.report,
+                                         {{"model_seed", full.seed},
+                                          {"test_scores", bundle.isBag() ? "bagged" : "full_model"},
+                                          {"models", bundle.members().size()}});
     bundle.history = trainingHistoryJson(full.training.history);
     bundle.report = dataReportJson(s.audit);
     saveBundle(dir, bundle);
@@ -247,8 +306,8 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
     }
 
     const auto &bc = cfg.baseline;
-    // PSI compares one model's scores on development and test: the full sequence model's, as its
-    // bundle reports them (calibrated). The stacker takes the raw out-of-fold logits.
+    // PSI compares the scoring model's scores on development and test (the full model's or the
+    // bag's), as its bundle reports them (calibrated). The stacker takes the raw out-of-fold logits.
     const Calibrator &cal = fullModel.bundle.calibrator;
     const auto seqTest = cal.probabilities(seq.test), seqDev = cal.probabilities(seq.devInSample);
     s.baseline = evaluate(base.test, base.dev, yTest, bc, seed);
@@ -260,6 +319,7 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
     s.globalAttention = std::move(fullModel.globalAttention);
     s.explanationAudit = std::move(fullModel.explanationAudit);
     s.audit.encode = fullModel.encodeReport;
+    s.testScores = cfg.baseline.testScores;
     s.fullModelSeed = fullModel.seed;
     s.fullModelTraining = fullModel.training;
     s.aggregations = seq.choices;

@@ -178,6 +178,8 @@ std::string configToJson(const Config &c)
                         {"l2", b.l2},
                         {"folds", b.folds},
                         {"bootstrap_reps", b.bootstrapReps},
+                        {"test_scores",
+                         b.testScores == TestScoring::Bagged ? "bagged" : "full_model"},
                         {"xgboost",
                          {{"rounds", b.xgboost.rounds},
                           {"max_depth", b.xgboost.maxDepth},

@@ -434,7 +434,7 @@ void readBaseline(Reader &r, const json &root, BaselineConfig &b)
     const std::string p = "/baseline";
     if (!j || !r.object(*j, p,
                         {"model", "windows_days", "top_values", "l2", "folds", "bootstrap_reps",
-                         "xgboost"}))
+                         "test_scores", "xgboost"}))
         return;
     r.choice(*j, "model", p, b.model,
              {{"logistic", BaselineModelKind::Logistic}, {"xgboost", BaselineModelKind::XGBoost}});
@@ -443,6 +443,8 @@ void readBaseline(Reader &r, const json &root, BaselineConfig &b)
     r.number(*j, "l2", p, b.l2, limits::l2);
     r.integer(*j, "folds", p, b.folds, limits::folds);
     r.integer(*j, "bootstrap_reps", p, b.bootstrapReps, limits::bootstrapReps);
+    r.choice(*j, "test_scores", p, b.testScores,
+             {{"bagged", TestScoring::Bagged}, {"full_model", TestScoring::FullModel}});
     const json *x = r.member(*j, "xgboost", p, false);
     const std::string xp = p + "/xgboost";
     if (!x || !r.object(*x, xp,

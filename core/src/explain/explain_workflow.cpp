@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/explain/explain_workflow.h"
 
+#include "explanation_mean.h"
+
 #include "seqlens/explain/reasons.h"
 #include "seqlens/score_workflow.h"
 #include "seqlens/util/error.h"
@@ -47,16 +49,15 @@ ExplainOptions explainOptions(const Config &config)
 namespace {
 
 // Attention and the events as the model saw them.
-ApplicantExplanation attentionView(const ModelBundle &b, const RawDataset &raw,
+ApplicantExplanation attentionView(const MemberView &m, const RawDataset &raw,
                                    const EncodedDataset &data, int64_t a)
 {
     const Applicant &ap = raw.applicants[size_t(a)];
-    const Explanation ex = b.model->explain(data, a);
+    const Explanation ex = m.model.explain(data, a);
     ApplicantExplanation out;
     out.id = ap.id;
     out.label = ap.label;
     out.cutoffDays = ap.cutoff;
-    out.score = b.calibrator.probability(ex.logit); // calibrated, as scoring reports it
     out.logit = ex.logit;
     out.eventsInHistory = raw.eventCount(a);
     out.eventsAfterCutoff = ap.eventsAfterCutoff;
@@ -65,7 +66,7 @@ ApplicantExplanation attentionView(const ModelBundle &b, const RawDataset &raw,
         out.fieldTypes.push_back(f.config.type == FieldType::Categorical ? "categorical"
                                                                          : "numeric");
     }
-    out.inputs = b.encoder.inputNames();
+    out.inputs = m.encoder.inputNames();
     for (int64_t t = 0; t < data.length(a); ++t) {
         const int64_t ev = data.rawEvent[size_t(data.offsets[size_t(a)] + t)];
         ExplainedEvent e;
@@ -82,11 +83,11 @@ ApplicantExplanation attentionView(const ModelBundle &b, const RawDataset &raw,
     return out;
 }
 
-void addIntegratedGradients(const ModelBundle &b, const EncodedDataset &data, int64_t a,
+void addIntegratedGradients(const MemberView &m, const EncodedDataset &data, int64_t a,
                             const ExplainOptions &o, ApplicantExplanation &x)
 {
     const InputAttribution ig =
-        b.model->integratedGradients(data, a, o.reference, o.steps, b.referenceEmbedding);
+        m.model.integratedGradients(data, a, o.reference, o.steps, m.referenceEmbedding);
     x.attribution.available = true;
     x.attribution.reference = o.reference;
     x.attribution.steps = o.steps;
@@ -130,7 +131,7 @@ EncodedDataset inputMissingVariants(const EncodedDataset &d, int64_t a)
     return out;
 }
 
-void addOcclusion(const ModelBundle &b, const RawDataset &raw, const EncodedDataset &data,
+void addOcclusion(const MemberView &m, const RawDataset &raw, const EncodedDataset &data,
                   int64_t a, bool inputs, ApplicantExplanation &x)
 {
     const int64_t n = int64_t(x.events.size());
@@ -141,14 +142,14 @@ void addOcclusion(const ModelBundle &b, const RawDataset &raw, const EncodedData
     for (int64_t t = 0; t < n; ++t)
         variants.push_back({HistoryEdit{HistoryEdit::Kind::Remove, t, {}, {}, 0}});
     const EncodedDataset removed =
-        b.encoder.encode(historyVariants(raw, a, b.encoder.maxItems(), variants));
-    const auto without = b.model->predictLogits(removed, rowRange(n));
+        m.encoder.encode(historyVariants(raw, a, m.encoder.maxItems(), variants));
+    const auto without = m.model.predictLogits(removed, rowRange(n));
     for (int64_t t = 0; t < n; ++t)
         x.events[size_t(t)].occlusionDelta = without[size_t(t)] - x.logit;
     if (!inputs)
         return;
     const EncodedDataset missing = inputMissingVariants(data, a);
-    const auto withMissing = b.model->predictLogits(missing, rowRange(missing.applicantCount()));
+    const auto withMissing = m.model.predictLogits(missing, rowRange(missing.applicantCount()));
     const size_t F = x.inputs.size();
     for (int64_t t = 0; t < n; ++t) {
         ExplainedEvent &e = x.events[size_t(t)];
@@ -156,6 +157,32 @@ void addOcclusion(const ModelBundle &b, const RawDataset &raw, const EncodedData
         for (size_t f = 0; f < F; ++f)
             e.inputOcclusionDelta[f] = withMissing[size_t(t) * F + f] - x.logit;
     }
+}
+
+// One model's explanation, in logit units (no score, no reasons).
+ApplicantExplanation explainMember(const MemberView &m, const RawDataset &raw,
+                                   const EncodedDataset &data, int64_t a, const ExplainOptions &o)
+{
+    ApplicantExplanation x = attentionView(m, raw, data, a);
+    if (o.integratedGradients)
+        addIntegratedGradients(m, data, a, o, x);
+    if (o.occlusion)
+        addOcclusion(m, raw, data, a, o.inputOcclusion, x);
+    return x;
+}
+
+// A bag's explanation: the mean of its fold models' explanations. Every part is linear in the
+// logits or a mean of weights, so it is the explanation of the mean logit: attributions still
+// add up to logit - reference logit, attention rows still sum to 1.
+ApplicantExplanation explainBag(const ModelBundle &b, const RawDataset &raw,
+                                const EncodedDataset &data, int64_t a, const ExplainOptions &o)
+{
+    const auto members = b.members();
+    ExplanationMean mean(explainMember(members[0], raw, data, a, o));
+    const RawDataset one = historyVariants(raw, a, b.encoder.maxItems(), {{}});
+    for (size_t k = 1; k < members.size(); ++k)
+        mean.add(explainMember(members[k], one, members[k].encoder.encode(one), 0, o));
+    return mean.result();
 }
 
 } // namespace
@@ -167,13 +194,11 @@ ApplicantExplanation explainApplicant(const ModelBundle &b, const RawDataset &ra
     if (a < 0 || a >= data.applicantCount())
         throwUsage("applicant index " + std::to_string(a) + " out of range [0, " +
                    std::to_string(data.applicantCount()) + ")");
-    ApplicantExplanation x = attentionView(b, raw, data, a);
-    if (o.integratedGradients) {
-        addIntegratedGradients(b, data, a, o, x);
+    ApplicantExplanation x = b.isBag() ? explainBag(b, raw, data, a, o)
+                                       : explainMember(b.members()[0], raw, data, a, o);
+    x.score = b.calibrator.probability(x.logit); // calibrated, as scoring reports it
+    if (o.integratedGradients)
         x.reasons = topReasons(x, reasonRules(b.config, x.inputs), o.reasons);
-    }
-    if (o.occlusion)
-        addOcclusion(b, raw, data, a, o.inputOcclusion, x);
     return x;
 }
 

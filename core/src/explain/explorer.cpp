@@ -33,7 +33,7 @@ std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bu
         std::vector<int64_t> chunk(
             size_t(std::min<int64_t>(4096, e->m_data.applicantCount() - start)));
         std::iota(chunk.begin(), chunk.end(), start);
-        const auto s = e->m_bundle.predict(e->m_data, chunk);
+        const auto s = e->m_bundle.predict(e->m_raw, e->m_data, chunk);
         e->m_scores.insert(e->m_scores.end(), s.begin(), s.end());
     }
     for (const auto &f : e->m_raw.fields) {

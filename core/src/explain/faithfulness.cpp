@@ -75,8 +75,7 @@ ApplicantCurves curvesOf(const ModelBundle &b, const RawDataset &raw, int64_t a,
         }
     }
     const RawDataset copies = historyVariants(raw, a, b.encoder.maxItems(), variants, true);
-    const auto logits =
-        b.model->predictLogits(b.encoder.encode(copies), rowRange(int64_t(variants.size())));
+    const auto logits = b.logits(copies, rowRange(int64_t(variants.size())));
     const double empty = logits[1]; // insertion at fraction 0 keeps nothing
     ApplicantCurves c;
     size_t i = 0;

@@ -209,7 +209,9 @@ Surrogate fitSurrogate(const ModelBundle &b, const EncodedDataset &d,
                        const std::vector<int64_t> &applicants)
 {
     Surrogate s;
-    s.aggregation = toString(b.config.model.itemAggregation);
+    s.aggregation = toString(b.model->config().itemAggregation);
+    if (b.isBag()) // the states are one model's: fold 1's
+        s.aggregation += " (fold 1 of " + std::to_string(b.members().size()) + ")";
     // Alternate applicants between fitting and held out, so that files ordered by anything
     // (a prefix of a bank's accounts, say) still give both halves events.
     std::vector<int64_t> fitRows, testRows;

@@ -5,11 +5,12 @@
 //   sequence  = the sequence model trained on development (inner early-stopping split).
 //   stacking  = window features + sequence logit -> family F. Development rows get
 //               OUT-OF-FOLD sequence logits (K folds, one sequence model per fold, each with
-//               its own encoder fitted on its training part); test rows get the logit of the
-//               model trained on all of development. No applicant is scored by a model that
-//               saw its label.
+//               its own encoder fitted on its training part); test rows get the mean logit of
+//               the K fold models (baseline.test_scores "bagged", the default: a bag, calibrated
+//               on the out-of-fold logits) or the logit of one more model trained on all of
+//               development ("full_model"). No applicant is scored by a model that saw its label.
 // All three are judged on the same test applicants.
-// The K + 1 sequence models train side by side, one per LibTorch thread (see random_stream.h:
+// The K (or K + 1) sequence models train side by side, one per LibTorch thread (see random_stream.h:
 // each draws its own reproducible random stream), so results depend on the thread count.
 #pragma once
 
@@ -33,7 +34,7 @@ namespace seqlens {
 
 struct CompareRequest {
     std::string outDir; // written: compare.json, test_scores.csv, curve and table CSVs,
-                        // and model/: the bundle of the sequence model used on test
+                        // and model/: the bundle of the sequence model(s) used on test
     ProgressFn progress; // per batch/epoch of the current sequence model
     std::function<void(int64_t step, int64_t steps, const std::string &what)>
         stepProgress; // per fold
@@ -73,10 +74,11 @@ struct CompareSummary {
                                                     // model's, over the test applicants
     std::optional<ExplanationAudit> explanationAudit; // with explainGlobally: the full model's
     AuditReport audit; // data load and profile; the encoding of the full model
-    // The full sequence model (trained on all development applicants), as written to model/.
+    TestScoring testScores = TestScoring::Bagged;
+    // The full sequence model (trained on all development applicants), or fold 1 of the bag.
     uint64_t fullModelSeed = 0;
     TrainResult fullModelTraining;
-    std::vector<ModelChoice> aggregations; // item aggregation kept: full model, then each fold
+    std::vector<ModelChoice> aggregations; // item aggregation kept: full model (if any), folds
 };
 
 // Runs the comparison on `config` as given (apply overrides with applyOverrides first). Throws

@@ -119,6 +119,9 @@ struct TrainingConfig {
 };
 
 enum class BaselineModelKind { Logistic, XGBoost };
+// How compare scores the test split with the sequence model: the mean logit of the K fold
+// models (a bag, no extra training), or one more model trained on all of development.
+enum class TestScoring { Bagged, FullModel };
 
 struct XGBoostConfig {
     int64_t rounds = 200;         // boosting rounds (fixed; no early stopping); 1..100000
@@ -139,6 +142,7 @@ struct BaselineConfig {
     double l2 = 1.0;       // logistic: L2 penalty on the standardized coefficients; >= 0
     int64_t folds = 5;     // out-of-fold sequence scores for the stacking training rows; 2..20
     int64_t bootstrapReps = 1000; // bootstrap replicates for the KS intervals; 2..100000
+    TestScoring testScores = TestScoring::Bagged;
     XGBoostConfig xgboost;
 };
 
