@@ -50,4 +50,19 @@ bool explainGlobally(const CompareContext &c, const ModelBundle &bundle, const E
 // and fills its logits. Returns false when cancelled; rethrows the first error.
 bool runSequenceJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads);
 
+std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows);
+
+// Sequence-model logits: out-of-fold for development; for test and (in sample) for development
+// the scoring model's: the mean of the fold models (bagged) or the full model.
+struct SequenceLogits {
+    std::vector<double> oof, test, devInSample;
+    std::vector<ModelChoice> choices; // the full model's (if any), then each fold model's
+};
+
+// Trains the comparison's sequence models (compare_sequence.cpp). `reported` receives the model
+// scoring test (its bundle: the full model or the bag) with its training record and, with
+// request.explainGlobally, its explanations. Returns false when cancelled.
+bool sequenceLogits(const CompareContext &c, int64_t folds, int64_t threads, SequenceLogits &out,
+                    SequenceJob &reported);
+
 } // namespace seqlens

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sequence models of a comparison: the K fold models (out-of-fold logits for development)
+// and the model scoring test, the bag of the fold models or one more full-development model.
+#include "compare_jobs.h"
+
+#include <algorithm>
+#include <random>
+
+namespace seqlens {
+
+using Context = CompareContext;
+
+namespace {
+
+// Stratified split of `rows` into k folds (fold id per position of `rows`), seeded.
+std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t> &rows, int64_t k,
+                                 uint64_t seed)
+{
+    std::vector<int> fold(rows.size());
+    std::mt19937_64 rng(seed);
+    for (int cls = 0; cls <= 1; ++cls) {
+        std::vector<size_t> pos;
+        for (size_t i = 0; i < rows.size(); ++i)
+            if (d.applicants[size_t(rows[i])].label == cls)
+                pos.push_back(i);
+        std::shuffle(pos.begin(), pos.end(), rng);
+        for (size_t i = 0; i < pos.size(); ++i)
+            fold[pos[i]] = int(i % size_t(k));
+    }
+    return fold;
+}
+
+
+// The K fold jobs, after the full-development job unless bagged. Scoring jobs score the test
+// rows, then the development rows (for PSI and the in-sample check), after their own rows.
+std::vector<SequenceJob> sequenceJobs(const Context &c, int64_t folds, bool bagged)
+{
+    const uint64_t seed = c.cfg.training.seed;
+    const auto fold = stratifiedFolds(c.raw, c.dev, folds, seed + 11);
+    std::vector<int64_t> testThenDev = c.test;
+    testThenDev.insert(testThenDev.end(), c.dev.begin(), c.dev.end());
+    std::vector<SequenceJob> jobs;
+    if (!bagged) { // first: it is the largest, so the fold models fill in around it
+        SequenceJob full;
+        full.what = "full model (all development applicants)";
+        full.seed = seed + 101 * uint64_t(folds + 1);
+        full.fitRows = c.dev;
+        full.scoreRows = testThenDev;
+        full.keep = full.calibrate = full.explain = true;
+        jobs.push_back(std::move(full));
+    }
+    for (int64_t k = 0; k < folds; ++k) {
+        SequenceJob job;
+        job.what = "fold " + std::to_string(k + 1) + "/" + std::to_string(folds);
+        job.seed = seed + 101 * uint64_t(k + 1);
+        for (size_t i = 0; i < c.dev.size(); ++i) {
+            if (fold[i] != k) {
+                job.fitRows.push_back(c.dev[i]);
+            } else {
+                job.scoreRows.push_back(c.dev[i]);
+                job.scorePos.push_back(i);
+            }
+        }
+        if (bagged) {
+            job.keep = true;
+            job.scoreRows.insert(job.scoreRows.end(), testThenDev.begin(), testThenDev.end());
+        }
+        jobs.push_back(std::move(job));
+    }
+    return jobs;
+}
+
+// The test and in-sample development logits of the scoring jobs (their mean).
+void scoringLogits(const Context &c, const std::vector<SequenceJob *> &scoring, SequenceLogits &out)
+{
+    out.test.assign(c.test.size(), 0.0);
+    out.devInSample.assign(c.dev.size(), 0.0);
+    for (const SequenceJob *job : scoring) {
+        const size_t own = job->scorePos.size(); // a fold's own rows come first
+        for (size_t i = 0; i < c.test.size(); ++i)
+            out.test[i] += job->logits[own + i] / double(scoring.size());
+        for (size_t i = 0; i < c.dev.size(); ++i)
+            out.devInSample[i] += job->logits[own + c.test.size() + i] / double(scoring.size());
+    }
+}
+
+// The bundle scoring test: the full model, or fold 1 with the other folds as a bag.
+ModelBundle scoringBundle(const Context &c, const std::vector<SequenceJob *> &scoring,
+                          const SequenceLogits &logits)
+{
+    ModelBundle bundle = std::move(scoring.front()->bundle);
+    for (size_t k = 1; k < scoring.size(); ++k) {
+        ModelBundle &fold = scoring[k]->bundle;
+        bundle.otherFolds.push_back(
+            {std::move(fold.encoder), std::move(fold.model), std::move(fold.referenceEmbedding)});
+    }
+    // A bag is calibrated on the out-of-fold logits: every development applicant scored by a
+    // model that did not see it.
+    if (bundle.isBag() && c.cfg.model.calibration != CalibrationMethod::None)
+        bundle.calibrator = fitCalibrator(c.cfg.model.calibration, logits.oof, labelsOf(c.raw, c.dev));
+    return bundle;
+}
+
+} // namespace
+
+std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows)
+{
+    std::vector<int> y;
+    for (int64_t a : rows)
+        y.push_back(d.applicants[size_t(a)].label);
+    return y;
+}
+
+bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLogits &out,
+                    SequenceJob &reported)
+{
+    const bool bagged = c.cfg.baseline.testScores == TestScoring::Bagged;
+    std::vector<SequenceJob> jobs = sequenceJobs(c, folds, bagged);
+    if (!runSequenceJobs(c, jobs, threads))
+        return false;
+    out.oof.assign(c.dev.size(), 0.0);
+    std::vector<SequenceJob *> scoring;
+    for (SequenceJob &job : jobs) {
+        for (size_t i = 0; i < job.scorePos.size(); ++i)
+            out.oof[job.scorePos[i]] = job.logits[i];
+        if (job.keep)
+            scoring.push_back(&job);
+        out.choices.push_back(job.choice);
+    }
+    scoringLogits(c, scoring, out);
+    ModelBundle bundle = scoringBundle(c, scoring, out);
+    reported = std::move(*scoring.front()); // its training, seed and explanations are reported
+    reported.bundle = std::move(bundle);
+    if (!bagged)
+        return true;
+    CancelToken never;
+    return explainGlobally(c, reported.bundle, reported.bundle.encoder.encode(c.raw),
+                           c.req.cancel ? *c.req.cancel : never, reported.globalAttention,
+                           reported.explanationAudit);
+}
+
+} // namespace seqlens
