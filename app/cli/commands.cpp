@@ -43,7 +43,8 @@ const char *kScoreHelp =
 Scores every applicant with the bundle's own encoder and model. Columns: entity,score
 (and label when the labels file has one); with --reasons N also reason_1_code,
 reason_1_text, ... reason_N_text: the N reasons that raised each score most (Integrated
-Gradients; a few milliseconds per applicant). The labels file supplies cutoffs when the
+Gradients, one pass per model: milliseconds per applicant for a Transformer, tens for a GRU,
+K times that for a compare run's bag of K fold models). The labels file supplies cutoffs when the
 config uses them; without it, applicants are the entities of the event file. With --project
 the scoring is written to that project's audit log.)";
 
