@@ -146,40 +146,6 @@ std::vector<BagMember> loadBag(const json &bag, const Config &config, const fs::
 
 } // namespace
 
-std::vector<MemberView> ModelBundle::members() const
-{
-    std::vector<MemberView> out{{encoder, *model, referenceEmbedding}};
-    for (const BagMember &m : otherFolds)
-        out.push_back({m.encoder, *m.model, m.referenceEmbedding});
-    return out;
-}
-
-std::vector<double> ModelBundle::logits(const RawDataset &raw, const EncodedDataset &data,
-                                        const std::vector<int64_t> &applicants) const
-{
-    std::vector<double> mean = model->predictLogits(data, applicants);
-    for (const BagMember &m : otherFolds) {
-        const auto l = m.model->predictLogits(m.encoder.encode(raw), applicants);
-        for (size_t i = 0; i < mean.size(); ++i)
-            mean[i] += l[i];
-    }
-    for (double &v : mean)
-        v /= double(1 + otherFolds.size());
-    return mean;
-}
-
-std::vector<double> ModelBundle::logits(const RawDataset &raw,
-                                        const std::vector<int64_t> &applicants) const
-{
-    return logits(raw, encoder.encode(raw), applicants);
-}
-
-std::vector<double> ModelBundle::predict(const RawDataset &raw, const EncodedDataset &data,
-                                         const std::vector<int64_t> &applicants) const
-{
-    return calibrator.probabilities(logits(raw, data, applicants));
-}
-
 void saveBundle(const std::string &dirText, const ModelBundle &b)
 {
     fs::path dir(dirText);

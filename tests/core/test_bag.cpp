@@ -6,6 +6,7 @@
 #include "seqlens/bundle.h"
 #include "seqlens/data/synth.h"
 #include "seqlens/explain/explain_workflow.h"
+#include "seqlens/explain/explorer.h"
 #include "seqlens/score_workflow.h"
 #include "test_util.h"
 
@@ -131,6 +132,18 @@ private Q_SLOTS:
             QVERIFY(std::fabs(gap - x.attribution.completenessGap) < 1e-6);
             QVERIFY2(std::fabs(gap) < 0.02, std::to_string(gap).c_str());
         }
+    }
+
+    void inspectorScoresAndExplainsTheBag()
+    {
+        const auto explorer =
+            ApplicantExplorer::open(m_bagDir, m_synth.eventsPath, m_synth.labelsPath);
+        QCOMPARE(explorer->count(), int64_t(m_meanLogits.size()));
+        for (int64_t a = 0; a < explorer->count(); ++a)
+            QVERIFY(std::fabs(explorer->score(a) -
+                              1 / (1 + std::exp(-(1.3 * m_meanLogits[size_t(a)] - 0.2)))) < 1e-12);
+        const ApplicantExplanation x = explorer->explain(m_sample[0]);
+        QVERIFY(std::fabs(x.logit - (m_single[0][0].logit + m_single[1][0].logit) / 2) < 1e-9);
     }
 
     void missingOrUnlistedFoldFileIsNamed()

@@ -64,6 +64,10 @@ struct ModelBundle {
     std::vector<double> logits(const RawDataset &raw, const EncodedDataset &data,
                                const std::vector<int64_t> &applicants) const;
     std::vector<double> logits(const RawDataset &raw, const std::vector<int64_t> &applicants) const;
+    // `raw` encoded by every member (fold 1 first): encode once, then score in chunks.
+    std::vector<EncodedDataset> encodeForMembers(const RawDataset &raw) const;
+    std::vector<double> logits(const std::vector<EncodedDataset> &perMember,
+                               const std::vector<int64_t> &applicants) const;
     // Calibrated probabilities of bad for the given applicants, in that order.
     std::vector<double> predict(const RawDataset &raw, const EncodedDataset &data,
                                 const std::vector<int64_t> &applicants) const;

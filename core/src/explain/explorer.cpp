@@ -26,16 +26,17 @@ std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bu
     throwIfCancelled(cancel);
     e->m_splits = assignSplits(e->m_raw, cfg.training.validFraction, cfg.training.testFraction,
                                cfg.training.seed);
-    e->m_data = e->m_bundle.encoder.encode(e->m_raw);
-    for (int64_t start = 0; start < e->m_data.applicantCount();
+    std::vector<EncodedDataset> perMember = e->m_bundle.encodeForMembers(e->m_raw); // a bag: K
+    for (int64_t start = 0; start < perMember[0].applicantCount();
          start += 4096) { // in chunks, to stay cancellable
         throwIfCancelled(cancel);
         std::vector<int64_t> chunk(
-            size_t(std::min<int64_t>(4096, e->m_data.applicantCount() - start)));
+            size_t(std::min<int64_t>(4096, perMember[0].applicantCount() - start)));
         std::iota(chunk.begin(), chunk.end(), start);
-        const auto s = e->m_bundle.predict(e->m_raw, e->m_data, chunk);
+        const auto s = e->m_bundle.calibrator.probabilities(e->m_bundle.logits(perMember, chunk));
         e->m_scores.insert(e->m_scores.end(), s.begin(), s.end());
     }
+    e->m_data = std::move(perMember[0]); // fold 1's encoding serves the explanations
     for (const auto &f : e->m_raw.fields) {
         e->m_fields.push_back(f.config.name);
         e->m_types.push_back(f.config.type == FieldType::Categorical ? "categorical" : "numeric");
