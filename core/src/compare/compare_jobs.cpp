@@ -52,7 +52,8 @@ GlobalAttention bundleAttention(const ModelBundle &b, const RawDataset &raw,
                                 const std::vector<double> &edges)
 {
     const auto members = b.members();
-    GlobalAttention g = globalAttention(*b.model, b.encoder, raw, data, rows, edges);
+    GlobalAttention g =
+        globalAttention(members[0].model, members[0].encoder, raw, data, rows, edges);
     for (size_t k = 1; k < members.size(); ++k) {
         const MemberView &m = members[k];
         const auto other = globalAttention(m.model, m.encoder, raw, m.encoder.encode(raw), rows,
@@ -75,13 +76,10 @@ void keepModel(const CompareContext &c, SequenceJob &job, FittedModel &fit, FitD
     job.encodeReport = std::move(fd.report);
     job.bundle.config = c.cfg;
     job.bundle.config.model = fit.config; // "auto" resolved
-    if (job.calibrate && c.cfg.model.calibration != CalibrationMethod::None && !fd.valid.empty()) {
-        std::vector<int> validLabels;
-        for (int64_t a : fd.valid)
-            validLabels.push_back(c.raw.applicants[size_t(a)].label);
-        job.bundle.calibrator = fitCalibrator(
-            c.cfg.model.calibration, fit.model->predictLogits(fd.data, fd.valid), validLabels);
-    }
+    if (job.calibrate && c.cfg.model.calibration != CalibrationMethod::None && !fd.valid.empty())
+        job.bundle.calibrator = fitCalibrator(c.cfg.model.calibration,
+                                              fit.model->predictLogits(fd.data, fd.valid),
+                                              labelsOf(c.raw, fd.valid));
     job.bundle.referenceEmbedding = fit.model->meanInputEmbedding(fd.data, fd.train);
     job.bundle.encoder = std::move(fd.encoder);
     job.bundle.model = std::move(fit.model);

@@ -30,7 +30,6 @@ std::vector<int> stratifiedFolds(const RawDataset &d, const std::vector<int64_t>
     return fold;
 }
 
-
 // The K fold jobs, after the full-development job unless bagged. Scoring jobs score the test
 // rows, then the development rows (for PSI and the in-sample check), after their own rows.
 std::vector<SequenceJob> sequenceJobs(const Context &c, int64_t folds, bool bagged)
