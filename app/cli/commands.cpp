@@ -8,6 +8,7 @@
 #include "seqlens/compare/window_features.h"
 #include "seqlens/data/audit.h"
 #include "seqlens/data/synth.h"
+#include "seqlens/data/time_parser.h"
 #include "seqlens/explain/explain_workflow.h"
 #include "seqlens/result_json.h"
 #include "seqlens/run_recording.h"
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -26,10 +28,15 @@ namespace seqlens::cli {
 
 namespace {
 
-const char *kSynthHelp = R"(usage: seqlens-cli synth --out DIR [--applicants N] [--seed S]
+const char *kSynthHelp = R"(usage: seqlens-cli synth --out DIR [--applicants N] [--seed S] [--from DATE]
+                         [--span-days D] [--drift KIND]
 Writes a synthetic credit-bureau-style demo dataset: DIR/events.csv, DIR/labels.csv and a
 ready DIR/config.json. The label depends partly on event order (a late payment followed
-within days by a new inquiry).)";
+within days by a new inquiry). Application dates fall in the D days (default 730) from DATE
+(default 2023-01-01). For monitoring, --drift makes a later population with one change:
+none, type_mix (more card use, fewer payments), new_type (a type never seen before),
+longer_gaps (the same events over a longer span) or label_relation (the order pattern no
+longer matters; inputs unchanged).)";
 
 const char *kTrainHelp =
     R"(usage: seqlens-cli train --config FILE --out MODEL [--epochs N] [--seed S] [--threads T] [--project FILE]
@@ -114,7 +121,8 @@ void printUsage()
                  "  audit     what loading and encoding does to the data, without training\n"
                  "  features  export the window features as CSV\n"
                  "  runs      list (or delete) the runs recorded in a project file\n"
-                 "  report    model-validation or applicant report (PDF or HTML) from a project\n\n"
+                 "  report    model-validation or applicant report (PDF or HTML) from a project\n"
+                 "  monitor   a new batch against a recorded run: stability, shape, performance\n\n"
                  "Run 'seqlens-cli <command> --help' for its options.\n"
                  "Exit codes: 0 ok, 2 bad usage or config, 3 bad data, 1 internal error, 130 "
                  "cancelled.\n";
@@ -126,11 +134,21 @@ int runSynth(int argc, char **argv)
         std::cout << kSynthHelp << std::endl;
         return 0;
     }
-    Args a(argc, argv, 2, {"out", "applicants", "seed"}, {});
+    Args a(argc, argv, 2, {"out", "applicants", "seed", "from", "span-days", "drift"}, {});
     SynthOptions opt;
     opt.outDir = a.required("out");
     opt.applicants = a.integer("applicants", limits::applicants).value_or(opt.applicants);
     opt.seed = uint64_t(a.integer("seed", limits::seed).value_or(int64_t(opt.seed)));
+    opt.spanDays = a.integer("span-days", 1, 36500).value_or(opt.spanDays);
+    if (a.has("from")) {
+        const auto day = parseIso(a.get("from"));
+        if (!day)
+            throwUsage("--from: expected a date like 2025-01-01, got \"" + a.get("from") + "\"");
+        opt.startDays = int64_t(std::floor(*day));
+    }
+    if (a.has("drift") && !parseSynthDrift(a.get("drift"), opt.drift))
+        throwUsage("--drift: expected none, type_mix, new_type, longer_gaps or label_relation, "
+                   "got \"" + a.get("drift") + "\"");
     SynthSummary s = writeSynthDataset(opt);
     log("wrote " + std::to_string(s.applicants) + " applicants (" + std::to_string(s.bads) +
         " bad), " + std::to_string(s.events) + " events: " + s.configPath);

@@ -15,6 +15,7 @@ int runFeatures(int argc, char **argv);
 int runAudit(int argc, char **argv);
 int runRuns(int argc, char **argv);   // project_commands.cpp
 int runReport(int argc, char **argv); // project_commands.cpp
+int runMonitor(int argc, char **argv); // monitor_commands.cpp
 void printUsage();
 
 } // namespace seqlens::cli

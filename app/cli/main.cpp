@@ -40,9 +40,11 @@ int main(int argc, char **argv)
             return cli::runRuns(argc, argv);
         if (cmd == "report")
             return cli::runReport(argc, argv);
+        if (cmd == "monitor")
+            return cli::runMonitor(argc, argv);
         std::cerr
             << "seqlens-cli: unknown command \"" << cmd
-            << "\" (expected synth, train, score, explain, faithfulness, surrogate, compare, audit, features, runs or report)\n";
+            << "\" (expected synth, train, score, explain, faithfulness, surrogate, compare, audit, features, runs, report or monitor)\n";
         return 2;
     } catch (const Error &e) {
         std::cerr << "seqlens-cli " << cmd << ": error: " << e.what() << "\n";

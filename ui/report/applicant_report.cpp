@@ -45,11 +45,6 @@ QString timeText(double days)
     return t;
 }
 
-std::string bundleDirOf(const RunInfo &run)
-{
-    return run.kind == "compare" ? run.outputPath + "/model" : run.outputPath;
-}
-
 // Share of the run's test applicants (sequence model) scoring at or below `score`.
 double percentile(const ProjectStore &store, int64_t run, double score)
 {

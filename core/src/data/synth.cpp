@@ -28,7 +28,14 @@ const char *kTypes[] = {"inquiry",  "loan_open",    "payment",   "late_payment",
 const char *kChannels[] = {"branch", "online", "mobile", "broker"};
 const double kTypeWeights[] = {0.12, 0.06, 0.40, 0.05, 0.30, 0.07, 0.0};
 const double kTypeAmountMu[] = {0.0, 8.5, 5.5, 4.5, 3.5, 7.0, 6.0};
-constexpr int kInquiry = 0, kLate = 3, kCollection = 6;
+const double kTypeMixWeights[] = {0.12, 0.06, 0.10, 0.05, 0.60, 0.07, 0.0};
+constexpr int kInquiry = 0, kLate = 3, kCardUse = 4, kCollection = 6;
+constexpr int kNewType = 7; // "bnpl_purchase", only with SynthDrift::NewType
+
+const char *typeName(int type)
+{
+    return type == kNewType ? "bnpl_purchase" : kTypes[type];
+}
 
 const char *kConfig = R"({
   "schema_version": 1,
@@ -48,6 +55,22 @@ const char *kConfig = R"({
 
 } // namespace
 
+bool parseSynthDrift(const std::string &text, SynthDrift &drift)
+{
+    const std::pair<const char *, SynthDrift> names[] = {
+        {"none", SynthDrift::None},
+        {"type_mix", SynthDrift::TypeMix},
+        {"new_type", SynthDrift::NewType},
+        {"longer_gaps", SynthDrift::LongerGaps},
+        {"label_relation", SynthDrift::LabelRelation}};
+    for (const auto &[name, d] : names)
+        if (text == name) {
+            drift = d;
+            return true;
+        }
+    return false;
+}
+
 SynthSummary writeSynthDataset(const SynthOptions &opt)
 {
     SynthFiles files;
@@ -62,22 +85,27 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
     std::mt19937_64 rng(opt.seed);
     std::uniform_real_distribution<double> unif(0.0, 1.0);
     std::normal_distribution<double> normal(0.0, 1.0);
-    std::discrete_distribution<int> typeDist(std::begin(kTypeWeights), std::end(kTypeWeights));
+    const bool mix = opt.drift == SynthDrift::TypeMix;
+    std::discrete_distribution<int> typeDist(mix ? std::begin(kTypeMixWeights) : std::begin(kTypeWeights),
+                                             mix ? std::end(kTypeMixWeights) : std::end(kTypeWeights));
+    const double historySpan = opt.drift == SynthDrift::LongerGaps ? 1825.0 : 730.0;
     std::discrete_distribution<int> channelDist({0.2, 0.4, 0.3, 0.1});
-    const double start = double(daysFromCivil(2023, 1, 1));
+    const double start = double(opt.startDays);
     char buf[256];
     std::vector<Event> events;
     for (int64_t i = 0; i < opt.applicants; ++i) {
         events.clear();
-        const double app = std::floor(start + unif(rng) * 730.0);
+        const double app = std::floor(start + unif(rng) * double(opt.spanDays));
         const int n = unif(rng) < 0.03
                           ? 0
                           : std::max(0, int(std::round(std::exp(2.8 + 0.6 * normal(rng)))));
         for (int k = 0; k < n; ++k) {
             int type = typeDist(rng);
             double amount = std::exp(kTypeAmountMu[type] + 0.7 * normal(rng));
-            events.push_back({app - 730.0 * std::pow(unif(rng), 1.5) - 0.01, type, channelDist(rng),
-                              unif(rng) < 0.03 ? NAN : amount});
+            events.push_back({app - historySpan * std::pow(unif(rng), 1.5) - 0.01, type,
+                              channelDist(rng), unif(rng) < 0.03 ? NAN : amount});
+            if (opt.drift == SynthDrift::NewType && type == kCardUse && unif(rng) < 0.5)
+                events.back().type = kNewType;
         }
         // Order signal: the same two events, in one order or the other.
         bool risky = false;
@@ -99,7 +127,8 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
             lates += e.type == kLate;
         const double income = std::exp(10.3 + 0.5 * normal(rng));
         const int region = int(unif(rng) * 5);
-        const double logit = -2.4 + 2.4 * risky + 0.12 * lates + (region == 3 ? 0.4 : 0.0) -
+        const double orderEffect = opt.drift == SynthDrift::LabelRelation ? 0.72 : 2.4 * risky;
+        const double logit = -2.4 + orderEffect + 0.12 * lates + (region == 3 ? 0.4 : 0.0) -
                              0.5 * (std::log(income) - 10.3) / 0.5;
         const int bad = unif(rng) < 1.0 / (1.0 + std::exp(-logit));
         // Events after the application date: a leak if they were used.
@@ -110,7 +139,7 @@ SynthSummary writeSynthDataset(const SynthOptions &opt)
         std::snprintf(buf, sizeof buf, "A%07lld", (long long)i);
         const std::string id = buf;
         for (const auto &e : events) {
-            writeEventRow(ev, id, e.time, kTypes[e.type], kChannels[e.channel], e.amount);
+            writeEventRow(ev, id, e.time, typeName(e.type), kChannels[e.channel], e.amount);
             ++sum.events;
         }
         std::snprintf(buf, sizeof buf, "A%07lld,%s,%d,%.0f,R%d\n", (long long)i,

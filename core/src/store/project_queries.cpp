@@ -186,4 +186,9 @@ std::vector<AuditEntry> ProjectStore::auditLog() const
     return out;
 }
 
+std::string bundleDirOf(const RunInfo &run)
+{
+    return run.kind == "compare" ? run.outputPath + "/model" : run.outputPath;
+}
+
 } // namespace seqlens

@@ -78,7 +78,25 @@ CREATE INDEX scores_by_score ON scores (run_id, model, split, score);
 PRAGMA user_version = 2;
 )sql";
 
-const char *const kMigrations[] = {kVersion1, kVersion2};
+// Version 3: monitoring records, one per monitored batch of a run, so months accumulate.
+const char *const kVersion3 = R"sql(
+CREATE TABLE monitoring (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  events_path TEXT NOT NULL,
+  labels_path TEXT NOT NULL DEFAULT '',
+  events_fingerprint TEXT NOT NULL,
+  applicants INTEGER NOT NULL,
+  cohort_by TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('green', 'amber', 'red')),
+  json TEXT NOT NULL);                -- the whole result (monitoring.json)
+CREATE INDEX monitoring_by_run ON monitoring (run_id, id);
+PRAGMA user_version = 3;
+)sql";
+
+const char *const kMigrations[] = {kVersion1, kVersion2, kVersion3};
 
 } // namespace
 

@@ -7,7 +7,7 @@
 
 namespace seqlens::store {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Migrates `db` from its current version up to `target` (<= kSchemaVersion).
 void migrate(Database &db, int target);

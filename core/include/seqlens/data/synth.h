@@ -10,10 +10,22 @@
 
 namespace seqlens {
 
+// A later population for monitoring tests (the same generator, one thing changed):
+//   TypeMix        more card use and fewer payments among the background events
+//   NewType        half of the card-use events become "bnpl_purchase", a type never seen before
+//   LongerGaps     the same number of background events spread over 2.5 times the span
+//   LabelRelation  the order pattern no longer raises the risk (inputs unchanged, labels differ)
+enum class SynthDrift { None, TypeMix, NewType, LongerGaps, LabelRelation };
+// Parses none, type_mix, new_type, longer_gaps, label_relation; false otherwise.
+bool parseSynthDrift(const std::string &text, SynthDrift &drift);
+
 struct SynthOptions {
     std::string outDir;
     int64_t applicants = 5000;
     uint64_t seed = 42;
+    int64_t startDays = 19358; // application dates from this day (days since 1970; 2023-01-01)
+    int64_t spanDays = 730;    // ... over this many days
+    SynthDrift drift = SynthDrift::None;
 };
 
 struct SynthSummary {

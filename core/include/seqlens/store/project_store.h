@@ -70,6 +70,18 @@ struct ScoreRow {
     double score = 0;
 };
 
+// One monitored batch of a run (monitor/monitor_workflow.h): where it came from, its overall
+// status and the whole result as JSON.
+struct MonitoringRecord {
+    int64_t id = 0, run = 0;
+    std::string name, createdAt; // createdAt: UTC ISO 8601, filled when added
+    std::string eventsPath, labelsPath, eventsFingerprint;
+    int64_t applicants = 0;
+    std::string cohortBy;
+    std::string status; // green, amber or red
+    std::string json;
+};
+
 struct AuditEntry {
     int64_t id = 0;
     std::string at, user, action, object, detail;
@@ -103,6 +115,8 @@ public:
     void putArtifact(int64_t run, const std::string &name, const std::string &json);
     void addScores(int64_t run, const std::vector<ScoreRow> &scores);
     void deleteRun(int64_t run); // with everything recorded for it; audited
+    // Adds a monitoring record (fills id and createdAt) in one transaction; audited.
+    int64_t addMonitoring(MonitoringRecord record);
 
     void audit(const std::string &action, const std::string &object,
                const std::string &detail = "");
@@ -120,11 +134,16 @@ public:
     std::optional<ScoreRow> score(int64_t run, const std::string &model,
                                   const std::string &entity) const;
     std::vector<AuditEntry> auditLog() const;
+    std::vector<MonitoringRecord> monitorings(int64_t run) const; // oldest first
+    MonitoringRecord monitoring(int64_t id) const;                // Data error when unknown
 
 private:
     struct Impl;
     std::unique_ptr<Impl> m;
 };
+
+// The bundle directory of a run: its output path, or the "model" directory of a compare run.
+std::string bundleDirOf(const RunInfo &run);
 
 // The OS user and host name, for runs and the audit log.
 std::string currentOsUser();

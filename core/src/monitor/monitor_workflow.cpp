@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/monitor/monitor_workflow.h"
+
+#include "monitor_cohorts.h"
+#include "monitor_inputs.h"
+
+#include "seqlens/score_workflow.h"
+#include "seqlens/util/error.h"
+#include "seqlens/util/hex.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+namespace seqlens {
+
+namespace {
+
+using monitor::BinnedInput;
+using monitor::Cohorts;
+
+void checkThresholds(const MonitorThresholds &t)
+{
+    if (t.bins < 2 || t.bins > 100)
+        throwUsage("monitoring bins must be 2..100, got " + std::to_string(t.bins));
+    if (!(t.psiAmber > 0 && t.psiAmber < t.psiRed))
+        throwUsage("monitoring PSI thresholds need 0 < amber < red");
+    if (!(t.alphaRed > 0 && t.alphaRed <= t.alphaAmber && t.alphaAmber < 1))
+        throwUsage("monitoring test levels need 0 < red <= amber < 1");
+}
+
+void progress(const MonitorRequest &req, const char *stage)
+{
+    throwIfCancelled(req.cancel);
+    if (req.progress)
+        req.progress(stage);
+}
+
+// The run's development data, checked against the fingerprint its bundle recorded.
+RawDataset loadReference(const ModelBundle &b, const CancelToken *cancel)
+{
+    LoadOptions opt;
+    opt.cancel = cancel;
+    RawDataset ref;
+    try {
+        ref = loadDataset(b.config, opt);
+    } catch (const Error &e) {
+        if (e.kind() != ErrorKind::Data)
+            throw;
+        throwData(std::string("the run's development data (the reference): ") + e.what());
+    }
+    const auto fp = b.metadata.value("data_fingerprints", nlohmann::json::object());
+    const std::string recorded = fp.value("events", ""), now = hex64(ref.report.eventsFingerprint);
+    if (!recorded.empty() && recorded != now)
+        throwData(ref.report.eventsPath + ": the run's development events changed since the run "
+                  "(fingerprint " + now + ", recorded " + recorded + "); the reference would "
+                  "not be the run's");
+    return ref;
+}
+
+std::vector<int64_t> developmentRows(const RawDataset &ref, const Config &cfg)
+{
+    const auto splits = assignSplits(ref, cfg.training.validFraction, cfg.training.testFraction,
+                                     cfg.training.seed);
+    std::vector<int64_t> rows;
+    for (size_t a = 0; a < ref.applicants.size(); ++a)
+        if (ref.applicants[a].label >= 0 && splits[a] != Split::Test)
+            rows.push_back(int64_t(a));
+    if (rows.empty())
+        throwData("the run's development data has no labelled development applicants");
+    return rows;
+}
+
+std::vector<int64_t> rowsOf(const Cohorts &c, int32_t cohort)
+{
+    std::vector<int64_t> rows;
+    for (size_t a = 0; a < c.of.size(); ++a)
+        if (c.of[a] == cohort)
+            rows.push_back(int64_t(a));
+    return rows;
+}
+
+template <typename T>
+std::vector<T> pick(const std::vector<T> &v, const std::vector<int64_t> &rows)
+{
+    std::vector<T> out;
+    for (int64_t r : rows)
+        out.push_back(v[size_t(r)]);
+    return out;
+}
+
+// Per cohort: the worst input and the worst sequence-shape characteristic.
+void cohortInputs(std::vector<CohortResult> &out, const std::vector<BinnedInput> &inputs,
+                  const Cohorts &c, const MonitorThresholds &t)
+{
+    for (const auto &in : inputs) {
+        const auto counts = in.countsByCohort(c.of, c.names.size());
+        for (size_t k = 0; k < counts.size(); ++k) {
+            const double psi = in.stability(counts[k]).psi;
+            if (std::isnan(psi))
+                continue;
+            CohortResult &r = out[k];
+            const Light l = lightOfPsi(psi, t.psiAmber, t.psiRed);
+            (in.kind == "sequence" ? r.shapeLight : r.inputLight) =
+                worst(in.kind == "sequence" ? r.shapeLight : r.inputLight, l);
+            if (r.worstInput.empty() || psi > r.worstInputPsi) {
+                r.worstInput = in.name;
+                r.worstInputPsi = psi;
+            }
+        }
+    }
+}
+
+std::vector<Stability> overallInputs(const std::vector<BinnedInput> &inputs, const Cohorts &c)
+{
+    std::vector<Stability> out;
+    for (const auto &in : inputs) {
+        std::vector<int64_t> total(in.bins.size(), 0);
+        for (const auto &k : in.countsByCohort(c.of, c.names.size()))
+            for (size_t i = 0; i < k.size(); ++i)
+                total[i] += k[i];
+        out.push_back(in.stability(std::move(total)));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Stability &a, const Stability &b) {
+        const double x = std::isnan(a.psi) ? -1 : a.psi, y = std::isnan(b.psi) ? -1 : b.psi;
+        return x > y;
+    });
+    return out;
+}
+
+std::string fixed(double v, int digits = 3)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+MonitorCheck psiCheck(const char *name, const std::vector<Stability> &all, bool sequence,
+                      const MonitorThresholds &t)
+{
+    MonitorCheck c{name, Light::Green, "no characteristic"};
+    for (const auto &s : all) // highest PSI first
+        if ((s.kind == "sequence") == sequence && !std::isnan(s.psi)) {
+            c.light = lightOfPsi(s.psi, t.psiAmber, t.psiRed);
+            c.detail = "highest PSI: " + s.name + " " + fixed(s.psi);
+            if (s.newShare > 0)
+                c.detail += ", new values " + fixed(100 * s.newShare, 1) + " %";
+            break;
+        }
+    return c;
+}
+
+void addChecks(MonitorResult &r)
+{
+    const auto &t = r.thresholds;
+    r.checks.push_back({"score stability", lightOfPsi(r.score.psi, t.psiAmber, t.psiRed),
+                        "PSI " + fixed(r.score.psi) + " against the run's test scores"});
+    r.checks.push_back(psiCheck("characteristic stability", r.characteristics, false, t));
+    r.checks.push_back(psiCheck("sequence shape", r.characteristics, true, t));
+    const Performance &p = r.performance;
+    MonitorCheck auc{"performance", p.aucLight, "not assessed: no labels of both classes yet"};
+    if (p.aucAvailable)
+        auc.detail = "AUC " + fixed(p.auc.auc) + " vs " + fixed(r.referenceAuc.auc) +
+                     " at development, drop p " + fixed(p.drop.pValue, 4);
+    MonitorCheck cal{"calibration", p.calibrationLight, "not assessed: no labels yet"};
+    if (p.calibrationAvailable)
+        cal.detail = "bad rate " + fixed(100 * p.calibration.observedRate, 2) + " % vs predicted " +
+                     fixed(100 * p.calibration.predictedRate, 2) + " %, Jeffreys p " +
+                     fixed(p.calibration.pTwoSided, 4);
+    r.checks.push_back(auc);
+    r.checks.push_back(cal);
+    for (const auto &c : r.checks)
+        r.status = worst(r.status, c.light);
+}
+
+struct Loaded {
+    RawDataset batch, dev;
+    std::vector<int64_t> devRows;
+    Cohorts cohorts;
+};
+
+Loaded loadBoth(const ModelBundle &b, const MonitorRequest &req)
+{
+    progress(req, "loading the batch");
+    LoadOptions opt = scoringLoadOptions(req.eventsPath, req.labelsPath);
+    opt.cancel = req.cancel;
+    Loaded l;
+    l.batch = loadDataset(b.config, opt);
+    if (l.batch.applicants.empty())
+        throwData(req.eventsPath + ": the batch has no applicants");
+    l.cohorts = monitor::assignCohorts(l.batch, req.by, b.config, req.labelsPath);
+    progress(req, "loading the development data");
+    l.dev = loadReference(b, req.cancel);
+    l.devRows = developmentRows(l.dev, b.config);
+    return l;
+}
+
+void addCohorts(MonitorResult &r, const Loaded &l, const std::vector<double> &scores,
+                const std::vector<int> &labels, const ReferenceScores &ref, int64_t maxItems)
+{
+    const auto &t = r.thresholds;
+    const NumericBins bins = NumericBins::fit(ref.scores, t.bins);
+    for (int32_t k = 0; k < int32_t(l.cohorts.names.size()); ++k) {
+        const auto rows = rowsOf(l.cohorts, k);
+        CohortResult c;
+        c.cohort = l.cohorts.names[size_t(k)];
+        c.applicants = int64_t(rows.size());
+        const auto s = pick(scores, rows);
+        c.score = stabilityOf("score", "score", bins.labels(), bins.count(ref.scores),
+                              bins.count(s), kNoBin, bins.missingBin());
+        c.scoreLight = lightOfPsi(c.score.psi, t.psiAmber, t.psiRed);
+        c.shape = monitor::sequenceShape(l.batch, rows, maxItems);
+        c.performance = monitor::performanceOf(s, pick(labels, rows), r.referenceAuc, t);
+        r.cohorts.push_back(std::move(c));
+    }
+}
+
+MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
+                         const MonitorRequest &req)
+{
+    const MonitorThresholds &t = req.thresholds;
+    checkThresholds(t);
+    if (ref.scores.empty() || ref.scores.size() != ref.labels.size())
+        throwData("the run has no recorded test scores to compare the batch's scores with");
+    const Loaded l = loadBoth(b, req);
+    progress(req, "scoring the batch");
+    setTorchThreads(req.threads >= 0 ? req.threads : b.config.training.threads);
+    const auto all = allRows(l.batch);
+    const auto scores = b.predict(l.batch, b.encoder.encode(l.batch), all);
+    progress(req, "binning the inputs");
+    const auto inputs = monitor::binInputs(b.config, l.dev, l.devRows, l.batch, t.bins, req.cancel);
+
+    MonitorResult r;
+    r.name = req.name.empty() ? std::filesystem::path(req.eventsPath).filename().string() : req.name;
+    r.cohortBy = l.cohorts.by;
+    r.thresholds = t;
+    r.batchLoad = l.batch.report;
+    r.referenceApplicants = int64_t(l.devRows.size());
+    r.batchApplicants = int64_t(all.size());
+    r.score = numericStability("score", "score", ref.scores, scores, t.bins);
+    r.characteristics = overallInputs(inputs, l.cohorts);
+    const int64_t maxItems = b.config.sequence.maxItems;
+    r.referenceShape = monitor::sequenceShape(l.dev, l.devRows, maxItems);
+    r.batchShape = monitor::sequenceShape(l.batch, all, maxItems);
+    r.referenceAuc = delongAuc(ref.scores, ref.labels);
+    std::vector<int> labels;
+    for (const auto &a : l.batch.applicants)
+        labels.push_back(a.label);
+    r.performance = monitor::performanceOf(scores, labels, r.referenceAuc, t);
+    progress(req, "cohorts");
+    addCohorts(r, l, scores, labels, ref, maxItems);
+    cohortInputs(r.cohorts, inputs, l.cohorts, t);
+    addChecks(r);
+    return r;
+}
+
+} // namespace
+
+MonitorResult monitorBatch(const ModelBundle &bundle, const ReferenceScores &reference,
+                           const MonitorRequest &request)
+{
+    return cancelledAsResult<MonitorResult>(
+        [&] { return runMonitor(bundle, reference, request); });
+}
+
+} // namespace seqlens
