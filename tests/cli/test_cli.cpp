@@ -314,6 +314,29 @@ private Q_SLOTS:
             QCOMPARE(store.auditLog().back().action, std::string("scored"));
             QVERIFY(testutil::contains(store.auditLog().back().detail, "ps.csv"));
         }
+        // Monitoring a later, drifted month against the recorded run.
+        r = cli({"synth", "--out", path("later"), "--applicants", "300", "--seed", "9", "--from",
+                 "2025-03-01", "--span-days", "30", "--drift", "new_type"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"monitor", "--project", project, "--run", "1", "--events", path("later/events.csv"),
+                 "--labels", path("later/labels.csv"), "--out", path("mon")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("monitoring record 1: events.csv, 300 applicants, cohorts by month: red"),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression("characteristic stability +red +highest PSI")),
+                 qPrintable(r.out));
+        QVERIFY(QFile::exists(path("mon/monitoring.json")) && QFile::exists(path("mon/cohorts.csv")));
+        r = cli({"monitor", "--project", project, "--run", "1", "--events", path("nope.csv"),
+                 "--out", path("mon2")});
+        QCOMPARE(r.code, 3);
+        const QString last = r.err.trimmed().split('\n').last();
+        QVERIFY2(last.startsWith("seqlens-cli monitor: error: ") && last.contains("nope.csv"),
+                 qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("mon2")));
+        r = cli({"monitor", "--project", project, "--list"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QRegularExpression("\\n1 +1 +\\S+ +300 +red +month +events.csv")),
+                 qPrintable(r.out));
         r = cli({"runs", "--project", project, "--delete", "1"});
         QCOMPARE(r.code, 0);
         r = cli({"runs", "--project", project});
