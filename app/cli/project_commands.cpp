@@ -26,8 +26,10 @@ a run and everything recorded for it (the deletion is audited).)";
 
 const char *kReportHelp =
     R"(usage: seqlens-cli report --project FILE --run ID --out FILE.pdf|FILE.html [--applicant ID]
-Writes the model-validation report of a finished run, or with --applicant the report of one
-applicant (score, percentile, reasons, timeline and events). PDF or self-contained HTML by
+       seqlens-cli report --project FILE --monitoring ID --out FILE.pdf|FILE.html
+Writes the model-validation report of a finished run, with --applicant the report of one
+applicant (score, percentile, reasons, timeline and events), or with --monitoring the report
+of a monitored batch (seqlens-cli monitor --list shows the ids). PDF or self-contained HTML by
 the extension. Each export is recorded in the project's audit log.)";
 
 std::string metricText(const ProjectStore &s, int64_t run, const char *model, const char *name)
@@ -82,22 +84,26 @@ int runReport(int argc, char **argv)
         std::cout << kReportHelp << std::endl;
         return 0;
     }
-    Args a(argc, argv, 2, {"project", "run", "out", "applicant"}, {});
+    Args a(argc, argv, 2, {"project", "run", "out", "applicant", "monitoring"}, {});
     const std::string project = a.required("project"), out = a.required("out"),
                       applicant = a.get("applicant");
     const auto runId = a.integer("run", 1, INT64_MAX);
-    if (!runId)
+    const auto monitoring = a.integer("monitoring", 1, INT64_MAX);
+    if (monitoring && (runId || !applicant.empty()))
+        throwUsage("--monitoring ID names its run itself: give it without --run or --applicant");
+    if (!runId && !monitoring)
         throwUsage("option --run ID is required (seqlens-cli runs --project FILE lists the runs)");
-    const int64_t run = *runId;
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen"); // headless: no display needed
     int qtArgc = 1;
     QApplication app(qtArgc, argv);
     ProjectStore store(project);
-    if (applicant.empty())
-        report::writeValidationReport(store, run, out);
+    if (monitoring)
+        report::writeMonitoringReport(store, *monitoring, out);
+    else if (applicant.empty())
+        report::writeValidationReport(store, *runId, out);
     else
-        report::writeApplicantReport(store, run, applicant, out);
+        report::writeApplicantReport(store, *runId, applicant, out);
     log("wrote " + out);
     return 0;
 }

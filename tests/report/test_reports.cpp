@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Both reports for a demo project: every section present in the PDF text (pdftotext), the
+// The reports for a demo project: every section present in the PDF text (pdftotext), the
 // numbers in the PDF equal those in compare.json, the HTML is self-contained, exports are
 // audited, and unfinished runs or unknown applicants give clear errors.
 #include "test_util.h"
@@ -7,6 +7,7 @@
 #include "report/reports.h"
 #include "seqlens/run_recording.h"
 #include "seqlens/data/synth.h"
+#include "seqlens/monitor/monitor_project.h"
 
 #include <QApplication>
 #include <QFile>
@@ -208,6 +209,46 @@ private Q_SLOTS:
         const QString html = m_dir.path() + "/applicant.html";
         report::writeApplicantReport(store, m_trainRun, test.back().entity, html.toStdString());
         QVERIFY(QFile(html).size() > 10000);
+    }
+
+    void monitoringReportOfABag()
+    {
+        // A later month with a new event type, monitored with the compare run's bag of fold
+        // models, then reported.
+        SynthOptions o{m_dir.path().toStdString() + "/later", 800, 31};
+        o.startDays = 20148; // 2025-03-01
+        o.spanDays = 61;
+        o.drift = SynthDrift::NewType;
+        const SynthSummary later = writeSynthDataset(o);
+        ProjectStore store(m_project);
+        MonitorRequest req;
+        req.eventsPath = later.eventsPath;
+        req.labelsPath = later.labelsPath;
+        int64_t record = 0;
+        const MonitorResult r = monitorRunInProject(store, m_compareRun, req, "", &record);
+        QCOMPARE(r.cohorts.size(), size_t(2));
+        const QString pdf = m_dir.path() + "/monitoring.pdf";
+        report::writeMonitoringReport(store, record, pdf.toStdString());
+        const QString text = pdfText(pdf);
+        for (const char *section :
+             {"1. Summary", "2. Score stability", "3. Characteristic stability",
+              "4. Sequence shape", "5. Performance and calibration", "6. Method"})
+            QVERIFY2(text.contains(section), section);
+        QVERIFY(text.contains("Monitoring report — events.csv against run " +
+                              QString::number(m_compareRun)));
+        QVERIFY2(text.contains("PSI " + f4(r.score.psi)), qPrintable(text.left(3000)));
+        QVERIFY(text.contains("2025-03") && text.contains("2025-04"));
+        QVERIFY(text.contains("event_type"));
+        QVERIFY(text.contains(f4(r.referenceAuc.auc)));
+        QCOMPARE(store.auditLog().back().object, "monitoring " + std::to_string(record));
+        const QString html = m_dir.path() + "/monitoring.html";
+        report::writeMonitoringReport(store, record, html.toStdString());
+        QFile f(html);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString h = QString::fromUtf8(f.readAll());
+        QVERIFY(h.count("src=\"data:image/png;base64,") >= 5);
+        EXPECT_ERROR(report::writeMonitoringReport(store, record + 50, pdf.toStdString()),
+                     ErrorKind::Data, "no monitoring record");
     }
 
     void badRequestsGiveClearErrors()
