@@ -46,6 +46,17 @@ double real(const Args &a, const char *name, double fallback)
     return v;
 }
 
+MonitorThresholds thresholds(const Args &a)
+{
+    MonitorThresholds t;
+    t.bins = int(a.integer("bins", 2, 100).value_or(t.bins));
+    t.psiAmber = real(a, "psi-amber", t.psiAmber);
+    t.psiRed = real(a, "psi-red", t.psiRed);
+    t.alphaRed = real(a, "alpha-red", t.alphaRed);
+    t.alphaAmber = real(a, "alpha-amber", t.alphaAmber);
+    return t;
+}
+
 int listRecords(const ProjectStore &store, const Args &a)
 {
     std::vector<RunInfo> runs;
@@ -66,8 +77,8 @@ int listRecords(const ProjectStore &store, const Args &a)
 void printSummary(const MonitorResult &r, int64_t record)
 {
     std::printf("monitoring record %lld: %s, %lld applicants, cohorts by %s: %s\n",
-                (long long)record, r.name.c_str(), (long long)r.batchApplicants,
-                r.cohortBy.c_str(), toString(r.status));
+                (long long)record, r.name.c_str(), (long long)r.batchApplicants, r.cohortBy.c_str(),
+                toString(r.status));
     for (const auto &c : r.checks)
         std::printf("  %-26s %-6s %s\n", c.name.c_str(), toString(c.light), c.detail.c_str());
 }
@@ -96,12 +107,7 @@ int runMonitor(int argc, char **argv)
     const std::string out = a.required("out");
     req.by = a.get("by");
     req.name = a.get("name");
-    MonitorThresholds &t = req.thresholds;
-    t.bins = int(a.integer("bins", 2, 100).value_or(t.bins));
-    t.psiAmber = real(a, "psi-amber", t.psiAmber);
-    t.psiRed = real(a, "psi-red", t.psiRed);
-    t.alphaRed = real(a, "alpha-red", t.alphaRed);
-    t.alphaAmber = real(a, "alpha-amber", t.alphaAmber);
+    req.thresholds = thresholds(a);
     req.threads = a.integer("threads", 0, 1024).value_or(-1);
     req.progress = [](const std::string &stage) { log(stage); };
     req.cancel = &g_cancel;

@@ -31,7 +31,8 @@ double betaBySimpson(double x, double a, double b)
     const int n = 200000;
     const double h = x / n, logB = std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
     auto f = [&](double t) {
-        return t <= 0 || t >= 1 ? 0.0 : std::exp((a - 1) * std::log(t) + (b - 1) * std::log1p(-t) - logB);
+        return t <= 0 || t >= 1 ? 0.0
+                                : std::exp((a - 1) * std::log(t) + (b - 1) * std::log1p(-t) - logB);
     };
     double s = f(0) + f(x);
     for (int i = 1; i < n; ++i)
@@ -53,9 +54,12 @@ private Q_SLOTS:
         QVERIFY(std::fabs(psiOfCounts({10, 0}, {5, 5}) - 4.6043185) < 1e-6);
         // A bin empty in both adds nothing.
         QCOMPARE(psiOfCounts({10, 0, 10}, {10, 0, 10}), 0.0);
-        QVERIFY(testutil::contains(
-            testutil::errorOf([] { psiOfCounts({0, 0}, {1, 2}); }, ErrorKind::Data),
-            "PSI needs values in both populations"));
+        QVERIFY(testutil::contains(testutil::errorOf(
+                                       [] {
+                                           psiOfCounts({0, 0}, {1, 2});
+                                       },
+                                       ErrorKind::Data),
+                                   "PSI needs values in both populations"));
     }
 
     void categoricalNewValueAndMissing()
@@ -175,7 +179,7 @@ private Q_SLOTS:
         QVERIFY(std::fabs(t.drop - 0.1) < 1e-12);
         QVERIFY(std::fabs(t.z - 0.1 / std::sqrt(0.0013)) < 1e-12);
         QVERIFY(std::fabs(t.pValue - 0.00277283) < 1e-8); // 1 - Phi(2.77350)
-        QVERIFY(aucDropTest(batch, dev).pValue > 0.99);    // a rise is no drop
+        QVERIFY(aucDropTest(batch, dev).pValue > 0.99);   // a rise is no drop
     }
 };
 

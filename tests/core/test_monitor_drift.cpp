@@ -53,7 +53,10 @@ class TestMonitorDrift : public QObject {
     std::unique_ptr<ProjectStore> m_store;
     int64_t m_run = 0;
 
-    std::string path(const std::string &name) const { return m_dir.path().toStdString() + "/" + name; }
+    std::string path(const std::string &name) const
+    {
+        return m_dir.path().toStdString() + "/" + name;
+    }
 
     MonitorResult monitorDrift(SynthDrift drift, const std::string &name)
     {
@@ -111,7 +114,8 @@ private Q_SLOTS:
     void eventTypeMixShiftIsCharacteristicDrift()
     {
         const MonitorResult r = monitorDrift(SynthDrift::TypeMix, "mix");
-        QVERIFY2(input(r, "event_type").psi > 0.25, std::to_string(input(r, "event_type").psi).c_str());
+        QVERIFY2(input(r, "event_type").psi > 0.25,
+                 std::to_string(input(r, "event_type").psi).c_str());
         QCOMPARE(input(r, "event_type").newShare, 0.0);
         QCOMPARE(check(r, "characteristic stability").light, Light::Red);
         QVERIFY2(maxPsi(r, true) < 0.10, check(r, "sequence shape").detail.c_str());

@@ -24,8 +24,7 @@ void categoricalAxis(QCustomPlot &plot, const QStringList &labels)
     plot.xAxis->setRange(0.3, labels.size() + 0.7);
 }
 
-void levelLine(QCustomPlot &plot, double y, double left, const QColor &colour,
-               const QString &name)
+void levelLine(QCustomPlot &plot, double y, double left, const QColor &colour, const QString &name)
 {
     auto *line = new QCPItemStraightLine(&plot);
     line->point1->setCoords(0, y);

@@ -58,15 +58,15 @@ QStringList cohortNames(const json &r)
 void summary(ReportDocument &doc, const MonitoringRecord &m, const RunInfo &run, const json &r)
 {
     doc.heading("1. Summary");
-    doc.keyValues({{"batch", q(m.name)},
-                   {"monitored (UTC)", q(m.createdAt)},
-                   {"run", QString("%1 (%2, started %3)").arg(run.id).arg(q(run.kind), q(run.startedAt))},
-                   {"events", q(m.eventsPath) + " (fingerprint " + q(m.eventsFingerprint) + ")"},
-                   {"labels", m.labelsPath.empty() ? "none" : q(m.labelsPath)},
-                   {"applicants", QString::number(m.applicants)},
-                   {"cohorts", "by " + q(m.cohortBy) + ", " +
-                                   QString::number(r["cohorts"].size())},
-                   {"status", q(m.status).toUpper()}});
+    doc.keyValues(
+        {{"batch", q(m.name)},
+         {"monitored (UTC)", q(m.createdAt)},
+         {"run", QString("%1 (%2, started %3)").arg(run.id).arg(q(run.kind), q(run.startedAt))},
+         {"events", q(m.eventsPath) + " (fingerprint " + q(m.eventsFingerprint) + ")"},
+         {"labels", m.labelsPath.empty() ? "none" : q(m.labelsPath)},
+         {"applicants", QString::number(m.applicants)},
+         {"cohorts", "by " + q(m.cohortBy) + ", " + QString::number(r["cohorts"].size())},
+         {"status", q(m.status).toUpper()}});
     std::vector<QStringList> rows;
     for (const auto &c : r["checks"])
         rows.push_back({q(c["check"]), q(c["light"]).toUpper(), q(c["detail"])});
@@ -80,7 +80,8 @@ void scoreSection(ReportDocument &doc, const json &r)
     const auto &bins = r["score"]["bins"];
     const size_t n = bins["labels"].size() - 1; // the score is never missing
     doc.text("Score distribution over the deciles of the run's test scores (the same model, out of "
-             "sample): PSI " + fmt(num(r["score"], "psi"), 4) + ".");
+             "sample): PSI " +
+             fmt(num(r["score"], "psi"), 4) + ".");
     QCustomPlot plot;
     drawPairedShares(plot, binLabels(bins, n), shares(bins, "reference", n),
                      shares(bins, "batch", n), "run's test split", "batch");
@@ -106,8 +107,10 @@ void inputsSection(ReportDocument &doc, const json &r)
 {
     doc.heading("3. Characteristic stability");
     const auto &inputs = r["characteristics"];
-    doc.text(QString("%1 characteristics (window features, model inputs, sequence shape), ranked by "
-                     "PSI; the 25 highest:").arg(inputs.size()));
+    doc.text(
+        QString("%1 characteristics (window features, model inputs, sequence shape), ranked by "
+                "PSI; the 25 highest:")
+            .arg(inputs.size()));
     std::vector<QStringList> rows;
     for (size_t i = 0; i < inputs.size() && i < 25; ++i) {
         const auto &s = inputs[i];
@@ -125,16 +128,22 @@ void inputsSection(ReportDocument &doc, const json &r)
         drawPairedShares(plot, binLabels(bins, n), shares(bins, "reference", n),
                          shares(bins, "batch", n), "development", "batch");
         doc.figure(QString("input_%1").arg(i), renderImage(plot, 640, 280), 540,
-                   q(s["name"]) + ": development and batch shares per bin (bins fixed on "
-                                  "development), PSI " + fmt(num(s, "psi"), 3) + ".");
+                   q(s["name"]) +
+                       ": development and batch shares per bin (bins fixed on "
+                       "development), PSI " +
+                       fmt(num(s, "psi"), 3) + ".");
     }
 }
 
 QStringList shapeRow(const QString &name, const json &s)
 {
-    return {name, count(s["applicants"]), fmt(num(s, "mean_events"), 1),
-            fmt(num(s, "median_events"), 1), pct(num(s, "empty_share"), 1),
-            pct(num(s, "truncated_share"), 1), fmt(num(s, "median_gap_days"), 1)};
+    return {name,
+            count(s["applicants"]),
+            fmt(num(s, "mean_events"), 1),
+            fmt(num(s, "median_events"), 1),
+            pct(num(s, "empty_share"), 1),
+            pct(num(s, "truncated_share"), 1),
+            fmt(num(s, "median_gap_days"), 1)};
 }
 
 void shapeSection(ReportDocument &doc, const json &r)
@@ -151,6 +160,29 @@ void shapeSection(ReportDocument &doc, const json &r)
              "only the latest ones.");
 }
 
+// One row of the discrimination table and, with labels, one of the calibration table.
+void performanceRows(const QString &name, const json &p, std::vector<QStringList> &discrimination,
+                     std::vector<QStringList> &calibration)
+{
+    if (p.contains("auc")) {
+        const auto &a = p["auc"];
+        discrimination.push_back({name, count(p["labelled"]) + " (" + count(p["bads"]) + ")",
+                                  fmt(num(a, "value"), 3), fmtCi(num(a, "lo"), num(a, "hi"), 2),
+                                  fmt(num(a, "ks"), 2), fmt(num(a, "drop_p"), 3),
+                                  q(a["light"]).toUpper()});
+    } else {
+        discrimination.push_back({name, count(p["labelled"]) + " (" + count(p["bads"]) + ")", "n/a",
+                                  "", "", "", "not assessed"});
+    }
+    if (p.contains("calibration")) {
+        const auto &c = p["calibration"];
+        calibration.push_back(
+            {name, pct(num(c, "observed_rate"), 2), pct(num(c, "predicted_rate"), 2),
+             fmtCi(100 * num(c, "jeffreys_lo"), 100 * num(c, "jeffreys_hi"), 2) + " %",
+             fmt(num(c, "p_two_sided"), 4), q(c["light"]).toUpper()});
+    }
+}
+
 void performanceSection(ReportDocument &doc, const json &r)
 {
     doc.heading("5. Performance and calibration");
@@ -159,35 +191,16 @@ void performanceSection(ReportDocument &doc, const json &r)
              fmtCi(num(dev, "lo"), num(dev, "hi"), 4) + ".");
     std::vector<QStringList> discrimination, calibration;
     QVector<double> auc, lo, hi;
-    auto row = [&](const QString &name, const json &p) {
-        if (p.contains("auc")) {
-            const auto &a = p["auc"];
-            discrimination.push_back({name, count(p["labelled"]) + " (" + count(p["bads"]) + ")",
-                                      fmt(num(a, "value"), 3), fmtCi(num(a, "lo"), num(a, "hi"), 2),
-                                      fmt(num(a, "ks"), 2), fmt(num(a, "drop_p"), 3),
-                                      q(a["light"]).toUpper()});
-        } else {
-            discrimination.push_back({name, count(p["labelled"]) + " (" + count(p["bads"]) + ")",
-                                      "n/a", "", "", "", "not assessed"});
-        }
-        if (p.contains("calibration")) {
-            const auto &c = p["calibration"];
-            calibration.push_back({name, pct(num(c, "observed_rate"), 2),
-                                   pct(num(c, "predicted_rate"), 2),
-                                   fmtCi(100 * num(c, "jeffreys_lo"), 100 * num(c, "jeffreys_hi"), 2) + " %",
-                                   fmt(num(c, "p_two_sided"), 4), q(c["light"]).toUpper()});
-        }
-    };
-    row("batch", r["performance"]);
+    performanceRows("batch", r["performance"], discrimination, calibration);
     for (const auto &c : r["cohorts"]) {
-        row(q(c["cohort"]), c["performance"]);
+        performanceRows(q(c["cohort"]), c["performance"], discrimination, calibration);
         const json &a = c["performance"].value("auc", json::object());
         auc << num(a, "value");
         lo << num(a, "lo");
         hi << num(a, "hi");
     }
-    doc.table({"population", "n (bads)", "AUC", "95 %", "KS", "p (drop)", "light"},
-              discrimination, {0, 1, 2, 3, 4, 5});
+    doc.table({"population", "n (bads)", "AUC", "95 %", "KS", "p (drop)", "light"}, discrimination,
+              {0, 1, 2, 3, 4, 5});
     if (calibration.empty())
         doc.text("Calibration: not assessed, the batch has no labels yet.");
     else

@@ -19,8 +19,9 @@ double betaContinuedFraction(double x, double a, double b)
     double h = d;
     for (int m = 1; m <= 10000; ++m) {
         for (int step = 0; step < 2; ++step) {
-            const double num = step == 0 ? m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
-                                         : -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
+            const double num = step == 0
+                                   ? m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+                                   : -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
             d = 1 + num * d;
             d = 1 / (std::fabs(d) < tiny ? tiny : d);
             c = 1 + num / c;

@@ -67,7 +67,8 @@ Cohorts assignCohorts(const RawDataset &batch, const std::string &byIn, const Co
     std::vector<std::string> key(batch.applicants.size(), "all");
     if (c.by == "month" || c.by == "quarter") {
         if (!anyCutoff)
-            throwUsage("cohorts by " + c.by + " need cutoffs: the run's config has no "
+            throwUsage("cohorts by " + c.by +
+                       " need cutoffs: the run's config has no "
                        "labels.cutoff, or the batch has no label table (--labels FILE)");
         for (size_t a = 0; a < key.size(); ++a)
             key[a] = periodOf(batch.applicants[a].cutoff, c.by == "quarter");
@@ -90,8 +91,7 @@ Cohorts assignCohorts(const RawDataset &batch, const std::string &byIn, const Co
     return c;
 }
 
-SequenceShape sequenceShape(const RawDataset &d, const std::vector<int64_t> &rows,
-                            int64_t maxItems)
+SequenceShape sequenceShape(const RawDataset &d, const std::vector<int64_t> &rows, int64_t maxItems)
 {
     SequenceShape s;
     s.applicants = int64_t(rows.size());
@@ -134,7 +134,9 @@ Performance performanceOf(const std::vector<double> &scores, const std::vector<i
         }
     p.labelled = int64_t(y.size());
     auto lightOf = [&](double pValue) {
-        return pValue < t.alphaRed ? Light::Red : pValue < t.alphaAmber ? Light::Amber : Light::Green;
+        return pValue < t.alphaRed     ? Light::Red
+               : pValue < t.alphaAmber ? Light::Amber
+                                       : Light::Green;
     };
     p.calibrationAvailable = p.labelled > 0;
     if (p.calibrationAvailable) {

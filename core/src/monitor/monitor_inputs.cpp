@@ -16,8 +16,8 @@ BinnedInput numericInput(const std::string &name, const char *kind,
                          Owner owner, int bins)
 {
     const NumericBins b = NumericBins::fit(reference, bins);
-    BinnedInput in{name, kind, b.labels(), kNoBin, b.missingBin(), b.count(reference), {},
-                   std::move(owner)};
+    BinnedInput in{
+        name, kind, b.labels(), kNoBin, b.missingBin(), b.count(reference), {}, std::move(owner)};
     in.batchBin.reserve(batch.size());
     for (double x : batch)
         in.batchBin.push_back(uint16_t(b.binOf(x)));
@@ -38,8 +38,14 @@ BinnedInput categoricalInput(const RawField &rf, const RawDataset &ref,
     for (size_t c = 0; c < perCode.size(); ++c)
         counts.emplace_back(rf.pool[c], perCode[c]);
     const CategoricalBins b = CategoricalBins::fitCounts(counts);
-    BinnedInput in{rf.config.name, "model input", b.labels(), b.newBin(), b.missingBin(),
-                   std::vector<int64_t>(b.binCount(), 0), {}, std::move(owner)};
+    BinnedInput in{rf.config.name,
+                   "model input",
+                   b.labels(),
+                   b.newBin(),
+                   b.missingBin(),
+                   std::vector<int64_t>(b.binCount(), 0),
+                   {},
+                   std::move(owner)};
     for (size_t c = 0; c < perCode.size(); ++c)
         in.reference[b.binOf(rf.pool[c])] += perCode[c];
     in.reference[b.missingBin()] += missing;
@@ -156,7 +162,8 @@ std::vector<BinnedInput> binInputs(const Config &config, const RawDataset &ref,
     }
     out.push_back(numericInput("events per applicant", "sequence", eventCounts(ref, devRows),
                                eventCounts(batch, all), nullptr, bins));
-    out.push_back(numericInput("days between events", "sequence", rt.gaps, bt.gaps, gapOwner, bins));
+    out.push_back(
+        numericInput("days between events", "sequence", rt.gaps, bt.gaps, gapOwner, bins));
     out.push_back(numericInput("days before cutoff", "sequence", rt.beforeCutoff, bt.beforeCutoff,
                                eventOwner, bins));
     return out;

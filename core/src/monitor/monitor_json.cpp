@@ -21,8 +21,10 @@ json num(double v)
 
 json stabilityJson(const Stability &s, bool withBins)
 {
-    json j = {{"name", s.name},          {"kind", s.kind},
-              {"psi", num(s.psi)},       {"new_share", s.newShare},
+    json j = {{"name", s.name},
+              {"kind", s.kind},
+              {"psi", num(s.psi)},
+              {"new_share", s.newShare},
               {"missing_share_reference", s.missingShareRef},
               {"missing_share_batch", s.missingShareBatch}};
     if (withBins)
@@ -32,20 +34,25 @@ json stabilityJson(const Stability &s, bool withBins)
 
 json shapeJson(const SequenceShape &s)
 {
-    return {{"applicants", s.applicants},         {"mean_events", s.meanEvents},
+    return {{"applicants", s.applicants},           {"mean_events", s.meanEvents},
             {"median_events", num(s.medianEvents)}, {"empty_share", s.emptyShare},
-            {"truncated_share", s.truncatedShare}, {"median_gap_days", num(s.medianGapDays)}};
+            {"truncated_share", s.truncatedShare},  {"median_gap_days", num(s.medianGapDays)}};
 }
 
 json performanceJson(const Performance &p)
 {
     json j = {{"labelled", p.labelled}, {"bads", p.bads}};
     if (p.aucAvailable)
-        j["auc"] = {{"value", p.auc.auc},       {"lo", p.auc.lo},
-                    {"hi", p.auc.hi},          {"se", p.auc.se},
-                    {"ks", p.ks},              {"gini", 2 * p.auc.auc - 1},
-                    {"drop", p.drop.drop},     {"drop_z", num(p.drop.z)},
-                    {"drop_p", p.drop.pValue}, {"light", toString(p.aucLight)}};
+        j["auc"] = {{"value", p.auc.auc},
+                    {"lo", p.auc.lo},
+                    {"hi", p.auc.hi},
+                    {"se", p.auc.se},
+                    {"ks", p.ks},
+                    {"gini", 2 * p.auc.auc - 1},
+                    {"drop", p.drop.drop},
+                    {"drop_z", num(p.drop.z)},
+                    {"drop_p", p.drop.pValue},
+                    {"light", toString(p.aucLight)}};
     if (p.calibrationAvailable)
         j["calibration"] = {{"observed_rate", p.calibration.observedRate},
                             {"predicted_rate", p.calibration.predictedRate},
@@ -93,9 +100,9 @@ void writeCharacteristicsCsv(const std::string &path, const MonitorResult &r)
     int rank = 0;
     for (const auto &s : r.characteristics)
         out << ++rank << ',' << csvText(s.name) << ',' << s.kind << ',' << cell(s.psi) << ','
-            << (std::isnan(s.psi) ? ""
-                                  : toString(lightOfPsi(s.psi, r.thresholds.psiAmber,
-                                                        r.thresholds.psiRed)))
+            << (std::isnan(s.psi)
+                    ? ""
+                    : toString(lightOfPsi(s.psi, r.thresholds.psiAmber, r.thresholds.psiRed)))
             << ',' << s.newShare << ',' << s.missingShareRef << ',' << s.missingShareBatch << '\n';
     if (!out)
         throwData(path + ": cannot write");
@@ -152,18 +159,26 @@ json monitorResultJson(const MonitorResult &r)
             {"checks", checks},
             {"cohort_by", r.cohortBy},
             {"thresholds",
-             {{"bins", t.bins}, {"psi_amber", t.psiAmber}, {"psi_red", t.psiRed},
-              {"alpha_red", t.alphaRed}, {"alpha_amber", t.alphaAmber}}},
+             {{"bins", t.bins},
+              {"psi_amber", t.psiAmber},
+              {"psi_red", t.psiRed},
+              {"alpha_red", t.alphaRed},
+              {"alpha_amber", t.alphaAmber}}},
             {"batch",
-             {{"events", r.batchLoad.eventsPath}, {"labels", r.batchLoad.labelsPath},
-              {"event_rows", r.batchLoad.eventRows}, {"events_kept", r.batchLoad.eventsKept},
+             {{"events", r.batchLoad.eventsPath},
+              {"labels", r.batchLoad.labelsPath},
+              {"event_rows", r.batchLoad.eventRows},
+              {"events_kept", r.batchLoad.eventsKept},
               {"events_after_cutoff", r.batchLoad.eventsAfterCutoff},
               {"applicants", r.batchApplicants}}},
             {"reference",
              {{"development_applicants", r.referenceApplicants},
               {"score_applicants", scoreApplicants},
-              {"test_auc", {{"value", r.referenceAuc.auc}, {"lo", r.referenceAuc.lo},
-                            {"hi", r.referenceAuc.hi}, {"se", r.referenceAuc.se}}},
+              {"test_auc",
+               {{"value", r.referenceAuc.auc},
+                {"lo", r.referenceAuc.lo},
+                {"hi", r.referenceAuc.hi},
+                {"se", r.referenceAuc.se}}},
               {"shape", shapeJson(r.referenceShape)}}},
             {"score", stabilityJson(r.score, true)},
             {"shape", shapeJson(r.batchShape)},

@@ -34,9 +34,8 @@ ReferenceScores referenceScores(const ProjectStore &store, int64_t runId)
 
 } // namespace
 
-MonitorResult monitorRunInProject(ProjectStore &store, int64_t runId,
-                                  const MonitorRequest &request, const std::string &outDir,
-                                  int64_t *recordId)
+MonitorResult monitorRunInProject(ProjectStore &store, int64_t runId, const MonitorRequest &request,
+                                  const std::string &outDir, int64_t *recordId)
 {
     const RunInfo run = store.run(runId);
     const ModelBundle bundle = runBundle(run);

@@ -53,8 +53,11 @@ RawDataset loadReference(const ModelBundle &b, const CancelToken *cancel)
     const auto fp = b.metadata.value("data_fingerprints", nlohmann::json::object());
     const std::string recorded = fp.value("events", ""), now = hex64(ref.report.eventsFingerprint);
     if (!recorded.empty() && recorded != now)
-        throwData(ref.report.eventsPath + ": the run's development events changed since the run "
-                  "(fingerprint " + now + ", recorded " + recorded + "); the reference would "
+        throwData(ref.report.eventsPath +
+                  ": the run's development events changed since the run "
+                  "(fingerprint " +
+                  now + ", recorded " + recorded +
+                  "); the reference would "
                   "not be the run's");
     return ref;
 }
@@ -102,8 +105,8 @@ void cohortInputs(std::vector<CohortResult> &out, const std::vector<BinnedInput>
                 continue;
             CohortResult &r = out[k];
             const Light l = lightOfPsi(psi, t.psiAmber, t.psiRed);
-            (in.kind == "sequence" ? r.shapeLight : r.inputLight) =
-                worst(in.kind == "sequence" ? r.shapeLight : r.inputLight, l);
+            (in.kind == "sequence" ? r.shapeLight : r.inputLight) = worst(
+                in.kind == "sequence" ? r.shapeLight : r.inputLight, l);
             if (r.worstInput.empty() || psi > r.worstInputPsi) {
                 r.worstInput = in.name;
                 r.worstInputPsi = psi;
@@ -232,7 +235,8 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
     const auto inputs = monitor::binInputs(b.config, l.dev, l.devRows, l.batch, t.bins, req.cancel);
 
     MonitorResult r;
-    r.name = req.name.empty() ? std::filesystem::path(req.eventsPath).filename().string() : req.name;
+    r.name = req.name.empty() ? std::filesystem::path(req.eventsPath).filename().string()
+                              : req.name;
     r.cohortBy = l.cohorts.by;
     r.thresholds = t;
     r.batchLoad = l.batch.report;
@@ -260,8 +264,7 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
 MonitorResult monitorBatch(const ModelBundle &bundle, const ReferenceScores &reference,
                            const MonitorRequest &request)
 {
-    return cancelledAsResult<MonitorResult>(
-        [&] { return runMonitor(bundle, reference, request); });
+    return cancelledAsResult<MonitorResult>([&] { return runMonitor(bundle, reference, request); });
 }
 
 } // namespace seqlens

@@ -12,13 +12,6 @@ namespace seqlens {
 
 namespace {
 
-std::string number(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-
 double share(int64_t count, int64_t total)
 {
     return total > 0 ? double(count) / double(total) : 0.0;
@@ -86,10 +79,15 @@ std::vector<std::string> NumericBins::labels() const
     if (m_edges.empty()) {
         out.push_back("all values");
     } else {
-        out.push_back("<= " + number(m_edges[0]));
-        for (size_t i = 1; i < m_edges.size(); ++i)
-            out.push_back("(" + number(m_edges[i - 1]) + ", " + number(m_edges[i]) + "]");
-        out.push_back("> " + number(m_edges.back()));
+        char buf[80];
+        std::snprintf(buf, sizeof buf, "<= %.6g", m_edges[0]);
+        out.push_back(buf);
+        for (size_t i = 1; i < m_edges.size(); ++i) {
+            std::snprintf(buf, sizeof buf, "(%.6g, %.6g]", m_edges[i - 1], m_edges[i]);
+            out.push_back(buf);
+        }
+        std::snprintf(buf, sizeof buf, "> %.6g", m_edges.back());
+        out.push_back(buf);
     }
     out.push_back("missing");
     return out;
@@ -189,12 +187,9 @@ Stability categoricalStability(const std::string &name, const std::string &kind,
 const char *toString(Light light)
 {
     switch (light) {
-    case Light::Green:
-        return "green";
-    case Light::Amber:
-        return "amber";
-    case Light::Red:
-        return "red";
+    case Light::Green: return "green";
+    case Light::Amber: return "amber";
+    case Light::Red: return "red";
     }
     return "?";
 }

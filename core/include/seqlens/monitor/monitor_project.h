@@ -12,8 +12,7 @@ namespace seqlens {
 // (when not empty), then adds the record (its id in `recordId`). Data errors, before anything
 // is written: an unknown or unfinished run, a run without a model or without recorded test
 // scores, and everything monitorBatch refuses. Nothing is written when cancelled.
-MonitorResult monitorRunInProject(ProjectStore &store, int64_t runId,
-                                  const MonitorRequest &request, const std::string &outDir = "",
-                                  int64_t *recordId = nullptr);
+MonitorResult monitorRunInProject(ProjectStore &store, int64_t runId, const MonitorRequest &request,
+                                  const std::string &outDir = "", int64_t *recordId = nullptr);
 
 } // namespace seqlens

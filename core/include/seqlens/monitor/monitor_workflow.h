@@ -26,16 +26,16 @@
 namespace seqlens {
 
 struct MonitorThresholds {
-    int bins = 10;           // numeric and score bins (reference quantiles); 2..100
-    double psiAmber = 0.10;  // PSI at or above: amber
-    double psiRed = 0.25;    // PSI at or above: red
-    double alphaRed = 0.05;  // AUC drop / calibration test p-value below: red
+    int bins = 10;            // numeric and score bins (reference quantiles); 2..100
+    double psiAmber = 0.10;   // PSI at or above: amber
+    double psiRed = 0.25;     // PSI at or above: red
+    double alphaRed = 0.05;   // AUC drop / calibration test p-value below: red
     double alphaAmber = 0.10; // below: amber
 };
 
 struct MonitorRequest {
     std::string eventsPath, labelsPath; // the batch; labels optional (cutoffs, outcomes, cohorts)
-    std::string by; // "month", "quarter", "all" or a label-table column; "" = month with a cutoff
+    std::string by;   // "month", "quarter", "all" or a label-table column; "" = month with a cutoff
     std::string name; // the batch's name in the project ("" = the events file's name)
     MonitorThresholds thresholds;
     int64_t threads = -1; // LibTorch threads for scoring; -1 = the run's training.threads
@@ -94,11 +94,11 @@ struct MonitorResult {
     MonitorThresholds thresholds;
     LoadReport batchLoad;
     int64_t referenceApplicants = 0, batchApplicants = 0;
-    Stability score;                       // whole batch against the reference
+    Stability score;                        // whole batch against the reference
     std::vector<Stability> characteristics; // inputs and sequence shape, highest PSI first
     SequenceShape referenceShape, batchShape;
     AucInterval referenceAuc;
-    Performance performance; // whole batch
+    Performance performance;           // whole batch
     std::vector<CohortResult> cohorts; // in cohort order
     std::vector<MonitorCheck> checks;
     Light status = Light::Green; // the worst check

@@ -30,7 +30,7 @@ struct Stability {
     std::vector<std::string> bins; // labels: "<= 3.5", "(3.5, 7]", "> 12", "missing", "new", values
     std::vector<int64_t> reference, batch;
     double psi = 0;
-    double newShare = 0;     // categorical: batch share of values the reference never had
+    double newShare = 0; // categorical: batch share of values the reference never had
     double missingShareRef = 0, missingShareBatch = 0;
 };
 
