@@ -151,9 +151,13 @@ private Q_SLOTS:
         QVERIFY2(maxPsi(r, false) < 0.05, check(r, "characteristic stability").detail.c_str());
         QVERIFY2(maxPsi(r, true) < 0.05, check(r, "sequence shape").detail.c_str());
         QVERIFY(r.score.psi < 0.05);
-        // ... but the ranking is gone: a significant drop, by a wide margin.
-        QVERIFY2(r.performance.drop.drop > 0.10, check(r, "performance").detail.c_str());
-        QVERIFY(r.performance.drop.pValue < 0.001);
+        // ... but the ranking is gone: a significant drop, by a wide margin. (The sanitized
+        // build trains 3 epochs instead of 8: development AUC about 0.62 instead of 0.76, so
+        // the drop it can show is smaller.)
+        const double minDrop = testutil::kSanitized ? 0.05 : 0.10;
+        const double maxP = testutil::kSanitized ? 0.01 : 0.001;
+        QVERIFY2(r.performance.drop.drop > minDrop, check(r, "performance").detail.c_str());
+        QVERIFY2(r.performance.drop.pValue < maxP, check(r, "performance").detail.c_str());
         QCOMPARE(check(r, "performance").light, Light::Red);
         for (const auto &c : r.cohorts)
             QVERIFY(c.performance.aucAvailable && c.performance.auc.auc < r.referenceAuc.auc);
