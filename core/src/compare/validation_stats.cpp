@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/compare/validation_stats.h"
 
-#include "seqlens/util/error.h"
 #include "seqlens/compare/metrics.h"
+#include "seqlens/monitor/stability.h"
+#include "seqlens/util/error.h"
 
 #include <algorithm>
 #include <cmath>
@@ -338,27 +339,7 @@ double populationStabilityIndex(const std::vector<double> &expected,
 {
     if (expected.empty() || actual.empty())
         throwData("PSI needs scores in both populations");
-    std::vector<double> sorted = expected;
-    std::sort(sorted.begin(), sorted.end());
-    std::vector<double> edges; // upper edges of bins 0..bins-2
-    for (int b = 1; b < bins; ++b) {
-        double q = percentileOf(sorted, double(b) / bins);
-        if (edges.empty() || q > edges.back())
-            edges.push_back(q);
-    }
-    auto shares = [&](const std::vector<double> &v) {
-        std::vector<double> cnt(edges.size() + 1, 0.0);
-        for (double x : v)
-            cnt[size_t(std::lower_bound(edges.begin(), edges.end(), x) - edges.begin())] += 1;
-        for (double &c : cnt)
-            c = std::max(c / double(v.size()), 1e-4);
-        return cnt;
-    };
-    auto e = shares(expected), a = shares(actual);
-    double psi = 0;
-    for (size_t i = 0; i < e.size(); ++i)
-        psi += (a[i] - e[i]) * std::log(a[i] / e[i]);
-    return psi;
+    return numericStability("score", "score", expected, actual, bins).psi;
 }
 
 SwapSet swapSet(const std::vector<double> &a, const std::vector<double> &b,

@@ -3,6 +3,7 @@
 #include "seqlens/monitor/monitor_workflow.h"
 
 #include "seqlens/util/error.h"
+#include "seqlens/util/text_util.h"
 
 #include <cmath>
 #include <filesystem>
@@ -78,16 +79,6 @@ json cohortJson(const CohortResult &c)
             {"performance", performanceJson(c.performance)}};
 }
 
-std::string csvText(const std::string &s)
-{
-    if (s.find_first_of(",\"\n") == std::string::npos)
-        return s;
-    std::string q = "\"";
-    for (char ch : s)
-        q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-}
-
 std::string cell(double v)
 {
     return std::isfinite(v) ? json(v).dump() : "";
@@ -99,7 +90,7 @@ void writeCharacteristicsCsv(const std::string &path, const MonitorResult &r)
     out << "rank,name,kind,psi,light,new_share,missing_share_reference,missing_share_batch\n";
     int rank = 0;
     for (const auto &s : r.characteristics)
-        out << ++rank << ',' << csvText(s.name) << ',' << s.kind << ',' << cell(s.psi) << ','
+        out << ++rank << ',' << csvEscape(s.name) << ',' << s.kind << ',' << cell(s.psi) << ','
             << (std::isnan(s.psi)
                     ? ""
                     : toString(lightOfPsi(s.psi, r.thresholds.psiAmber, r.thresholds.psiRed)))
@@ -116,8 +107,8 @@ void writeCohortsCsv(const std::string &path, const MonitorResult &r)
            "auc,auc_lo,auc_hi,ks,auc_drop_p,observed_rate,predicted_rate,jeffreys_p\n";
     for (const auto &c : r.cohorts) {
         const Performance &p = c.performance;
-        out << csvText(c.cohort) << ',' << c.applicants << ',' << cell(c.score.psi) << ','
-            << toString(c.scoreLight) << ',' << csvText(c.worstInput) << ','
+        out << csvEscape(c.cohort) << ',' << c.applicants << ',' << cell(c.score.psi) << ','
+            << toString(c.scoreLight) << ',' << csvEscape(c.worstInput) << ','
             << cell(c.worstInputPsi) << ',' << toString(c.inputLight) << ','
             << toString(c.shapeLight) << ',' << cell(c.shape.meanEvents) << ','
             << cell(c.shape.emptyShare) << ',' << cell(c.shape.truncatedShare) << ','

@@ -93,36 +93,34 @@ std::vector<T> pick(const std::vector<T> &v, const std::vector<int64_t> &rows)
     return out;
 }
 
-// Per cohort: the worst input and the worst sequence-shape characteristic.
-void cohortInputs(std::vector<CohortResult> &out, const std::vector<BinnedInput> &inputs,
-                  const Cohorts &c, const MonitorThresholds &t)
+// One cohort's PSI of input `in`: its light and, when the highest so far, its worst input.
+void noteCohortInput(CohortResult &r, const BinnedInput &in, double psi, const MonitorThresholds &t)
 {
-    for (const auto &in : inputs) {
-        const auto counts = in.countsByCohort(c.of, c.names.size());
-        for (size_t k = 0; k < counts.size(); ++k) {
-            const double psi = in.stability(counts[k]).psi;
-            if (std::isnan(psi))
-                continue;
-            CohortResult &r = out[k];
-            const Light l = lightOfPsi(psi, t.psiAmber, t.psiRed);
-            (in.kind == "sequence" ? r.shapeLight : r.inputLight) = worst(
-                in.kind == "sequence" ? r.shapeLight : r.inputLight, l);
-            if (r.worstInput.empty() || psi > r.worstInputPsi) {
-                r.worstInput = in.name;
-                r.worstInputPsi = psi;
-            }
-        }
+    if (std::isnan(psi))
+        return;
+    Light &light = in.kind == "sequence" ? r.shapeLight : r.inputLight;
+    light = worst(light, lightOfPsi(psi, t.psiAmber, t.psiRed));
+    if (r.worstInput.empty() || psi > r.worstInputPsi) {
+        r.worstInput = in.name;
+        r.worstInputPsi = psi;
     }
 }
 
-std::vector<Stability> overallInputs(const std::vector<BinnedInput> &inputs, const Cohorts &c)
+// Every input's stability over the whole batch, highest PSI first, and per cohort (one pass over
+// the batch per input): each cohort's lights and worst input.
+std::vector<Stability> inputStabilities(const std::vector<BinnedInput> &inputs, const Cohorts &c,
+                                        const MonitorThresholds &t,
+                                        std::vector<CohortResult> &cohorts)
 {
     std::vector<Stability> out;
     for (const auto &in : inputs) {
+        const auto counts = in.countsByCohort(c.of, c.names.size());
         std::vector<int64_t> total(in.bins.size(), 0);
-        for (const auto &k : in.countsByCohort(c.of, c.names.size()))
-            for (size_t i = 0; i < k.size(); ++i)
-                total[i] += k[i];
+        for (size_t k = 0; k < counts.size(); ++k) {
+            for (size_t i = 0; i < total.size(); ++i)
+                total[i] += counts[k][i];
+            noteCohortInput(cohorts[k], in, in.stability(counts[k]).psi, t);
+        }
         out.push_back(in.stability(std::move(total)));
     }
     std::stable_sort(out.begin(), out.end(), [](const Stability &a, const Stability &b) {
@@ -200,18 +198,17 @@ Loaded loadBoth(const ModelBundle &b, const MonitorRequest &req)
 }
 
 void addCohorts(MonitorResult &r, const Loaded &l, const std::vector<double> &scores,
-                const std::vector<int> &labels, const ReferenceScores &ref, int64_t maxItems)
+                const std::vector<int> &labels, const NumericBins &bins, int64_t maxItems)
 {
     const auto &t = r.thresholds;
-    const NumericBins bins = NumericBins::fit(ref.scores, t.bins);
     for (int32_t k = 0; k < int32_t(l.cohorts.names.size()); ++k) {
         const auto rows = rowsOf(l.cohorts, k);
         CohortResult c;
         c.cohort = l.cohorts.names[size_t(k)];
         c.applicants = int64_t(rows.size());
         const auto s = pick(scores, rows);
-        c.score = stabilityOf("score", "score", bins.labels(), bins.count(ref.scores),
-                              bins.count(s), kNoBin, bins.missingBin());
+        c.score = stabilityOf("score", "score", bins.labels(), r.score.reference, bins.count(s),
+                              kNoBin, bins.missingBin());
         c.scoreLight = lightOfPsi(c.score.psi, t.psiAmber, t.psiRed);
         c.shape = monitor::sequenceShape(l.batch, rows, maxItems);
         c.performance = monitor::performanceOf(s, pick(labels, rows), r.referenceAuc, t);
@@ -242,8 +239,9 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
     r.batchLoad = l.batch.report;
     r.referenceApplicants = int64_t(l.devRows.size());
     r.batchApplicants = int64_t(all.size());
-    r.score = numericStability("score", "score", ref.scores, scores, t.bins);
-    r.characteristics = overallInputs(inputs, l.cohorts);
+    const NumericBins scoreBins = NumericBins::fit(ref.scores, t.bins);
+    r.score = stabilityOf("score", "score", scoreBins.labels(), scoreBins.count(ref.scores),
+                          scoreBins.count(scores), kNoBin, scoreBins.missingBin());
     const int64_t maxItems = b.config.sequence.maxItems;
     r.referenceShape = monitor::sequenceShape(l.dev, l.devRows, maxItems);
     r.batchShape = monitor::sequenceShape(l.batch, all, maxItems);
@@ -253,8 +251,8 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
         labels.push_back(a.label);
     r.performance = monitor::performanceOf(scores, labels, r.referenceAuc, t);
     progress(req, "cohorts");
-    addCohorts(r, l, scores, labels, ref, maxItems);
-    cohortInputs(r.cohorts, inputs, l.cohorts, t);
+    addCohorts(r, l, scores, labels, scoreBins, maxItems);
+    r.characteristics = inputStabilities(inputs, l.cohorts, t, r.cohorts);
     addChecks(r);
     return r;
 }

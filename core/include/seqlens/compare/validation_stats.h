@@ -73,7 +73,8 @@ Calibration calibration(const std::vector<double> &probabilities, const std::vec
                         int bins = 10);
 
 // Population stability index of `actual` against `expected`, bins at the deciles of
-// `expected`; empty bins count as 0.0001 of their population so the index stays finite.
+// `expected`; empty bins count as 0.0001 of their population so the index stays finite
+// (numericStability in monitor/stability.h, which monitoring uses too).
 double populationStabilityIndex(const std::vector<double> &expected,
                                 const std::vector<double> &actual, int bins = 10);
 
