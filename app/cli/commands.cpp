@@ -271,7 +271,7 @@ int runAudit(int argc, char **argv)
         std::to_string(r.encode.truncatedApplicants) + " histories truncated; splits " +
         std::to_string(r.splits.train) + " train / " + std::to_string(r.splits.valid) +
         " valid / " + std::to_string(r.splits.test) + " test");
-    writeFileOrStdout(a.get("out"), auditJson(r).dump(2));
+    writeFileOrStdout(a.get("out"), dataReportJson(r).dump(2));
     return 0;
 }
 

@@ -20,6 +20,7 @@ const char *kMonitorHelp =
     R"(usage: seqlens-cli monitor --project FILE --run ID --events FILE [--labels FILE] --out DIR
                            [--by month|quarter|all|COLUMN] [--name NAME] [--bins N]
                            [--psi-amber X] [--psi-red X] [--alpha-red P] [--alpha-amber P]
+                           [--adverse-impact R]
                            [--threads T]
        seqlens-cli monitor --project FILE --list [--run ID]
 Scores a new batch with a finished run's own model and encoder and compares it with the run's
@@ -29,15 +30,17 @@ the share of values never seen in development); the shape of the sequences (even
 applicant, gaps, days before the cutoff, empty and truncated histories); with labels, AUC, KS
 and Gini per cohort with DeLong intervals, a test of the AUC drop against the run's test AUC,
 and calibration in the large (Jeffreys test). Cohorts are the months of the cutoffs by default.
-Lights: PSI green below 0.10, red from 0.25; tests red below p 0.05, amber below 0.10.
+Lights (the run's config, monitoring.thresholds; the options change them for this batch):
+PSI green below 0.10, red from 0.25; tests red below p 0.05, amber below 0.10; segments amber
+when their approval rate is below 0.8 times the highest (adverse impact).
 The result is stored in the project as a monitoring record of the run (batches accumulate)
 and written to DIR: monitoring.json, characteristics.csv and cohorts.csv. Nothing is written
 when the input is refused. --list shows the records (of one run with --run).)";
 
-double real(const Args &a, const char *name, double fallback)
+std::optional<double> real(const Args &a, const char *name)
 {
     if (!a.has(name))
-        return fallback;
+        return std::nullopt;
     const std::string text = a.get(name);
     char *end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
@@ -46,14 +49,15 @@ double real(const Args &a, const char *name, double fallback)
     return v;
 }
 
-MonitorThresholds thresholds(const Args &a)
+ThresholdOverrides thresholds(const Args &a)
 {
-    MonitorThresholds t;
-    t.bins = int(a.integer("bins", 2, 100).value_or(t.bins));
-    t.psiAmber = real(a, "psi-amber", t.psiAmber);
-    t.psiRed = real(a, "psi-red", t.psiRed);
-    t.alphaRed = real(a, "alpha-red", t.alphaRed);
-    t.alphaAmber = real(a, "alpha-amber", t.alphaAmber);
+    ThresholdOverrides t;
+    t.bins = a.integer("bins", 2, 100);
+    t.psiAmber = real(a, "psi-amber");
+    t.psiRed = real(a, "psi-red");
+    t.alphaRed = real(a, "alpha-red");
+    t.alphaAmber = real(a, "alpha-amber");
+    t.adverseImpact = real(a, "adverse-impact");
     return t;
 }
 
@@ -93,7 +97,7 @@ int runMonitor(int argc, char **argv)
     }
     Args a(argc, argv, 2,
            {"project", "run", "events", "labels", "out", "by", "name", "bins", "psi-amber",
-            "psi-red", "alpha-red", "alpha-amber", "threads"},
+            "psi-red", "alpha-red", "alpha-amber", "adverse-impact", "threads"},
            {"list"});
     ProjectStore store(a.required("project"));
     if (a.has("list"))

@@ -156,16 +156,27 @@ json encodeReportJson(const EncodeReport &r)
             {"missing", missing}};
 }
 
-json dataReportJson(const AuditReport &a)
+json splitsJson(const SplitCounts &s)
 {
-    return {{"load", loadReportJson(a.load, &a.profile)}, {"encode", encodeReportJson(a.encode)}};
+    static const char *methods[] = {"random", "column", "time"};
+    json j = {{"train", s.train},
+              {"valid", s.valid},
+              {"test", s.test},
+              {"method", methods[int(s.method)]},
+              {"description", s.description}};
+    const char *names[] = {"train", "valid", "test"};
+    for (int k = 0; k < 3; ++k)
+        if (!std::isnan(s.firstCutoff[k]))
+            j["cutoffs"][names[k]] = {{"first", formatDays(s.firstCutoff[k])},
+                                      {"last", formatDays(s.lastCutoff[k])}};
+    return j;
 }
 
-json auditJson(const AuditReport &a)
+json dataReportJson(const AuditReport &a)
 {
-    json j = dataReportJson(a);
-    j["splits"] = {{"train", a.splits.train}, {"valid", a.splits.valid}, {"test", a.splits.test}};
-    return j;
+    return {{"load", loadReportJson(a.load, &a.profile)},
+            {"encode", encodeReportJson(a.encode)},
+            {"splits", splitsJson(a.splits)}};
 }
 
 json trainingHistoryJson(const std::vector<EpochRecord> &history)
@@ -203,11 +214,14 @@ json trainMetricsJson(const TrainSummary &s)
     const double seqPerSec = s.training.seconds > 0
                                  ? double(s.training.sequencesSeen) / s.training.seconds
                                  : 0.0;
-    return {{"valid", splitMetricsJson(s.valid)},   {"test", splitMetricsJson(s.test)},
-            {"best_epoch", s.training.bestEpoch},  {"epochs_run", s.training.epochsRun},
-            {"train_seconds", s.training.seconds}, {"train_sequences_per_second", seqPerSec},
-            {"calibrator", calibratorJson(s.calibrator)},
-            {"item_aggregation", aggregationJson(s.aggregation, s.aggregationTrials)}};
+    json j = {{"valid", splitMetricsJson(s.valid)},   {"test", splitMetricsJson(s.test)},
+              {"best_epoch", s.training.bestEpoch},  {"epochs_run", s.training.epochsRun},
+              {"train_seconds", s.training.seconds}, {"train_sequences_per_second", seqPerSec},
+              {"calibrator", calibratorJson(s.calibrator)},
+              {"item_aggregation", aggregationJson(s.aggregation, s.aggregationTrials)}};
+    if (s.segments)
+        j["segments"] = segmentChecksJson(*s.segments);
+    return j;
 }
 
 json compareJson(const CompareSummary &s)
@@ -224,7 +238,7 @@ json compareJson(const CompareSummary &s)
         one["model"] = c.model;
         choices.push_back(one);
     }
-    return {{"n_train", s.nDevelopment},
+    json j = {{"n_train", s.nDevelopment},
             {"n_test", s.nTest},
             {"folds", s.folds},
             {"test_scores", s.testScores == TestScoring::Bagged ? "bagged" : "full_model"},
@@ -250,7 +264,11 @@ json compareJson(const CompareSummary &s)
                 {"reps", s.deltaKs.reps}}},
               {"swap_set", swap}}},
             {"item_aggregation", choices},
-            {"data", loadReportJson(s.audit.load, &s.audit.profile)}};
+            {"data", loadReportJson(s.audit.load, &s.audit.profile)},
+            {"splits", splitsJson(s.audit.splits)}};
+    if (s.segments)
+        j["segments"] = segmentChecksJson(*s.segments);
+    return j;
 }
 
 json compareModelMetricsJson(const CompareSummary &s)

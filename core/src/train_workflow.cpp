@@ -125,8 +125,7 @@ TrainSummary train(const Config &config, const TrainRequest &req)
     const EncodedDataset enc = encoder.encode(raw, &sum.audit.encode);
     sum.audit.load = raw.report;
     sum.audit.profile = profileData(raw);
-    sum.audit.splits = {int64_t(trainRows.size()), int64_t(validRows.size()),
-                        int64_t(testRows.size())};
+    sum.audit.splits = countSplits(raw, splits, config);
     logLoad(req.log, sum.audit.load, sum.audit.encode);
 
     if (req.log)
@@ -151,6 +150,8 @@ TrainSummary train(const Config &config, const TrainRequest &req)
     sum.calibrator = fitOnValidation(config, *model, enc, validRows, req.log);
     sum.valid = evaluate(*model, sum.calibrator, enc, raw, validRows, Split::Valid);
     sum.test = evaluate(*model, sum.calibrator, enc, raw, testRows, Split::Test);
+    if (sum.test.available)
+        sum.segments = segmentChecksOf(raw, testRows, sum.test.scores, config);
     const auto &explainRows = testRows.empty() ? validRows : testRows;
     if (req.explainGlobally)
         sum.globalAttention = globalAttention(*model, encoder, raw, enc, explainRows,

@@ -50,6 +50,65 @@ private Q_SLOTS:
         Config d = parseConfig(configToJson(c), "resolved", "");
         QCOMPARE(configToJson(d), configToJson(c));
     }
+    void timeSplitAndMonitoringParseAndRoundTrip()
+    {
+        std::string j = kMinimal;
+        j.replace(j.find(R"("positive": ["1"]})"), 18,
+                  R"("positive": ["1"], "cutoff": "app", "split": {"by": "cutoff",
+                     "valid_after": "2024-03-31", "test_after": "2024-06-30"}},
+                     "monitoring": {"segments": ["region", "band"], "approval_rate": 0.7,
+                     "min_segment": 50, "thresholds": {"psi_red": 0.3, "adverse_impact": 0.75}})");
+        const Config c = parseConfig(j, "cfg.json", "/base");
+        QVERIFY(c.labels.timeSplit.has_value());
+        QVERIFY(!c.labels.split.has_value());
+        QCOMPARE(c.labels.timeSplit->testAfter, std::string("2024-06-30"));
+        const auto days = timeSplitDays(c.labels);
+        QVERIFY(days.has_value());
+        QCOMPARE(days->validAfter, double(daysFromCivil(2024, 3, 31)));
+        QCOMPARE(days->testAfter, double(daysFromCivil(2024, 6, 30)));
+        QCOMPARE(c.monitoring.segments, (std::vector<std::string>{"region", "band"}));
+        QCOMPARE(c.monitoring.approvalRate, 0.7);
+        QCOMPARE(c.monitoring.minSegment, int64_t(50));
+        QCOMPARE(c.monitoring.thresholds.psiRed, 0.3);
+        QCOMPARE(c.monitoring.thresholds.psiAmber, 0.10); // default kept
+        QCOMPARE(c.monitoring.thresholds.adverseImpact, 0.75);
+        const Config d = parseConfig(configToJson(c), "resolved", "");
+        QCOMPARE(configToJson(d), configToJson(c));
+        QCOMPARE(d.labels.timeSplit->validAfter, std::string("2024-03-31"));
+    }
+    void badTimeSplitAndMonitoringAreNamedByPath()
+    {
+        std::string j = kMinimal;
+        j.replace(j.find(R"("positive": ["1"]})"), 18,
+                  R"("positive": ["1"], "split": {"by": "month", "valid_after": "2024-13-45",
+                     "test_after": "2024-01-01"}},
+                     "monitoring": {"segments": ["bad", "r", "r"], "approval_rate": 1.5,
+                     "thresholds": {"psi_amber": 0.3, "psi_red": 0.2, "alpha_red": 0.2,
+                     "alpha_amber": 0.1, "colour": 1}})");
+        const auto p = problemsOf(j);
+        QVERIFY(anyContains(p, "cfg.json: /labels/split/by: expected \"cutoff\""));
+        QVERIFY(anyContains(p, "cfg.json: /labels/split: a time split needs labels.cutoff"));
+        QVERIFY(anyContains(p, "cfg.json: /labels/split/valid_after: expected a time in the "
+                               "cutoff column's format or an ISO date, got \"2024-13-45\""));
+        QVERIFY(anyContains(p, "cfg.json: /monitoring/segments/0: expected a label-table column "
+                               "other than the entity and the target, got \"bad\""));
+        QVERIFY(anyContains(p, "cfg.json: /monitoring/segments/2: duplicate segment column"));
+        QVERIFY(anyContains(p, "cfg.json: /monitoring/approval_rate: expected a number in"));
+        QVERIFY(anyContains(p, "cfg.json: /monitoring/thresholds/psi_red: expected a PSI above "
+                               "psi_amber (0.3), got 0.2"));
+        QVERIFY(anyContains(p, "cfg.json: /monitoring/thresholds/alpha_red: expected a p-value"));
+        QVERIFY(anyContains(p, "cfg.json: /monitoring/thresholds/colour: unknown key"));
+        std::string k = kMinimal;
+        k.replace(k.find(R"("positive": ["1"]})"), 18,
+                  R"("positive": ["1"], "cutoff": "app", "split": {"by": "cutoff",
+                     "valid_after": "2024-06-30", "test_after": "2024-03-31"}})");
+        QVERIFY(anyContains(problemsOf(k), "cfg.json: /labels/split/test_after: expected a time at "
+                                           "or after valid_after (\"2024-06-30\")"));
+        std::string l = kMinimal;
+        l.replace(l.find(R"("positive": ["1"]})"), 18, R"("positive": ["1"], "split": 3})");
+        QVERIFY(anyContains(problemsOf(l), "cfg.json: /labels/split: expected a column name or "
+                                           "{\"by\": \"cutoff\""));
+    }
     void allProblemsAtOnceWithPaths()
     {
         auto p = problemsOf(R"({"schema_version": 2,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fixture.h"
+#include "seqlens/data/audit.h"
 #include "seqlens/data/dataset.h"
 #include "seqlens/data/synth.h"
 #include "seqlens/data/time_parser.h"
@@ -153,6 +154,41 @@ private Q_SLOTS:
         QCOMPARE(int(splits[0]), int(Split::Train));
         QCOMPARE(int(splits[1]), int(Split::Test));
         QCOMPARE(int(splits[2]), int(Split::Valid));
+    }
+    void timeSplitFollowsTheCutoff()
+    {
+        // valid_after 2020-02-15, test_after 2020-03-01: a (02-01) train, d (02-20) valid, b and
+        // c (03-01, not after) valid, e (03-02) test; fractions and seed play no part.
+        Fixture fx;
+        fx.labelsExtra = R"(, "split": {"by": "cutoff", "valid_after": "2020-02-15",
+                                         "test_after": "2020-03-01"})";
+        fx.extraTop = R"(, "monitoring": {"segments": ["region"]})";
+        const Config cfg = fx.config(kEvents, "id,app,bad,region\na,2020-02-01,1,N\n"
+                                              "b,2020-03-01,0,S\nc,2020-03-01,1,\n"
+                                              "d,2020-02-20,0,N\ne,2020-03-02,1,S\n");
+        const RawDataset d = loadDataset(cfg);
+        const auto splits = assignSplits(d, 0.5, 0.4, 3);
+        const std::vector<Split> want = {Split::Train, Split::Valid, Split::Valid, Split::Valid,
+                                         Split::Test};
+        QVERIFY(splits == want);
+        QCOMPARE(d.applicants[2].segments, std::vector<std::string>{""});
+        QCOMPARE(d.applicants[4].segments, std::vector<std::string>{"S"});
+        const SplitCounts c = countSplits(d, splits, cfg);
+        QCOMPARE(c.train, int64_t(1));
+        QCOMPARE(c.valid, int64_t(3));
+        QCOMPARE(c.test, int64_t(1));
+        QCOMPARE(int(c.method), int(SplitMethod::Time));
+        QCOMPARE(c.firstCutoff[1], double(daysFromCivil(2020, 2, 20)));
+        QCOMPARE(c.lastCutoff[1], double(daysFromCivil(2020, 3, 1)));
+        QCOMPARE(c.firstCutoff[2], double(daysFromCivil(2020, 3, 2)));
+        QVERIFY(contains(c.description, "out of time on the cutoff column \"app\""));
+        // Training needs the segment column; scoring does not.
+        EXPECT_ERROR(loadDataset(fx.config(kEvents, kLabels)), ErrorKind::Data,
+                     "labels.csv:1: missing column \"region\"");
+        LoadOptions scoring;
+        scoring.requireTarget = false;
+        QCOMPARE(loadDataset(fx.config(kEvents, kLabels), scoring).applicants[0].segments,
+                 std::vector<std::string>{""});
     }
     void stratifiedSplitIsSeededAndStratified()
     {

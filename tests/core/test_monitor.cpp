@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 #include "seqlens/monitor/backtest.h"
+#include "seqlens/monitor/segments.h"
 #include "seqlens/monitor/stability.h"
 
 #include <QtTest>
@@ -45,6 +46,62 @@ double betaBySimpson(double x, double a, double b)
 class TestMonitor : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void approvalCutoffIsTheKthSmallestReferenceScore()
+    {
+        QCOMPARE(approvalCutoff({3, 1, 2, 4}, 0.5), 2.0);  // k = ceil(2) = 2
+        QCOMPARE(approvalCutoff({3, 1, 2, 4}, 0.74), 3.0); // k = ceil(2.96) = 3
+        QCOMPARE(approvalCutoff({3, 1, 2, 4}, 0.01), 1.0); // at least one approved
+        EXPECT_ERROR(approvalCutoff({}, 0.5), ErrorKind::Data, "need reference scores");
+    }
+    void segmentChecksAgainstHandComputedFigures()
+    {
+        // A: 0.1 g, 0.2 g, 0.3 b, 0.6 b; B: 0.4 g, 0.5 b, 0.7 g, 0.9 unknown; missing: 0.05 b.
+        const std::vector<double> scores = {0.1, 0.2, 0.3, 0.6, 0.4, 0.5, 0.7, 0.9, 0.05};
+        const std::vector<int> labels = {0, 0, 1, 1, 0, 1, 0, -1, 1};
+        std::vector<std::vector<std::string>> values;
+        for (const char *v : {"A", "A", "A", "A", "B", "B", "B", "B", ""})
+            values.push_back({v});
+        MonitoringConfig m;
+        m.minSegment = 2;
+        // Reference 0.1 .. 0.8: half approved at 0.4.
+        const double cut = approvalCutoff({0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8}, 0.5);
+        QCOMPARE(cut, 0.4);
+        const SegmentChecks s = segmentChecks({"g"}, values, scores, labels, cut, m);
+        QCOMPARE(s.tables.size(), size_t(1));
+        const SegmentTable &t = s.tables[0];
+        QCOMPARE(t.rows.size(), size_t(3));
+        const SegmentRow &a = t.rows[0], &b = t.rows[1], &c = t.rows[2];
+        QCOMPARE(a.value, std::string("A"));
+        QCOMPARE(b.value, std::string("B"));
+        QCOMPARE(c.value, std::string("(missing)"));
+        QCOMPARE(a.bads, int64_t(2));
+        QCOMPARE(a.badRate, 0.5);
+        QVERIFY(std::abs(a.predictedBadRate - 0.3) < 1e-12);
+        QCOMPARE(a.auc.auc, 1.0);
+        QCOMPARE(a.ks, 1.0);
+        QCOMPARE(a.approvalRate, 0.75);
+        QCOMPARE(a.adverseImpact, 1.0);
+        QCOMPARE(b.labelled, int64_t(3));
+        QVERIFY(std::abs(b.badRate - 1.0 / 3) < 1e-12);
+        QVERIFY(std::abs(b.predictedBadRate - 1.6 / 3) < 1e-12);
+        QCOMPARE(b.auc.auc, 0.5);
+        QCOMPARE(b.ks, 0.5);
+        QCOMPARE(b.approvalRate, 0.25);
+        QVERIFY(std::abs(b.adverseImpact - 1.0 / 3) < 1e-12);
+        QCOMPARE(int(b.light), int(Light::Amber));
+        // One applicant: listed, approved, not judged, and not the "most approved" segment.
+        QVERIFY(!c.judged);
+        QVERIFY(!c.aucAvailable);
+        QCOMPARE(c.approvalRate, 1.0);
+        QVERIFY(std::isnan(c.adverseImpact));
+        QCOMPARE(t.lowest, std::string("B"));
+        QCOMPARE(int(s.light), int(Light::Amber));
+        // A lower threshold: no segment is flagged.
+        m.thresholds.adverseImpact = 0.3;
+        QCOMPARE(int(segmentChecks({"g"}, values, scores, labels, cut, m).light),
+                 int(Light::Green));
+    }
+
     void psiByHand()
     {
         // Shares 0.5/0.3/0.2 against 0.4/0.4/0.2: -0.1 ln 0.8 + 0.1 ln(4/3) + 0.

@@ -7,6 +7,7 @@
 
 #include "report/json_text.h"
 #include "report/monitor_plots.h"
+#include "report/segment_section.h"
 #include "report/plots.h"
 #include "report/report_document.h"
 
@@ -215,7 +216,7 @@ void performanceSection(ReportDocument &doc, const json &r)
 
 void methodSection(ReportDocument &doc, const json &r)
 {
-    doc.heading("6. Method");
+    doc.heading("7. Method");
     const auto &t = r["thresholds"];
     doc.bullets(
         {"PSI = Σ (a − e) ln(a / e) over bins fixed on the reference (never on the batch); an "
@@ -256,6 +257,8 @@ void writeMonitoringReport(ProjectStore &store, int64_t record, const std::strin
     inputsSection(doc, r);
     shapeSection(doc, r);
     performanceSection(doc, r);
+    segmentSection(doc, "6. Segments", r.value("segments", json()),
+                   "the batch (labelled applicants for AUC and bad rates), the run's score");
     methodSection(doc, r);
     doc.write(QString::fromStdString(path));
     store.audit("exported", "monitoring " + std::to_string(record), "monitoring report " + path);

@@ -35,6 +35,26 @@ std::vector<double> present(const std::vector<double> &v)
 
 } // namespace
 
+// How the applicants were split, with the counts and, for a time split, the cutoff ranges.
+void splitText(ReportDocument &doc, const json &s)
+{
+    if (!s.is_object())
+        return; // runs recorded before the split was part of the data report
+    QString text = "Split: " + QString::fromStdString(s.value("description", "")) + ". " +
+                   count(at(s, "train")) + " train, " + count(at(s, "valid")) +
+                   " validation and " + count(at(s, "test")) + " test applicants";
+    const json &c = at(s, "cutoffs");
+    QStringList ranges;
+    for (const char *k : {"train", "valid", "test"})
+        if (c.contains(k))
+            ranges << QString("%1 %2 to %3")
+                          .arg(k, QString::fromStdString(at(c, k).value("first", "")),
+                               QString::fromStdString(at(c, k).value("last", "")));
+    if (!ranges.isEmpty())
+        text += "; cutoffs " + ranges.join(", ");
+    doc.text(text + ".");
+}
+
 void dataAudit(ReportDocument &doc, const RunReportData &d)
 {
     doc.heading("2. Data audit");
@@ -50,6 +70,7 @@ void dataAudit(ReportDocument &doc, const RunReportData &d)
                                          count(at(load, "positives")) + " / " +
                                          count(at(load, "negatives")) + ")"},
          {"applicants without events", count(at(load, "applicants_without_events"))}});
+    splitText(doc, at(d.dataReport, "splits"));
     if (load.contains("events_per_applicant")) {
         const json &e = at(load, "events_per_applicant");
         doc.text("Events per applicant: mean " + fmt(e.value("mean", std::nan("")), 1) +
@@ -306,7 +327,7 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
 
 void limitations(ReportDocument &doc, const RunReportData &d)
 {
-    doc.heading("10. Limitations");
+    doc.heading("11. Limitations");
     QStringList items;
     int64_t bads = 0;
     for (int y : d.testLabels)
@@ -315,9 +336,16 @@ void limitations(ReportDocument &doc, const RunReportData &d)
                      "below about 100 bads.")
                  .arg(d.testLabels.size())
                  .arg(bads);
-    items << "The split is random, not out-of-time: performance on future applicants may be lower. "
-             "An out-of-time "
-             "sample and monitoring of the PSI are recommended before deployment.";
+    const json &method = at(at(d.dataReport, "splits"), "method");
+    if (method == "time")
+        items << "The test split is out of time (section 2), as on go-live; it is still one "
+                 "period: monitoring the PSI and the performance by cohort after deployment "
+                 "(seqlens-cli monitor) remains necessary.";
+    else
+        items << QString("The split is %1, not out of time: performance on future applicants "
+                         "may be lower. An out-of-time split (labels.split with \"by\": "
+                         "\"cutoff\") and monitoring after deployment are recommended.")
+                     .arg(method == "column" ? "given by a column" : "random");
     items << "Attention weights show where the model looked, not causal effects; the reasons "
              "come from Integrated Gradients, whose faithfulness section 9 measures.";
     items << "Only events strictly before each applicant's cutoff are used; data quality upstream "

@@ -20,10 +20,9 @@ namespace seqlens {
 nlohmann::json loadReportJson(const LoadReport &load, const DataProfile *profile = nullptr);
 // Truncation, unseen categories and missing values of an encoding.
 nlohmann::json encodeReportJson(const EncodeReport &report);
-// {"load": ..., "encode": ...}: the data report stored with a bundle and a recorded run.
+// {"load": ..., "encode": ..., "splits": ...}: the data report stored with a bundle and a
+// recorded run, and what `seqlens-cli audit` writes.
 nlohmann::json dataReportJson(const AuditReport &audit);
-// The data report plus the split counts: what `seqlens-cli audit` writes.
-nlohmann::json auditJson(const AuditReport &audit);
 
 // A bundle's per-epoch history: [{"epoch", "train_loss", "valid_loss", "valid_auc", "seconds"}].
 nlohmann::json trainingHistoryJson(const std::vector<EpochRecord> &history);

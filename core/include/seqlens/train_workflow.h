@@ -7,6 +7,7 @@
 #include "seqlens/compare/metrics.h"
 #include "seqlens/compare/validation_stats.h"
 #include "seqlens/data/audit.h"
+#include "seqlens/monitor/segments.h"
 #include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
 #include "seqlens/nn/model_fit.h"
@@ -57,6 +58,7 @@ struct TrainSummary {
                                                     // applicants (validation when no test split)
     std::optional<ExplanationAudit> explanationAudit; // with explainGlobally: faithfulness,
                                                       // global attributions, surrogate (same rows)
+    std::optional<SegmentChecks> segments; // monitoring.segments on the test split
 };
 
 // Trains on `config` as given (apply overrides with applyOverrides first). Throws Config/Data

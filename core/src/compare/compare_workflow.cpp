@@ -142,8 +142,8 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
         if (raw.applicants[a].label >= 0)
             (splits[a] == Split::Test ? c.test : c.dev).push_back(int64_t(a));
     if (c.test.empty())
-        throwData("compare needs a test split: set training.test_fraction above 0 or give test "
-                  "rows in the split column");
+        throwData("compare needs a test split: set training.test_fraction above 0, give test "
+                  "rows in the split column, or a labels.split test_after before the last cutoff");
     CompareSummary s;
     s.nDevelopment = int64_t(c.dev.size());
     s.nTest = int64_t(c.test.size());
@@ -151,8 +151,7 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
     s.baselineModel = cfg.baseline.model;
     s.audit.load = raw.report;
     s.audit.profile = profileData(raw);
-    s.audit.splits = {int64_t(rowsIn(raw, splits, Split::Train).size()),
-                      int64_t(rowsIn(raw, splits, Split::Valid).size()), s.nTest};
+    s.audit.splits = countSplits(raw, splits, cfg);
 
     SequenceLogits seq;
     SequenceJob fullModel;
@@ -198,6 +197,7 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
     s.baselineScores = base.test;
     s.sequenceScores = seqTest;
     s.stackingScores = stack.test;
+    s.segments = segmentChecksOf(raw, c.test, stack.test, cfg);
     if (!req.outDir.empty()) {
         writeOutputs(req, s, raw, c.test, base.test, seqTest, stack.test);
         saveFullModel(c, s, fullModel, req.outDir + "/model");

@@ -4,6 +4,7 @@
 #include "seqlens/util/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 
 namespace seqlens {
@@ -41,7 +42,52 @@ EventsPerApplicant eventsPerApplicant(const RawDataset &d)
     return out;
 }
 
+std::string percent(double share)
+{
+    return std::to_string(int(std::lround(100 * share))) + " %";
+}
+
+std::string splitDescription(const Config &c)
+{
+    const LabelConfig &l = c.labels;
+    if (l.timeSplit)
+        return "out of time on the cutoff column \"" + l.cutoff.value_or("") +
+               "\": train up to " + l.timeSplit->validAfter + ", validation after " +
+               l.timeSplit->validAfter + " up to " + l.timeSplit->testAfter + ", test after " +
+               l.timeSplit->testAfter;
+    const TrainingConfig &t = c.training;
+    const std::string random =
+        "stratified random (validation " + percent(t.validFraction) + ", test " +
+        percent(t.testFraction) + ", seed " + std::to_string(t.seed) + ")";
+    if (l.split)
+        return "given by the column \"" + *l.split + "\"; rows without a value " + random;
+    return random;
+}
+
 } // namespace
+
+SplitCounts countSplits(const RawDataset &data, const std::vector<Split> &splits,
+                        const Config &config)
+{
+    SplitCounts out;
+    out.method = config.labels.timeSplit ? SplitMethod::Time
+                 : config.labels.split   ? SplitMethod::Column
+                                         : SplitMethod::Random;
+    out.description = splitDescription(config);
+    int64_t *counts[3] = {&out.train, &out.valid, &out.test};
+    for (size_t a = 0; a < data.applicants.size(); ++a) {
+        if (data.applicants[a].label < 0 || splits[a] == Split::Unassigned)
+            continue;
+        const int k = int(splits[a]) - int(Split::Train);
+        ++*counts[k];
+        const double t = data.applicants[a].cutoff;
+        if (std::isnan(t))
+            continue;
+        out.firstCutoff[k] = std::isnan(out.firstCutoff[k]) ? t : std::min(out.firstCutoff[k], t);
+        out.lastCutoff[k] = std::isnan(out.lastCutoff[k]) ? t : std::max(out.lastCutoff[k], t);
+    }
+    return out;
+}
 
 DataProfile profileData(const RawDataset &d)
 {
@@ -65,8 +111,7 @@ AuditReport auditData(const Config &config, const CancelToken *cancel)
         const auto splits = assignSplits(raw, config.training.validFraction,
                                          config.training.testFraction, config.training.seed);
         const auto train = rowsIn(raw, splits, Split::Train);
-        r.splits = {int64_t(train.size()), int64_t(rowsIn(raw, splits, Split::Valid).size()),
-                    int64_t(rowsIn(raw, splits, Split::Test).size())};
+        r.splits = countSplits(raw, splits, config);
         throwIfCancelled(cancel);
         Encoder::fit(raw, config, train).encode(raw, &r.encode);
         return r;

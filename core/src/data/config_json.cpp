@@ -136,7 +136,10 @@ std::string configToJson(const Config &c)
                       {"cutoff_format", l.cutoffFormat.format},
                       {"cutoff_unit", l.cutoffFormat.unit},
                       {"cutoff_origin", l.cutoffFormat.origin},
-                      {"split", optional(l.split)},
+                      {"split", l.timeSplit ? json{{"by", "cutoff"},
+                                                   {"valid_after", l.timeSplit->validAfter},
+                                                   {"test_after", l.timeSplit->testAfter}}
+                                            : optional(l.split)},
                       {"delimiter", delimiterName(l.delimiter)},
                       {"features", feats}};
     root["sequence"] = {{"max_items", c.sequence.maxItems},
@@ -207,6 +210,18 @@ std::string configToJson(const Config &c)
                        {"default_reasons", c.explain.defaultReasons},
                        {"reference", c.explain.reference},
                        {"steps", c.explain.steps}};
+    const MonitoringConfig &m = c.monitoring;
+    const MonitorThresholds &th = m.thresholds;
+    root["monitoring"] = {{"segments", m.segments},
+                          {"approval_rate", m.approvalRate},
+                          {"min_segment", m.minSegment},
+                          {"thresholds",
+                           {{"bins", th.bins},
+                            {"psi_amber", th.psiAmber},
+                            {"psi_red", th.psiRed},
+                            {"alpha_amber", th.alphaAmber},
+                            {"alpha_red", th.alphaRed},
+                            {"adverse_impact", th.adverseImpact}}}};
     return root.dump(2);
 }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace seqlens {
 
@@ -100,6 +101,35 @@ void checkEvents(Checker &c, const Config &cfg)
     }
 }
 
+std::optional<double> splitTime(const LabelConfig &l, const std::string &text)
+{
+    if (!TimeParser::validate(l.cutoffFormat).empty())
+        return std::nullopt;
+    if (auto t = TimeParser(l.cutoffFormat).parse(text))
+        return t;
+    return parseIso(text);
+}
+
+void checkTimeSplit(Checker &c, const LabelConfig &l)
+{
+    if (!l.timeSplit)
+        return;
+    const std::string p = "/labels/split";
+    if (!l.cutoff)
+        c.problem(p, "a time split needs labels.cutoff (the column it splits on), got none");
+    const auto valid = splitTime(l, l.timeSplit->validAfter);
+    const auto test = splitTime(l, l.timeSplit->testAfter);
+    for (auto [key, text, t] : {std::tuple{"valid_after", l.timeSplit->validAfter, valid},
+                                std::tuple{"test_after", l.timeSplit->testAfter, test}})
+        if (!t)
+            c.problem(p + "/" + key, "expected a time in the cutoff column's format or an ISO "
+                                     "date, got \"" + text + "\"");
+    if (valid && test && *valid > *test)
+        c.problem(p + "/test_after", "expected a time at or after valid_after (\"" +
+                                         l.timeSplit->validAfter + "\"), got \"" +
+                                         l.timeSplit->testAfter + "\"");
+}
+
 void checkLabels(Checker &c, const LabelConfig &l)
 {
     c.nonEmpty("/labels/path", l.path);
@@ -113,6 +143,7 @@ void checkLabels(Checker &c, const LabelConfig &l)
                 c.problem("/labels/negative",
                           "value \"" + n + "\" is listed as both positive and negative");
     c.timeFormat("/labels/cutoff_format", l.cutoffFormat);
+    checkTimeSplit(c, l);
     for (size_t k = 0; k < l.features.size(); ++k)
         c.nonEmpty("/labels/features/" + std::to_string(k) + "/name", l.features[k].name);
 }
@@ -256,6 +287,39 @@ void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const
                   "expected the largest gap in days between the two events (above 0)");
 }
 
+void checkMonitoring(Checker &c, const Config &cfg)
+{
+    const MonitoringConfig &m = cfg.monitoring;
+    const std::string p = "/monitoring";
+    c.number(p + "/approval_rate", m.approvalRate, limits::approvalRate);
+    c.integer(p + "/min_segment", m.minSegment, limits::minSegment);
+    std::set<std::string> seen;
+    for (size_t k = 0; k < m.segments.size(); ++k) {
+        const std::string &s = m.segments[k], sp = p + "/segments/" + std::to_string(k);
+        c.nonEmpty(sp, s);
+        if (!s.empty() && !seen.insert(s).second)
+            c.problem(sp, "duplicate segment column \"" + s + "\"");
+        if (s == cfg.labels.entity || s == cfg.labels.target)
+            c.problem(sp, "expected a label-table column other than the entity and the target, "
+                          "got \"" + s + "\"");
+    }
+    const MonitorThresholds &t = m.thresholds;
+    const std::string tp = p + "/thresholds";
+    c.integer(tp + "/bins", t.bins, limits::monitorBins);
+    c.number(tp + "/psi_amber", t.psiAmber, limits::psi);
+    c.number(tp + "/psi_red", t.psiRed, limits::psi);
+    c.number(tp + "/alpha_amber", t.alphaAmber, limits::alpha);
+    c.number(tp + "/alpha_red", t.alphaRed, limits::alpha);
+    c.number(tp + "/adverse_impact", t.adverseImpact, limits::adverseImpact);
+    if (t.psiAmber >= t.psiRed)
+        c.problem(tp + "/psi_red", "expected a PSI above psi_amber (" + nlohmann::json(t.psiAmber).dump() +
+                                       "), got " + nlohmann::json(t.psiRed).dump());
+    if (t.alphaRed > t.alphaAmber)
+        c.problem(tp + "/alpha_red", "expected a p-value at or below alpha_amber (" +
+                                         nlohmann::json(t.alphaAmber).dump() + "), got " +
+                                         nlohmann::json(t.alphaRed).dump());
+}
+
 void checkExplain(Checker &c, const Config &cfg)
 {
     const ExplainConfig &e = cfg.explain;
@@ -288,11 +352,23 @@ std::vector<ConfigProblem> validate(const Config &config)
     checkModelAndTraining(c, config);
     checkBaseline(c, config.baseline);
     checkExplain(c, config);
+    checkMonitoring(c, config);
     if (config.training.seed > uint64_t(limits::seed.hi))
         c.problem("/training/seed", "expected an integer in [0, " +
                                         std::to_string(limits::seed.hi) + "], got " +
                                         std::to_string(config.training.seed));
     return out;
+}
+
+std::optional<TimeSplitDays> timeSplitDays(const LabelConfig &labels)
+{
+    if (!labels.timeSplit)
+        return std::nullopt;
+    const auto valid = splitTime(labels, labels.timeSplit->validAfter);
+    const auto test = splitTime(labels, labels.timeSplit->testAfter);
+    if (!valid || !test)
+        return std::nullopt;
+    return TimeSplitDays{*valid, *test};
 }
 
 void throwIfInvalid(const Config &config, const std::string &sourceName)

@@ -74,6 +74,13 @@ Split parseSplit(std::string_view v, const CsvReader &r, const std::string &col)
               std::string(v) + "\"");
 }
 
+// A label-table cell as text: "" when the column is absent (-1) or the value is missing.
+std::string textOrMissing(const std::vector<std::string_view> &f, int col)
+{
+    const std::string_view v = col >= 0 ? f[size_t(col)] : std::string_view();
+    return std::string(isMissingToken(v) ? std::string_view() : trimView(v));
+}
+
 void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, EntityMap &index)
 {
     const LabelConfig &lc = cfg.labels;
@@ -88,9 +95,12 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
     const int spl = !lc.split           ? -1
                     : opt.requireTarget ? r.requireColumn(*lc.split)
                                         : r.columnIndex(*lc.split);
-    std::vector<int> featureCols;
+    std::vector<int> featureCols, segmentCols;
     for (const auto &f : lc.features)
         featureCols.push_back(opt.requireTarget ? r.requireColumn(f.name) : r.columnIndex(f.name));
+    for (const auto &name : cfg.monitoring.segments)
+        segmentCols.push_back(opt.requireTarget ? r.requireColumn(name) : r.columnIndex(name));
+    const auto timeSplit = timeSplitDays(lc);
     TimeParser cutoffParser(lc.cutoffFormat);
     std::unordered_map<std::string, int64_t> firstLine;
     while (r.next()) {
@@ -124,10 +134,14 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
         }
         if (spl >= 0)
             a.givenSplit = parseSplit(trimView(f[size_t(spl)]), r, *lc.split);
-        for (int col : featureCols) {
-            std::string_view v = col >= 0 ? f[size_t(col)] : std::string_view();
-            a.features.emplace_back(isMissingToken(v) ? std::string_view() : trimView(v));
-        }
+        if (timeSplit)
+            a.givenSplit = a.cutoff > timeSplit->testAfter    ? Split::Test
+                           : a.cutoff > timeSplit->validAfter ? Split::Valid
+                                                              : Split::Train;
+        for (int col : featureCols)
+            a.features.push_back(textOrMissing(f, col));
+        for (int col : segmentCols)
+            a.segments.push_back(textOrMissing(f, col));
         auto [it, fresh] = index.emplace(a.id, int32_t(d.applicants.size()));
         if (!fresh)
             throwData(where(r) + ": duplicate row for entity \"" + a.id + "\" (first at line " +

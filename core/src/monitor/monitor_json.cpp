@@ -145,7 +145,7 @@ json monitorResultJson(const MonitorResult &r)
     int64_t scoreApplicants = 0;
     for (int64_t n : r.score.reference)
         scoreApplicants += n;
-    return {{"name", r.name},
+    json j = {{"name", r.name},
             {"status", toString(r.status)},
             {"checks", checks},
             {"cohort_by", r.cohortBy},
@@ -154,7 +154,8 @@ json monitorResultJson(const MonitorResult &r)
               {"psi_amber", t.psiAmber},
               {"psi_red", t.psiRed},
               {"alpha_red", t.alphaRed},
-              {"alpha_amber", t.alphaAmber}}},
+              {"alpha_amber", t.alphaAmber},
+              {"adverse_impact", t.adverseImpact}}},
             {"batch",
              {{"events", r.batchLoad.eventsPath},
               {"labels", r.batchLoad.labelsPath},
@@ -176,6 +177,9 @@ json monitorResultJson(const MonitorResult &r)
             {"performance", performanceJson(r.performance)},
             {"characteristics", inputs},
             {"cohorts", cohorts}};
+    if (r.segments)
+        j["segments"] = segmentChecksJson(*r.segments);
+    return j;
 }
 
 void writeMonitorOutputs(const std::string &dir, const MonitorResult &r)

@@ -28,6 +28,8 @@ void checkThresholds(const MonitorThresholds &t)
         throwUsage("monitoring PSI thresholds need 0 < amber < red");
     if (!(t.alphaRed > 0 && t.alphaRed <= t.alphaAmber && t.alphaAmber < 1))
         throwUsage("monitoring test levels need 0 < red <= amber < 1");
+    if (!(t.adverseImpact >= 0 && t.adverseImpact <= 1))
+        throwUsage("the adverse-impact threshold must be in [0, 1]");
 }
 
 void progress(const MonitorRequest &req, const char *stage)
@@ -152,6 +154,20 @@ MonitorCheck psiCheck(const char *name, const std::vector<Stability> &all, bool 
     return c;
 }
 
+MonitorCheck segmentCheck(const SegmentChecks &s)
+{
+    MonitorCheck c{"segments", s.light, "no segment large enough to judge"};
+    const SegmentTable *low = nullptr;
+    for (const auto &t : s.tables)
+        if (!std::isnan(t.lowestImpact) && (!low || t.lowestImpact < low->lowestImpact))
+            low = &t;
+    if (low)
+        c.detail = "lowest adverse-impact ratio " + fixed(low->lowestImpact) + " (" +
+                   low->column + " = " + low->lowest + ") at the " +
+                   fixed(100 * s.approvalRate, 0) + " % approval cut-off";
+    return c;
+}
+
 void addChecks(MonitorResult &r)
 {
     const auto &t = r.thresholds;
@@ -171,6 +187,8 @@ void addChecks(MonitorResult &r)
                      fixed(p.calibration.pTwoSided, 4);
     r.checks.push_back(auc);
     r.checks.push_back(cal);
+    if (r.segments)
+        r.checks.push_back(segmentCheck(*r.segments));
     for (const auto &c : r.checks)
         r.status = worst(r.status, c.light);
 }
@@ -219,7 +237,7 @@ void addCohorts(MonitorResult &r, const Loaded &l, const std::vector<double> &sc
 MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
                          const MonitorRequest &req)
 {
-    const MonitorThresholds &t = req.thresholds;
+    const MonitorThresholds t = applyOverrides(b.config.monitoring.thresholds, req.thresholds);
     checkThresholds(t);
     if (ref.scores.empty() || ref.scores.size() != ref.labels.size())
         throwData("the run has no recorded test scores to compare the batch's scores with");
@@ -229,7 +247,7 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
     const auto all = allRows(l.batch);
     const auto scores = b.predict(l.batch, b.encoder.encode(l.batch), all);
     progress(req, "binning the inputs");
-    const auto inputs = monitor::binInputs(b.config, l.dev, l.devRows, l.batch, t.bins, req.cancel);
+    const auto inputs = monitor::binInputs(b.config, l.dev, l.devRows, l.batch, int(t.bins), req.cancel);
 
     MonitorResult r;
     r.name = req.name.empty() ? std::filesystem::path(req.eventsPath).filename().string()
@@ -239,7 +257,7 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
     r.batchLoad = l.batch.report;
     r.referenceApplicants = int64_t(l.devRows.size());
     r.batchApplicants = int64_t(all.size());
-    const NumericBins scoreBins = NumericBins::fit(ref.scores, t.bins);
+    const NumericBins scoreBins = NumericBins::fit(ref.scores, int(t.bins));
     r.score = stabilityOf("score", "score", scoreBins.labels(), scoreBins.count(ref.scores),
                           scoreBins.count(scores), kNoBin, scoreBins.missingBin());
     const int64_t maxItems = b.config.sequence.maxItems;
@@ -252,12 +270,25 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
     r.performance = monitor::performanceOf(scores, labels, r.referenceAuc, t);
     progress(req, "cohorts");
     addCohorts(r, l, scores, labels, scoreBins, maxItems);
+    if (!req.labelsPath.empty())
+        r.segments = segmentChecksOf(l.batch, all, scores, b.config, &ref.scores);
     r.characteristics = inputStabilities(inputs, l.cohorts, t, r.cohorts);
     addChecks(r);
     return r;
 }
 
 } // namespace
+
+MonitorThresholds applyOverrides(MonitorThresholds t, const ThresholdOverrides &o)
+{
+    t.bins = o.bins.value_or(t.bins);
+    t.psiAmber = o.psiAmber.value_or(t.psiAmber);
+    t.psiRed = o.psiRed.value_or(t.psiRed);
+    t.alphaRed = o.alphaRed.value_or(t.alphaRed);
+    t.alphaAmber = o.alphaAmber.value_or(t.alphaAmber);
+    t.adverseImpact = o.adverseImpact.value_or(t.adverseImpact);
+    return t;
+}
 
 MonitorResult monitorBatch(const ModelBundle &bundle, const ReferenceScores &reference,
                            const MonitorRequest &request)

@@ -18,6 +18,7 @@
 #include "seqlens/compare/metrics.h"
 #include "seqlens/compare/validation_stats.h"
 #include "seqlens/data/audit.h"
+#include "seqlens/monitor/segments.h"
 #include "seqlens/explain/explanation_audit.h"
 #include "seqlens/explain/global_attention.h"
 #include "seqlens/nn/model_fit.h"
@@ -79,6 +80,7 @@ struct CompareSummary {
     uint64_t fullModelSeed = 0;
     TrainResult fullModelTraining;
     std::vector<ModelChoice> aggregations; // item aggregation kept: full model (if any), folds
+    std::optional<SegmentChecks> segments; // monitoring.segments: the stacking model on test
 };
 
 // Runs the comparison on `config` as given (apply overrides with applyOverrides first). Throws

@@ -7,6 +7,7 @@
 #include "seqlens/data/dataset.h"
 #include "seqlens/data/encoder.h"
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,9 +39,20 @@ struct DataProfile {
 
 DataProfile profileData(const RawDataset &data);
 
+enum class SplitMethod { Random, Column, Time };
+
 struct SplitCounts {
     int64_t train = 0, valid = 0, test = 0; // labeled applicants per split
+    SplitMethod method = SplitMethod::Random;
+    std::string description; // one sentence for reports: how the split was made
+    // Per split (train, valid, test): the earliest and latest cutoff, days; NaN without cutoffs.
+    double firstCutoff[3] = {NAN, NAN, NAN}, lastCutoff[3] = {NAN, NAN, NAN};
 };
+
+// The labeled applicants per split with how the split was made (random with the fractions and
+// seed, a column, or out of time on the cutoff) and the cutoff range of each split.
+SplitCounts countSplits(const RawDataset &data, const std::vector<Split> &splits,
+                        const Config &config);
 
 struct AuditReport {
     bool cancelled = false;

@@ -55,6 +55,21 @@ struct StaticFeatureConfig {
     FieldType type = FieldType::Numeric;
 };
 
+// labels.split as an object: an out-of-time split on the cutoff column. Applicants whose cutoff is
+// after `testAfter` are the test split, after `validAfter` the validation split, the rest train.
+// Both are times in the cutoff column's format (labels.cutoff_format/unit/origin).
+struct TimeSplit {
+    std::string validAfter, testAfter;
+};
+
+struct TimeSplitDays {
+    double validAfter, testAfter; // days since epoch
+};
+struct LabelConfig;
+// labels.split's times in days: each parsed in the cutoff column's format, or as an ISO date;
+// std::nullopt when there is no time split or a time does not parse (validate() reports it).
+std::optional<TimeSplitDays> timeSplitDays(const LabelConfig &labels);
+
 struct LabelConfig {
     std::string path;                  // label CSV, one row per applicant
     std::string entity;                // key column (same keys as events[].entity)
@@ -66,7 +81,8 @@ struct LabelConfig {
         cutoff;              // column with the application time; events at or after it are excluded
     TimeFormat cutoffFormat; // format of the cutoff column
     std::optional<std::string>
-        split;          // column with train/valid/test; otherwise a stratified random split
+        split; // column with train/valid/test; otherwise a stratified random split
+    std::optional<TimeSplit> timeSplit; // labels.split {"by": "cutoff", ...}: out of time
     char delimiter = 0; // 0 = auto-detect
     std::vector<StaticFeatureConfig>
         features; // static per-applicant columns (used by the baseline)
@@ -173,6 +189,25 @@ struct ExplainConfig {
     int64_t steps = 32;               // Integrated Gradients steps; 1..1024
 };
 
+// Green/amber/red limits of monitoring (monitor/monitor_workflow.h) and of segment checks.
+struct MonitorThresholds {
+    int64_t bins = 10;        // numeric and score bins (reference quantiles); 2..100
+    double psiAmber = 0.10;   // PSI at or above: amber
+    double psiRed = 0.25;     // PSI at or above: red
+    double alphaRed = 0.05;   // AUC drop / calibration test p-value below: red
+    double alphaAmber = 0.10; // below: amber
+    double adverseImpact = 0.8; // a segment's approval rate over the highest one below: amber
+};
+
+// monitoring: segment checks (validation and monitoring reports) and the monitoring thresholds.
+struct MonitoringConfig {
+    std::vector<std::string> segments; // label-table columns (age band, region, product, ...)
+    double approvalRate = 0.8; // share approved at the cut-off: the applicants with the lowest
+                               // scores on the reference (the run's test split); (0, 1)
+    int64_t minSegment = 30;   // smaller segments are listed but not judged (no light)
+    MonitorThresholds thresholds;
+};
+
 struct Config {
     int schemaVersion = 1;
     std::string baseDir; // directory of the config file; relative paths resolve against it
@@ -183,6 +218,7 @@ struct Config {
     TrainingConfig training;
     BaselineConfig baseline;
     ExplainConfig explain;
+    MonitoringConfig monitoring;
 
     // Absolute path of a config-relative path.
     std::string resolve(const std::string &path) const;

@@ -62,6 +62,13 @@ inline constexpr RealRange eta{1e-6, 1.0};
 inline constexpr RealRange subsample{1e-3, 1.0};
 inline constexpr RealRange colsampleByTree{1e-3, 1.0};
 inline constexpr RealRange minChildWeight{0.0, 1e6};
+// monitoring
+inline constexpr RealRange approvalRate{0.01, 0.99};
+inline constexpr IntRange minSegment{1, 1000000};
+inline constexpr IntRange monitorBins{2, 100};
+inline constexpr RealRange psi{1e-6, 100.0};
+inline constexpr RealRange alpha{1e-12, 0.5};
+inline constexpr RealRange adverseImpact{0.0, 1.0};
 // synth
 inline constexpr IntRange applicants{1, 100000000};
 } // namespace limits

@@ -20,10 +20,12 @@ struct Applicant {
     std::string id;
     int label = -1;               // 1 bad, 0 good, -1 unknown
     double cutoff = std::nan(""); // days since epoch; NaN = none
-    Split givenSplit = Split::Unassigned; // from labels.split; Unassigned when not given
+    Split givenSplit = Split::Unassigned; // from labels.split (a column or a time split)
     int64_t eventsAfterCutoff = 0;        // events excluded at or after the cutoff
     std::vector<std::string>
         features; // labels.features values as text, in config order ("" = missing)
+    std::vector<std::string>
+        segments; // monitoring.segments values as text, in config order ("" = missing)
 };
 
 // One configured event field, stored column-wise over all kept events.

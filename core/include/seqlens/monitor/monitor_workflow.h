@@ -16,28 +16,29 @@
 #include "seqlens/compare/validation_stats.h"
 #include "seqlens/data/dataset.h"
 #include "seqlens/monitor/backtest.h"
+#include "seqlens/monitor/segments.h"
 #include "seqlens/monitor/stability.h"
 #include "seqlens/util/cancel.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace seqlens {
 
-struct MonitorThresholds {
-    int bins = 10;            // numeric and score bins (reference quantiles); 2..100
-    double psiAmber = 0.10;   // PSI at or above: amber
-    double psiRed = 0.25;     // PSI at or above: red
-    double alphaRed = 0.05;   // AUC drop / calibration test p-value below: red
-    double alphaAmber = 0.10; // below: amber
+// Changes to the run's own monitoring.thresholds (config.h) for one batch; unset = the run's.
+struct ThresholdOverrides {
+    std::optional<int64_t> bins;
+    std::optional<double> psiAmber, psiRed, alphaRed, alphaAmber, adverseImpact;
 };
+MonitorThresholds applyOverrides(MonitorThresholds thresholds, const ThresholdOverrides &o);
 
 struct MonitorRequest {
     std::string eventsPath, labelsPath; // the batch; labels optional (cutoffs, outcomes, cohorts)
     std::string by;   // "month", "quarter", "all" or a label-table column; "" = month with a cutoff
     std::string name; // the batch's name in the project ("" = the events file's name)
-    MonitorThresholds thresholds;
+    ThresholdOverrides thresholds; // over the run's config's monitoring.thresholds
     int64_t threads = -1; // LibTorch threads for scoring; -1 = the run's training.threads
     std::function<void(const std::string &stage)> progress;
     const CancelToken *cancel = nullptr;
@@ -100,6 +101,8 @@ struct MonitorResult {
     AucInterval referenceAuc;
     Performance performance;           // whole batch
     std::vector<CohortResult> cohorts; // in cohort order
+    std::optional<SegmentChecks> segments; // the run's monitoring.segments, with a label table;
+                                           // the approval cut-off fixed on the run's test scores
     std::vector<MonitorCheck> checks;
     Light status = Light::Green; // the worst check
 };
