@@ -194,6 +194,58 @@ private Q_SLOTS:
         QCOMPARE(sj["r2_per_state"].toArray().size(), 8);
         QVERIFY(sj["r2"].toDouble() <= 1.0);
     }
+    void outOfTimeSplitAndSegmentsReachMetrics()
+    {
+        // The synth config with a time split and a segment column, trained for one epoch.
+        QFile in(path("demo/config.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QJsonObject c = QJsonDocument::fromJson(in.readAll()).object();
+        QJsonObject labels = c["labels"].toObject();
+        labels["split"] = QJsonObject{{"by", "cutoff"},
+                                      {"valid_after", "2024-06-30"},
+                                      {"test_after", "2024-09-30"}};
+        c["labels"] = labels;
+        c["monitoring"] = QJsonObject{{"segments", QJsonArray{"region"}}};
+        testutil::writeFile(m_dir, "demo/oot.json", QJsonDocument(c).toJson().toStdString());
+        Run r = cli({"train", "--config", path("demo/oot.json"), "--out", path("oot"), "--epochs",
+                     "1", "--threads", "2"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        // The test split, counted independently: labelled rows with a cutoff after 2024-09-30.
+        QFile l(path("demo/labels.csv"));
+        QVERIFY(l.open(QIODevice::ReadOnly));
+        const QStringList header = QString(l.readLine()).trimmed().split(',');
+        const int cut = header.indexOf("application_time"), reg = header.indexOf("region");
+        int test = 0;
+        QMap<QString, int> perRegion;
+        while (!l.atEnd()) {
+            const QStringList f = QString(l.readLine()).trimmed().split(',');
+            if (f[cut] > "2024-09-30") {
+                ++test;
+                ++perRegion[f[reg]];
+            }
+        }
+        QVERIFY(test > 20);
+        QFile mf(path("oot/metrics.json"));
+        QVERIFY(mf.open(QIODevice::ReadOnly));
+        const QJsonObject m = QJsonDocument::fromJson(mf.readAll()).object();
+        QCOMPARE(m["test"].toObject()["n"].toInt(), test);
+        const QJsonObject seg = m["segments"].toObject();
+        QCOMPARE(seg["approval_rate"].toDouble(), 0.8);
+        const QJsonObject table = seg["tables"].toArray()[0].toObject();
+        QCOMPARE(table["column"].toString(), QString("region"));
+        QMap<QString, int> seen;
+        for (const auto &row : table["rows"].toArray())
+            seen[row.toObject()["value"].toString()] = row.toObject()["applicants"].toInt();
+        QCOMPARE(seen, perRegion);
+        QFile bf(path("oot/bundle.json"));
+        QVERIFY(bf.open(QIODevice::ReadOnly));
+        const QJsonObject splits =
+            QJsonDocument::fromJson(bf.readAll())["report"]["splits"].toObject();
+        QCOMPARE(splits["method"].toString(), QString("time"));
+        QCOMPARE(splits["test"].toInt(), test);
+        QVERIFY(splits["cutoffs"].toObject()["test"].toObject()["first"].toString() >
+                "2024-09-30");
+    }
     void auditReportsWhatLoadingAndEncodingDo()
     {
         Run r = cli({"audit", "--config", path("demo/config.json"), "--out", path("audit.json")});
