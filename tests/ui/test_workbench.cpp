@@ -9,6 +9,7 @@
 #include "workbench/explain_view.h"
 #include "workbench/inspector_view.h"
 #include "workbench/main_window.h"
+#include "workbench/monitoring_view.h"
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
 #include "workbench/train_view.h"
@@ -18,6 +19,7 @@
 #include <QAction>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -30,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "seqlens/data/config.h"
+#include "seqlens/data/synth.h"
 
 using namespace seqlens;
 using namespace seqlens::ui;
@@ -298,6 +301,67 @@ private Q_SLOTS:
         QCOMPARE(lines.size(),
                  int(inspector->current()->events.size()) + 1); // header + one row per bar
         QVERIFY(!exportPlot(inspector->timeline(), m_dir.path() + "/timeline.bmpx"));
+    }
+
+    // Monitoring from the view: a later quarter with a new event type, run on the worker thread;
+    // the view shows the new record, and its tables and plots hold the record's figures.
+    void monitoringViewRunsABatchAndShowsIt()
+    {
+        QVERIFY(m_trainedRun > 0);
+        SynthOptions o;
+        o.outDir = (m_dir.path() + "/later").toStdString();
+        o.applicants = 1500;
+        o.seed = 77;
+        o.startDays = 20089; // 2025-01-01
+        o.spanDays = 90;
+        o.drift = SynthDrift::NewType;
+        const SynthSummary later = writeSynthDataset(o);
+        m_window->showPage(MainWindow::Monitoring);
+        MonitoringView *view = m_window->monitoringView();
+        QSignalSpy finished(view, &MonitoringView::monitoringFinished);
+        // Cancelled at once: nothing recorded.
+        view->runMonitoring(QString::fromStdString(later.eventsPath),
+                            QString::fromStdString(later.labelsPath), "month");
+        for (auto *b : view->findChildren<QPushButton *>())
+            if (b->text() == "Cancel")
+                b->click();
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        auto &store = m_window->session().store();
+        QCOMPARE(store.monitorings(m_trainedRun).size(), size_t(0));
+        view->runMonitoring(QString::fromStdString(later.eventsPath),
+                            QString::fromStdString(later.labelsPath), "month");
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.at(1).at(0).toBool(), true);
+        const qint64 record = finished.at(1).at(1).toLongLong();
+        QCOMPARE(store.monitorings(m_trainedRun).size(), size_t(1));
+        QCOMPARE(view->shownRecord(), record);
+        const auto j = nlohmann::json::parse(store.monitoring(record).json);
+        QCOMPARE(view->checksTable()->rowCount(), int(j["checks"].size()));
+        // The new event type makes the characteristic check red; the ranked table says so.
+        QCOMPARE(view->checksTable()->item(1, 0)->text(), QString("characteristic stability"));
+        QCOMPARE(view->checksTable()->item(1, 1)->text(), QString("RED"));
+        QCOMPARE(view->inputsTable()->rowCount(), int(j["characteristics"].size()));
+        QCOMPARE(view->inputsTable()->item(0, 1)->text(),
+                 QString::fromStdString(j["characteristics"][0]["name"].get<std::string>()));
+        QCOMPARE(view->inputsTable()->item(0, 4)->text(), QString("RED"));
+        // The timeline: one point per cohort (three months), for each series.
+        for (int series = 0; series < 3; ++series) {
+            view->seriesBox()->setCurrentIndex(series);
+            QCOMPARE(view->timelinePlot()->graph(0)->dataCount(), int(j["cohorts"].size()));
+        }
+        QCOMPARE(int(j["cohorts"].size()), 3);
+        // Clicking an input shows its bins: development and batch bars, one per bin.
+        view->inputsTable()->setCurrentCell(2, 1);
+        const auto &bins = j["characteristics"][2]["bins"]["labels"];
+        int bars = 0;
+        for (int i = 0; i < view->inputPlot()->plottableCount(); ++i)
+            if (auto *b = qobject_cast<QCPBars *>(view->inputPlot()->plottable(i)))
+                bars += b->dataCount();
+        QCOMPARE(bars, 2 * int(bins.size()));
+        const QString pdf = m_dir.path() + "/monitoring.pdf";
+        view->exportReport(pdf);
+        QVERIFY(QFileInfo(pdf).size() > 10000);
     }
 
     void cleanupTestCase() { m_window.reset(); }

@@ -6,7 +6,7 @@
 #include "report/reports.h"
 
 #include "report/json_text.h"
-#include "report/monitor_plots.h"
+#include "report/monitor_record_plots.h"
 #include "report/segment_section.h"
 #include "report/plots.h"
 #include "report/report_document.h"
@@ -25,35 +25,7 @@ using nlohmann::json;
 
 double num(const json &j, const char *key)
 {
-    return j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
-}
-
-// The first `n` bins of a stability's counts as shares of all its bins.
-QVector<double> shares(const json &bins, const char *key, size_t n)
-{
-    double total = 0;
-    for (const auto &x : bins[key])
-        total += x.get<double>();
-    QVector<double> out;
-    for (size_t i = 0; i < n; ++i)
-        out << (total > 0 ? bins[key][i].get<double>() / total : 0.0);
-    return out;
-}
-
-QStringList binLabels(const json &bins, size_t n)
-{
-    QStringList out;
-    for (size_t i = 0; i < n; ++i)
-        out << q(bins["labels"][i]);
-    return out;
-}
-
-QStringList cohortNames(const json &r)
-{
-    QStringList names;
-    for (const auto &c : r["cohorts"])
-        names << q(c["cohort"]);
-    return names;
+    return numberOr(j, key);
 }
 
 void summary(ReportDocument &doc, const MonitoringRecord &m, const RunInfo &run, const json &r)
@@ -77,28 +49,20 @@ void summary(ReportDocument &doc, const MonitoringRecord &m, const RunInfo &run,
 void scoreSection(ReportDocument &doc, const json &r)
 {
     doc.heading("2. Score stability");
-    const auto &t = r["thresholds"];
-    const auto &bins = r["score"]["bins"];
-    const size_t n = bins["labels"].size() - 1; // the score is never missing
     doc.text("Score distribution over the deciles of the run's test scores (the same model, out of "
              "sample): PSI " +
              fmt(num(r["score"], "psi"), 4) + ".");
     QCustomPlot plot;
-    drawPairedShares(plot, binLabels(bins, n), shares(bins, "reference", n),
-                     shares(bins, "batch", n), "run's test split", "batch");
+    drawStabilityShares(plot, r["score"], "run's test split");
     doc.figure("score_shares", renderImage(plot, 640, 300), 540,
                "Score distribution: share of the run's test applicants and of the batch per score "
                "bin (bins fixed on the test scores).");
-    QVector<double> psi;
     std::vector<QStringList> rows;
     for (const auto &c : r["cohorts"]) {
-        psi << num(c["score"], "psi");
         rows.push_back({q(c["cohort"]), count(c["applicants"]), fmt(num(c["score"], "psi"), 4),
                         q(c["score_light"]).toUpper()});
     }
-    drawCohortSeries(plot, cohortNames(r), psi, "score PSI",
-                     {{t["psi_amber"].get<double>(), amberColour(), "amber"},
-                      {t["psi_red"].get<double>(), redColour(), "red"}});
+    drawCohortTimeline(plot, r, CohortSeries::ScorePsi);
     doc.figure("score_psi", renderImage(plot, 640, 260), 540,
                "Score PSI by cohort with the amber and red thresholds.");
     doc.table({"cohort", "applicants", "score PSI", "light"}, rows, {0});
@@ -123,11 +87,8 @@ void inputsSection(ReportDocument &doc, const json &r)
     doc.table({"#", "characteristic", "kind", "PSI", "new", "missing"}, rows, {0, 2, 3, 4});
     for (size_t i = 0; i < inputs.size() && i < 3; ++i) {
         const auto &s = inputs[i];
-        const auto &bins = s["bins"];
-        const size_t n = bins["labels"].size();
         QCustomPlot plot;
-        drawPairedShares(plot, binLabels(bins, n), shares(bins, "reference", n),
-                         shares(bins, "batch", n), "development", "batch");
+        drawStabilityShares(plot, s, "development");
         doc.figure(QString("input_%1").arg(i), renderImage(plot, 640, 280), 540,
                    q(s["name"]) +
                        ": development and batch shares per bin (bins fixed on "
@@ -191,15 +152,9 @@ void performanceSection(ReportDocument &doc, const json &r)
     doc.text("Development (the run's test split): AUC " + fmt(num(dev, "value"), 4) + " " +
              fmtCi(num(dev, "lo"), num(dev, "hi"), 4) + ".");
     std::vector<QStringList> discrimination, calibration;
-    QVector<double> auc, lo, hi;
     performanceRows("batch", r["performance"], discrimination, calibration);
-    for (const auto &c : r["cohorts"]) {
+    for (const auto &c : r["cohorts"])
         performanceRows(q(c["cohort"]), c["performance"], discrimination, calibration);
-        const json &a = c["performance"].value("auc", json::object());
-        auc << num(a, "value");
-        lo << num(a, "lo");
-        hi << num(a, "hi");
-    }
     doc.table({"population", "n (bads)", "AUC", "95 %", "KS", "p (drop)", "light"}, discrimination,
               {0, 1, 2, 3, 4, 5});
     if (calibration.empty())
@@ -208,10 +163,15 @@ void performanceSection(ReportDocument &doc, const json &r)
         doc.table({"population", "bad rate", "predicted", "Jeffreys 95 %", "p", "light"},
                   calibration, {0, 1, 2, 3, 4});
     QCustomPlot plot;
-    drawCohortSeries(plot, cohortNames(r), auc, "AUC",
-                     {{num(dev, "value"), Qt::darkGray, "development"}}, lo, hi);
+    drawCohortTimeline(plot, r, CohortSeries::Auc);
     doc.figure("auc_by_cohort", renderImage(plot, 640, 260), 540,
                "AUC by cohort with DeLong 95 % intervals; the dashed line is the run's test AUC.");
+    if (!calibration.empty()) {
+        drawCohortTimeline(plot, r, CohortSeries::BadRate);
+        doc.figure("bad_rate_by_cohort", renderImage(plot, 640, 260), 540,
+                   "Observed bad rate by cohort with Jeffreys 95 % intervals; the dashed line is "
+                   "the batch's mean predicted bad rate.");
+    }
 }
 
 void methodSection(ReportDocument &doc, const json &r)

@@ -5,6 +5,7 @@
 #include "workbench/compare_view.h"
 #include "workbench/data_view.h"
 #include "workbench/explain_view.h"
+#include "workbench/monitoring_view.h"
 #include "workbench/inspector_view.h"
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
@@ -42,12 +43,14 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_session(new Pro
     m_compare = new CompareView(*m_session);
     m_explain = new ExplainView(*m_session);
     m_inspector = new InspectorView(*m_session);
+    m_monitoring = new MonitoringView(*m_session);
     m_nav = new QListWidget;
-    m_nav->addItems({"Start", "Data", "Train", "Compare", "Explain", "Applicant inspector"});
+    m_nav->addItems(
+        {"Start", "Data", "Train", "Compare", "Explain", "Applicant inspector", "Monitoring"});
     m_nav->setMaximumWidth(170);
     m_pages = new QStackedWidget;
     for (QWidget *w : std::initializer_list<QWidget *>{m_start, m_data, m_train, m_compare,
-                                                       m_explain, m_inspector})
+                                                       m_explain, m_inspector, m_monitoring})
         m_pages->addWidget(w);
     auto *split = new QSplitter;
     split->addWidget(m_nav);
@@ -133,8 +136,9 @@ void MainWindow::buildMenus()
         m_compare->runCompare(5);
     });
     QMenu *view = menuBar()->addMenu("&View");
-    const char *names[] = {"Start", "Data", "Train", "Compare", "Explain", "Applicant inspector"};
-    for (int i = 0; i < 6; ++i)
+    const char *names[] = {"Start",   "Data",    "Train",     "Compare",
+                           "Explain", "Applicant inspector", "Monitoring"};
+    for (int i = 0; i < 7; ++i)
         view->addAction(names[i], QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this,
                         [this, i] { showPage(Page(i)); });
     menuBar()->addMenu("&Help")->addAction("&About SeqLens", this, &MainWindow::about);

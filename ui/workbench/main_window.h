@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The SeqLens workbench window: a list of views (Start, Data, Train, Compare, Explain,
-// Applicant inspector) beside their pages, menus with shortcuts (Ctrl+N/O/S, Ctrl+E, F5),
+// Applicant inspector, Monitoring) beside their pages, menus with shortcuts (Ctrl+N/O/S, Ctrl+E, F5),
 // a status bar, an About dialog, and window layout and recent projects in QSettings.
 #pragma once
 
@@ -15,6 +15,7 @@ class CompareView;
 class DataView;
 class ExplainView;
 class InspectorView;
+class MonitoringView;
 class ProjectSession;
 class StartView;
 class TrainView;
@@ -22,7 +23,7 @@ class TrainView;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { Start, Data, Train, Compare, Explain, Inspector };
+    enum Page { Start, Data, Train, Compare, Explain, Inspector, Monitoring };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -36,6 +37,7 @@ public:
     CompareView *compareView() const { return m_compare; }
     ExplainView *explainView() const { return m_explain; }
     InspectorView *inspectorView() const { return m_inspector; }
+    MonitoringView *monitoringView() const { return m_monitoring; }
     DataView *dataView() const { return m_data; }
     QWidget *page(Page p) const;
 
@@ -59,6 +61,7 @@ private:
     CompareView *m_compare;
     ExplainView *m_explain;
     InspectorView *m_inspector;
+    MonitoringView *m_monitoring;
     bool m_inspectorPending = false; // a run was selected whose model the inspector has not loaded
 };
 

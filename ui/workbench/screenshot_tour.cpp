@@ -6,13 +6,17 @@
 #include "workbench/explain_view.h"
 #include "workbench/inspector_view.h"
 #include "workbench/main_window.h"
+#include "workbench/monitoring_view.h"
 #include "workbench/project_session.h"
 #include "workbench/train_view.h"
+
+#include "seqlens/data/synth.h"
 
 #include <QDir>
 #include <QEventLoop>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -49,6 +53,26 @@ bool grab(MainWindow &w, MainWindow::Page page, const QString &path)
 
 } // namespace
 
+// Monitors a later quarter of the demo population with a new event type (the selected run).
+bool monitorLaterQuarter(MainWindow &w, const QString &demoDir, const QString &path)
+{
+    SynthOptions o;
+    o.outDir = (demoDir + "/later").toStdString();
+    o.applicants = 3000;
+    o.seed = 99;
+    o.startDays = 20089; // 2025-01-01
+    o.spanDays = 90;
+    o.drift = SynthDrift::NewType;
+    const SynthSummary later = writeSynthDataset(o);
+    w.showPage(MainWindow::Monitoring);
+    w.monitoringView()->runMonitoring(QString::fromStdString(later.eventsPath),
+                                      QString::fromStdString(later.labelsPath), "month");
+    if (!waitFor(w.monitoringView(), &MonitoringView::monitoringFinished, 300000))
+        return false;
+    w.monitoringView()->inputsTable()->setCurrentCell(0, 1);
+    return grab(w, MainWindow::Monitoring, path);
+}
+
 int runScreenshotTour(MainWindow &w, const QString &demoDir, const QString &outDir)
 {
     QDir().mkpath(outDir);
@@ -82,6 +106,7 @@ int runScreenshotTour(MainWindow &w, const QString &demoDir, const QString &outD
     w.inspectorView()->selectEvent(
         int(w.inspectorView()->current() ? w.inspectorView()->current()->events.size() / 2 : 0));
     ok &= grab(w, MainWindow::Inspector, outDir + "/6-inspector.png");
+    ok &= monitorLaterQuarter(w, demoDir, outDir + "/7-monitoring.png");
     return ok ? 0 : 4;
 }
 
