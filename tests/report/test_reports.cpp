@@ -65,8 +65,9 @@ private Q_SLOTS:
         ProjectStore store(m_project);
         CompareRequest creq;
         creq.outDir = m_dir.path().toStdString() + "/compare";
-        runCompareInProject(store, applyOverrides(loadConfig(syn.configPath), {4, {}, 2, {}}),
-                            creq, &m_compareRun);
+        Config compareConfig = applyOverrides(loadConfig(syn.configPath), {4, {}, 2, {}});
+        compareConfig.monitoring.segments = {"region"};
+        runCompareInProject(store, compareConfig, creq, &m_compareRun);
         std::ifstream in(creq.outDir + "/compare.json");
         m_compare = json::parse(in);
         TrainRequest treq;
@@ -85,8 +86,17 @@ private Q_SLOTS:
              {"1. Model card", "Reproducibility manifest", "2. Data audit", "3. Discrimination",
               "4. Benchmark against the baseline", "5. Lift table", "6. Calibration",
               "7. Stability (PSI)", "8. Global field attention", "9. Explanation faithfulness",
-              "Randomised-weights check", "Verdict.", "10. Limitations"})
+              "Randomised-weights check", "Verdict.", "10. Segments", "11. Limitations",
+              "Split: stratified random (validation 15 %, test 20 %, seed 7)"})
             QVERIFY2(text.contains(section), section);
+        // The segment table of compare.json: each region's AUC and adverse-impact ratio.
+        const json &rows = m_compare["segments"]["tables"][0]["rows"];
+        QVERIFY(rows.size() >= 3);
+        for (const auto &row : rows) {
+            QVERIFY2(text.contains(QString::number(row["auc"].get<double>(), 'f', 3)),
+                     row["value"].get<std::string>().c_str());
+            QVERIFY(text.contains(QString::number(row["adverse_impact"].get<double>(), 'f', 2)));
+        }
         const json &t = m_compare["test"];
         for (const char *m : {"baseline", "sequence", "stacking"}) {
             QVERIFY2(text.contains(f4(t[m]["auc"].get<double>())), m);
@@ -150,7 +160,7 @@ private Q_SLOTS:
         QFile f(html);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(f.readAll());
-        QVERIFY(text.contains("10. Limitations") && text.contains("9. Explanation faithfulness"));
+        QVERIFY(text.contains("11. Limitations") && text.contains("9. Explanation faithfulness"));
         QRegularExpression src("src=\"([^\"]*)\"");
         int images = 0;
         for (auto it = src.globalMatch(text); it.hasNext();) {
@@ -227,12 +237,21 @@ private Q_SLOTS:
         int64_t record = 0;
         const MonitorResult r = monitorRunInProject(store, m_compareRun, req, "", &record);
         QCOMPARE(r.cohorts.size(), size_t(2));
+        // The run's segments, with the approval cut-off fixed on the run's test scores.
+        QVERIFY(r.segments.has_value());
+        QCOMPARE(r.segments->tables.at(0).column, std::string("region"));
+        int64_t inSegments = 0;
+        for (const auto &row : r.segments->tables[0].rows)
+            inSegments += row.applicants;
+        QCOMPARE(inSegments, r.batchApplicants);
+        QCOMPARE(r.checks.back().name, std::string("segments"));
         const QString pdf = m_dir.path() + "/monitoring.pdf";
         report::writeMonitoringReport(store, record, pdf.toStdString());
         const QString text = pdfText(pdf);
         for (const char *section :
              {"1. Summary", "2. Score stability", "3. Characteristic stability",
-              "4. Sequence shape", "5. Performance and calibration", "6. Method"})
+              "4. Sequence shape", "5. Performance and calibration", "6. Segments",
+              "7. Method", "Lowest adverse-impact ratio"})
             QVERIFY2(text.contains(section), section);
         QVERIFY(text.contains("Monitoring report — events.csv against run " +
                               QString::number(m_compareRun)));

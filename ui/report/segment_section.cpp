@@ -19,9 +19,11 @@ double num(const json &row, const char *key)
 QStringList performanceRow(const json &r)
 {
     const bool hasAuc = r.contains("auc") && r["auc"].is_number();
-    return {q(r.value("value", "")), count(r.value("applicants", json())),
+    return {q(r.value("value", "")),
+            count(r.value("applicants", json())),
             count(r.value("bads", json())) + " (" + fmt(100 * num(r, "bad_rate"), 1) + " %)",
-            fmt(100 * num(r, "predicted_bad_rate"), 1), fmt(num(r, "auc"), 3),
+            fmt(100 * num(r, "predicted_bad_rate"), 1),
+            fmt(num(r, "auc"), 3),
             hasAuc ? fmtCi(num(r, "auc_lo"), num(r, "auc_hi"), 2) : QString("n/a"),
             fmt(num(r, "ks"), 3)};
 }
@@ -45,16 +47,18 @@ void segmentSection(ReportDocument &doc, const QString &heading, const json &seg
                  "in the config's monitoring.segments to check the model per segment.");
         return;
     }
-    doc.text(QString("Per segment of %1 (n applicants; bads and bad rate among the labelled; pred. %: mean predicted bad rate): discrimination (AUC with its DeLong 95 % interval, KS), "
-                     "observed against mean predicted bad rate, and the approval rate at the "
-                     "cut-off that approves %2 of the reference (score at or below %3). The "
-                     "adverse-impact ratio is a segment's approval rate over the most approved "
-                     "segment's; below %4 it is amber (the four-fifths rule). Segments smaller "
-                     "than the configured minimum are listed but not judged. Overall: %5.")
-                 .arg(scored, pct(num(segments, "approval_rate"), 0),
-                      fmt(num(segments, "cutoff_score"), 4),
-                      fmt(num(segments, "adverse_impact_threshold"), 2),
-                      q(segments.value("light", ""))));
+    doc.text(
+        QString("Per segment of %1 (n applicants; bads and bad rate among the labelled; pred. %: "
+                "mean predicted bad rate): discrimination (AUC with its DeLong 95 % interval, KS), "
+                "observed against mean predicted bad rate, and the approval rate at the "
+                "cut-off that approves %2 of the reference (score at or below %3). The "
+                "adverse-impact ratio is a segment's approval rate over the most approved "
+                "segment's; below %4 it is amber (the four-fifths rule). Segments smaller "
+                "than the configured minimum are listed but not judged. Overall: %5.")
+            .arg(scored, pct(num(segments, "approval_rate"), 0),
+                 fmt(num(segments, "cutoff_score"), 4),
+                 fmt(num(segments, "adverse_impact_threshold"), 2),
+                 q(segments.value("light", ""))));
     for (const auto &t : segments.value("tables", json::array())) {
         doc.heading(q(t.value("column", "")), 3);
         std::vector<QStringList> performance, approval;
@@ -62,8 +66,8 @@ void segmentSection(ReportDocument &doc, const QString &heading, const json &seg
             performance.push_back(performanceRow(r));
             approval.push_back(approvalRow(r));
         }
-        doc.table({"segment", "n", "bads", "pred. %", "AUC", "95 % CI", "KS"},
-                  performance, {0, 1, 2, 3, 4, 5, 6});
+        doc.table({"segment", "n", "bads", "pred. %", "AUC", "95 % CI", "KS"}, performance,
+                  {0, 1, 2, 3, 4, 5, 6});
         doc.table({"segment", "n", "approved", "adverse-impact ratio", "light"}, approval,
                   {0, 1, 2, 3, 4});
         if (t.value("lowest_impact", json()).is_number())

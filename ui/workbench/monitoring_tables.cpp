@@ -94,8 +94,8 @@ void fillChecks(QTableWidget *t, const json &record)
 {
     std::vector<QStringList> rows;
     for (const auto &c : member(record, "checks"))
-        rows.push_back({text(member(c, "check")), text(member(c, "light")),
-                        text(member(c, "detail"))});
+        rows.push_back(
+            {text(member(c, "check")), text(member(c, "light")), text(member(c, "detail"))});
     setRows(t, {"check", "light", "figure"}, rows, {1});
 }
 
@@ -131,13 +131,15 @@ void fillInputs(QTableWidget *t, const json &record)
         const double psi = numberOr(s, "psi");
         rows.push_back({QString::number(rows.size() + 1), text(member(s, "name")),
                         text(member(s, "kind")), number(psi, 4),
-                        psi >= red ? "red" : psi >= amber ? "amber" : "green",
+                        psi >= red     ? "red"
+                        : psi >= amber ? "amber"
+                                       : "green",
                         percent(numberOr(s, "new_share")),
                         percent(numberOr(s, "missing_share_reference")) + " → " +
                             percent(numberOr(s, "missing_share_batch"))});
     }
-    setRows(t, {"#", "input", "kind", "PSI", "light", "new values", "missing (dev → batch)"},
-            rows, {4});
+    setRows(t, {"#", "input", "kind", "PSI", "light", "new values", "missing (dev → batch)"}, rows,
+            {4});
 }
 
 void fillShape(QTableWidget *t, const json &record)
@@ -156,14 +158,12 @@ void fillSegments(QTableWidget *t, const json &record)
     for (const auto &table : member(member(record, "segments"), "tables"))
         for (const auto &r : member(table, "rows"))
             rows.push_back({text(member(table, "column")), text(member(r, "value")),
-                            number(numberOr(r, "applicants"), 0),
-                            percent(numberOr(r, "bad_rate")),
+                            number(numberOr(r, "applicants"), 0), percent(numberOr(r, "bad_rate")),
                             percent(numberOr(r, "predicted_bad_rate")),
                             number(numberOr(r, "auc"), 3), number(numberOr(r, "ks"), 3),
                             percent(numberOr(r, "approval_rate")),
                             number(numberOr(r, "adverse_impact"), 2),
-                            member(r, "light").is_string() ? text(member(r, "light"))
-                                                           : QString()});
+                            member(r, "light").is_string() ? text(member(r, "light")) : QString()});
     setRows(t,
             {"column", "segment", "applicants", "bad rate", "predicted", "AUC", "KS", "approved",
              "adverse impact", "light"},

@@ -49,8 +49,8 @@ MonitoringView::MonitoringView(ProjectSession &session, QWidget *parent)
     m_status->setWordWrap(true);
     m_timeline = new QCustomPlot;
     m_input = new QCustomPlot;
-    for (auto [plot, name] : {std::pair{m_timeline, "monitoring_timeline"},
-                              std::pair{m_input, "monitoring_input"}}) {
+    for (auto [plot, name] :
+         {std::pair{m_timeline, "monitoring_timeline"}, std::pair{m_input, "monitoring_input"}}) {
         plot->setMinimumSize(360, 240);
         enablePlotExport(plot, name);
     }
@@ -80,9 +80,16 @@ MonitoringView::MonitoringView(ProjectSession &session, QWidget *parent)
     upper->addLayout(timelineBox, 0, 1);
     upper->setColumnStretch(0, 1);
     upper->setColumnStretch(1, 1);
+    m_inputTitle = new QLabel;
+    m_inputTitle->setWordWrap(true);
+    auto *inputBox = new QWidget;
+    auto *inputLayout = new QVBoxLayout(inputBox);
+    inputLayout->setContentsMargins(0, 0, 0, 0);
+    inputLayout->addWidget(m_inputTitle);
+    inputLayout->addWidget(m_input, 1);
     auto *inputsPage = new QSplitter(Qt::Horizontal);
     inputsPage->addWidget(m_inputs);
-    inputsPage->addWidget(m_input);
+    inputsPage->addWidget(inputBox);
     m_tabs = new QTabWidget;
     m_tabs->addTab(inputsPage, "Inputs by PSI");
     m_tabs->addTab(m_cohorts, "Cohorts");
@@ -96,12 +103,15 @@ MonitoringView::MonitoringView(ProjectSession &session, QWidget *parent)
 
     connect(&m_session, &ProjectSession::runsChanged, this, &MonitoringView::refreshRuns);
     connect(&m_session, &ProjectSession::opened, this, &MonitoringView::refreshRuns);
+    connect(&m_session, &ProjectSession::runSelected, this, [this](qint64 run) {
+        m_run->setCurrentIndex(std::max(0, m_run->findData(run)));
+        refreshRecords();
+    });
     connect(m_run, &QComboBox::activated, this, [this] { refreshRecords(); });
     connect(m_batch, &QComboBox::activated, this,
             [this] { showRecord(m_batch->currentData().toLongLong()); });
     connect(m_series, &QComboBox::currentIndexChanged, this, &MonitoringView::drawTimeline);
-    connect(m_inputs, &QTableWidget::currentCellChanged, this,
-            [this](int row) { showInput(row); });
+    connect(m_inputs, &QTableWidget::currentCellChanged, this, [this](int row) { showInput(row); });
     connect(m_monitor, &QPushButton::clicked, this, &MonitoringView::monitorFilesDialog);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_job)
@@ -112,7 +122,8 @@ MonitoringView::MonitoringView(ProjectSession &session, QWidget *parent)
             return;
         const QString path = QFileDialog::getSaveFileName(
             this, "Export monitoring report",
-            QFileInfo(m_session.path()).absolutePath() + QString("/monitoring-%1.pdf").arg(m_record),
+            QFileInfo(m_session.path()).absolutePath() +
+                QString("/monitoring-%1.pdf").arg(m_record),
             "PDF (*.pdf);;HTML (*.html)");
         if (!path.isEmpty())
             exportReport(path);
@@ -129,7 +140,10 @@ void MonitoringView::refreshRuns()
         if (r.status != RunStatus::Finished)
             continue;
         const auto n = m_session.store().monitorings(r.id).size();
-        m_run->addItem(QString("run %1: %2, %3 monitored").arg(r.id).arg(QString::fromStdString(r.kind)).arg(n),
+        m_run->addItem(QString("run %1: %2, %3 monitored")
+                           .arg(r.id)
+                           .arg(QString::fromStdString(r.kind))
+                           .arg(n),
                        qlonglong(r.id));
     }
     m_run->setCurrentIndex(std::max(0, m_run->findData(keep)));
@@ -145,11 +159,13 @@ void MonitoringView::refreshRecords(qint64 select)
     for (const auto &m : m_session.store().monitorings(run))
         m_batch->addItem(QString("%1: %2 (%3, %4)")
                              .arg(m.id)
-                             .arg(QString::fromStdString(m.name), QString::fromStdString(m.createdAt),
+                             .arg(QString::fromStdString(m.name),
+                                  QString::fromStdString(m.createdAt),
                                   QString::fromStdString(m.status).toUpper()),
                          qlonglong(m.id));
     if (m_batch->count() == 0) {
-        m_status->setText(QString("Run %1 has no monitored batch yet: monitor new files.").arg(run));
+        m_status->setText(
+            QString("Run %1 has no monitored batch yet: monitor new files.").arg(run));
         return;
     }
     const int index = select > 0 ? m_batch->findData(select) : m_batch->count() - 1;
@@ -166,7 +182,8 @@ void MonitoringView::showRecord(qint64 record)
         m = m_session.store().monitoring(record);
         m_shown = json::parse(m.json);
     } catch (const std::exception &e) {
-        m_status->setText(QString("Monitoring record %1 cannot be shown: %2").arg(record).arg(e.what()));
+        m_status->setText(
+            QString("Monitoring record %1 cannot be shown: %2").arg(record).arg(e.what()));
         return;
     }
     m_record = record;
@@ -175,12 +192,12 @@ void MonitoringView::showRecord(qint64 record)
         refreshRecords(record);
         return;
     }
-    m_status->setText(QString("Batch \"%1\" of run %2: %3 applicants, cohorts by %4 — status %5.")
-                          .arg(QString::fromStdString(m.name))
-                          .arg(m.run)
-                          .arg(m.applicants)
-                          .arg(QString::fromStdString(m.cohortBy),
-                               QString::fromStdString(m.status).toUpper()));
+    m_status->setText(
+        QString("Batch \"%1\" of run %2: %3 applicants, cohorts by %4 — status %5.")
+            .arg(QString::fromStdString(m.name))
+            .arg(m.run)
+            .arg(m.applicants)
+            .arg(QString::fromStdString(m.cohortBy), QString::fromStdString(m.status).toUpper()));
     fillChecks(m_checks, m_shown);
     fillCohorts(m_cohorts, m_shown);
     fillInputs(m_inputs, m_shown);
@@ -206,7 +223,12 @@ void MonitoringView::showInput(int row)
                                              : json::array();
     if (row < 0 || row >= int(inputs.size()))
         return;
-    report::drawStabilityShares(*m_input, inputs[size_t(row)], "development");
+    const json &s = inputs[size_t(row)];
+    m_inputTitle->setText(QString("%1 (%2): PSI %3, development against the batch per bin")
+                              .arg(QString::fromStdString(s.value("name", "")),
+                                   QString::fromStdString(s.value("kind", "")))
+                              .arg(report::numberOr(s, "psi"), 0, 'f', 4));
+    report::drawStabilityShares(*m_input, s, "development");
     m_input->plotLayout()->setAutoMargins(QCP::msAll);
     m_input->replot();
 }
@@ -223,16 +245,18 @@ void MonitoringView::exportReport(const QString &path)
 void MonitoringView::monitorFilesDialog()
 {
     const QString dir = QFileInfo(m_session.path()).absolutePath();
-    const QString events = QFileDialog::getOpenFileName(this, "Events of the new batch", dir,
-                                                        "CSV (*.csv *.csv.gz *.asc *.txt);;All (*)");
+    const QString events = QFileDialog::getOpenFileName(
+        this, "Events of the new batch", dir, "CSV (*.csv *.csv.gz *.asc *.txt);;All (*)");
     if (events.isEmpty())
         return;
     const QString labels = QFileDialog::getOpenFileName(
         this, "Labels of the batch (cutoffs, outcomes; cancel for none)", dir,
         "CSV (*.csv *.csv.gz *.asc *.txt);;All (*)");
     bool ok = false;
-    const QString by = QInputDialog::getText(this, "Cohorts", "Cohorts by (month, quarter, all or a "
-                                             "label column):", QLineEdit::Normal, "month", &ok);
+    const QString by = QInputDialog::getText(this, "Cohorts",
+                                             "Cohorts by (month, quarter, all or a "
+                                             "label column):",
+                                             QLineEdit::Normal, "month", &ok);
     if (ok)
         runMonitoring(events, labels, by);
 }

@@ -56,7 +56,7 @@ private:
     QComboBox *m_run, *m_batch, *m_series;
     QPushButton *m_monitor, *m_cancel, *m_export;
     QProgressBar *m_progress;
-    QLabel *m_status;
+    QLabel *m_status, *m_inputTitle;
     QTableWidget *m_checks, *m_cohorts, *m_inputs, *m_shape, *m_segments;
     QCustomPlot *m_timeline, *m_input;
     QTabWidget *m_tabs;

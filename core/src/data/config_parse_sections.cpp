@@ -123,9 +123,9 @@ void readMonitoring(Reader &r, const json &root, MonitoringConfig &m)
     r.integer(*j, "min_segment", p, m.minSegment, limits::minSegment);
     const json *t = r.member(*j, "thresholds", p, false);
     const std::string tp = p + "/thresholds";
-    if (!t || !r.object(*t, tp,
-                        {"bins", "psi_amber", "psi_red", "alpha_amber", "alpha_red",
-                         "adverse_impact"}))
+    if (!t ||
+        !r.object(*t, tp,
+                  {"bins", "psi_amber", "psi_red", "alpha_amber", "alpha_red", "adverse_impact"}))
         return;
     MonitorThresholds &th = m.thresholds;
     r.integer(*t, "bins", tp, th.bins, limits::monitorBins);

@@ -128,8 +128,8 @@ public:
             return;
         const bool tooLarge = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX);
         if ((!v->is_number_integer() && !v->is_number_unsigned()) || tooLarge) {
-            problem(path + "/" + key, "expected an integer in [" + std::to_string(range.lo) +
-                                          ", " + std::to_string(range.hi) + "], got " + shown(*v));
+            problem(path + "/" + key, "expected an integer in [" + std::to_string(range.lo) + ", " +
+                                          std::to_string(range.hi) + "], got " + shown(*v));
             return;
         }
         out = v->get<int64_t>();

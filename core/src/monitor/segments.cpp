@@ -41,8 +41,8 @@ SegmentRow rowOf(const std::string &value, const Members &m, double cutoff, int6
         r.auc = delongAuc(m.labelledScores, m.labels);
         r.ks = binaryMetrics(m.labelledScores, m.labels).ks;
     }
-    const auto approved =
-        std::count_if(m.scores.begin(), m.scores.end(), [&](double s) { return s <= cutoff; });
+    const auto approved = std::count_if(m.scores.begin(), m.scores.end(),
+                                        [&](double s) { return s <= cutoff; });
     r.approvalRate = r.applicants ? double(approved) / double(r.applicants) : NAN;
     return r;
 }

@@ -24,19 +24,19 @@
 namespace seqlens {
 
 struct SegmentRow {
-    std::string value;                  // the column's value; "(missing)" when empty
-    int64_t applicants = 0;             // scored applicants of the segment
-    int64_t labelled = 0, bads = 0;     // with a known outcome
-    double badRate = NAN;               // observed, among the labelled
-    double predictedBadRate = NAN;      // mean score (a probability) of the labelled
-    bool judged = false;                // applicants >= monitoring.min_segment
-    bool aucAvailable = false;          // labels of both classes
+    std::string value;              // the column's value; "(missing)" when empty
+    int64_t applicants = 0;         // scored applicants of the segment
+    int64_t labelled = 0, bads = 0; // with a known outcome
+    double badRate = NAN;           // observed, among the labelled
+    double predictedBadRate = NAN;  // mean score (a probability) of the labelled
+    bool judged = false;            // applicants >= monitoring.min_segment
+    bool aucAvailable = false;      // labels of both classes
     AucInterval auc;
     double ks = NAN;
-    double approvalRate = NAN;          // share of the segment at or below the cut-off
-    double adverseImpact = NAN;         // approval rate over the highest judged segment's
-    Light light = Light::Green;         // amber when adverseImpact is below the threshold (a
-                                        // screening ratio, never red by itself)
+    double approvalRate = NAN;  // share of the segment at or below the cut-off
+    double adverseImpact = NAN; // approval rate over the highest judged segment's
+    Light light = Light::Green; // amber when adverseImpact is below the threshold (a
+                                // screening ratio, never red by itself)
 };
 
 struct SegmentTable {
