@@ -13,17 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-const json &member(const json &j, const char *key)
-{
-    static const json null;
-    return j.is_object() && j.contains(key) ? j[key] : null;
-}
-
-QString text(const json &j)
-{
-    return j.is_string() ? QString::fromStdString(j.get<std::string>()) : QString();
-}
-
 // The share of each bin among all of a stability's bins (reference or batch counts).
 QVector<double> shares(const json &counts, size_t n)
 {
@@ -38,6 +27,17 @@ QVector<double> shares(const json &counts, size_t n)
 
 } // namespace
 
+const json &member(const json &j, const char *key)
+{
+    static const json null;
+    return j.is_object() && j.contains(key) ? j[key] : null;
+}
+
+QString textOf(const json &j)
+{
+    return j.is_string() ? QString::fromStdString(j.get<std::string>()) : QString();
+}
+
 double numberOr(const json &j, const char *key)
 {
     const json &v = member(j, key);
@@ -49,7 +49,7 @@ void drawCohortTimeline(QCustomPlot &plot, const json &record, CohortSeries seri
     QStringList names;
     QVector<double> values, lo, hi;
     for (const auto &c : member(record, "cohorts")) {
-        names << text(member(c, "cohort"));
+        names << textOf(member(c, "cohort"));
         const json &perf = member(c, "performance");
         const json &auc = member(perf, "auc"), &cal = member(perf, "calibration");
         if (series == CohortSeries::ScorePsi) {
@@ -88,11 +88,11 @@ void drawStabilityShares(QCustomPlot &plot, const json &stability, const QString
     const json &labels = member(bins, "labels");
     size_t n = labels.size();
     // The score is never missing: leave out its empty "missing" bin.
-    if (text(member(stability, "kind")) == "score" && n > 1)
+    if (textOf(member(stability, "kind")) == "score" && n > 1)
         --n;
     QStringList names;
     for (size_t i = 0; i < n; ++i)
-        names << text(labels[i]);
+        names << textOf(labels[i]);
     drawPairedShares(plot, names, shares(member(bins, "reference"), n),
                      shares(member(bins, "batch"), n), referenceName, "batch");
 }

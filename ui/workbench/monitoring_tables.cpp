@@ -13,18 +13,9 @@ namespace seqlens::ui {
 namespace {
 
 using nlohmann::json;
+using report::member;
 using report::numberOr;
-
-const json &member(const json &j, const char *key)
-{
-    static const json null;
-    return j.is_object() && j.contains(key) ? j[key] : null;
-}
-
-QString text(const json &j)
-{
-    return j.is_string() ? QString::fromStdString(j.get<std::string>()) : QString();
-}
+using report::textOf;
 
 QString number(double v, int decimals)
 {
@@ -95,7 +86,7 @@ void fillChecks(QTableWidget *t, const json &record)
     std::vector<QStringList> rows;
     for (const auto &c : member(record, "checks"))
         rows.push_back(
-            {text(member(c, "check")), text(member(c, "light")), text(member(c, "detail"))});
+            {textOf(member(c, "check")), textOf(member(c, "light")), textOf(member(c, "detail"))});
     setRows(t, {"check", "light", "figure"}, rows, {1});
 }
 
@@ -105,16 +96,16 @@ void fillCohorts(QTableWidget *t, const json &record)
     for (const auto &c : member(record, "cohorts")) {
         const json &perf = member(c, "performance");
         const json &auc = member(perf, "auc"), &cal = member(perf, "calibration");
-        rows.push_back({text(member(c, "cohort")), number(numberOr(c, "applicants"), 0),
+        rows.push_back({textOf(member(c, "cohort")), number(numberOr(c, "applicants"), 0),
                         number(numberOr(member(c, "score"), "psi"), 3),
-                        text(member(c, "score_light")),
-                        text(member(c, "worst_input")) + " (" +
+                        textOf(member(c, "score_light")),
+                        textOf(member(c, "worst_input")) + " (" +
                             number(numberOr(c, "worst_input_psi"), 3) + ")",
-                        text(member(c, "input_light")), text(member(c, "shape_light")),
-                        number(numberOr(auc, "value"), 3), text(member(auc, "light")),
+                        textOf(member(c, "input_light")), textOf(member(c, "shape_light")),
+                        number(numberOr(auc, "value"), 3), textOf(member(auc, "light")),
                         percent(numberOr(cal, "observed_rate")) + " / " +
                             percent(numberOr(cal, "predicted_rate")),
-                        text(member(cal, "light"))});
+                        textOf(member(cal, "light"))});
     }
     setRows(t,
             {"cohort", "applicants", "score PSI", "score", "top input (PSI)", "inputs", "shape",
@@ -129,8 +120,8 @@ void fillInputs(QTableWidget *t, const json &record)
     std::vector<QStringList> rows;
     for (const auto &s : member(record, "characteristics")) {
         const double psi = numberOr(s, "psi");
-        rows.push_back({QString::number(rows.size() + 1), text(member(s, "name")),
-                        text(member(s, "kind")), number(psi, 4),
+        rows.push_back({QString::number(rows.size() + 1), textOf(member(s, "name")),
+                        textOf(member(s, "kind")), number(psi, 4),
                         psi >= red     ? "red"
                         : psi >= amber ? "amber"
                                        : "green",
@@ -157,13 +148,13 @@ void fillSegments(QTableWidget *t, const json &record)
     std::vector<QStringList> rows;
     for (const auto &table : member(member(record, "segments"), "tables"))
         for (const auto &r : member(table, "rows"))
-            rows.push_back({text(member(table, "column")), text(member(r, "value")),
-                            number(numberOr(r, "applicants"), 0), percent(numberOr(r, "bad_rate")),
-                            percent(numberOr(r, "predicted_bad_rate")),
-                            number(numberOr(r, "auc"), 3), number(numberOr(r, "ks"), 3),
-                            percent(numberOr(r, "approval_rate")),
-                            number(numberOr(r, "adverse_impact"), 2),
-                            member(r, "light").is_string() ? text(member(r, "light")) : QString()});
+            rows.push_back(
+                {textOf(member(table, "column")), textOf(member(r, "value")),
+                 number(numberOr(r, "applicants"), 0), percent(numberOr(r, "bad_rate")),
+                 percent(numberOr(r, "predicted_bad_rate")), number(numberOr(r, "auc"), 3),
+                 number(numberOr(r, "ks"), 3), percent(numberOr(r, "approval_rate")),
+                 number(numberOr(r, "adverse_impact"), 2),
+                 member(r, "light").is_string() ? textOf(member(r, "light")) : QString()});
     setRows(t,
             {"column", "segment", "applicants", "bad rate", "predicted", "AUC", "KS", "approved",
              "adverse impact", "light"},

@@ -60,6 +60,12 @@ MonitoringView::MonitoringView(ProjectSession &session, QWidget *parent)
     m_shape = monitoringTable();
     m_segments = monitoringTable();
 
+    buildLayout();
+    connectSignals();
+}
+
+void MonitoringView::buildLayout()
+{
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel("run"));
     top->addWidget(m_run, 1);
@@ -100,7 +106,10 @@ MonitoringView::MonitoringView(ProjectSession &session, QWidget *parent)
     layout->addWidget(m_status);
     layout->addLayout(upper, 2);
     layout->addWidget(m_tabs, 3);
+}
 
+void MonitoringView::connectSignals()
+{
     connect(&m_session, &ProjectSession::runsChanged, this, &MonitoringView::refreshRuns);
     connect(&m_session, &ProjectSession::opened, this, &MonitoringView::refreshRuns);
     connect(&m_session, &ProjectSession::runSelected, this, [this](qint64 run) {

@@ -45,6 +45,8 @@ Q_SIGNALS:
     void monitoringFinished(bool ok, qint64 record);
 
 private:
+    void buildLayout();
+    void connectSignals();
     void refreshRuns();
     void refreshRecords(qint64 select = 0);
     void monitorFilesDialog();
