@@ -2,6 +2,7 @@
 #include "report/monitor_record_plots.h"
 
 #include "report/monitor_plots.h"
+#include "report/report_data.h"
 
 #include <qcustomplot.h>
 
@@ -27,12 +28,6 @@ QVector<double> shares(const json &counts, size_t n)
 
 } // namespace
 
-const json &member(const json &j, const char *key)
-{
-    static const json null;
-    return j.is_object() && j.contains(key) ? j[key] : null;
-}
-
 QString textOf(const json &j)
 {
     return j.is_string() ? QString::fromStdString(j.get<std::string>()) : QString();
@@ -40,7 +35,7 @@ QString textOf(const json &j)
 
 double numberOr(const json &j, const char *key)
 {
-    const json &v = member(j, key);
+    const json &v = at(j, key);
     return v.is_number() ? v.get<double>() : std::nan("");
 }
 
@@ -48,12 +43,12 @@ void drawCohortTimeline(QCustomPlot &plot, const json &record, CohortSeries seri
 {
     QStringList names;
     QVector<double> values, lo, hi;
-    for (const auto &c : member(record, "cohorts")) {
-        names << textOf(member(c, "cohort"));
-        const json &perf = member(c, "performance");
-        const json &auc = member(perf, "auc"), &cal = member(perf, "calibration");
+    for (const auto &c : at(record, "cohorts")) {
+        names << textOf(at(c, "cohort"));
+        const json &perf = at(c, "performance");
+        const json &auc = at(perf, "auc"), &cal = at(perf, "calibration");
         if (series == CohortSeries::ScorePsi) {
-            values << numberOr(member(c, "score"), "psi");
+            values << numberOr(at(c, "score"), "psi");
         } else if (series == CohortSeries::Auc) {
             values << numberOr(auc, "value");
             lo << numberOr(auc, "lo");
@@ -64,17 +59,17 @@ void drawCohortTimeline(QCustomPlot &plot, const json &record, CohortSeries seri
             hi << numberOr(cal, "jeffreys_hi");
         }
     }
-    const json &t = member(record, "thresholds");
+    const json &t = at(record, "thresholds");
     if (series == CohortSeries::ScorePsi) {
         drawCohortSeries(plot, names, values, "score PSI",
                          {{numberOr(t, "psi_amber"), amberColour(), "amber"},
                           {numberOr(t, "psi_red"), redColour(), "red"}});
     } else if (series == CohortSeries::Auc) {
-        const json &dev = member(member(record, "reference"), "test_auc");
+        const json &dev = at(at(record, "reference"), "test_auc");
         drawCohortSeries(plot, names, values, "AUC",
                          {{numberOr(dev, "value"), Qt::darkGray, "development"}}, lo, hi);
     } else {
-        const json &cal = member(member(record, "performance"), "calibration");
+        const json &cal = at(at(record, "performance"), "calibration");
         std::vector<LevelLine> lines;
         if (cal.is_object())
             lines.push_back({numberOr(cal, "predicted_rate"), Qt::darkGray, "predicted (batch)"});
@@ -84,17 +79,17 @@ void drawCohortTimeline(QCustomPlot &plot, const json &record, CohortSeries seri
 
 void drawStabilityShares(QCustomPlot &plot, const json &stability, const QString &referenceName)
 {
-    const json &bins = member(stability, "bins");
-    const json &labels = member(bins, "labels");
+    const json &bins = at(stability, "bins");
+    const json &labels = at(bins, "labels");
     size_t n = labels.size();
     // The score is never missing: leave out its empty "missing" bin.
-    if (textOf(member(stability, "kind")) == "score" && n > 1)
+    if (textOf(at(stability, "kind")) == "score" && n > 1)
         --n;
     QStringList names;
     for (size_t i = 0; i < n; ++i)
         names << textOf(labels[i]);
-    drawPairedShares(plot, names, shares(member(bins, "reference"), n),
-                     shares(member(bins, "batch"), n), referenceName, "batch");
+    drawPairedShares(plot, names, shares(at(bins, "reference"), n), shares(at(bins, "batch"), n),
+                     referenceName, "batch");
 }
 
 } // namespace seqlens::report

@@ -27,8 +27,6 @@ void drawStabilityShares(QCustomPlot &plot, const nlohmann::json &stability,
 
 // j[key] as a number, NaN when absent or not a number.
 double numberOr(const nlohmann::json &j, const char *key);
-// j[key], or null when j is not an object or lacks the key.
-const nlohmann::json &member(const nlohmann::json &j, const char *key);
 // A JSON string as text, "" for anything else.
 QString textOf(const nlohmann::json &j);
 

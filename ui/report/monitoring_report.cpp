@@ -7,9 +7,9 @@
 
 #include "report/json_text.h"
 #include "report/monitor_record_plots.h"
-#include "report/segment_section.h"
 #include "report/plots.h"
 #include "report/report_document.h"
+#include "report/segment_section.h"
 
 #include "seqlens/util/error.h"
 
@@ -22,11 +22,6 @@ namespace seqlens::report {
 namespace {
 
 using nlohmann::json;
-
-double num(const json &j, const char *key)
-{
-    return numberOr(j, key);
-}
 
 void summary(ReportDocument &doc, const MonitoringRecord &m, const RunInfo &run, const json &r)
 {
@@ -51,7 +46,7 @@ void scoreSection(ReportDocument &doc, const json &r)
     doc.heading("2. Score stability");
     doc.text("Score distribution over the deciles of the run's test scores (the same model, out of "
              "sample): PSI " +
-             fmt(num(r["score"], "psi"), 4) + ".");
+             fmt(numberOr(r["score"], "psi"), 4) + ".");
     QCustomPlot plot;
     drawStabilityShares(plot, r["score"], "run's test split");
     doc.figure("score_shares", renderImage(plot, 640, 300), 540,
@@ -59,7 +54,7 @@ void scoreSection(ReportDocument &doc, const json &r)
                "bin (bins fixed on the test scores).");
     std::vector<QStringList> rows;
     for (const auto &c : r["cohorts"]) {
-        rows.push_back({q(c["cohort"]), count(c["applicants"]), fmt(num(c["score"], "psi"), 4),
+        rows.push_back({q(c["cohort"]), count(c["applicants"]), fmt(numberOr(c["score"], "psi"), 4),
                         q(c["score_light"]).toUpper()});
     }
     drawCohortTimeline(plot, r, CohortSeries::ScorePsi);
@@ -79,10 +74,10 @@ void inputsSection(ReportDocument &doc, const json &r)
     std::vector<QStringList> rows;
     for (size_t i = 0; i < inputs.size() && i < 25; ++i) {
         const auto &s = inputs[i];
-        rows.push_back({QString::number(i + 1), q(s["name"]), q(s["kind"]), fmt(num(s, "psi"), 4),
-                        pct(num(s, "new_share"), 1),
-                        fmt(100 * num(s, "missing_share_reference"), 1) + " → " +
-                            pct(num(s, "missing_share_batch"), 1)});
+        rows.push_back({QString::number(i + 1), q(s["name"]), q(s["kind"]),
+                        fmt(numberOr(s, "psi"), 4), pct(numberOr(s, "new_share"), 1),
+                        fmt(100 * numberOr(s, "missing_share_reference"), 1) + " → " +
+                            pct(numberOr(s, "missing_share_batch"), 1)});
     }
     doc.table({"#", "characteristic", "kind", "PSI", "new", "missing"}, rows, {0, 2, 3, 4});
     for (size_t i = 0; i < inputs.size() && i < 3; ++i) {
@@ -93,7 +88,7 @@ void inputsSection(ReportDocument &doc, const json &r)
                    q(s["name"]) +
                        ": development and batch shares per bin (bins fixed on "
                        "development), PSI " +
-                       fmt(num(s, "psi"), 3) + ".");
+                       fmt(numberOr(s, "psi"), 3) + ".");
     }
 }
 
@@ -101,11 +96,11 @@ QStringList shapeRow(const QString &name, const json &s)
 {
     return {name,
             count(s["applicants"]),
-            fmt(num(s, "mean_events"), 1),
-            fmt(num(s, "median_events"), 1),
-            pct(num(s, "empty_share"), 1),
-            pct(num(s, "truncated_share"), 1),
-            fmt(num(s, "median_gap_days"), 1)};
+            fmt(numberOr(s, "mean_events"), 1),
+            fmt(numberOr(s, "median_events"), 1),
+            pct(numberOr(s, "empty_share"), 1),
+            pct(numberOr(s, "truncated_share"), 1),
+            fmt(numberOr(s, "median_gap_days"), 1)};
 }
 
 void shapeSection(ReportDocument &doc, const json &r)
@@ -128,10 +123,10 @@ void performanceRows(const QString &name, const json &p, std::vector<QStringList
 {
     if (p.contains("auc")) {
         const auto &a = p["auc"];
-        discrimination.push_back({name, count(p["labelled"]) + " (" + count(p["bads"]) + ")",
-                                  fmt(num(a, "value"), 3), fmtCi(num(a, "lo"), num(a, "hi"), 2),
-                                  fmt(num(a, "ks"), 2), fmt(num(a, "drop_p"), 3),
-                                  q(a["light"]).toUpper()});
+        discrimination.push_back(
+            {name, count(p["labelled"]) + " (" + count(p["bads"]) + ")",
+             fmt(numberOr(a, "value"), 3), fmtCi(numberOr(a, "lo"), numberOr(a, "hi"), 2),
+             fmt(numberOr(a, "ks"), 2), fmt(numberOr(a, "drop_p"), 3), q(a["light"]).toUpper()});
     } else {
         discrimination.push_back({name, count(p["labelled"]) + " (" + count(p["bads"]) + ")", "n/a",
                                   "", "", "", "not assessed"});
@@ -139,9 +134,9 @@ void performanceRows(const QString &name, const json &p, std::vector<QStringList
     if (p.contains("calibration")) {
         const auto &c = p["calibration"];
         calibration.push_back(
-            {name, pct(num(c, "observed_rate"), 2), pct(num(c, "predicted_rate"), 2),
-             fmtCi(100 * num(c, "jeffreys_lo"), 100 * num(c, "jeffreys_hi"), 2) + " %",
-             fmt(num(c, "p_two_sided"), 4), q(c["light"]).toUpper()});
+            {name, pct(numberOr(c, "observed_rate"), 2), pct(numberOr(c, "predicted_rate"), 2),
+             fmtCi(100 * numberOr(c, "jeffreys_lo"), 100 * numberOr(c, "jeffreys_hi"), 2) + " %",
+             fmt(numberOr(c, "p_two_sided"), 4), q(c["light"]).toUpper()});
     }
 }
 
@@ -149,8 +144,8 @@ void performanceSection(ReportDocument &doc, const json &r)
 {
     doc.heading("5. Performance and calibration");
     const auto &dev = r["reference"]["test_auc"];
-    doc.text("Development (the run's test split): AUC " + fmt(num(dev, "value"), 4) + " " +
-             fmtCi(num(dev, "lo"), num(dev, "hi"), 4) + ".");
+    doc.text("Development (the run's test split): AUC " + fmt(numberOr(dev, "value"), 4) + " " +
+             fmtCi(numberOr(dev, "lo"), numberOr(dev, "hi"), 4) + ".");
     std::vector<QStringList> discrimination, calibration;
     performanceRows("batch", r["performance"], discrimination, calibration);
     for (const auto &c : r["cohorts"])

@@ -2,6 +2,7 @@
 #include "report/segment_section.h"
 
 #include "report/json_text.h"
+#include "report/monitor_record_plots.h"
 
 namespace seqlens::report {
 
@@ -9,30 +10,24 @@ namespace {
 
 using nlohmann::json;
 
-double num(const json &row, const char *key)
-{
-    const auto it = row.find(key);
-    return it != row.end() && it->is_number() ? it->get<double>() : std::nan("");
-}
-
 // Discrimination and calibration of one segment.
 QStringList performanceRow(const json &r)
 {
     const bool hasAuc = r.contains("auc") && r["auc"].is_number();
     return {q(r.value("value", "")),
             count(r.value("applicants", json())),
-            count(r.value("bads", json())) + " (" + fmt(100 * num(r, "bad_rate"), 1) + " %)",
-            fmt(100 * num(r, "predicted_bad_rate"), 1),
-            fmt(num(r, "auc"), 3),
-            hasAuc ? fmtCi(num(r, "auc_lo"), num(r, "auc_hi"), 2) : QString("n/a"),
-            fmt(num(r, "ks"), 3)};
+            count(r.value("bads", json())) + " (" + fmt(100 * numberOr(r, "bad_rate"), 1) + " %)",
+            fmt(100 * numberOr(r, "predicted_bad_rate"), 1),
+            fmt(numberOr(r, "auc"), 3),
+            hasAuc ? fmtCi(numberOr(r, "auc_lo"), numberOr(r, "auc_hi"), 2) : QString("n/a"),
+            fmt(numberOr(r, "ks"), 3)};
 }
 
 // Approval at the cut-off and the adverse-impact ratio of one segment.
 QStringList approvalRow(const json &r)
 {
     return {q(r.value("value", "")), count(r.value("applicants", json())),
-            pct(num(r, "approval_rate"), 1), fmt(num(r, "adverse_impact"), 2),
+            pct(numberOr(r, "approval_rate"), 1), fmt(numberOr(r, "adverse_impact"), 2),
             r.value("light", json()).is_string() ? q(r["light"]) : QString("not judged")};
 }
 
@@ -55,9 +50,9 @@ void segmentSection(ReportDocument &doc, const QString &heading, const json &seg
                 "adverse-impact ratio is a segment's approval rate over the most approved "
                 "segment's; below %4 it is amber (the four-fifths rule). Segments smaller "
                 "than the configured minimum are listed but not judged. Overall: %5.")
-            .arg(scored, pct(num(segments, "approval_rate"), 0),
-                 fmt(num(segments, "cutoff_score"), 4),
-                 fmt(num(segments, "adverse_impact_threshold"), 2),
+            .arg(scored, pct(numberOr(segments, "approval_rate"), 0),
+                 fmt(numberOr(segments, "cutoff_score"), 4),
+                 fmt(numberOr(segments, "adverse_impact_threshold"), 2),
                  q(segments.value("light", ""))));
     for (const auto &t : segments.value("tables", json::array())) {
         doc.heading(q(t.value("column", "")), 3);
@@ -71,7 +66,7 @@ void segmentSection(ReportDocument &doc, const QString &heading, const json &seg
         doc.table({"segment", "n", "approved", "adverse-impact ratio", "light"}, approval,
                   {0, 1, 2, 3, 4});
         if (t.value("lowest_impact", json()).is_number())
-            doc.text("Lowest adverse-impact ratio: " + fmt(num(t, "lowest_impact"), 2) + " (" +
+            doc.text("Lowest adverse-impact ratio: " + fmt(numberOr(t, "lowest_impact"), 2) + " (" +
                      q(t.value("lowest", "")) + ").");
     }
 }

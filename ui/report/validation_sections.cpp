@@ -35,92 +35,6 @@ std::vector<double> present(const std::vector<double> &v)
 
 } // namespace
 
-// How the applicants were split, with the counts and, for a time split, the cutoff ranges.
-void splitText(ReportDocument &doc, const json &s)
-{
-    if (!s.is_object())
-        return; // runs recorded before the split was part of the data report
-    QString text = "Split: " + QString::fromStdString(s.value("description", "")) + ". " +
-                   count(at(s, "train")) + " train, " + count(at(s, "valid")) +
-                   " validation and " + count(at(s, "test")) + " test applicants";
-    const json &c = at(s, "cutoffs");
-    QStringList ranges;
-    for (const char *k : {"train", "valid", "test"})
-        if (c.contains(k))
-            ranges << QString("%1 %2 to %3")
-                          .arg(k, QString::fromStdString(at(c, k).value("first", "")),
-                               QString::fromStdString(at(c, k).value("last", "")));
-    if (!ranges.isEmpty())
-        text += "; cutoffs " + ranges.join(", ");
-    doc.text(text + ".");
-}
-
-void dataAudit(ReportDocument &doc, const RunReportData &d)
-{
-    doc.heading("2. Data audit");
-    const json &load = d.dataReport.value("load", json::object());
-    doc.keyValues(
-        {{"event rows read", count(at(load, "event_rows"))},
-         {"events kept (before the cutoff)", count(at(load, "events_kept"))},
-         {"events at or after the cutoff, excluded", count(at(load, "events_after_cutoff"))},
-         {"events of unlabeled entities, ignored", count(at(load, "events_unknown_entity"))},
-         {"label rows / without a target",
-          count(at(load, "label_rows")) + " / " + count(at(load, "label_missing"))},
-         {"applicants (bad / good)", count(at(load, "applicants")) + " (" +
-                                         count(at(load, "positives")) + " / " +
-                                         count(at(load, "negatives")) + ")"},
-         {"applicants without events", count(at(load, "applicants_without_events"))}});
-    splitText(doc, at(d.dataReport, "splits"));
-    if (load.contains("events_per_applicant")) {
-        const json &e = at(load, "events_per_applicant");
-        doc.text("Events per applicant: mean " + fmt(e.value("mean", std::nan("")), 1) +
-                 ", median " + count(at(e, "median")) + ", 90th percentile " + count(at(e, "p90")) +
-                 ", 99th percentile " + count(at(e, "p99")) + ", maximum " + count(at(e, "max")) +
-                 ".");
-        QStringList labels;
-        QVector<double> values;
-        for (const auto &b : at(e, "histogram")) {
-            const int64_t from = at(b, "from").get<int64_t>();
-            labels << (b.contains("to_exclusive")
-                           ? (at(b, "to_exclusive").get<int64_t>() - from == 1
-                                  ? QString::number(from)
-                                  : QString("%1-%2").arg(from).arg(
-                                        at(b, "to_exclusive").get<int64_t>() - 1))
-                           : QString::number(from) + "+");
-            values << double(at(b, "count").get<int64_t>());
-        }
-        QCustomPlot plot;
-        drawBars(plot, labels, values, "applicants");
-        plot.xAxis->setLabel("events per applicant");
-        doc.figure("events_per_applicant", renderImage(plot, 640, 240), 520,
-                   "Events per applicant before the cutoff (histogram).");
-    }
-    std::vector<QStringList> rows;
-    const double eventRows = load.value("event_rows", 0.0);
-    const json fields = load.value("fields",
-                                   json::object()); // a local: items() must not outlive it
-    for (const auto &[name, f] : fields.items()) {
-        const double missing = f.value("missing", 0.0);
-        QString unseen = "n/a";
-        if (d.dataReport.contains("encode") &&
-            at(at(d.dataReport, "encode"), "unseen").contains(name))
-            unseen = count(at(at(d.dataReport, "encode"), "unseen")[name]);
-        rows.push_back({q(name), count(at(f, "missing")),
-                        pct(eventRows > 0 ? missing / eventRows : std::nan("")),
-                        count(at(f, "non_finite")), unseen, count(at(f, "distinct"))});
-    }
-    doc.text("Missing and unseen values per event field (unseen: categories not in the training "
-             "vocabulary):");
-    doc.table({"field", "missing", "missing share", "non-finite", "unseen", "distinct values"},
-              rows);
-    if (d.dataReport.contains("encode")) {
-        const json &enc = at(d.dataReport, "encode");
-        doc.text(
-            "Truncation to the latest max_items events: " + count(at(enc, "truncated_applicants")) +
-            " applicants, " + count(at(enc, "truncated_events")) + " older events dropped.");
-    }
-}
-
 void discrimination(ReportDocument &doc, const RunReportData &d)
 {
     doc.heading("3. Discrimination (test split)");
@@ -229,9 +143,9 @@ void calibratorTable(ReportDocument &doc, const RunReportData &d)
                         QString::number(t.value("hosmer_lemeshow_p_value", 1.0), 'g', 3)});
     }
     doc.table({"sequence score", "Brier score", "Hosmer-Lemeshow χ²", "df", "p-value"}, rows);
-    QString how = "The reported probability is the sequence model's logit mapped by " +
-                  q(method) + " calibration fitted on " +
-                  QString::number(c.value("fitted_on", 0)) + " validation applicants";
+    QString how = "The reported probability is the sequence model's logit mapped by " + q(method) +
+                  " calibration fitted on " + QString::number(c.value("fitted_on", 0)) +
+                  " validation applicants";
     if (method == "platt")
         how += QString(" (p = sigmoid(%1 · logit + %2))")
                    .arg(c.value("a", 1.0), 0, 'f', 4)

@@ -2,6 +2,7 @@
 #include "workbench/monitoring_tables.h"
 
 #include "report/monitor_record_plots.h"
+#include "report/report_data.h"
 
 #include <QHeaderView>
 #include <QTableWidget>
@@ -13,7 +14,7 @@ namespace seqlens::ui {
 namespace {
 
 using nlohmann::json;
-using report::member;
+using report::at;
 using report::numberOr;
 using report::textOf;
 
@@ -84,28 +85,26 @@ QTableWidget *monitoringTable()
 void fillChecks(QTableWidget *t, const json &record)
 {
     std::vector<QStringList> rows;
-    for (const auto &c : member(record, "checks"))
-        rows.push_back(
-            {textOf(member(c, "check")), textOf(member(c, "light")), textOf(member(c, "detail"))});
+    for (const auto &c : at(record, "checks"))
+        rows.push_back({textOf(at(c, "check")), textOf(at(c, "light")), textOf(at(c, "detail"))});
     setRows(t, {"check", "light", "figure"}, rows, {1});
 }
 
 void fillCohorts(QTableWidget *t, const json &record)
 {
     std::vector<QStringList> rows;
-    for (const auto &c : member(record, "cohorts")) {
-        const json &perf = member(c, "performance");
-        const json &auc = member(perf, "auc"), &cal = member(perf, "calibration");
-        rows.push_back({textOf(member(c, "cohort")), number(numberOr(c, "applicants"), 0),
-                        number(numberOr(member(c, "score"), "psi"), 3),
-                        textOf(member(c, "score_light")),
-                        textOf(member(c, "worst_input")) + " (" +
-                            number(numberOr(c, "worst_input_psi"), 3) + ")",
-                        textOf(member(c, "input_light")), textOf(member(c, "shape_light")),
-                        number(numberOr(auc, "value"), 3), textOf(member(auc, "light")),
-                        percent(numberOr(cal, "observed_rate")) + " / " +
-                            percent(numberOr(cal, "predicted_rate")),
-                        textOf(member(cal, "light"))});
+    for (const auto &c : at(record, "cohorts")) {
+        const json &perf = at(c, "performance");
+        const json &auc = at(perf, "auc"), &cal = at(perf, "calibration");
+        rows.push_back(
+            {textOf(at(c, "cohort")), number(numberOr(c, "applicants"), 0),
+             number(numberOr(at(c, "score"), "psi"), 3), textOf(at(c, "score_light")),
+             textOf(at(c, "worst_input")) + " (" + number(numberOr(c, "worst_input_psi"), 3) + ")",
+             textOf(at(c, "input_light")), textOf(at(c, "shape_light")),
+             number(numberOr(auc, "value"), 3), textOf(at(auc, "light")),
+             percent(numberOr(cal, "observed_rate")) + " / " +
+                 percent(numberOr(cal, "predicted_rate")),
+             textOf(at(cal, "light"))});
     }
     setRows(t,
             {"cohort", "applicants", "score PSI", "score", "top input (PSI)", "inputs", "shape",
@@ -115,13 +114,13 @@ void fillCohorts(QTableWidget *t, const json &record)
 
 void fillInputs(QTableWidget *t, const json &record)
 {
-    const json &th = member(record, "thresholds");
+    const json &th = at(record, "thresholds");
     const double amber = numberOr(th, "psi_amber"), red = numberOr(th, "psi_red");
     std::vector<QStringList> rows;
-    for (const auto &s : member(record, "characteristics")) {
+    for (const auto &s : at(record, "characteristics")) {
         const double psi = numberOr(s, "psi");
-        rows.push_back({QString::number(rows.size() + 1), textOf(member(s, "name")),
-                        textOf(member(s, "kind")), number(psi, 4),
+        rows.push_back({QString::number(rows.size() + 1), textOf(at(s, "name")),
+                        textOf(at(s, "kind")), number(psi, 4),
                         psi >= red     ? "red"
                         : psi >= amber ? "amber"
                                        : "green",
@@ -138,23 +137,23 @@ void fillShape(QTableWidget *t, const json &record)
     setRows(t,
             {"population", "applicants", "mean events", "median events", "empty", "truncated",
              "median gap (days)"},
-            {shapeRow("development", member(member(record, "reference"), "shape")),
-             shapeRow("batch", member(record, "shape"))},
+            {shapeRow("development", at(at(record, "reference"), "shape")),
+             shapeRow("batch", at(record, "shape"))},
             {});
 }
 
 void fillSegments(QTableWidget *t, const json &record)
 {
     std::vector<QStringList> rows;
-    for (const auto &table : member(member(record, "segments"), "tables"))
-        for (const auto &r : member(table, "rows"))
-            rows.push_back(
-                {textOf(member(table, "column")), textOf(member(r, "value")),
-                 number(numberOr(r, "applicants"), 0), percent(numberOr(r, "bad_rate")),
-                 percent(numberOr(r, "predicted_bad_rate")), number(numberOr(r, "auc"), 3),
-                 number(numberOr(r, "ks"), 3), percent(numberOr(r, "approval_rate")),
-                 number(numberOr(r, "adverse_impact"), 2),
-                 member(r, "light").is_string() ? textOf(member(r, "light")) : QString()});
+    for (const auto &table : at(at(record, "segments"), "tables"))
+        for (const auto &r : at(table, "rows"))
+            rows.push_back({textOf(at(table, "column")), textOf(at(r, "value")),
+                            number(numberOr(r, "applicants"), 0), percent(numberOr(r, "bad_rate")),
+                            percent(numberOr(r, "predicted_bad_rate")),
+                            number(numberOr(r, "auc"), 3), number(numberOr(r, "ks"), 3),
+                            percent(numberOr(r, "approval_rate")),
+                            number(numberOr(r, "adverse_impact"), 2),
+                            at(r, "light").is_string() ? textOf(at(r, "light")) : QString()});
     setRows(t,
             {"column", "segment", "applicants", "bad rate", "predicted", "AUC", "KS", "approved",
              "adverse impact", "light"},

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Semantic checks of a Config, whatever built it (a JSON file, the Train form, "Generate config",
 // command-line overrides): ranges from config_limits.h and the rules between values.
-#include "seqlens/data/config.h"
-#include "seqlens/data/config_limits.h"
+#include "config_checker.h"
 #include "seqlens/util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -14,59 +13,9 @@
 
 namespace seqlens {
 
+using namespace config_detail;
+
 namespace {
-
-class Checker {
-public:
-    explicit Checker(std::vector<ConfigProblem> &out) : m_out(out) {}
-
-    void problem(const std::string &path, const std::string &message)
-    {
-        m_out.push_back({path, message});
-    }
-    void integer(const std::string &path, int64_t v, IntRange r)
-    {
-        if (!r.contains(v))
-            problem(path, "expected an integer in [" + std::to_string(r.lo) + ", " +
-                              std::to_string(r.hi) + "], got " + std::to_string(v));
-    }
-    void number(const std::string &path, double v, RealRange r)
-    {
-        if (r.contains(v))
-            return;
-        std::ostringstream m;
-        m << "expected a number in [" << r.lo << ", " << r.hi << (r.hiOpen ? ")" : "]")
-          << ", got " << nlohmann::json(v).dump();
-        problem(path, m.str());
-    }
-    void nonEmpty(const std::string &path, const std::string &v)
-    {
-        if (v.empty())
-            problem(path, "expected a non-empty string, got \"\"");
-    }
-    // 1..maxCount strictly ascending numbers of days, each >= 0 (or > 0 when !allowZero).
-    void ascendingDays(const std::string &path, const std::vector<double> &days, size_t maxCount,
-                       bool allowZero)
-    {
-        bool ok = !days.empty() && days.size() <= maxCount;
-        for (size_t i = 0; ok && i < days.size(); ++i)
-            ok = (allowZero ? days[i] >= 0 : days[i] > 0) && (i == 0 || days[i] > days[i - 1]);
-        if (!ok)
-            problem(path, "expected 1 to " + std::to_string(maxCount) + " " +
-                              (allowZero ? "non-negative" : "positive") +
-                              ", strictly ascending numbers of days, got " +
-                              nlohmann::json(days).dump());
-    }
-    void timeFormat(const std::string &path, const TimeFormat &f)
-    {
-        const std::string p = TimeParser::validate(f);
-        if (!p.empty())
-            problem(path, p);
-    }
-
-private:
-    std::vector<ConfigProblem> &m_out;
-};
 
 void checkEvents(Checker &c, const Config &cfg)
 {
@@ -101,35 +50,6 @@ void checkEvents(Checker &c, const Config &cfg)
     }
 }
 
-std::optional<double> splitTime(const LabelConfig &l, const std::string &text)
-{
-    if (!TimeParser::validate(l.cutoffFormat).empty())
-        return std::nullopt;
-    if (auto t = TimeParser(l.cutoffFormat).parse(text))
-        return t;
-    return parseIso(text);
-}
-
-void checkTimeSplit(Checker &c, const LabelConfig &l)
-{
-    if (!l.timeSplit)
-        return;
-    const std::string p = "/labels/split";
-    if (!l.cutoff)
-        c.problem(p, "a time split needs labels.cutoff (the column it splits on), got none");
-    const auto valid = splitTime(l, l.timeSplit->validAfter);
-    const auto test = splitTime(l, l.timeSplit->testAfter);
-    for (auto [key, text, t] : {std::tuple{"valid_after", l.timeSplit->validAfter, valid},
-                                std::tuple{"test_after", l.timeSplit->testAfter, test}})
-        if (!t)
-            c.problem(p + "/" + key, "expected a time in the cutoff column's format or an ISO "
-                                     "date, got \"" + text + "\"");
-    if (valid && test && *valid > *test)
-        c.problem(p + "/test_after", "expected a time at or after valid_after (\"" +
-                                         l.timeSplit->validAfter + "\"), got \"" +
-                                         l.timeSplit->testAfter + "\"");
-}
-
 void checkLabels(Checker &c, const LabelConfig &l)
 {
     c.nonEmpty("/labels/path", l.path);
@@ -162,8 +82,7 @@ void checkModelAndTraining(Checker &c, const Config &cfg)
     c.number("/model/dropout", m.dropout, limits::dropout);
     if ((m.itemAggregation == ItemAggregation::Transformer ||
          m.itemAggregation == ItemAggregation::Auto) &&
-        limits::heads.contains(m.heads) &&
-        m.embDim % m.heads != 0)
+        limits::heads.contains(m.heads) && m.embDim % m.heads != 0)
         c.problem("/model/heads", "expected a divisor of emb_dim (" + std::to_string(m.embDim) +
                                       "), got " + std::to_string(m.heads));
     const TrainingConfig &t = cfg.training;
@@ -228,13 +147,13 @@ std::string quotedList(const std::vector<std::string> &v)
 // Placeholders in a reason's code or text must be known ones.
 void checkPlaceholders(Checker &c, const std::string &path, const std::string &text)
 {
-    static const std::set<std::string> known = {"count", "field", "value", "then_value", "input",
-                                                "days"};
-    for (size_t open = text.find('{'); open != std::string::npos;
-         open = text.find('{', open + 1)) {
+    static const std::set<std::string> known = {"count",      "field", "value",
+                                                "then_value", "input", "days"};
+    for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
         const size_t close = text.find('}', open);
-        const std::string name =
-            close == std::string::npos ? text.substr(open) : text.substr(open + 1, close - open - 1);
+        const std::string name = close == std::string::npos
+                                     ? text.substr(open)
+                                     : text.substr(open + 1, close - open - 1);
         if (close == std::string::npos || !known.count(name))
             c.problem(path, "unknown placeholder {" + name +
                                 "} (expected {count}, {field}, {value}, {then_value}, {input} or "
@@ -287,39 +206,6 @@ void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const
                   "expected the largest gap in days between the two events (above 0)");
 }
 
-void checkMonitoring(Checker &c, const Config &cfg)
-{
-    const MonitoringConfig &m = cfg.monitoring;
-    const std::string p = "/monitoring";
-    c.number(p + "/approval_rate", m.approvalRate, limits::approvalRate);
-    c.integer(p + "/min_segment", m.minSegment, limits::minSegment);
-    std::set<std::string> seen;
-    for (size_t k = 0; k < m.segments.size(); ++k) {
-        const std::string &s = m.segments[k], sp = p + "/segments/" + std::to_string(k);
-        c.nonEmpty(sp, s);
-        if (!s.empty() && !seen.insert(s).second)
-            c.problem(sp, "duplicate segment column \"" + s + "\"");
-        if (s == cfg.labels.entity || s == cfg.labels.target)
-            c.problem(sp, "expected a label-table column other than the entity and the target, "
-                          "got \"" + s + "\"");
-    }
-    const MonitorThresholds &t = m.thresholds;
-    const std::string tp = p + "/thresholds";
-    c.integer(tp + "/bins", t.bins, limits::monitorBins);
-    c.number(tp + "/psi_amber", t.psiAmber, limits::psi);
-    c.number(tp + "/psi_red", t.psiRed, limits::psi);
-    c.number(tp + "/alpha_amber", t.alphaAmber, limits::alpha);
-    c.number(tp + "/alpha_red", t.alphaRed, limits::alpha);
-    c.number(tp + "/adverse_impact", t.adverseImpact, limits::adverseImpact);
-    if (t.psiAmber >= t.psiRed)
-        c.problem(tp + "/psi_red", "expected a PSI above psi_amber (" + nlohmann::json(t.psiAmber).dump() +
-                                       "), got " + nlohmann::json(t.psiRed).dump());
-    if (t.alphaRed > t.alphaAmber)
-        c.problem(tp + "/alpha_red", "expected a p-value at or below alpha_amber (" +
-                                         nlohmann::json(t.alphaAmber).dump() + "), got " +
-                                         nlohmann::json(t.alphaRed).dump());
-}
-
 void checkExplain(Checker &c, const Config &cfg)
 {
     const ExplainConfig &e = cfg.explain;
@@ -358,17 +244,6 @@ std::vector<ConfigProblem> validate(const Config &config)
                                         std::to_string(limits::seed.hi) + "], got " +
                                         std::to_string(config.training.seed));
     return out;
-}
-
-std::optional<TimeSplitDays> timeSplitDays(const LabelConfig &labels)
-{
-    if (!labels.timeSplit)
-        return std::nullopt;
-    const auto valid = splitTime(labels, labels.timeSplit->validAfter);
-    const auto test = splitTime(labels, labels.timeSplit->testAfter);
-    if (!valid || !test)
-        return std::nullopt;
-    return TimeSplitDays{*valid, *test};
 }
 
 void throwIfInvalid(const Config &config, const std::string &sourceName)
