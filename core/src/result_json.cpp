@@ -166,6 +166,8 @@ json splitsJson(const SplitCounts &s)
               {"description", s.description}};
     const char *names[] = {"train", "valid", "test"};
     for (int k = 0; k < 3; ++k)
+        j["without_events"][names[k]] = s.withoutEvents[k];
+    for (int k = 0; k < 3; ++k)
         if (!std::isnan(s.firstCutoff[k]))
             j["cutoffs"][names[k]] = {{"first", formatDays(s.firstCutoff[k])},
                                       {"last", formatDays(s.lastCutoff[k])}};

@@ -181,6 +181,9 @@ private Q_SLOTS:
         QCOMPARE(c.firstCutoff[1], double(daysFromCivil(2020, 2, 20)));
         QCOMPARE(c.lastCutoff[1], double(daysFromCivil(2020, 3, 1)));
         QCOMPARE(c.firstCutoff[2], double(daysFromCivil(2020, 3, 2)));
+        QCOMPARE(c.withoutEvents[0], int64_t(0)); // a has events
+        QCOMPARE(c.withoutEvents[1], int64_t(2)); // c and d have none, b has one
+        QCOMPARE(c.withoutEvents[2], int64_t(1)); // e has none
         QVERIFY(contains(c.description, "out of time on the cutoff column \"app\""));
         // Training needs the segment column; scoring does not.
         EXPECT_ERROR(loadDataset(fx.config(kEvents, kLabels)), ErrorKind::Data,

@@ -32,6 +32,11 @@ void splitText(ReportDocument &doc, const json &s)
                                QString::fromStdString(at(c, k).value("last", "")));
     if (!ranges.isEmpty())
         text += "; cutoffs " + ranges.join(", ");
+    const json &empty = at(s, "without_events");
+    if (empty.is_object())
+        text += QString("; without any event before the cutoff: %1 train, %2 validation, %3 test")
+                    .arg(count(at(empty, "train")), count(at(empty, "valid")),
+                         count(at(empty, "test")));
     doc.text(text + ".");
 }
 

@@ -80,6 +80,7 @@ SplitCounts countSplits(const RawDataset &data, const std::vector<Split> &splits
             continue;
         const int k = int(splits[a]) - int(Split::Train);
         ++*counts[k];
+        out.withoutEvents[k] += data.eventCount(int64_t(a)) == 0;
         const double t = data.applicants[a].cutoff;
         if (std::isnan(t))
             continue;

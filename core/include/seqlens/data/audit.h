@@ -47,6 +47,9 @@ struct SplitCounts {
     std::string description; // one sentence for reports: how the split was made
     // Per split (train, valid, test): the earliest and latest cutoff, days; NaN without cutoffs.
     double firstCutoff[3] = {NAN, NAN, NAN}, lastCutoff[3] = {NAN, NAN, NAN};
+    // Per split: labelled applicants without any event before their cutoff (a time split on
+    // data whose events end early leaves the later splits empty-handed).
+    int64_t withoutEvents[3] = {0, 0, 0};
 };
 
 // The labeled applicants per split with how the split was made (random with the fractions and
