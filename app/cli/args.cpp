@@ -30,6 +30,7 @@ Args::Args(int argc, char **argv, int first, const std::set<std::string> &valueO
                 value = argv[++i];
             }
             m_values[name] = value;
+            m_repeated[name].push_back(value);
         } else {
             throwUsage("unknown option --" + name + " (see --help)");
         }
@@ -48,6 +49,13 @@ std::string Args::get(const std::string &name, const std::string &fallback) cons
 {
     auto it = m_values.find(name);
     return it == m_values.end() ? fallback : it->second;
+}
+
+const std::vector<std::string> &Args::all(const std::string &name) const
+{
+    static const std::vector<std::string> none;
+    auto it = m_repeated.find(name);
+    return it == m_repeated.end() ? none : it->second;
 }
 
 std::optional<int64_t> Args::integer(const std::string &name, int64_t lo, int64_t hi) const

@@ -21,6 +21,8 @@ public:
     bool has(const std::string &name) const { return m_values.count(name) || m_flags.count(name); }
     std::string required(const std::string &name) const;
     std::string get(const std::string &name, const std::string &fallback = {}) const;
+    // Every value of a repeatable option, in command-line order.
+    const std::vector<std::string> &all(const std::string &name) const;
     std::optional<int64_t> integer(const std::string &name, int64_t lo, int64_t hi) const;
     std::optional<int64_t> integer(const std::string &name, IntRange range) const
     {
@@ -29,6 +31,7 @@ public:
 
 private:
     std::map<std::string, std::string> m_values;
+    std::map<std::string, std::vector<std::string>> m_repeated;
     std::set<std::string> m_flags;
 };
 

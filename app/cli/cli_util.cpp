@@ -83,6 +83,25 @@ void warnWithoutLabels(const ModelBundle &b, const std::string &labels)
             "\"; without --labels no events are excluded by cutoff");
 }
 
+void logSources(const LoadReport &l)
+{
+    if (l.sources.size() < 2)
+        return;
+    for (const auto &s : l.sources)
+        log("  source " + s.name + ": " + std::to_string(s.kept) + " of " +
+            std::to_string(s.rows) + " rows kept, " + std::to_string(s.afterCutoff) +
+            " excluded by the cutoff, " + std::to_string(s.unknownEntity) +
+            " of unlabeled entities, " + std::to_string(s.joinMisses) + " join misses; " +
+            std::to_string(s.applicantsCovered) + " of " + std::to_string(l.applicants) +
+            " applicants covered");
+}
+
+EventFiles eventFilesOf(const Args &args)
+{
+    args.required("events");
+    return EventFiles::parse(args.all("events"));
+}
+
 ModelBundle loadBundleForScoring(const Args &a)
 {
     ModelBundle b = loadBundle(a.required("model"));

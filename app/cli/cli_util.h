@@ -22,6 +22,11 @@ class Args;
 void writeFileOrStdout(const std::string &path, const std::string &text);
 // Warns when the model uses a cutoff column and no label file gives it.
 void warnWithoutLabels(const ModelBundle &bundle, const std::string &labels);
+// With several event sources, one line per source: rows, kept, excluded, join misses, coverage.
+void logSources(const LoadReport &load);
+// The --events files: "--events FILE" for one source, "--events name=FILE" once per source.
+// Throws a Usage error when none is given.
+EventFiles eventFilesOf(const Args &args);
 // Loads --model and sets LibTorch's threads from --threads, else from the bundle's config.
 ModelBundle loadBundleForScoring(const Args &args);
 

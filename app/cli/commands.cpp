@@ -46,12 +46,13 @@ run (config, data fingerprints, epochs, metrics, curves, scores) is recorded in 
 file, created when missing.)";
 
 const char *kScoreHelp =
-    R"(usage: seqlens-cli score --model MODEL --events FILE [--labels FILE] --out scores.csv [--reasons N] [--threads T] [--project FILE]
+    R"(usage: seqlens-cli score --model MODEL --events FILE|NAME=FILE... [--labels FILE] --out scores.csv [--reasons N] [--threads T] [--project FILE]
 Scores every applicant with the bundle's own encoder and model. Columns: entity,score
 (and label when the labels file has one); with --reasons N also reason_1_code,
 reason_1_text, ... reason_N_text: the N reasons that raised each score most (Integrated
 Gradients, one pass per model: milliseconds per applicant for a Transformer, tens for a GRU,
-K times that for a compare run's bag of K fold models). The labels file supplies cutoffs when the
+K times that for a compare run's bag of K fold models). With several event sources give each
+as --events NAME=FILE (repeated). The labels file supplies cutoffs when the
 config uses them; without it, applicants are the entities of the event file. With --project
 the scoring is written to that project's audit log.)";
 
@@ -70,8 +71,10 @@ const char *kAuditHelp = R"(usage: seqlens-cli audit --config FILE [--out audit.
 Loads the data the config describes, assigns the splits, fits the encoder on the train split
 and encodes, without training: rows read and kept, events excluded by the cutoff, events of
 unlabeled entities, events per applicant (summary and histogram), per-field missing and
-distinct counts, truncated histories, unseen categories, and applicants per split. Writes JSON
-(stdout unless --out) and a summary on stderr; Ctrl+C cancels.)";
+distinct counts, truncated histories, unseen categories, and applicants per split; with several
+event sources also per source (rows, kept, join misses, applicants covered, events per
+applicant, missing shares). Writes JSON (stdout unless --out) and a summary on stderr; Ctrl+C
+cancels.)";
 
 const char *kFeaturesHelp = R"(usage: seqlens-cli features --config FILE --out features.csv
 Exports the hand-made window features (entity, split, label, then one column per feature)
@@ -191,7 +194,8 @@ int runScore(int argc, char **argv)
     }
     Args a(argc, argv, 2, {"model", "events", "labels", "out", "reasons", "threads", "project"},
            {});
-    const std::string events = a.required("events"), out = a.required("out");
+    const EventFiles events = eventFilesOf(a);
+    const std::string out = a.required("out");
     const std::string labels = a.get("labels");
     const int64_t reasons = a.integer("reasons", 0, 20).value_or(0);
     ModelBundle b = loadBundleForScoring(a);
@@ -202,7 +206,7 @@ int runScore(int argc, char **argv)
     writeScoresCsv(out, scores, reasons);
     if (const std::string project = a.get("project"); !project.empty())
         ProjectStore(project).audit("scored", "model " + a.required("model"),
-                                    std::to_string(scores.size()) + " applicants of " + events +
+                                    std::to_string(scores.size()) + " applicants of " + events.describe() +
                                         " -> " + out);
     log("scored " + std::to_string(scores.size()) + " applicants (" +
         std::to_string(rep.eventsKept) + " events, " + std::to_string(rep.eventsAfterCutoff) +
@@ -271,6 +275,7 @@ int runAudit(int argc, char **argv)
         std::to_string(r.encode.truncatedApplicants) + " histories truncated; splits " +
         std::to_string(r.splits.train) + " train / " + std::to_string(r.splits.valid) +
         " valid / " + std::to_string(r.splits.test) + " test");
+    logSources(l);
     writeFileOrStdout(a.get("out"), dataReportJson(r).dump(2));
     return 0;
 }

@@ -163,7 +163,7 @@ ExplainOptions optionsFrom(const Args &a, const ModelBundle &b)
 // Loads the applicants of --events/--labels with the bundle's config.
 RawDataset loadForBundle(const ModelBundle &b, const Args &a)
 {
-    LoadOptions opt = scoringLoadOptions(a.required("events"), a.get("labels"));
+    LoadOptions opt = scoringLoadOptions(eventFilesOf(a), a.get("labels"));
     opt.cancel = &g_cancel;
     return loadDataset(b.config, opt);
 }
@@ -199,16 +199,16 @@ int runExplain(int argc, char **argv)
     const std::string entity = a.required("entity");
     if (!a.has("what-if")) {
         const ApplicantExplanation ex =
-            explainWithBundle(b, a.required("events"), a.get("labels"), entity, o);
+            explainWithBundle(b, eventFilesOf(a), a.get("labels"), entity, o);
         writeFileOrStdout(a.get("out"), explanationJson(ex).dump(2));
         return 0;
     }
-    LoadOptions opt = scoringLoadOptions(a.required("events"), a.get("labels"));
+    LoadOptions opt = scoringLoadOptions(eventFilesOf(a), a.get("labels"));
     opt.onlyEntity = entity;
     const RawDataset raw = loadDataset(b.config, opt);
     if (raw.applicants.empty())
         throwData("entity \"" + entity + "\" not found in " +
-                  (a.get("labels").empty() ? a.required("events") : a.get("labels")));
+                  (a.get("labels").empty() ? eventFilesOf(a).describe() : a.get("labels")));
     const auto edits = readEdits(a.get("what-if"), raw.applicants[0].cutoff);
     const WhatIf w = whatIf(b, raw, 0, edits, o);
     writeFileOrStdout(a.get("out"), whatIfJson(w).dump(2));
@@ -269,7 +269,7 @@ int runSurrogate(int argc, char **argv)
     const auto rows = evenSample(allRows(raw), a.integer("applicants", 2, 1000000).value_or(500));
     const Surrogate s = fitSurrogate(b, data, rows);
     if (s.trainEvents == 0 || s.heldOutEvents == 0)
-        throwData(a.required("events") + ": too few events to fit the surrogate (" +
+        throwData(eventFilesOf(a).describe() + ": too few events to fit the surrogate (" +
                   std::to_string(s.trainEvents) + " events to fit on, " +
                   std::to_string(s.heldOutEvents) + " held out, among " +
                   std::to_string(rows.size()) + " applicants); give more applicants");

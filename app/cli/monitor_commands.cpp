@@ -106,7 +106,7 @@ int runMonitor(int argc, char **argv)
     if (!run)
         throwUsage("--run ID is required (seqlens-cli runs --project FILE lists the runs)");
     MonitorRequest req;
-    req.eventsPath = a.required("events");
+    req.events = eventFilesOf(a);
     req.labelsPath = a.get("labels");
     const std::string out = a.required("out");
     req.by = a.get("by");

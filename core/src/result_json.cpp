@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "seqlens/explain/source_breakdown.h"
 #include "seqlens/result_json.h"
 
 #include "seqlens/util/clock.h"
@@ -114,6 +115,40 @@ json evaluationJson(const ModelEvaluation &e)
 
 } // namespace
 
+namespace {
+
+// Per event source: rows, joins, exclusions, coverage and (with a profile) events per applicant
+// and the missing share of each field.
+json sourcesJson(const LoadReport &r, const DataProfile *profile)
+{
+    json out = json::array();
+    for (size_t s = 0; s < r.sources.size(); ++s) {
+        const SourceLoadReport &x = r.sources[s];
+        json j = {{"name", x.name},
+                  {"path", x.path},
+                  {"via", x.viaPaths},
+                  {"rows", x.rows},
+                  {"kept", x.kept},
+                  {"after_cutoff", x.afterCutoff},
+                  {"unknown_entity", x.unknownEntity},
+                  {"join_misses", x.joinMisses},
+                  {"applicants_covered", x.applicantsCovered},
+                  {"fingerprint", hex64(x.fingerprint)}};
+        if (profile && s < profile->sources.size()) {
+            j["events_per_applicant"] =
+                eventsPerApplicantJson(profile->sources[s].eventsPerApplicant);
+            json missing = json::object();
+            for (const auto &[name, share] : profile->sources[s].missingShare)
+                missing[name] = share;
+            j["missing_share"] = missing;
+        }
+        out.push_back(j);
+    }
+    return out;
+}
+
+} // namespace
+
 json loadReportJson(const LoadReport &r, const DataProfile *profile)
 {
     json j = {{"events_path", r.eventsPath},
@@ -140,6 +175,8 @@ json loadReportJson(const LoadReport &r, const DataProfile *profile)
                               {"distinct", f.distinct}};
         j["fields"] = fields;
     }
+    if (r.sources.size() > 1)
+        j["sources"] = sourcesJson(r, profile);
     return j;
 }
 
@@ -363,6 +400,8 @@ json explanationJson(const ApplicantExplanation &x)
                           {"values", values},
                           {"field_attention", byInput(x.inputs, e.fieldWeights)},
                           {"item_weight", e.itemWeight}});
+        if (!e.source.empty())
+            events.back()["source"] = e.source;
         if (x.attribution.available)
             attrEvents.push_back({{"index", e.index},
                                   {"total", e.attributionTotal},
@@ -398,6 +437,15 @@ json explanationJson(const ApplicantExplanation &x)
     }
     if (x.occlusion)
         out["occlusion"] = {{"events", occEvents}};
+    json bySource = json::array();
+    for (const auto &s : sourceShares(x))
+        bySource.push_back({{"source", s.source},
+                            {"events", s.events},
+                            {"item_weight", s.itemWeight},
+                            {"attribution", s.attribution},
+                            {"mean_field_attention", byInput(s.inputs, s.meanFieldWeight)}});
+    if (!bySource.empty())
+        out["by_source"] = bySource;
     return out;
 }
 

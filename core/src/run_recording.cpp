@@ -42,12 +42,17 @@ ProgressFn recordingProgress(ProjectStore &store, int64_t run, ProgressFn next)
 void linkDatasets(ProjectStore &store, int64_t run, const LoadReport &load)
 {
     std::error_code ec;
-    auto info = [&](const char *role, const std::string &path, uint64_t fingerprint, int64_t rows) {
+    auto info = [&](const std::string &role, const std::string &path, uint64_t fingerprint,
+                    int64_t rows) {
         const auto size = std::filesystem::file_size(path, ec);
         store.linkDataset(run, DatasetInfo{0, role, std::filesystem::absolute(path).string(),
                                            ec ? -1 : int64_t(size), hex64(fingerprint), rows, ""});
     };
-    info("events", load.eventsPath, load.eventsFingerprint, load.eventRows);
+    if (load.sources.size() > 1) // one link per source: "events:bureau", ...
+        for (const auto &s : load.sources)
+            info("events:" + s.name, s.path, s.fingerprint, s.rows);
+    else
+        info("events", load.eventsPath, load.eventsFingerprint, load.eventRows);
     info("labels", load.labelsPath, load.labelsFingerprint, load.labelRows);
 }
 

@@ -9,21 +9,21 @@
 
 namespace seqlens {
 
-LoadOptions scoringLoadOptions(const std::string &eventsPath, const std::string &labelsPath)
+LoadOptions scoringLoadOptions(const EventFiles &events, const std::string &labelsPath)
 {
     LoadOptions opt;
-    opt.eventsPath = eventsPath;
+    opt.eventFiles = events;
     opt.labelsPath = labelsPath;
     opt.useLabels = !labelsPath.empty();
     opt.requireTarget = false;
     return opt;
 }
 
-std::vector<ScoredApplicant> scoreWithBundle(const ModelBundle &b, const std::string &eventsPath,
+std::vector<ScoredApplicant> scoreWithBundle(const ModelBundle &b, const EventFiles &events,
                                              const std::string &labelsPath, LoadReport *report,
                                              int64_t reasons, const CancelToken *cancel)
 {
-    LoadOptions opt = scoringLoadOptions(eventsPath, labelsPath);
+    LoadOptions opt = scoringLoadOptions(events, labelsPath);
     opt.cancel = cancel;
     const RawDataset raw = loadDataset(b.config, opt);
     const EncodedDataset enc = b.encoder.encode(raw);

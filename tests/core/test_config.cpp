@@ -131,14 +131,71 @@ private Q_SLOTS:
         QVERIFY(anyContains(p, "/training/learning_rate: expected a number"));
         QVERIFY(anyContains(p, "/extra: unknown key"));
     }
-    void severalEventSourcesNotSupportedYet()
+    void severalEventSourcesAreCheckedByPath()
     {
         auto p = problemsOf(R"({"schema_version": 1,
           "events": [{"path": "a.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]},
-                     {"path": "b.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]}],
+                     {"name": "b", "path": "b.csv", "entity": "id", "time": "t", "time_origin": "cutoff",
+                      "max_items": 5000, "fields": [{"name": "k", "type": "categorical"}],
+                      "via": {"path": "p.csv", "key": "pk", "entity": "pk",
+                              "fields": [{"name": "k", "type": "categorical"}]}},
+                     {"name": "b", "path": "c.csv", "entity": "id", "time": "t", "time_format": "iso",
+                      "time_origin": "cutoff", "fields": [{"name": "x", "type": "numeric"}],
+                      "via": [{"path": "q.csv", "key": "a"}]},
+                     {"name": "bad name", "path": "d.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"],
+                     "cutoff_value": "2024-13-40"}})");
+        QVERIFY(anyContains(p, "/events/0/name: required with several event sources"));
+        QVERIFY(anyContains(p, "/events/1/max_items: expected an integer in [0, 4096], got 5000"));
+        QVERIFY(anyContains(p, "/events/1/via/entity: expected a column other than key"));
+        QVERIFY(anyContains(p, "/events/1/via/fields/0/name: duplicate field \"k\""));
+        QVERIFY(anyContains(p, "/events/2/name: duplicate source name \"b\""));
+        QVERIFY(anyContains(p, "/events/2/time_format: time_origin \"cutoff\" counts plain "
+                               "numbers"));
+        QVERIFY(anyContains(p, "/events/2/via/0/entity: required key is missing"));
+        QVERIFY(anyContains(p, "/events/3/name: expected letters, digits"));
+        QVERIFY(anyContains(p, "/labels/cutoff_value: expected a time in labels.cutoff_format"));
+        auto q = problemsOf(R"({"schema_version": 1,
+          "events": [{"path": "a.csv", "entity": "id", "time": "t", "time_origin": "cutoff",
+                      "fields": [{"name": "k", "type": "categorical"}]}],
           "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]}})");
-        QVERIFY(anyContains(p, "/events: expected one event source, got 2: several event tables "
-                               "are not supported yet"));
+        QVERIFY(anyContains(q, "/events/0/time_origin: time_origin \"cutoff\" needs "
+                               "labels.cutoff"));
+    }
+    void severalEventSourcesRoundTrip()
+    {
+        const std::string text = R"({"schema_version": 1,
+          "events": [{"name": "app", "path": "a.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]},
+                     {"name": "bal", "path": "b.csv", "entity": "cid", "time": "m", "time_unit": "months",
+                      "time_origin": "cutoff", "max_items": 24, "fields": [{"name": "status", "type": "categorical"}],
+                      "via": {"path": "p.csv", "key": "cid", "entity": "id",
+                              "fields": [{"name": "kind", "type": "categorical"}]}}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"],
+                     "cutoff_value": "2024-06-30"}})";
+        const Config c = parseConfig(text, "cfg.json", "/base");
+        QCOMPARE(c.events.size(), size_t(2));
+        QVERIFY(c.events[1].timeFromCutoff);
+        QCOMPARE(c.events[1].timeFormat.format, std::string("number"));
+        QCOMPARE(c.events[1].maxItems, int64_t(24));
+        QCOMPARE(c.events[1].via.size(), size_t(1));
+        QCOMPARE(c.events[1].via[0].entity, std::string("id"));
+        const auto fields = eventFields(c);
+        QCOMPARE(fields.size(), size_t(3));
+        QCOMPARE(fields[1].name, std::string("bal.status"));
+        QCOMPARE(fields[2].name, std::string("bal.kind"));
+        QCOMPARE(fields[2].hop, 0);
+        QCOMPARE(*cutoffValueDays(c.labels), double(daysFromCivil(2024, 6, 30)));
+        const Config again = parseConfig(configToJson(c), "resolved.json", "/base");
+        QCOMPARE(configToJson(again), configToJson(c));
+        QVERIFY(again.events[1].timeFromCutoff);
+        QCOMPARE(again.events[1].via[0].fields.size(), size_t(1));
+        // One source keeps its plain field names and gets the default name.
+        const Config one = parseConfig(R"({"schema_version": 1,
+          "events": [{"path": "a.csv", "entity": "id", "time": "t", "fields": [{"name": "k", "type": "categorical"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]}})",
+                                       "one.json", "/base");
+        QCOMPARE(one.events[0].name, std::string("events"));
+        QCOMPARE(eventFields(one)[0].name, std::string("k"));
     }
     void missingRequiredKeys()
     {

@@ -66,7 +66,7 @@ class TestMonitorDrift : public QObject {
         o.drift = drift;
         const SynthSummary s = writeSynthDataset(o);
         MonitorRequest req;
-        req.eventsPath = s.eventsPath;
+        req.events = s.eventsPath;
         req.labelsPath = s.labelsPath;
         req.threads = 2;
         return monitorRunInProject(*m_store, m_run, req, path(name + "_out"));
@@ -182,14 +182,14 @@ private Q_SLOTS:
     {
         const size_t before = m_store->monitorings(m_run).size();
         MonitorRequest req;
-        req.eventsPath = testutil::writeFile(m_dir, "nocol.csv",
+        req.events = testutil::writeFile(m_dir, "nocol.csv",
                                              "applicant_id,event_time,event_type,amount\n"
                                              "A1,2025-01-02,payment,10\n");
         EXPECT_ERROR(monitorRunInProject(*m_store, m_run, req), ErrorKind::Data, "nocol.csv");
-        req.eventsPath = testutil::writeFile(m_dir, "empty.csv",
+        req.events = testutil::writeFile(m_dir, "empty.csv",
                                              "applicant_id,event_time,event_type,channel,amount\n");
         EXPECT_ERROR(monitorRunInProject(*m_store, m_run, req), ErrorKind::Data, "no applicants");
-        req.eventsPath = path("none/events.csv");
+        req.events = path("none/events.csv");
         req.labelsPath = path("none/labels.csv");
         req.by = "segment";
         EXPECT_ERROR(monitorRunInProject(*m_store, m_run, req), ErrorKind::Data, "segment");

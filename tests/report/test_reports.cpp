@@ -232,7 +232,7 @@ private Q_SLOTS:
         const SynthSummary later = writeSynthDataset(o);
         ProjectStore store(m_project);
         MonitorRequest req;
-        req.eventsPath = later.eventsPath;
+        req.events = later.eventsPath;
         req.labelsPath = later.labelsPath;
         int64_t record = 0;
         const MonitorResult r = monitorRunInProject(store, m_compareRun, req, "", &record);

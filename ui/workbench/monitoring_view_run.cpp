@@ -48,7 +48,7 @@ void MonitoringView::runMonitoring(const QString &events, const QString &labels,
         return;
     }
     MonitorRequest req;
-    req.eventsPath = events.toStdString();
+    req.events = events.toStdString();
     req.labelsPath = labels.toStdString();
     req.by = by.toStdString();
     const std::string out = (QFileInfo(m_session.path()).absolutePath() + "/monitor-" +

@@ -22,7 +22,7 @@ struct ScoredApplicant {
 // applicant with the bundle's own encoder and model; with `reasons` > 0 also the top reasons
 // of each (Integrated Gradients with the config's reference and steps: a few ms per applicant).
 std::vector<ScoredApplicant> scoreWithBundle(const ModelBundle &bundle,
-                                             const std::string &eventsPath,
+                                             const EventFiles &events,
                                              const std::string &labelsPath,
                                              LoadReport *report = nullptr, int64_t reasons = 0,
                                              const CancelToken *cancel = nullptr);
@@ -32,6 +32,6 @@ void writeScoresCsv(const std::string &path, const std::vector<ScoredApplicant> 
 
 // Options of a load for scoring or explaining with a bundle: the label table, when given,
 // supplies cutoffs, known labels and given splits, and need not have the target column.
-LoadOptions scoringLoadOptions(const std::string &eventsPath, const std::string &labelsPath);
+LoadOptions scoringLoadOptions(const EventFiles &events, const std::string &labelsPath);
 
 } // namespace seqlens

@@ -60,8 +60,11 @@ WindowFeatureBuilder WindowFeatureBuilder::fit(const RawDataset &d, const Config
             }
         b.m_staticTopValues.push_back(topOf(counts, cfg.baseline.topValues));
     }
+    b.m_sources = d.sourceNames.size() > 1 ? d.sourceNames : std::vector<std::string>();
     for (double w : b.m_windows) {
         b.m_names.push_back("cnt_" + days(w));
+        for (const auto &s : b.m_sources)
+            b.m_names.push_back("cnt_" + days(w) + "_" + s);
         for (size_t k = 0; k < d.fields.size(); ++k) {
             const std::string &name = d.fields[k].config.name;
             if (d.fields[k].config.type == FieldType::Categorical) {
@@ -76,6 +79,10 @@ WindowFeatureBuilder WindowFeatureBuilder::fit(const RawDataset &d, const Config
     }
     b.m_names.push_back("days_since_last");
     b.m_names.push_back("days_since_first");
+    for (const auto &s : b.m_sources) {
+        b.m_names.push_back("days_since_last_" + s);
+        b.m_names.push_back("days_since_first_" + s);
+    }
     for (size_t k = 0; k < b.m_static.size(); ++k) {
         if (b.m_static[k].type == FieldType::Numeric) {
             b.m_names.push_back(b.m_static[k].name);
@@ -109,6 +116,9 @@ FeatureMatrix WindowFeatureBuilder::build(const RawDataset &d) const
             while (first > b && ref - d.times[size_t(first - 1)] <= w)
                 --first;
             row[col++] = double(e - first);
+            for (size_t s = 0; s < m_sources.size(); ++s)
+                row[col++] = double(std::count(d.eventSource.begin() + first,
+                                               d.eventSource.begin() + e, uint8_t(s)));
             for (size_t k = 0; k < d.fields.size(); ++k) {
                 const RawField &f = d.fields[k];
                 if (f.config.type == FieldType::Categorical) {
@@ -141,6 +151,16 @@ FeatureMatrix WindowFeatureBuilder::build(const RawDataset &d) const
         }
         row[col++] = e > b ? ref - d.times[size_t(e - 1)] : nan;
         row[col++] = e > b ? ref - d.times[size_t(b)] : nan;
+        for (size_t s = 0; s < m_sources.size(); ++s) {
+            double firstTime = nan, lastTime = nan;
+            for (int64_t ev = b; ev < e; ++ev)
+                if (d.eventSource[size_t(ev)] == s) {
+                    lastTime = d.times[size_t(ev)];
+                    firstTime = std::isnan(firstTime) ? lastTime : firstTime;
+                }
+            row[col++] = ref - lastTime; // NaN without events of the source
+            row[col++] = ref - firstTime;
+        }
         for (size_t k = 0; k < m_static.size(); ++k) {
             const std::string v = k < ap.features.size() ? ap.features[k] : std::string();
             if (m_static[k].type == FieldType::Numeric) {

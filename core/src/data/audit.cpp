@@ -11,12 +11,16 @@ namespace seqlens {
 
 namespace {
 
-EventsPerApplicant eventsPerApplicant(const RawDataset &d)
+// Events per applicant, of every source (source < 0) or of one.
+EventsPerApplicant eventsPerApplicant(const RawDataset &d, int source = -1)
 {
     EventsPerApplicant out;
     std::vector<int64_t> n;
     for (int64_t a = 0; a < int64_t(d.applicants.size()); ++a)
-        n.push_back(d.eventCount(a));
+        n.push_back(source < 0 ? d.eventCount(a)
+                               : std::count(d.eventSource.begin() + d.offsets[size_t(a)],
+                                            d.eventSource.begin() + d.offsets[size_t(a) + 1],
+                                            uint8_t(source)));
     if (n.empty())
         return out;
     std::sort(n.begin(), n.end());
@@ -97,6 +101,15 @@ DataProfile profileData(const RawDataset &d)
     for (const auto &f : d.fields)
         p.fields.push_back(
             {f.config.name, f.missing, f.nonFinite, f.invalid, int64_t(f.pool.size())});
+    for (size_t s = 0; d.sourceNames.size() > 1 && s < d.sourceNames.size(); ++s) {
+        SourceProfile sp{d.sourceNames[s], eventsPerApplicant(d, int(s)), {}};
+        const int64_t kept = s < d.report.sources.size() ? d.report.sources[s].kept : 0;
+        for (const auto &f : d.fields)
+            if (f.source == s)
+                sp.missingShare.emplace_back(f.config.name,
+                                             kept > 0 ? double(f.missing) / double(kept) : 0.0);
+        p.sources.push_back(std::move(sp));
+    }
     return p;
 }
 

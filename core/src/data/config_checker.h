@@ -66,6 +66,8 @@ private:
     std::vector<ConfigProblem> &m_out;
 };
 
+// events: every source, its fields, via hops, names and clocks (config_sources.cpp).
+void checkEvents(Checker &c, const Config &config);
 // labels.split as a time split: a cutoff column, parseable times, valid_after <= test_after.
 void checkTimeSplit(Checker &c, const LabelConfig &labels);
 // monitoring: segments, approval rate, thresholds and their order.

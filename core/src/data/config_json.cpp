@@ -89,6 +89,22 @@ const char *delimiterName(char d)
 {
     return d == 0 ? "auto" : d == '\t' ? "\t" : d == ';' ? ";" : ",";
 }
+json fieldsJson(const std::vector<FieldConfig> &fields)
+{
+    json out = json::array();
+    for (const auto &f : fields) {
+        json jf = {{"name", f.name}, {"type", toString(f.type)}};
+        if (f.type == FieldType::Categorical) {
+            jf["min_count"] = f.minCount;
+            jf["max_vocab"] = f.maxVocab;
+        } else {
+            jf["transform"] = toString(f.transform);
+            jf["invalid"] = f.invalidAsMissing ? "missing" : "error";
+        }
+        out.push_back(jf);
+    }
+    return out;
+}
 json optional(const std::optional<std::string> &s)
 {
     return s ? json(*s) : json(nullptr);
@@ -101,26 +117,26 @@ std::string configToJson(const Config &c)
     root["schema_version"] = c.schemaVersion;
     json events = json::array();
     for (const auto &s : c.events) {
-        json fields = json::array();
-        for (const auto &f : s.fields) {
-            json jf = {{"name", f.name}, {"type", toString(f.type)}};
-            if (f.type == FieldType::Categorical) {
-                jf["min_count"] = f.minCount;
-                jf["max_vocab"] = f.maxVocab;
-            } else {
-                jf["transform"] = toString(f.transform);
-                jf["invalid"] = f.invalidAsMissing ? "missing" : "error";
-            }
-            fields.push_back(jf);
-        }
-        events.push_back({{"path", c.resolve(s.path)},
-                          {"entity", s.entity},
-                          {"time", s.time},
-                          {"time_format", s.timeFormat.format},
-                          {"time_unit", s.timeFormat.unit},
-                          {"time_origin", s.timeFormat.origin},
-                          {"delimiter", delimiterName(s.delimiter)},
-                          {"fields", fields}});
+        json via = json::array();
+        for (const auto &h : s.via)
+            via.push_back({{"path", c.resolve(h.path)},
+                           {"key", h.key},
+                           {"entity", h.entity},
+                           {"delimiter", delimiterName(h.delimiter)},
+                           {"fields", fieldsJson(h.fields)}});
+        json js = {{"name", s.name.empty() ? kDefaultSourceName : s.name},
+                   {"path", c.resolve(s.path)},
+                   {"entity", s.entity},
+                   {"time", s.time},
+                   {"time_format", s.timeFormat.format},
+                   {"time_unit", s.timeFormat.unit},
+                   {"time_origin", s.timeFromCutoff ? "cutoff" : s.timeFormat.origin},
+                   {"delimiter", delimiterName(s.delimiter)},
+                   {"max_items", s.maxItems},
+                   {"fields", fieldsJson(s.fields)}};
+        if (!via.empty())
+            js["via"] = via;
+        events.push_back(js);
     }
     root["events"] = events;
     const LabelConfig &l = c.labels;
@@ -136,6 +152,7 @@ std::string configToJson(const Config &c)
                       {"cutoff_format", l.cutoffFormat.format},
                       {"cutoff_unit", l.cutoffFormat.unit},
                       {"cutoff_origin", l.cutoffFormat.origin},
+                      {"cutoff_value", optional(l.cutoffValue)},
                       {"split", l.timeSplit ? json{{"by", "cutoff"},
                                                    {"valid_after", l.timeSplit->validAfter},
                                                    {"test_after", l.timeSplit->testAfter}}

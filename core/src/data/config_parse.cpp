@@ -17,69 +17,6 @@ using namespace config_detail;
 
 namespace {
 
-void readField(Reader &r, const json &j, const std::string &path, FieldConfig &f)
-{
-    if (!r.object(j, path, {"name", "type", "min_count", "max_vocab", "transform", "invalid"}))
-        return;
-    r.str(j, "name", path, f.name, true);
-    r.choice(j, "type", path, f.type,
-             {{"categorical", FieldType::Categorical}, {"numeric", FieldType::Numeric}});
-    if (!j.contains("type"))
-        r.problem(path + "/type",
-                  "required key is missing (expected \"categorical\" or \"numeric\")");
-    r.integer(j, "min_count", path, f.minCount, limits::minCount);
-    r.integer(j, "max_vocab", path, f.maxVocab, limits::maxVocab);
-    r.choice(j, "transform", path, f.transform,
-             {{"none", NumericTransform::None},
-              {"log1p", NumericTransform::Log1p},
-              {"signed_log", NumericTransform::SignedLog}});
-    std::string invalid = "error";
-    r.str(j, "invalid", path, invalid);
-    if (invalid != "error" && invalid != "missing")
-        r.problem(path + "/invalid", "expected \"error\" or \"missing\", got \"" + invalid + "\"");
-    f.invalidAsMissing = invalid == "missing";
-    if (f.type == FieldType::Categorical && j.contains("transform"))
-        r.problem(path + "/transform", "only numeric fields take a transform");
-}
-
-void readEvents(Reader &r, const json &root, Config &c)
-{
-    const json *ev = r.member(root, "events", "", true);
-    if (!ev)
-        return;
-    if (!ev->is_array() || ev->empty()) {
-        r.problem("/events",
-                  std::string("expected a non-empty array of event sources, got ") + typeName(*ev));
-        return;
-    }
-    for (size_t i = 0; i < ev->size(); ++i) {
-        std::string p = "/events/" + std::to_string(i);
-        const json &j = (*ev)[i];
-        EventSourceConfig s;
-        if (r.object(j, p,
-                     {"path", "entity", "time", "time_format", "time_unit", "time_origin",
-                      "delimiter", "fields"})) {
-            r.str(j, "path", p, s.path, true);
-            r.str(j, "entity", p, s.entity, true);
-            r.str(j, "time", p, s.time, true);
-            r.timeFormat(j, p, "time_format", "time_unit", "time_origin", s.timeFormat);
-            r.delimiter(j, p, s.delimiter);
-            const json *fields = r.member(j, "fields", p, true);
-            if (fields && (!fields->is_array() || fields->empty()))
-                r.problem(p + "/fields", std::string("expected a non-empty array of fields, got ") +
-                                             shown(*fields));
-            else if (fields) {
-                for (size_t k = 0; k < fields->size(); ++k) {
-                    FieldConfig f;
-                    readField(r, (*fields)[k], p + "/fields/" + std::to_string(k), f);
-                    s.fields.push_back(f);
-                }
-            }
-        }
-        c.events.push_back(s);
-    }
-}
-
 void readLabels(Reader &r, const json &root, Config &c)
 {
     const json *lj = r.member(root, "labels", "", true);
@@ -89,7 +26,8 @@ void readLabels(Reader &r, const json &root, Config &c)
     LabelConfig &l = c.labels;
     if (!r.object(*lj, p,
                   {"path", "entity", "target", "positive", "negative", "cutoff", "cutoff_format",
-                   "cutoff_unit", "cutoff_origin", "split", "delimiter", "features"}))
+                   "cutoff_unit", "cutoff_origin", "cutoff_value", "split", "delimiter",
+                   "features"}))
         return;
     r.str(*lj, "path", p, l.path, true);
     r.str(*lj, "entity", p, l.entity, true);
@@ -97,6 +35,13 @@ void readLabels(Reader &r, const json &root, Config &c)
     r.strings(*lj, "positive", p, l.positive, true);
     r.strings(*lj, "negative", p, l.negative, false);
     r.optStr(*lj, "cutoff", p, l.cutoff);
+    if (const json *v = r.member(*lj, "cutoff_value", p, false); v && !v->is_null()) {
+        if (v->is_string() && !v->get<std::string>().empty())
+            l.cutoffValue = v->get<std::string>();
+        else
+            r.problem(p + "/cutoff_value",
+                      "expected a time (cutoff format or ISO date) or null, got " + shown(*v));
+    }
     r.timeFormat(*lj, p, "cutoff_format", "cutoff_unit", "cutoff_origin", l.cutoffFormat);
     readSplit(r, *lj, p, l);
     r.delimiter(*lj, p, l.delimiter);

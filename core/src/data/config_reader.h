@@ -246,7 +246,8 @@ private:
     std::string m_source;
 };
 
-// Section readers of config_parse_sections.cpp.
+// Section readers of config_parse_sections.cpp and config_sources.cpp.
+void readEvents(Reader &r, const json &root, Config &c);
 void readBaseline(Reader &r, const json &root, BaselineConfig &b);
 void readExplain(Reader &r, const json &root, ExplainConfig &e);
 void readMonitoring(Reader &r, const json &root, MonitoringConfig &m);

@@ -17,39 +17,6 @@ using namespace config_detail;
 
 namespace {
 
-void checkEvents(Checker &c, const Config &cfg)
-{
-    if (cfg.events.empty())
-        c.problem("/events", "expected a non-empty array of event sources, got an empty array");
-    if (cfg.events.size() > 1)
-        c.problem("/events",
-                  "expected one event source, got " + std::to_string(cfg.events.size()) +
-                      ": several event tables are not supported yet; merge them into one table");
-    for (size_t i = 0; i < cfg.events.size(); ++i) {
-        const EventSourceConfig &s = cfg.events[i];
-        const std::string p = "/events/" + std::to_string(i);
-        c.nonEmpty(p + "/path", s.path);
-        c.nonEmpty(p + "/entity", s.entity);
-        c.nonEmpty(p + "/time", s.time);
-        c.timeFormat(p + "/time_format", s.timeFormat);
-        if (s.fields.empty())
-            c.problem(p + "/fields", "expected a non-empty array of fields, got []");
-        std::set<std::string> seen;
-        for (size_t k = 0; k < s.fields.size(); ++k) {
-            const FieldConfig &f = s.fields[k];
-            const std::string fp = p + "/fields/" + std::to_string(k);
-            c.nonEmpty(fp + "/name", f.name);
-            if (!f.name.empty() && !seen.insert(f.name).second)
-                c.problem(fp + "/name", "duplicate field \"" + f.name + "\"");
-            if (!f.name.empty() && (f.name == s.entity || f.name == s.time))
-                c.problem(fp + "/name",
-                          "field \"" + f.name + "\" is also the entity or time column");
-            c.integer(fp + "/min_count", f.minCount, limits::minCount);
-            c.integer(fp + "/max_vocab", f.maxVocab, limits::maxVocab);
-        }
-    }
-}
-
 void checkLabels(Checker &c, const LabelConfig &l)
 {
     c.nonEmpty("/labels/path", l.path);
@@ -124,10 +91,9 @@ void checkBaseline(Checker &c, const BaselineConfig &b)
 std::vector<std::string> eventFieldNames(const Config &cfg, bool categoricalOnly)
 {
     std::vector<std::string> names;
-    if (!cfg.events.empty())
-        for (const auto &f : cfg.events[0].fields)
-            if (!categoricalOnly || f.type == FieldType::Categorical)
-                names.push_back(f.name);
+    for (const auto &f : eventFields(cfg))
+        if (!categoricalOnly || f.field.type == FieldType::Categorical)
+            names.push_back(f.name);
     return names;
 }
 
@@ -178,6 +144,8 @@ void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const
     std::vector<std::string> inputs = eventFieldNames(cfg, false);
     if (cfg.sequence.timeSincePrevious)
         inputs.push_back("time_since_previous");
+    if (cfg.sequence.timeSincePrevious && cfg.events.size() > 1)
+        inputs.push_back("time_since_previous_in_source");
     if (cfg.sequence.timeBeforeCutoff)
         inputs.push_back("time_before_cutoff");
     c.number(p + "/within_days", m.withinDays, limits::reasonDays);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/data/dataset.h"
 
+#include "event_sources.h"
+
 #include "seqlens/data/csv_reader.h"
 #include "seqlens/util/error.h"
 #include "seqlens/util/text_util.h"
@@ -37,12 +39,9 @@ std::string RawDataset::valueText(size_t field, int64_t event) const
 
 namespace {
 
-using EntityMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
-
-std::string where(const CsvReader &r)
-{
-    return r.path() + ":" + std::to_string(r.line());
-}
+using data_detail::EntityMap;
+using data_detail::readEventSources;
+using data_detail::where;
 
 int parseLabel(const LabelConfig &lc, std::string_view v, const CsvReader &r)
 {
@@ -101,6 +100,7 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
     for (const auto &name : cfg.monitoring.segments)
         segmentCols.push_back(opt.requireTarget ? r.requireColumn(name) : r.columnIndex(name));
     const auto timeSplit = timeSplitDays(lc);
+    const auto cutoffValue = cutoffValueDays(lc);
     TimeParser cutoffParser(lc.cutoffFormat);
     std::unordered_map<std::string, int64_t> firstLine;
     while (r.next()) {
@@ -131,6 +131,8 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
                 throwData(where(r) + ": column \"" + *lc.cutoff + "\": expected " +
                           cutoffParser.describe() + ", got \"" + std::string(v) + "\"");
             a.cutoff = *t;
+        } else if (cutoffValue) {
+            a.cutoff = *cutoffValue;
         }
         if (spl >= 0)
             a.givenSplit = parseSplit(trimView(f[size_t(spl)]), r, *lc.split);
@@ -155,158 +157,15 @@ void readLabels(const Config &cfg, const LoadOptions &opt, RawDataset &d, Entity
     d.report.labelsFingerprint = r.fingerprint();
 }
 
-struct PendingEvents {
-    std::vector<int32_t> applicant;
-    std::vector<double> time;
-};
-
-void parseNumericValue(RawField &rf, std::string_view v, const CsvReader &r)
-{
-    double x;
-    if (!parseDouble(v, x)) {
-        if (!rf.config.invalidAsMissing)
-            throwData(where(r) + ": column \"" + rf.config.name + "\": \"" + std::string(v) +
-                      "\" is not a number (use \".\" as decimal point, or set \"invalid\": "
-                      "\"missing\" for this field)");
-        ++rf.invalid;
-        rf.values.push_back(std::nanf(""));
-        return;
-    }
-    if (!std::isfinite(x)) {
-        ++rf.nonFinite;
-        rf.values.push_back(std::nanf(""));
-        return;
-    }
-    rf.values.push_back(static_cast<float>(x));
-}
-
-void readEvents(const Config &cfg, const LoadOptions &opt, RawDataset &d, EntityMap &index,
-                PendingEvents &pe)
-{
-    const EventSourceConfig &ec = cfg.events.at(0);
-    std::string path = opt.eventsPath.empty() ? cfg.resolve(ec.path) : opt.eventsPath;
-    d.report.eventsPath = path;
-    CsvReader r(path, CsvOptions{ec.delimiter});
-    const int ent = r.requireColumn(ec.entity);
-    const int tim = r.requireColumn(ec.time);
-    std::vector<int> cols;
-    for (const auto &fc : ec.fields) {
-        cols.push_back(r.requireColumn(fc.name));
-        RawField rf;
-        rf.config = fc;
-        d.fields.push_back(std::move(rf));
-    }
-    std::vector<std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>> interned(
-        d.fields.size());
-    TimeParser timeParser(ec.timeFormat);
-    while (r.next()) {
-        const auto &f = r.fields();
-        if ((++d.report.eventRows & 0xFFFF) == 0)
-            throwIfCancelled(opt.cancel);
-        std::string_view id = trimView(f[size_t(ent)]);
-        auto it = index.find(id);
-        int32_t a;
-        if (it != index.end()) {
-            a = it->second;
-        } else if (!opt.useLabels && !id.empty() &&
-                   (opt.onlyEntity.empty() || id == opt.onlyEntity)) {
-            a = int32_t(d.applicants.size());
-            index.emplace(std::string(id), a);
-            d.applicants.emplace_back().id = std::string(id);
-        } else {
-            ++d.report.eventsUnknownEntity;
-            continue;
-        }
-        std::string_view tv = f[size_t(tim)];
-        auto t = timeParser.parse(tv);
-        if (!t)
-            throwData(where(r) + ": column \"" + ec.time + "\": expected " + timeParser.describe() +
-                      ", got \"" + std::string(tv) + "\"");
-        Applicant &ap = d.applicants[size_t(a)];
-        if (!std::isnan(ap.cutoff) && *t >= ap.cutoff) {
-            ++d.report.eventsAfterCutoff;
-            ++ap.eventsAfterCutoff;
-            continue;
-        }
-        pe.applicant.push_back(a);
-        pe.time.push_back(*t);
-        for (size_t k = 0; k < d.fields.size(); ++k) {
-            RawField &rf = d.fields[k];
-            std::string_view v = f[size_t(cols[k])];
-            bool missing = isMissingToken(v);
-            if (rf.config.type == FieldType::Categorical) {
-                if (missing) {
-                    ++rf.missing;
-                    rf.codes.push_back(-1);
-                    continue;
-                }
-                v = trimView(v);
-                auto &m = interned[k];
-                auto hit = m.find(v);
-                if (hit == m.end()) {
-                    hit = m.emplace(std::string(v), int32_t(rf.pool.size())).first;
-                    rf.pool.emplace_back(v);
-                }
-                rf.codes.push_back(hit->second);
-            } else if (missing) {
-                ++rf.missing;
-                rf.values.push_back(std::nanf(""));
-            } else {
-                parseNumericValue(rf, trimView(v), r);
-            }
-        }
-    }
-    d.report.eventsFingerprint = r.fingerprint();
-}
-
-// Groups events per applicant and sorts them by time (stable: file order breaks ties).
-void groupEvents(RawDataset &d, PendingEvents &pe)
-{
-    const size_t n = pe.applicant.size();
-    const size_t na = d.applicants.size();
-    d.offsets.assign(na + 1, 0);
-    for (int32_t a : pe.applicant)
-        ++d.offsets[size_t(a) + 1];
-    std::partial_sum(d.offsets.begin(), d.offsets.end(), d.offsets.begin());
-    std::vector<int64_t> order(n), fillPos(d.offsets.begin(), d.offsets.end() - 1);
-    for (size_t i = 0; i < n; ++i)
-        order[size_t(fillPos[size_t(pe.applicant[i])]++)] = int64_t(i);
-    for (size_t a = 0; a < na; ++a)
-        std::stable_sort(
-            order.begin() + d.offsets[a], order.begin() + d.offsets[a + 1],
-            [&](int64_t x, int64_t y) { return pe.time[size_t(x)] < pe.time[size_t(y)]; });
-    d.times.resize(n);
-    for (size_t i = 0; i < n; ++i)
-        d.times[i] = pe.time[size_t(order[i])];
-    for (auto &rf : d.fields) {
-        if (rf.config.type == FieldType::Categorical) {
-            std::vector<int32_t> sorted(n);
-            for (size_t i = 0; i < n; ++i)
-                sorted[i] = rf.codes[size_t(order[i])];
-            rf.codes.swap(sorted);
-        } else {
-            std::vector<float> sorted(n);
-            for (size_t i = 0; i < n; ++i)
-                sorted[i] = rf.values[size_t(order[i])];
-            rf.values.swap(sorted);
-        }
-    }
-}
-
 } // namespace
 
 RawDataset loadDataset(const Config &cfg, const LoadOptions &opt)
 {
-    if (cfg.events.size() != 1)
-        throwUsage("exactly one event source is supported yet, config has " +
-                   std::to_string(cfg.events.size()));
     RawDataset d;
     EntityMap index;
     if (opt.useLabels)
         readLabels(cfg, opt, d, index);
-    PendingEvents pe;
-    readEvents(cfg, opt, d, index, pe);
-    groupEvents(d, pe);
+    readEventSources(cfg, opt, d, index);
     LoadReport &rep = d.report;
     rep.eventsKept = int64_t(d.times.size());
     rep.applicants = int64_t(d.applicants.size());

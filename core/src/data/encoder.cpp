@@ -61,9 +61,10 @@ size_t fieldIndex(const RawDataset &d, const std::string &name)
 }
 
 // The field's settings as configured (not as loaded: fitting may use another config).
-const FieldConfig &configuredField(const Config &cfg, const std::string &name)
+const QualifiedField &configuredField(const std::vector<QualifiedField> &fields,
+                                      const std::string &name)
 {
-    for (const auto &f : cfg.events.at(0).fields)
+    for (const auto &f : fields)
         if (f.name == name)
             return f;
     throwInternal("field \"" + name + "\" is not in the config");
@@ -77,17 +78,24 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<i
     enc.m_timeSincePrevious = cfg.sequence.timeSincePrevious;
     enc.m_timeBeforeCutoff = cfg.sequence.timeBeforeCutoff;
     enc.m_maxItems = cfg.sequence.maxItems;
+    enc.m_sources.clear();
+    for (const auto &s : cfg.events)
+        enc.m_sources.push_back({s.name.empty() ? kDefaultSourceName : s.name, s.maxItems});
     std::vector<char> use(d.applicants.size(), 0);
     for (int64_t a : rows)
         use.at(size_t(a)) = 1;
+    const auto fields = eventFields(cfg);
     for (size_t k = 0; k < d.fields.size(); ++k) {
         const RawField &rf = d.fields[k];
-        const FieldConfig &fc = configuredField(cfg, rf.config.name);
+        const QualifiedField &q = configuredField(fields, rf.config.name);
+        const FieldConfig &fc = q.field;
         if (fc.type == FieldType::Categorical) {
-            enc.m_categorical.push_back({fc.name, fitVocabulary(rf, fc, d, use)});
+            enc.m_categorical.push_back(
+                {q.name, fitVocabulary(rf, fc, d, use), int32_t(q.source)});
             continue;
         }
-        NumericEncoding ne{fc.name, fc.transform};
+        NumericEncoding ne{q.name, fc.transform};
+        ne.source = int32_t(q.source);
         double sum = 0, sumSq = 0;
         int64_t n = 0;
         for (size_t a = 0; a < d.applicants.size(); ++a) {
@@ -130,6 +138,8 @@ std::vector<std::string> Encoder::inputNames() const
         names.push_back(c.name);
     if (m_timeSincePrevious)
         names.push_back("time_since_previous");
+    if (timeInSource())
+        names.push_back("time_since_previous_in_source");
     if (m_timeBeforeCutoff)
         names.push_back("time_before_cutoff");
     for (const auto &n : m_numeric)
@@ -148,11 +158,84 @@ std::vector<int64_t> Encoder::cardinalities() const
     return out;
 }
 
+std::vector<int32_t> Encoder::inputSources() const
+{
+    std::vector<int32_t> out;
+    for (const auto &c : m_categorical)
+        out.push_back(c.source);
+    out.insert(out.end(), size_t(timeInputs()), -1);
+    for (const auto &n : m_numeric)
+        out.push_back(n.source);
+    return out;
+}
+
 double Encoder::transformValue(size_t i, double x) const
 {
     const NumericEncoding &ne = m_numeric[i];
     double z = (applyTransform(ne.transform, x) - ne.mean) / ne.stddev;
     return std::clamp(z, -kClampSd, kClampSd);
+}
+
+std::vector<int64_t> Encoder::keptEvents(const RawDataset &d, size_t a,
+                                         const std::vector<int32_t> &sourceOf) const
+{
+    const int64_t b = d.offsets[a], e = d.offsets[a + 1];
+    std::vector<int64_t> kept;
+    if (m_sources.size() <= 1) {
+        for (int64_t ev = std::max(b, e - m_maxItems); ev < e; ++ev)
+            kept.push_back(ev);
+        return kept;
+    }
+    std::vector<int64_t> perSource(m_sources.size(), 0);
+    for (int64_t ev = e - 1; ev >= b && int64_t(kept.size()) < m_maxItems; --ev) {
+        const int32_t s = sourceOf[d.eventSource[size_t(ev)]];
+        const int64_t bound = m_sources[size_t(s)].maxItems;
+        if (bound > 0 && perSource[size_t(s)] >= bound)
+            continue;
+        ++perSource[size_t(s)];
+        kept.push_back(ev);
+    }
+    std::reverse(kept.begin(), kept.end());
+    return kept;
+}
+
+namespace {
+
+// Encoder source index of every source of the data (matched by name).
+std::vector<int32_t> sourceMapping(const RawDataset &d, const std::vector<SourceEncoding> &sources)
+{
+    std::vector<int32_t> out;
+    for (const auto &name : d.sourceNames) {
+        auto it = std::find_if(sources.begin(), sources.end(),
+                               [&](const SourceEncoding &s) { return s.name == name; });
+        if (it == sources.end() && sources.size() > 1)
+            throwData("event source \"" + name + "\" is not one the model was trained with");
+        out.push_back(it == sources.end() ? 0 : int32_t(it - sources.begin()));
+    }
+    return out;
+}
+
+// Per raw event of applicant a: the gap in days to the previous event of the same source
+// (NaN for its first).
+std::vector<double> gapsInSource(const RawDataset &d, size_t a)
+{
+    const int64_t b = d.offsets[a], e = d.offsets[a + 1];
+    std::vector<double> gaps(size_t(e - b), std::nan(""));
+    std::vector<double> last(d.sourceNames.size(), std::nan(""));
+    for (int64_t ev = b; ev < e; ++ev) {
+        const size_t s = d.eventSource[size_t(ev)];
+        gaps[size_t(ev - b)] = d.times[size_t(ev)] - last[s];
+        last[s] = d.times[size_t(ev)];
+    }
+    return gaps;
+}
+
+} // namespace
+
+std::vector<int64_t> Encoder::keptEvents(const RawDataset &d, size_t a) const
+{
+    return keptEvents(d, a, m_sources.size() > 1 ? sourceMapping(d, m_sources)
+                                                 : std::vector<int32_t>());
 }
 
 EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
@@ -161,6 +244,8 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
     out.numCat = numCategorical();
     out.numNum = numNumeric();
     const size_t nc = m_categorical.size();
+    const bool multi = m_sources.size() > 1;
+    const auto sourceOf = sourceMapping(d, m_sources);
     // Map raw interned values to vocabulary codes once per field.
     std::vector<size_t> catIdx, numIdx;
     std::vector<std::vector<int32_t>> lut(nc);
@@ -188,17 +273,23 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
     for (size_t a = 0; a < na; ++a) {
         out.labels[a] = float(d.applicants[a].label);
         const int64_t b = d.offsets[a], e = d.offsets[a + 1];
-        const int64_t start = std::max(b, e - m_maxItems);
-        if (start > b) {
+        const std::vector<int64_t> kept = keptEvents(d, a, sourceOf);
+        if (int64_t(kept.size()) < e - b) {
             ++rep.truncatedApplicants;
-            rep.truncatedEvents += start - b;
+            rep.truncatedEvents += e - b - int64_t(kept.size());
         }
+        const std::vector<double> inSource = multi ? gapsInSource(d, a) : std::vector<double>();
         const double ref = std::isnan(d.applicants[a].cutoff)
                                ? (e > b ? d.times[size_t(e - 1)] : 0.0)
                                : d.applicants[a].cutoff;
-        for (int64_t ev = start; ev < e; ++ev) {
+        for (int64_t ev : kept) {
             const size_t se = size_t(ev);
+            const int32_t src = multi ? sourceOf[d.eventSource[se]] : 0;
             for (size_t c = 0; c < nc; ++c) {
+                if (m_categorical[c].source != src) {
+                    out.cat.push_back(kCodePad); // another source's field: not applicable
+                    continue;
+                }
                 int32_t raw = d.fields[catIdx[c]].codes[se];
                 int32_t code = raw < 0 ? kCodeMissing : lut[c][size_t(raw)];
                 rep.missing[c] += raw < 0;
@@ -208,9 +299,18 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
             if (m_timeSincePrevious)
                 out.cat.push_back(ev == b ? kCodeMissing
                                           : bucketCode(d.times[se] - d.times[se - 1]));
+            if (timeInSource()) {
+                const double gap = inSource[size_t(ev - b)];
+                out.cat.push_back(std::isnan(gap) ? kCodeMissing : bucketCode(gap));
+            }
             if (m_timeBeforeCutoff)
                 out.cat.push_back(bucketCode(std::max(0.0, ref - d.times[se])));
             for (size_t k = 0; k < numIdx.size(); ++k) {
+                if (m_numeric[k].source != src) {
+                    out.num.push_back(0.0f);
+                    out.numState.push_back(kNumPad);
+                    continue;
+                }
                 float v = d.fields[numIdx[k]].values[se];
                 bool present = !std::isnan(v);
                 rep.missing[size_t(out.numCat) + k] += !present;
@@ -219,60 +319,14 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
             }
             out.rawEvent.push_back(ev);
             out.days.push_back(float(ref - d.times[se]));
+            if (multi)
+                out.source.push_back(uint8_t(src));
         }
         out.offsets.push_back(int64_t(out.rawEvent.size()));
     }
     if (report)
         *report = rep;
     return out;
-}
-
-std::string Encoder::toJson() const
-{
-    json cats = json::array(), nums = json::array();
-    for (const auto &c : m_categorical)
-        cats.push_back({{"name", c.name}, {"vocabulary", c.vocabulary}});
-    for (const auto &n : m_numeric)
-        nums.push_back({{"name", n.name},
-                        {"transform", toString(n.transform)},
-                        {"mean", n.mean},
-                        {"stddev", n.stddev}});
-    json j = {{"categorical", cats},
-              {"numeric", nums},
-              {"time_buckets_days", m_bucketEdges},
-              {"time_since_previous", m_timeSincePrevious},
-              {"time_before_cutoff", m_timeBeforeCutoff},
-              {"max_items", m_maxItems}};
-    return j.dump();
-}
-
-Encoder Encoder::fromJson(const std::string &text, const std::string &source)
-{
-    try {
-        json j = json::parse(text);
-        Encoder enc;
-        for (const auto &c : j.at("categorical"))
-            enc.m_categorical.push_back({c.at("name").get<std::string>(),
-                                         c.at("vocabulary").get<std::vector<std::string>>()});
-        for (const auto &n : j.at("numeric")) {
-            NumericEncoding ne{n.at("name").get<std::string>()};
-            std::string t = n.at("transform").get<std::string>();
-            ne.transform = t == "log1p"        ? NumericTransform::Log1p
-                           : t == "signed_log" ? NumericTransform::SignedLog
-                                               : NumericTransform::None;
-            ne.mean = n.at("mean").get<double>();
-            ne.stddev = n.at("stddev").get<double>();
-            enc.m_numeric.push_back(ne);
-        }
-        enc.m_bucketEdges = j.at("time_buckets_days").get<std::vector<double>>();
-        enc.m_timeSincePrevious = j.at("time_since_previous").get<bool>();
-        enc.m_timeBeforeCutoff = j.at("time_before_cutoff").get<bool>();
-        enc.m_maxItems = j.at("max_items").get<int64_t>();
-        return enc;
-    } catch (const json::exception &e) {
-        throwData(source + ": encoder is unreadable (" + std::string(e.what()) +
-                  "); the bundle is corrupted");
-    }
 }
 
 } // namespace seqlens

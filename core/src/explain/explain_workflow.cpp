@@ -72,6 +72,8 @@ ApplicantExplanation attentionView(const MemberView &m, const RawDataset &raw,
         ExplainedEvent e;
         e.index = t;
         e.timeDays = raw.times[size_t(ev)];
+        if (raw.sourceNames.size() > 1)
+            e.source = raw.sourceNames[raw.eventSource[size_t(ev)]];
         if (ev > raw.offsets[size_t(a)])
             e.sincePreviousDays = raw.times[size_t(ev)] - raw.times[size_t(ev - 1)];
         for (size_t f = 0; f < raw.fields.size(); ++f)
@@ -142,7 +144,7 @@ void addOcclusion(const MemberView &m, const RawDataset &raw, const EncodedDatas
     for (int64_t t = 0; t < n; ++t)
         variants.push_back({HistoryEdit{HistoryEdit::Kind::Remove, t, {}, {}, 0}});
     const EncodedDataset removed =
-        m.encoder.encode(historyVariants(raw, a, m.encoder.maxItems(), variants));
+        m.encoder.encode(historyVariants(raw, a, m.encoder, variants));
     const auto without = m.model.predictLogits(removed, rowRange(n));
     for (int64_t t = 0; t < n; ++t)
         x.events[size_t(t)].occlusionDelta = without[size_t(t)] - x.logit;
@@ -179,7 +181,7 @@ ApplicantExplanation explainBag(const ModelBundle &b, const RawDataset &raw,
 {
     const auto members = b.members();
     ExplanationMean mean(explainMember(members[0], raw, data, a, o));
-    const RawDataset one = historyVariants(raw, a, b.encoder.maxItems(), {{}});
+    const RawDataset one = historyVariants(raw, a, b.encoder, {{}});
     for (size_t k = 1; k < members.size(); ++k)
         mean.add(explainMember(members[k], one, members[k].encoder.encode(one), 0, o));
     return mean.result();
@@ -202,27 +204,27 @@ ApplicantExplanation explainApplicant(const ModelBundle &b, const RawDataset &ra
     return x;
 }
 
-ApplicantExplanation explainWithBundle(const ModelBundle &b, const std::string &eventsPath,
+ApplicantExplanation explainWithBundle(const ModelBundle &b, const EventFiles &events,
                                        const std::string &labelsPath, const std::string &entity,
                                        const ExplainOptions &options)
 {
-    LoadOptions opt = scoringLoadOptions(eventsPath, labelsPath);
+    LoadOptions opt = scoringLoadOptions(events, labelsPath);
     opt.onlyEntity = entity;
     const RawDataset raw = loadDataset(b.config, opt);
     if (raw.applicants.empty())
         throwData("entity \"" + entity + "\" not found in " +
-                  (labelsPath.empty() ? eventsPath : labelsPath));
+                  (labelsPath.empty() ? events.describe() : labelsPath));
     const EncodedDataset enc = b.encoder.encode(raw);
     return explainApplicant(b, raw, enc, 0, options);
 }
 
-RawDataset editedHistory(const RawDataset &raw, int64_t a, int64_t maxItems,
+RawDataset editedHistory(const RawDataset &raw, int64_t a, const Encoder &encoder,
                          const std::vector<HistoryEdit> &edits)
 {
-    RawDataset current = historyVariants(raw, a, maxItems, {{}});
+    RawDataset current = historyVariants(raw, a, encoder, {{}});
     for (size_t i = 0; i < edits.size(); ++i) {
         try {
-            current = historyVariants(current, 0, maxItems, {{edits[i]}});
+            current = historyVariants(current, 0, encoder, {{edits[i]}});
         } catch (const Error &e) {
             throwUsage("edit " + std::to_string(i + 1) + " of " + std::to_string(edits.size()) +
                        ": " + e.what());
@@ -235,7 +237,7 @@ ApplicantExplanation explainEdited(const ModelBundle &b, const RawDataset &raw, 
                                    const std::vector<HistoryEdit> &edits,
                                    const ExplainOptions &options)
 {
-    const RawDataset after = editedHistory(raw, a, b.encoder.maxItems(), edits);
+    const RawDataset after = editedHistory(raw, a, b.encoder, edits);
     return explainApplicant(b, after, b.encoder.encode(after), 0, options);
 }
 

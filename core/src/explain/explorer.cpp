@@ -11,7 +11,7 @@
 namespace seqlens {
 
 std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bundleDir,
-                                                           const std::string &eventsPath,
+                                                           const EventFiles &events,
                                                            const std::string &labelsPath,
                                                            const CancelToken *cancel)
 {
@@ -19,8 +19,7 @@ std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bu
     e->m_bundle = loadBundle(bundleDir);
     const Config &cfg = e->m_bundle.config;
     LoadOptions opt =
-        scoringLoadOptions(eventsPath.empty() ? cfg.resolve(cfg.events.at(0).path) : eventsPath,
-                           labelsPath.empty() ? cfg.resolve(cfg.labels.path) : labelsPath);
+        scoringLoadOptions(events, labelsPath.empty() ? cfg.resolve(cfg.labels.path) : labelsPath);
     opt.cancel = cancel;
     e->m_raw = loadDataset(cfg, opt);
     throwIfCancelled(cancel);

@@ -74,7 +74,7 @@ ApplicantCurves curvesOf(const ModelBundle &b, const RawDataset &raw, int64_t a,
             variants.push_back(removeAll(order, k, size_t(n))); // insertion: only top k
         }
     }
-    const RawDataset copies = historyVariants(raw, a, b.encoder.maxItems(), variants, true);
+    const RawDataset copies = historyVariants(raw, a, b.encoder, variants, true);
     const auto logits = b.logits(copies, rowRange(int64_t(variants.size())));
     const double empty = logits[1]; // insertion at fraction 0 keeps nothing
     ApplicantCurves c;

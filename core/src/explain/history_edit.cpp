@@ -46,20 +46,23 @@ size_t fieldOf(const RawDataset &raw, const std::string &name, const HistoryEdit
     throwUsage(describe(e) + ": no event field \"" + name + "\" (fields: " + list + ")");
 }
 
-std::vector<EditedEvent> applyEdits(const RawDataset &raw, int64_t a, int64_t maxItems,
+std::vector<EditedEvent> applyEdits(const RawDataset &raw, int64_t a, const Encoder &encoder,
                                     const std::vector<HistoryEdit> &edits, bool keptOnly)
 {
     const int64_t begin = raw.offsets[size_t(a)], end = raw.offsets[size_t(a) + 1];
-    const int64_t kept = std::min(end - begin, maxItems), skip = end - begin - kept;
+    const std::vector<int64_t> keptEvents = encoder.keptEvents(raw, size_t(a));
+    const int64_t kept = int64_t(keptEvents.size());
     std::vector<EditedEvent> events;
     for (int64_t ev = begin; ev < end; ++ev)
-        events.push_back({ev, raw.times[size_t(ev)], keptOnly && ev < begin + skip, {}});
+        events.push_back({ev, raw.times[size_t(ev)],
+                          keptOnly && !std::binary_search(keptEvents.begin(), keptEvents.end(), ev),
+                          {}});
     const double cutoff = raw.applicants[size_t(a)].cutoff;
     for (const HistoryEdit &e : edits) {
         if (e.event < 0 || e.event >= kept)
             throwUsage(describe(e) + ": no such event (the history has " + std::to_string(kept) +
                        " events, numbered 0 to " + std::to_string(kept - 1) + ")");
-        EditedEvent &target = events[size_t(skip + e.event)];
+        EditedEvent &target = events[size_t(keptEvents[size_t(e.event)] - begin)];
         switch (e.kind) {
         case HistoryEdit::Kind::Remove: target.removed = true; break;
         case HistoryEdit::Kind::Set: {
@@ -111,6 +114,7 @@ private:
 void appendEvent(const RawDataset &raw, const EditedEvent &e, RawDataset &out, Pools &pools)
 {
     out.times.push_back(e.time);
+    out.eventSource.push_back(raw.eventSource.empty() ? 0 : raw.eventSource[size_t(e.source)]);
     for (size_t f = 0; f < raw.fields.size(); ++f) {
         const RawField &src = raw.fields[f];
         RawField &dst = out.fields[f];
@@ -137,13 +141,14 @@ void appendEvent(const RawDataset &raw, const EditedEvent &e, RawDataset &out, P
 
 } // namespace
 
-RawDataset historyVariants(const RawDataset &raw, int64_t a, int64_t maxItems,
+RawDataset historyVariants(const RawDataset &raw, int64_t a, const Encoder &encoder,
                            const std::vector<std::vector<HistoryEdit>> &variants, bool keptOnly)
 {
     if (a < 0 || a >= int64_t(raw.applicants.size()))
         throwUsage("applicant index " + std::to_string(a) + " out of range");
     RawDataset out;
     out.report = raw.report;
+    out.sourceNames = raw.sourceNames;
     for (const auto &f : raw.fields) {
         RawField copy;
         copy.config = f.config;
@@ -152,7 +157,7 @@ RawDataset historyVariants(const RawDataset &raw, int64_t a, int64_t maxItems,
     Pools pools(out);
     out.offsets.push_back(0);
     for (const auto &edits : variants) {
-        for (const EditedEvent &e : applyEdits(raw, a, maxItems, edits, keptOnly))
+        for (const EditedEvent &e : applyEdits(raw, a, encoder, edits, keptOnly))
             appendEvent(raw, e, out, pools);
         out.applicants.push_back(raw.applicants[size_t(a)]);
         out.offsets.push_back(int64_t(out.times.size()));

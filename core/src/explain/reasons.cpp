@@ -152,9 +152,11 @@ std::vector<ReasonRule> reasonRules(const Config &cfg, const std::vector<std::st
     if (!cfg.explain.defaultReasons || cfg.events.empty())
         return rules;
     const auto &windows = cfg.baseline.windowsDays;
-    for (const auto &f : cfg.events[0].fields) {
-        if (f.type != FieldType::Categorical)
+    const auto fields = eventFields(cfg); // qualified names: the explanation's field names
+    for (const auto &q : fields) {
+        if (q.field.type != FieldType::Categorical)
             continue;
+        const FieldConfig f{q.name};
         const std::string F = upper(f.name);
         rules.push_back({F + "_{value}", "{count} events with {field} = {value}",
                          {f.name, "*", "", "", "", 0}});
@@ -169,15 +171,16 @@ std::vector<ReasonRule> reasonRules(const Config &cfg, const std::vector<std::st
     }
     // Inputs that no value reason covers: the numeric fields and the time inputs.
     for (const auto &in : inputs) {
-        const bool categorical = std::any_of(cfg.events[0].fields.begin(),
-                                             cfg.events[0].fields.end(), [&](const FieldConfig &f) {
-                                                 return f.name == in &&
-                                                        f.type == FieldType::Categorical;
-                                             });
+        const bool categorical =
+            std::any_of(fields.begin(), fields.end(), [&](const QualifiedField &f) {
+                return f.name == in && f.field.type == FieldType::Categorical;
+            });
         if (categorical)
             continue;
         const std::string text = in == "time_since_previous"
                                      ? "the gaps between consecutive events ({count} events)"
+                                 : in == "time_since_previous_in_source"
+                                     ? "the gaps between events of one source ({count} events)"
                                  : in == "time_before_cutoff"
                                      ? "how recent the events are ({count} events)"
                                      : "the {input} values of {count} events";

@@ -202,12 +202,12 @@ struct Loaded {
 Loaded loadBoth(const ModelBundle &b, const MonitorRequest &req)
 {
     progress(req, "loading the batch");
-    LoadOptions opt = scoringLoadOptions(req.eventsPath, req.labelsPath);
+    LoadOptions opt = scoringLoadOptions(req.events, req.labelsPath);
     opt.cancel = req.cancel;
     Loaded l;
     l.batch = loadDataset(b.config, opt);
     if (l.batch.applicants.empty())
-        throwData(req.eventsPath + ": the batch has no applicants");
+        throwData(req.events.describe() + ": the batch has no applicants");
     l.cohorts = monitor::assignCohorts(l.batch, req.by, b.config, req.labelsPath);
     progress(req, "loading the development data");
     l.dev = loadReference(b, req.cancel);
@@ -250,8 +250,9 @@ MonitorResult runMonitor(const ModelBundle &b, const ReferenceScores &ref,
     const auto inputs = monitor::binInputs(b.config, l.dev, l.devRows, l.batch, int(t.bins), req.cancel);
 
     MonitorResult r;
-    r.name = req.name.empty() ? std::filesystem::path(req.eventsPath).filename().string()
-                              : req.name;
+    r.name = !req.name.empty()     ? req.name
+             : req.events.empty() ? std::string("batch")
+                                  : std::filesystem::path(req.events.files[0].second).filename().string();
     r.cohortBy = l.cohorts.by;
     r.thresholds = t;
     r.batchLoad = l.batch.report;

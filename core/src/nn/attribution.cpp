@@ -43,9 +43,10 @@ namespace {
 nn::Batch missingInputs(const nn::Batch &b)
 {
     nn::Batch r = b;
-    auto real = b.pad.logical_not().unsqueeze(-1);
-    r.cat = torch::where(real, torch::full_like(b.cat, kCodeMissing), b.cat);
-    r.numState = torch::where(real, torch::full_like(b.numState, int64_t(kNumMissing)), b.numState);
+    // Padding and the inputs of other sources (several sources) hold the pad code and stay.
+    r.cat = torch::where(b.cat.ne(kCodePad), torch::full_like(b.cat, kCodeMissing), b.cat);
+    r.numState = torch::where(b.numState.ne(int64_t(kNumPad)),
+                              torch::full_like(b.numState, int64_t(kNumMissing)), b.numState);
     r.num = torch::zeros_like(b.num);
     return r;
 }
@@ -58,6 +59,8 @@ nn::Batch repeatRows(const nn::Batch &b, int64_t n)
     r.numState = b.numState.expand({n, b.numState.size(1), b.numState.size(2)});
     r.pad = b.pad.expand({n, b.pad.size(1)}).contiguous();
     r.length = b.length.expand({n}).contiguous();
+    r.source = b.source.expand({n, b.source.size(1)}).contiguous();
+    r.days = b.days.expand({n, b.days.size(1)}).contiguous();
     r.labels = b.labels.expand({n});
     return r;
 }

@@ -18,7 +18,10 @@ Batch collate(const EncodedDataset &data, const int64_t *applicants, int64_t cou
     b.pad = torch::ones({count, T}, torch::kBool);
     b.length = torch::empty({count}, torch::kInt64);
     b.days = torch::zeros({count, T}, torch::kFloat32);
+    b.source = torch::zeros({count, T}, torch::kInt64);
     auto *days = b.days.data_ptr<float>();
+    auto *source = b.source.data_ptr<int64_t>();
+    const bool hasSource = data.source.size() == data.rawEvent.size();
     const bool hasDays = data.days.size() == data.rawEvent.size();
     b.labels = torch::empty({count}, torch::kFloat32);
     auto *cat = b.cat.data_ptr<int64_t>();
@@ -35,6 +38,7 @@ Batch collate(const EncodedDataset &data, const int64_t *applicants, int64_t cou
             const int64_t ev = start + t, row = i * T + t;
             pad[row] = false;
             days[row] = hasDays ? data.days[size_t(ev)] : 0.0f;
+            source[row] = hasSource ? data.source[size_t(ev)] : 0;
             for (int64_t f = 0; f < Fc; ++f)
                 cat[row * Fc + f] = data.cat[size_t(ev * Fc + f)];
             for (int64_t f = 0; f < Fn; ++f) {
@@ -75,6 +79,15 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
     m_fieldProj = register_module("field_proj", torch::nn::Linear(d, d));
     m_fieldScore = register_module("field_score",
                                    torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
+    if (layout.sources > 1) {
+        m_inputSource = register_buffer(
+            "input_source",
+            torch::tensor(std::vector<int64_t>(layout.inputSources.begin(),
+                                               layout.inputSources.end()),
+                          torch::kInt64));
+        m_sourceEmbedding = register_module("source_embedding",
+                                            torch::nn::Embedding(layout.sources, d));
+    }
     const int64_t ff = config.ffDim > 0 ? config.ffDim : 4 * d;
     if (config.localOrder)
         m_previous = register_module("previous", torch::nn::Linear(d, d));
@@ -201,8 +214,13 @@ NetOutput SeqNetImpl::forwardEmbedded(const torch::Tensor &e, const Batch &b)
 {
     // Field aggregation: attention over the F inputs of each event (e: [B, T, F, d]).
     auto fieldLogits = m_fieldScore(torch::tanh(m_fieldProj(e))).squeeze(-1); // [B, T, F]
+    if (m_sourceEmbedding) // each event attends over its own source's fields and the time inputs
+        fieldLogits = fieldLogits.masked_fill(foreignInputs(b),
+                                              -std::numeric_limits<float>::infinity());
     auto fieldW = torch::softmax(fieldLogits, -1);
     auto items = (fieldW.unsqueeze(-1) * e).sum(2); // [B, T, d]
+    if (m_sourceEmbedding)
+        items = items + m_sourceEmbedding(b.source);
 
     // Empty histories keep position 0 visible so no softmax runs over nothing; their pooled
     // vector is replaced by the learned empty-history vector below.
@@ -220,6 +238,12 @@ NetOutput SeqNetImpl::forwardEmbedded(const torch::Tensor &e, const Batch &b)
     out.itemWeights = itemW.masked_fill(b.pad, 0.0);
     out.states = h;
     return out;
+}
+
+torch::Tensor SeqNetImpl::foreignInputs(const Batch &b) const
+{
+    auto own = m_inputSource.view({1, 1, -1}); // [1, 1, F]
+    return own.ge(0).logical_and(own.ne(b.source.unsqueeze(-1)));
 }
 
 torch::Tensor SeqNetImpl::timeBiasIndex(const Batch &b) const

@@ -20,6 +20,7 @@ struct Batch {
     torch::Tensor pad;      // [B, T] bool, true on padding
     torch::Tensor length;   // [B] int64 number of real events
     torch::Tensor days;     // [B, T] float days before the cutoff (0 on padding)
+    torch::Tensor source;   // [B, T] int64 event source (0 on padding and with one source)
     torch::Tensor labels;   // [B] float 0/1 (training only)
 };
 
@@ -44,6 +45,8 @@ public:
     NetOutput forwardEmbedded(const torch::Tensor &e, const Batch &batch);
 
 private:
+    // Several sources: true where input f does not belong to the source of event t, [B, T, F].
+    torch::Tensor foreignInputs(const Batch &batch) const;
     torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch);
     // time_bias: the bucket of the signed time gap of every (query, key) pair, [B, T, T] uint8.
     torch::Tensor timeBiasIndex(const Batch &batch) const;
@@ -61,6 +64,8 @@ private:
     torch::Tensor m_numPeriodic;                       // periodic: [Fn, 2k, d] per-field map
     torch::nn::Linear m_fieldProj{nullptr};            // field attention: v^T tanh(W e)
     torch::nn::Linear m_fieldScore{nullptr};
+    torch::Tensor m_inputSource;                 // several sources: [F] source of each input
+    torch::nn::Embedding m_sourceEmbedding{nullptr}; // several sources: [S, d]
     torch::nn::Embedding m_position{nullptr}; // position counted from the latest event
     torch::Tensor m_gapEdges;                 // time_bias: bucket edges in days
     torch::nn::Linear m_previous{nullptr};    // local_order: map of the previous event

@@ -14,8 +14,12 @@ namespace seqlens {
 
 ModelLayout layoutOf(const Encoder &encoder)
 {
-    return ModelLayout{encoder.cardinalities(), encoder.numNumeric(), encoder.maxItems(),
+    ModelLayout layout{encoder.cardinalities(), encoder.numNumeric(), encoder.maxItems(),
                        encoder.timeBucketsDays()};
+    layout.sources = int64_t(encoder.sources().size());
+    if (layout.sources > 1)
+        layout.inputSources = encoder.inputSources();
+    return layout;
 }
 
 SequenceModel::SequenceModel(const ModelConfig &config, const ModelLayout &layout, uint64_t seed)

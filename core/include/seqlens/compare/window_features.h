@@ -4,7 +4,9 @@
 // applicant's cutoff (or last event, without a cutoff): event count; counts of the most
 // frequent values of each categorical field and of the rest ("other"); sum, mean and max of
 // each numeric field. Plus days since the last and the first event, and the static
-// labels.features columns. Names read like cnt_90d_event_type=late_payment.
+// labels.features columns. Names read like cnt_90d_event_type=late_payment. With several event
+// sources, also the count and the days since the last and first event per source
+// (cnt_90d_bureau, days_since_last_bureau), and fields carry their source (cnt_90d_bureau.STATUS=X).
 #pragma once
 
 #include "seqlens/data/dataset.h"
@@ -36,6 +38,7 @@ public:
 
 private:
     std::vector<double> m_windows;
+    std::vector<std::string> m_sources; // several event sources: their names (counts per source)
     std::vector<std::vector<std::string>> m_topValues; // per event field (empty for numeric)
     std::vector<std::vector<std::string>>
         m_staticTopValues; // per static feature (empty for numeric)

@@ -32,9 +32,18 @@ struct FieldProfile {
     int64_t missing = 0, nonFinite = 0, invalidAsMissing = 0, distinct = 0;
 };
 
+// One event source of several: its events per applicant and its fields' missing shares
+// (missing values over the source's kept events).
+struct SourceProfile {
+    std::string name;
+    EventsPerApplicant eventsPerApplicant;
+    std::vector<std::pair<std::string, double>> missingShare; // per field of the source
+};
+
 struct DataProfile {
     EventsPerApplicant eventsPerApplicant;
-    std::vector<FieldProfile> fields; // as configured
+    std::vector<FieldProfile> fields;   // as configured
+    std::vector<SourceProfile> sources; // several event sources only
 };
 
 DataProfile profileData(const RawDataset &data);

@@ -41,14 +41,42 @@ struct FieldConfig {
         false; // numeric: text that is not a number counts as missing instead of an error
 };
 
+// One hop of events[i].via: a parent table that maps the key a row refers to onto the next key
+// (the next hop's, or the applicant's). Each key appears at most once in the parent table.
+struct ViaHop {
+    std::string path;   // parent CSV (relative to the config file); .gz allowed
+    std::string key;    // its column holding the key the rows below refer to
+    std::string entity; // its column holding the applicant key (or the next hop's key)
+    char delimiter = 0; // 0 = auto-detect
+    std::vector<FieldConfig> fields; // parent columns carried onto every joined row
+};
+
 struct EventSourceConfig {
+    std::string name;      // names the source in feature names, plots and reports
     std::string path;      // event CSV (absolute, or relative to the config file); .gz allowed
-    std::string entity;    // column with the applicant/entity key
+    std::string entity;    // column with the applicant/entity key (or the first via hop's key)
     std::string time;      // column with the event time
     TimeFormat timeFormat; // see time_parser.h
+    bool timeFromCutoff = false; // time_origin "cutoff": times count from each applicant's cutoff
     char delimiter = 0;    // 0 = auto-detect
+    int64_t maxItems = 0;  // keep at most the latest N events of this source; 0 = no own bound
     std::vector<FieldConfig> fields; // at least one
+    std::vector<ViaHop> via;         // rows reach the applicant through these tables, in order
 };
+
+// An event field as the model, the features and the reports name it: the column name with one
+// event source, "<source>.<column>" with several; parent columns of `via` hops included.
+struct QualifiedField {
+    std::string name;   // the qualified name
+    size_t source = 0;  // index into Config::events
+    int hop = -1;       // -1: a column of the source table, else the via hop it comes from
+    FieldConfig field;  // as configured (field.name is the column)
+};
+struct Config;
+// Every event field of every source, in source order: own fields, then via fields hop by hop.
+std::vector<QualifiedField> eventFields(const Config &config);
+// The default source name of a one-source config that names none.
+constexpr const char *kDefaultSourceName = "events";
 
 struct StaticFeatureConfig {
     std::string name; // column of the label table
@@ -69,6 +97,8 @@ struct LabelConfig;
 // labels.split's times in days: each parsed in the cutoff column's format, or as an ISO date;
 // std::nullopt when there is no time split or a time does not parse (validate() reports it).
 std::optional<TimeSplitDays> timeSplitDays(const LabelConfig &labels);
+// labels.cutoff_value in days (cutoff format or ISO); std::nullopt when unset or unparseable.
+std::optional<double> cutoffValueDays(const LabelConfig &labels);
 
 struct LabelConfig {
     std::string path;                  // label CSV, one row per applicant
@@ -83,13 +113,15 @@ struct LabelConfig {
     std::optional<std::string>
         split; // column with train/valid/test; otherwise a stratified random split
     std::optional<TimeSplit> timeSplit; // labels.split {"by": "cutoff", ...}: out of time
+    std::optional<std::string>
+        cutoffValue; // without a cutoff column: one cutoff time for every applicant
     char delimiter = 0; // 0 = auto-detect
     std::vector<StaticFeatureConfig>
         features; // static per-applicant columns (used by the baseline)
 };
 
 struct SequenceConfig {
-    int64_t maxItems = 128; // keep the latest N events of each applicant; 1..4096
+    int64_t maxItems = 128; // keep the latest N events of each applicant (all sources); 1..4096
     std::vector<double> timeBucketsDays = {1,  3,  7,   14,  30,
                                            60, 90, 180, 365, 730}; // strictly ascending bucket
                                                                    // edges in days, >= 0 (a gap

@@ -25,6 +25,8 @@ inline constexpr IntRange minCount{1, 1000000000};
 inline constexpr IntRange maxVocab{1, 10000000};
 // sequence
 inline constexpr IntRange maxItems{1, 4096};
+inline constexpr IntRange sourceMaxItems{0, 4096}; // 0 = only sequence.max_items
+inline constexpr size_t eventSources = 32;         // events[]: at most this many sources
 inline constexpr size_t maxTimeBuckets = 64;
 // model
 inline constexpr IntRange embDim{2, 256};

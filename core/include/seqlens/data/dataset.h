@@ -28,9 +28,11 @@ struct Applicant {
         segments; // monitoring.segments values as text, in config order ("" = missing)
 };
 
-// One configured event field, stored column-wise over all kept events.
+// One configured event field, stored column-wise over all kept events (of every source: the
+// events of other sources hold -1 / NaN and are not counted as missing).
 struct RawField {
-    FieldConfig config;
+    FieldConfig config;            // config.name is the qualified name (eventFields())
+    size_t source = 0;             // the event source it belongs to
     std::vector<int32_t> codes;    // categorical: index into `pool`, -1 = missing
     std::vector<std::string> pool; // categorical: distinct raw values
     std::vector<float> values;     // numeric: parsed value, NaN = missing or non-finite
@@ -39,8 +41,21 @@ struct RawField {
     int64_t invalid = 0;           // numeric: text counted as missing (field "invalid": "missing")
 };
 
+// What loading one event source did (its rows, joins and exclusions).
+struct SourceLoadReport {
+    std::string name, path;
+    std::vector<std::string> viaPaths; // the parent tables of `via`, in hop order
+    int64_t rows = 0;          // data rows read from the source's table
+    int64_t kept = 0;          // events attached to an applicant, before the cutoff
+    int64_t afterCutoff = 0;   // excluded: at or after the applicant's cutoff
+    int64_t unknownEntity = 0; // ignored: the applicant has no row in the label table
+    int64_t joinMisses = 0;    // ignored: a via key not found in its parent table
+    int64_t applicantsCovered = 0; // applicants with at least one kept event of this source
+    uint64_t fingerprint = 0;  // FNV-1a 64 of the source table
+};
+
 struct LoadReport {
-    std::string eventsPath, labelsPath;
+    std::string eventsPath, labelsPath; // with several sources: "name=path, ..."
     int64_t eventRows = 0;           // data rows read from the event table
     int64_t eventsKept = 0;          // events attached to an applicant, before the cutoff
     int64_t eventsAfterCutoff = 0;   // excluded: at or after the applicant's cutoff (no leakage)
@@ -53,22 +68,54 @@ struct LoadReport {
     uint64_t eventsFingerprint =
         0; // FNV-1a 64 of the event file's (uncompressed) content, hashed while reading
     uint64_t labelsFingerprint = 0;
+    std::vector<SourceLoadReport> sources; // one per event source, in config order
 };
 
 struct RawDataset {
     std::vector<Applicant> applicants;
     std::vector<int64_t> offsets; // events of applicant a: [offsets[a], offsets[a+1])
     std::vector<double> times;    // per event, days since epoch, ascending within an applicant
-    std::vector<RawField> fields; // as configured in events[0].fields
+    std::vector<RawField> fields; // every source's fields, as eventFields(config)
+    std::vector<std::string> sourceNames; // per event source, in config order
+    std::vector<uint8_t> eventSource;     // per event, index into sourceNames
     LoadReport report;
 
     int64_t eventCount(int64_t a) const { return offsets[size_t(a) + 1] - offsets[size_t(a)]; }
+    // Whether field `field` belongs to the source of `event`.
+    bool applies(size_t field, int64_t event) const
+    {
+        return fields[field].source == eventSource[size_t(event)];
+    }
     // Raw text of a field value, "" when missing (numeric values in shortest form).
     std::string valueText(size_t field, int64_t event) const;
 };
 
+// Event files given instead of the config's paths: one path for a one-source config, or one
+// "name=path" per source (all of them).
+struct EventFiles {
+    std::vector<std::pair<std::string, std::string>> files; // (source name or "", path)
+
+    EventFiles() = default;
+    EventFiles(std::string path) // NOLINT: a single path converts implicitly
+    {
+        if (!path.empty())
+            files.emplace_back(std::string(), std::move(path));
+    }
+    EventFiles(const char *path) : EventFiles(std::string(path)) {} // NOLINT
+    bool empty() const { return files.empty(); }
+    // "path", or "name=path, name=path".
+    std::string describe() const;
+    // Command-line values: "path" or "name=path" each (a name is letters, digits, '_', '-').
+    static EventFiles parse(const std::vector<std::string> &values);
+};
+
+// The file of every source of `config`: the config's own paths when `files` is empty, else
+// `files` (a single unnamed path only for one source; named files must cover every source).
+// Throws a Usage error naming what is missing or unknown.
+std::vector<std::string> resolveEventFiles(const Config &config, const EventFiles &files);
+
 struct LoadOptions {
-    std::string eventsPath;    // overrides the config's events[0].path when not empty
+    EventFiles eventFiles;     // overrides the config's event paths when not empty
     std::string labelsPath;    // overrides labels.path when not empty
     bool useLabels = true;     // false: applicants are the entities of the event table
     bool requireTarget = true; // false: a label table without the target column is fine (scoring)

@@ -32,6 +32,7 @@ size_t bucketIndex(const std::vector<double> &edges, double days);
 struct CategoricalEncoding {
     std::string name;
     std::vector<std::string> vocabulary; // code kFirstVocabCode + i
+    int32_t source = 0;                  // index into Encoder::sources()
     int64_t cardinality() const { return kFirstVocabCode + int64_t(vocabulary.size()); }
 };
 
@@ -39,6 +40,13 @@ struct NumericEncoding {
     std::string name;
     NumericTransform transform = NumericTransform::None;
     double mean = 0.0, stddev = 1.0; // of the transformed training values
+    int32_t source = 0;              // index into Encoder::sources()
+};
+
+// An event source as the encoder knows it: its name and its own bound on events.
+struct SourceEncoding {
+    std::string name;
+    int64_t maxItems = 0; // 0 = only the merged timeline's bound
 };
 
 // Per-event inputs of all applicants after encoding and truncation.
@@ -51,6 +59,7 @@ struct EncodedDataset {
     std::vector<uint8_t> numState; // [events, numNum] kNumMissing / kNumPresent
     std::vector<int64_t> rawEvent; // per kept event: its index in RawDataset::times
     std::vector<float> days;       // per kept event: days before the cutoff (or last event)
+    std::vector<uint8_t> source;   // per kept event: its source (empty with one source)
     std::vector<float> labels;     // per applicant: 1, 0, or -1 unknown
 
     int64_t applicantCount() const { return int64_t(labels.size()); }
@@ -60,7 +69,7 @@ struct EncodedDataset {
 struct EncodeReport {
     std::vector<std::string> categoricalFields; // names of the categorical event fields (unseen)
     std::vector<std::string> inputs;            // Encoder::inputNames() (missing)
-    int64_t truncatedApplicants = 0; // histories longer than max_items
+    int64_t truncatedApplicants = 0; // histories longer than max_items (or a source's own)
     int64_t truncatedEvents = 0;     // older events dropped by truncation
     std::vector<int64_t> unseen;     // per categorical event field: values mapped to "unseen"
     std::vector<int64_t> missing;    // per input field (categorical then numeric): missing values
@@ -78,6 +87,9 @@ public:
     // Names of the model inputs, categorical first, then numeric: the field-attention axis.
     std::vector<std::string> inputNames() const;
     std::vector<int64_t> cardinalities() const; // per categorical input
+    // Per input (inputNames() order): the source whose events have it, -1 for time inputs.
+    std::vector<int32_t> inputSources() const;
+    const std::vector<SourceEncoding> &sources() const { return m_sources; }
     int64_t numCategorical() const { return int64_t(m_categorical.size()) + timeInputs(); }
     int64_t numNumeric() const { return int64_t(m_numeric.size()); }
     int64_t maxItems() const { return m_maxItems; }
@@ -89,19 +101,29 @@ public:
     const std::vector<CategoricalEncoding> &categorical() const { return m_categorical; }
     const std::vector<NumericEncoding> &numeric() const { return m_numeric; }
 
+    // The raw events of applicant `a` that encode() keeps, ascending: the latest of each source
+    // within its own max_items, then the latest sequence.max_items of those.
+    std::vector<int64_t> keptEvents(const RawDataset &data, size_t a) const;
+
     // Bucket code of a non-negative gap in days.
     int32_t bucketCode(double days) const;
 
 private:
+    bool timeInSource() const { return m_timeSincePrevious && m_sources.size() > 1; }
     int64_t timeInputs() const
     {
-        return int64_t(m_timeSincePrevious) + int64_t(m_timeBeforeCutoff);
+        return int64_t(m_timeSincePrevious) + int64_t(timeInSource()) +
+               int64_t(m_timeBeforeCutoff);
     }
     double transformValue(size_t numericIndex, double x) const;
+    // The raw events of applicant a that the encoding keeps, ascending: the latest of each
+    // source within its own bound, then the latest max_items of those.
+    std::vector<int64_t> keptEvents(const RawDataset &data, size_t a,
+                                    const std::vector<int32_t> &sourceOfData) const;
 
     std::vector<CategoricalEncoding> m_categorical;
     std::vector<NumericEncoding> m_numeric;
-    std::vector<size_t> m_catField, m_numField; // index into RawDataset::fields
+    std::vector<SourceEncoding> m_sources = {{kDefaultSourceName, 0}};
     std::vector<double> m_bucketEdges;
     bool m_timeSincePrevious = true;
     bool m_timeBeforeCutoff = true;

@@ -23,6 +23,7 @@ namespace seqlens {
 struct ExplainedEvent {
     int64_t index = 0;                       // position in the model's view (0 = oldest kept)
     double timeDays = 0;                     // days since 1970-01-01 (UTC)
+    std::string source;                      // its event source (several sources only)
     double sincePreviousDays = std::nan(""); // gap to the previous event; NaN for the first
     std::vector<std::string> values;         // raw text per event field ("" = missing)
     double itemWeight = 0;                   // attention weight on the timeline (sums to 1)
@@ -92,13 +93,13 @@ ApplicantExplanation explainApplicant(const ModelBundle &bundle, const RawDatase
 
 // Loads one applicant from the files and explains it. Throws a Data error when the entity is
 // unknown.
-ApplicantExplanation explainWithBundle(const ModelBundle &bundle, const std::string &eventsPath,
+ApplicantExplanation explainWithBundle(const ModelBundle &bundle, const EventFiles &events,
                                        const std::string &labelsPath, const std::string &entity,
                                        const ExplainOptions &options = {});
 
 // The history of `applicant` after applying `edits` one after another (each edit's event index
 // counts in the history the previous edits left), as a one-applicant dataset.
-RawDataset editedHistory(const RawDataset &raw, int64_t applicant, int64_t maxItems,
+RawDataset editedHistory(const RawDataset &raw, int64_t applicant, const Encoder &encoder,
                          const std::vector<HistoryEdit> &edits);
 
 // The explanation of `applicant` after `edits` (editedHistory): what an interactive edit needs.

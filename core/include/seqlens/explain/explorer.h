@@ -24,7 +24,7 @@ public:
     // it on a worker thread. Throws Data errors naming the file.
     // `cancel` stops it between rows or batches with a Cancelled error.
     static std::unique_ptr<ApplicantExplorer> open(const std::string &bundleDir,
-                                                   const std::string &eventsPath = {},
+                                                   const EventFiles &events = {},
                                                    const std::string &labelsPath = {},
                                                    const CancelToken *cancel = nullptr);
 

@@ -6,7 +6,7 @@
 // recomputed).
 #pragma once
 
-#include "seqlens/data/dataset.h"
+#include "seqlens/data/encoder.h"
 
 #include <string>
 #include <vector>
@@ -24,12 +24,12 @@ struct HistoryEdit {
 
 // A dataset holding one copy of applicant `a` per entry of `variants`, each with that entry's
 // edits applied (an empty entry is the unchanged history). Edit indices refer to the applicant's
-// kept events (the last `maxItems` of its history), as explanations number them. Throws a Usage
+// kept events (encoder.keptEvents: the last max_items), as explanations number them. Throws a Usage
 // error naming the edit for an index out of range, an unknown field, a value that is not a
 // number for a numeric field, or a move to or after the cutoff. With `keptOnly`, the events
 // older than the kept window are left out of the copies (removing kept events then cannot let
 // them in: deletion and insertion curves work on the history the model saw).
-RawDataset historyVariants(const RawDataset &raw, int64_t a, int64_t maxItems,
+RawDataset historyVariants(const RawDataset &raw, int64_t a, const Encoder &encoder,
                            const std::vector<std::vector<HistoryEdit>> &variants,
                            bool keptOnly = false);
 

@@ -35,7 +35,8 @@ struct ThresholdOverrides {
 MonitorThresholds applyOverrides(MonitorThresholds thresholds, const ThresholdOverrides &o);
 
 struct MonitorRequest {
-    std::string eventsPath, labelsPath; // the batch; labels optional (cutoffs, outcomes, cohorts)
+    EventFiles events;      // the batch's event files (one path, or name=path per source)
+    std::string labelsPath; // labels optional (cutoffs, outcomes, cohorts)
     std::string by;   // "month", "quarter", "all" or a label-table column; "" = month with a cutoff
     std::string name; // the batch's name in the project ("" = the events file's name)
     ThresholdOverrides thresholds; // over the run's config's monitoring.thresholds

@@ -19,6 +19,11 @@ struct ModelLayout {
     int64_t numNumeric = 0;
     int64_t maxItems = 128;
     std::vector<double> timeBucketsDays = {}; // edges of the time-gap buckets (time_bias)
+    // Several event sources: the source of every input (-1 = every event has it) and the number
+    // of sources. Field attention of an event runs over its own source's inputs only, and a
+    // learned source embedding tags its vector.
+    std::vector<int32_t> inputSources = {};
+    int64_t sources = 1;
 };
 
 ModelLayout layoutOf(const Encoder &encoder);
