@@ -44,8 +44,8 @@ void readFields(Reader &r, const json &j, const std::string &p, bool required,
     if (!fields)
         return;
     if (!fields->is_array() || (required && fields->empty())) {
-        r.problem(p + "/fields", std::string("expected a non-empty array of fields, got ") +
-                                     shown(*fields));
+        r.problem(p + "/fields",
+                  std::string("expected a non-empty array of fields, got ") + shown(*fields));
         return;
     }
     for (size_t k = 0; k < fields->size(); ++k) {

@@ -63,9 +63,9 @@ std::vector<std::string> resolveEventFiles(const Config &cfg, const EventFiles &
     std::vector<char> seen(cfg.events.size(), 0);
     for (const auto &[name, path] : files) {
         if (name.empty())
-            throwUsage("the config has " + std::to_string(cfg.events.size()) +
-                       " event sources (" + sourceList(cfg) +
-                       "): give each as --events name=path, got \"" + path + "\"");
+            throwUsage("the config has " + std::to_string(cfg.events.size()) + " event sources (" +
+                       sourceList(cfg) + "): give each as --events name=path, got \"" + path +
+                       "\"");
         auto it = std::find_if(cfg.events.begin(), cfg.events.end(), [&](const auto &s) {
             return (s.name.empty() ? kDefaultSourceName : s.name) == name;
         });

@@ -116,8 +116,8 @@ struct Pending {
 // Reads one source: its rows joined to applicants, their fields, times and exclusions.
 class SourceReader {
 public:
-    SourceReader(const Config &cfg, size_t source, const std::string &path,
-                 const LoadOptions &opt, RawDataset &d, EntityMap &index, Pending &pe)
+    SourceReader(const Config &cfg, size_t source, const std::string &path, const LoadOptions &opt,
+                 RawDataset &d, EntityMap &index, Pending &pe)
         : m_cfg(cfg), m_src(cfg.events[source]), m_source(source), m_opt(opt), m_d(d),
           m_index(index), m_pe(pe), m_rep(d.report.sources[source])
     {
@@ -171,8 +171,8 @@ public:
         if (!m_hops.empty() && m_rep.rows > 0 && m_rep.joinMisses == m_rep.rows)
             throwData(m_rep.path + ": none of its " + std::to_string(m_rep.rows) +
                       " rows joins: no value of column \"" + m_src.entity +
-                      "\" appears in column \"" + m_hops[0].keyColumn + "\" of " +
-                      m_hops[0].path + " (events." + m_rep.name + ".via)");
+                      "\" appears in column \"" + m_hops[0].keyColumn + "\" of " + m_hops[0].path +
+                      " (events." + m_rep.name + ".via)");
     }
 
 private:
@@ -216,9 +216,10 @@ private:
             return *t;
         const Applicant &ap = m_d.applicants[size_t(a)];
         if (std::isnan(ap.cutoff))
-            throwData(where(r) + ": column \"" + m_src.time + "\" counts from the cutoff "
-                      "(time_origin \"cutoff\"), but applicant \"" + ap.id +
-                      "\" has none (labels.cutoff or labels.cutoff_value)");
+            throwData(where(r) + ": column \"" + m_src.time +
+                      "\" counts from the cutoff "
+                      "(time_origin \"cutoff\"), but applicant \"" +
+                      ap.id + "\" has none (labels.cutoff or labels.cutoff_value)");
         return ap.cutoff + *t;
     }
 

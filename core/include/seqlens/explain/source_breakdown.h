@@ -12,9 +12,9 @@ namespace seqlens {
 
 struct SourceShare {
     std::string source;
-    int64_t events = 0;        // events of the source the model used
-    double itemWeight = 0;     // their summed timeline attention (all sources sum to 1)
-    double attribution = 0;    // their summed attribution, logit units (0 when not computed)
+    int64_t events = 0;              // events of the source the model used
+    double itemWeight = 0;           // their summed timeline attention (all sources sum to 1)
+    double attribution = 0;          // their summed attribution, logit units (0 when not computed)
     std::vector<std::string> inputs; // the source's own inputs
     std::vector<double> meanFieldWeight; // per own input: mean field attention over its events
 };

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Several event sources: loading (joins through via tables, clocks counted from the cutoff,
+// exclusions and join misses per source), the merged timeline, encoding (other sources' fields
+// padded, per-source bounds and gaps), the model (field attention over the event's own source),
+// window features per source, bad input, and Berka's card -> disposition -> account join checked
+// against counts computed here from the files.
+#include "seqlens/compare/window_features.h"
+#include "seqlens/data/config.h"
+#include "seqlens/data/dataset.h"
+#include "seqlens/data/encoder.h"
+#include "seqlens/nn/sequence_model.h"
+#include "seqlens/util/error.h"
+#include "test_util.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace seqlens;
+
+namespace {
+
+const char *kLabels = "id,bad,cutoff\nA,1,2024-03-01\nB,0,2024-03-01\nC,0,2024-03-01\n";
+// A: two events before the cutoff, one after; Z has no label row.
+const char *kApp = "id,t,kind\nA,2024-01-01,login\nA,2024-02-01,apply\nB,2024-02-10,login\n"
+                   "A,2024-03-05,late\nZ,2024-01-01,login\n";
+const char *kBureau = "credit_id,id,credit_type\nc1,A,car\nc2,B,card\nc3,Z,car\nc4,A,mortgage\n";
+// Months before the cutoff. c3 belongs to Z (no label), c9 is in no bureau row (a join miss),
+// c4's month 0 is at the cutoff (excluded).
+const char *kBalance = "credit_id,months,status\nc1,-1,0\nc1,-2,1\nc2,-1,X\nc3,-1,0\nc9,-1,0\n"
+                       "c4,0,0\n";
+
+std::string configText(const std::string &balanceExtra = "")
+{
+    return R"({"schema_version": 1,
+      "events": [{"name": "app", "path": "app.csv", "entity": "id", "time": "t",
+                  "fields": [{"name": "kind", "type": "categorical"}]},
+                 {"name": "bal", "path": "balance.csv", "entity": "credit_id", "time": "months",
+                  "time_unit": "months", "time_origin": "cutoff", )" +
+           balanceExtra + R"(
+                  "fields": [{"name": "status", "type": "categorical"}],
+                  "via": {"path": "bureau.csv", "key": "credit_id", "entity": "id",
+                          "fields": [{"name": "credit_type", "type": "categorical"}]}}],
+      "labels": {"path": "labels.csv", "entity": "id", "target": "bad", "positive": ["1"],
+                 "cutoff": "cutoff"},
+      "sequence": {"max_items": 16},
+      "model": {"item_aggregation": "transformer"}})";
+}
+
+size_t fieldIndex(const RawDataset &d, const std::string &name)
+{
+    for (size_t f = 0; f < d.fields.size(); ++f)
+        if (d.fields[f].config.name == name)
+            return f;
+    return size_t(-1);
+}
+
+} // namespace
+
+class TestSources : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::string m_config;
+    const double m_month = 365.2425 / 12.0;
+    const double m_cutoff = double(daysFromCivil(2024, 3, 1));
+
+    Config config(const std::string &extra = "") const
+    {
+        return parseConfig(configText(extra), "sources.json", m_dir.path().toStdString());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        testutil::writeFile(m_dir, "labels.csv", kLabels);
+        testutil::writeFile(m_dir, "app.csv", kApp);
+        testutil::writeFile(m_dir, "bureau.csv", kBureau);
+        testutil::writeFile(m_dir, "balance.csv", kBalance);
+    }
+
+    void loadsJoinsAndCountsPerSource()
+    {
+        const RawDataset d = loadDataset(config());
+        QCOMPARE(d.sourceNames, (std::vector<std::string>{"app", "bal"}));
+        const SourceLoadReport &app = d.report.sources[0], &bal = d.report.sources[1];
+        QCOMPARE(app.rows, int64_t(5));
+        QCOMPARE(app.kept, int64_t(3));
+        QCOMPARE(app.afterCutoff, int64_t(1));
+        QCOMPARE(app.unknownEntity, int64_t(1));
+        QCOMPARE(app.joinMisses, int64_t(0));
+        QCOMPARE(app.applicantsCovered, int64_t(2));
+        QCOMPARE(bal.rows, int64_t(6));
+        QCOMPARE(bal.kept, int64_t(3));
+        QCOMPARE(bal.afterCutoff, int64_t(1));
+        QCOMPARE(bal.unknownEntity, int64_t(1));
+        QCOMPARE(bal.joinMisses, int64_t(1));
+        QCOMPARE(bal.viaPaths.size(), size_t(1));
+        QCOMPARE(d.report.eventRows, int64_t(11));
+        QCOMPARE(d.report.eventsKept, int64_t(6));
+        QCOMPARE(d.applicants[0].eventsAfterCutoff, int64_t(2)); // A: app late, bal c4 month 0
+
+        // A's merged timeline: bal -2 months, app 01-01, bal -1 month, app 02-01.
+        QCOMPARE(d.eventCount(0), int64_t(4));
+        const int64_t a0 = d.offsets[0];
+        const std::vector<uint8_t> sources(d.eventSource.begin() + a0,
+                                           d.eventSource.begin() + a0 + 4);
+        QCOMPARE(sources, (std::vector<uint8_t>{1, 0, 1, 0}));
+        QCOMPARE(d.times[size_t(a0)], m_cutoff - 2 * m_month);
+        QCOMPARE(d.times[size_t(a0 + 1)], double(daysFromCivil(2024, 1, 1)));
+        QCOMPARE(d.times[size_t(a0 + 2)], m_cutoff - m_month);
+        // The parent's credit type rides on every balance row; app events hold none and do
+        // not count as missing.
+        const size_t type = fieldIndex(d, "bal.credit_type"), kind = fieldIndex(d, "app.kind");
+        QVERIFY(type != size_t(-1) && kind != size_t(-1));
+        QCOMPARE(d.valueText(type, a0), std::string("car"));
+        QCOMPARE(d.valueText(type, a0 + 1), std::string());
+        QCOMPARE(d.valueText(kind, a0 + 1), std::string("login"));
+        QCOMPARE(d.fields[type].missing, int64_t(0));
+        QCOMPARE(d.fields[kind].missing, int64_t(0));
+        QCOMPARE(d.eventCount(2), int64_t(0)); // C: no events of either source
+    }
+
+    void encodesOtherSourcesAsPaddingAndBoundsEachSource()
+    {
+        const Config cfg = config();
+        const RawDataset d = loadDataset(cfg);
+        const Encoder enc = Encoder::fit(d, cfg, {0, 1, 2});
+        const auto names = enc.inputNames();
+        QCOMPARE(names, (std::vector<std::string>{
+                            "app.kind", "bal.status", "bal.credit_type", "time_since_previous",
+                            "time_since_previous_in_source", "time_before_cutoff"}));
+        QCOMPARE(enc.inputSources(), (std::vector<int32_t>{0, 1, 1, -1, -1, -1}));
+        const EncodedDataset e = enc.encode(d);
+        QCOMPARE(e.source, (std::vector<uint8_t>{1, 0, 1, 0, 1, 0})); // A, then B: bal, app
+        const auto cat = [&](int64_t ev, int f) { return e.cat[size_t(ev * e.numCat + f)]; };
+        QCOMPARE(cat(0, 0), kCodePad); // a balance event has no app.kind
+        QVERIFY(cat(0, 1) >= kFirstVocabCode);
+        QCOMPARE(cat(1, 1), kCodePad); // an app event has no bal.status
+        QCOMPARE(cat(1, 2), kCodePad);
+        QVERIFY(cat(1, 0) >= kFirstVocabCode);
+        QCOMPARE(cat(0, 4), kCodeMissing); // first balance event: no gap within its source
+        QCOMPARE(cat(2, 4), enc.bucketCode(m_month)); // -1 month after -2 months
+        QCOMPARE(cat(2, 3), enc.bucketCode(m_cutoff - m_month - daysFromCivil(2024, 1, 1)));
+        QCOMPARE(cat(1, 4), kCodeMissing); // first app event
+        // Round trip through the bundle's JSON keeps sources and their inputs.
+        const Encoder back = Encoder::fromJson(enc.toJson(), "enc.json");
+        QCOMPARE(back.inputSources(), enc.inputSources());
+        QCOMPARE(back.toJson(), enc.toJson());
+
+        // bal.max_items 1 keeps only A's latest balance event.
+        const Config bounded = config(R"("max_items": 1,)");
+        const RawDataset db = loadDataset(bounded);
+        const EncodedDataset eb = Encoder::fit(db, bounded, {0, 1, 2}).encode(db);
+        QCOMPARE(eb.length(0), int64_t(3));
+        QCOMPARE(eb.source[0], uint8_t(0)); // app 01-01; bal -2 months dropped
+        QCOMPARE(eb.source[1], uint8_t(1));
+    }
+
+    void fieldAttentionStaysWithinTheEventsSource()
+    {
+        const Config cfg = config();
+        const RawDataset d = loadDataset(cfg);
+        const Encoder enc = Encoder::fit(d, cfg, {0, 1, 2});
+        const EncodedDataset e = enc.encode(d);
+        SequenceModel model(cfg.model, layoutOf(enc), 7);
+        const Explanation x = model.explain(e, 0);
+        QCOMPARE(x.fieldWeights.size(), size_t(4));
+        const auto sources = enc.inputSources();
+        for (size_t t = 0; t < x.fieldWeights.size(); ++t) {
+            double sum = 0;
+            for (size_t f = 0; f < sources.size(); ++f) {
+                sum += x.fieldWeights[t][f];
+                if (sources[f] >= 0 && sources[f] != e.source[t])
+                    QCOMPARE(x.fieldWeights[t][f], 0.0f);
+                else
+                    QVERIFY(x.fieldWeights[t][f] > 0.0f);
+            }
+            QVERIFY(std::fabs(sum - 1.0) < 1e-5);
+        }
+        const InputAttribution ig = model.integratedGradients(e, 0, AttributionReference::Missing,
+                                                              64);
+        QVERIFY2(std::fabs(ig.completenessGap()) < 1e-3,
+                 std::to_string(ig.completenessGap()).c_str());
+        for (size_t t = 0; t < ig.cells.size(); ++t)
+            for (size_t f = 0; f < sources.size(); ++f)
+                if (sources[f] >= 0 && sources[f] != e.source[t])
+                    QCOMPARE(ig.cells[t][f], 0.0);
+    }
+
+    void windowFeaturesPerSource()
+    {
+        Config cfg = config();
+        cfg.baseline.windowsDays = {45, 365};
+        const RawDataset d = loadDataset(cfg);
+        const auto b = WindowFeatureBuilder::fit(d, cfg, {0, 1, 2});
+        const FeatureMatrix m = b.build(d);
+        auto col = [&](const std::string &name) {
+            auto it = std::find(m.names.begin(), m.names.end(), name);
+            return it == m.names.end() ? size_t(-1) : size_t(it - m.names.begin());
+        };
+        QVERIFY(col("cnt_45d_bal") != size_t(-1));
+        QCOMPARE(m.at(0, col("cnt_365d")), 4.0);
+        QCOMPARE(m.at(0, col("cnt_365d_app")), 2.0);
+        QCOMPARE(m.at(0, col("cnt_365d_bal")), 2.0);
+        QCOMPARE(m.at(0, col("cnt_45d_bal")), 1.0); // -1 month only
+        QCOMPARE(m.at(0, col("cnt_45d_app")), 1.0); // 02-01 only
+        QCOMPARE(m.at(0, col("cnt_365d_bal.credit_type=car")), 2.0);
+        QCOMPARE(m.at(0, col("days_since_last_bal")), m_month);
+        QVERIFY(std::isnan(m.at(2, col("days_since_last_app"))));
+    }
+
+    void badJoinsAndFilesAreClearErrors()
+    {
+        QTemporaryDir dir;
+        for (const char *f : {"labels.csv", "app.csv", "balance.csv"})
+            QFile::copy(m_dir.path() + "/" + f, dir.path() + "/" + f);
+        testutil::writeFile(dir, "bureau.csv", "credit_id,id,credit_type\nc1,A,car\nc1,B,card\n");
+        Config cfg = parseConfig(configText(), "sources.json", dir.path().toStdString());
+        const std::string dup = testutil::errorOf([&] { loadDataset(cfg); }, ErrorKind::Data);
+        QVERIFY2(testutil::contains(dup, "bureau.csv:3: column \"credit_id\": duplicate key "
+                                         "\"c1\" (first at line 2)"),
+                 dup.c_str());
+        testutil::writeFile(dir, "bureau.csv", "credit_id,id,credit_type\nx1,A,car\n");
+        const std::string none = testutil::errorOf([&] { loadDataset(cfg); }, ErrorKind::Data);
+        QVERIFY2(testutil::contains(none, "balance.csv: none of its 6 rows joins"), none.c_str());
+        testutil::writeFile(dir, "bureau.csv", "credit_id,customer,credit_type\nc1,A,car\n");
+        const std::string col = testutil::errorOf([&] { loadDataset(cfg); }, ErrorKind::Data);
+        QVERIFY2(testutil::contains(col, "bureau.csv") && testutil::contains(col, "\"id\""),
+                 col.c_str());
+        LoadOptions one;
+        one.eventFiles = EventFiles(dir.path().toStdString() + "/app.csv");
+        const std::string usage = testutil::errorOf([&] { loadDataset(config(), one); },
+                                                    ErrorKind::Usage);
+        QVERIFY2(testutil::contains(usage, "2 event sources (app, bal): give each as --events "
+                                           "name=path"),
+                 usage.c_str());
+        LoadOptions named;
+        named.eventFiles = EventFiles::parse(
+            {"bal=" + m_dir.path().toStdString() + "/balance.csv"});
+        const std::string missing = testutil::errorOf([&] { loadDataset(config(), named); },
+                                                      ErrorKind::Usage);
+        QVERIFY2(testutil::contains(missing, "no file for event source \"app\""), missing.c_str());
+        named.eventFiles = EventFiles::parse(
+            {"app=" + m_dir.path().toStdString() + "/app.csv",
+             "bal=" + m_dir.path().toStdString() + "/balance.csv"});
+        QCOMPARE(loadDataset(config(), named).report.eventsKept, int64_t(6));
+    }
+
+    // Berka: cards reach the loan's account through the disposition table. The counts are
+    // computed here from the files, independently of the loader.
+    void berkaCardsJoinThroughDispositions()
+    {
+        const std::string dir = SEQLENS_SOURCE_DIR "/../shared/datasets/berka/";
+        const Config cfg = loadConfig(SEQLENS_SOURCE_DIR "/configs/berka_multi.json");
+        const RawDataset d = loadDataset(cfg);
+        auto rows = [](const std::string &path) {
+            std::ifstream in(path);
+            std::vector<std::vector<std::string>> out;
+            std::string line;
+            std::getline(in, line);
+            while (std::getline(in, line)) {
+                std::vector<std::string> cells;
+                std::stringstream ss(line);
+                for (std::string c; std::getline(ss, c, ';');)
+                    cells.push_back(c.size() > 1 && c.front() == '"' ? c.substr(1, c.size() - 2)
+                                                                     : c);
+                out.push_back(cells);
+            }
+            return out;
+        };
+        std::map<std::string, std::string> accountOfDisp, loanDate; // yymmdd
+        for (const auto &r : rows(dir + "disp.asc"))
+            accountOfDisp[r[0]] = r[2];
+        for (const auto &r : rows(dir + "loan.asc"))
+            loanDate[r[1]] = r[2];
+        int64_t kept = 0, after = 0, unknown = 0, misses = 0, total = 0;
+        std::set<std::string> covered;
+        for (const auto &r : rows(dir + "card.asc")) { // card_id;disp_id;type;issued
+            ++total;
+            auto acc = accountOfDisp.find(r[1]);
+            if (acc == accountOfDisp.end()) {
+                ++misses;
+                continue;
+            }
+            auto loan = loanDate.find(acc->second);
+            if (loan == loanDate.end()) {
+                ++unknown;
+                continue;
+            }
+            if (r[3].substr(0, 6) >= loan->second) { // yymmdd, all 199x: text order is time
+                ++after;
+                continue;
+            }
+            ++kept;
+            covered.insert(acc->second);
+        }
+        const SourceLoadReport &card = d.report.sources.at(1);
+        QCOMPARE(card.name, std::string("card"));
+        QCOMPARE(card.rows, total);
+        QCOMPARE(card.joinMisses, misses);
+        QCOMPARE(card.unknownEntity, unknown);
+        QCOMPARE(card.afterCutoff, after);
+        QCOMPARE(card.kept, kept);
+        QCOMPARE(card.applicantsCovered, int64_t(covered.size()));
+        QVERIFY(kept > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSources)
+#include "test_sources.moc"
