@@ -4,6 +4,7 @@
 #include "args.h"
 #include "cli_util.h"
 
+#include "seqlens/data/multi_synth.h"
 #include "seqlens/compare/compare_workflow.h"
 #include "seqlens/compare/window_features.h"
 #include "seqlens/data/audit.h"
@@ -131,13 +132,31 @@ void printUsage()
                  "cancelled.\n";
 }
 
+// synth --kind multi: four event tables with a cross-table pattern (data/multi_synth.h).
+int runMultiSynth(const Args &a)
+{
+    MultiSynthOptions opt;
+    opt.outDir = a.required("out");
+    opt.applicants = a.integer("applicants", limits::applicants).value_or(opt.applicants);
+    opt.seed = uint64_t(a.integer("seed", limits::seed).value_or(int64_t(opt.seed)));
+    const MultiSynthSummary s = writeMultiSourceSynth(opt);
+    log("wrote " + std::to_string(s.applicants) + " applicants (" + std::to_string(s.bads) +
+        " bad, " + std::to_string(s.withPattern) + " with the cross-table pattern), " +
+        std::to_string(s.rows) + " event rows in four tables: " + s.configPath);
+    return 0;
+}
+
 int runSynth(int argc, char **argv)
 {
     if (wantsHelp(argc, argv)) {
         std::cout << kSynthHelp << std::endl;
         return 0;
     }
-    Args a(argc, argv, 2, {"out", "applicants", "seed", "from", "span-days", "drift"}, {});
+    Args a(argc, argv, 2, {"out", "applicants", "seed", "from", "span-days", "drift", "kind"}, {});
+    if (a.get("kind", "single") == "multi")
+        return runMultiSynth(a);
+    if (a.get("kind", "single") != "single")
+        throwUsage("--kind: expected single or multi, got \"" + a.get("kind") + "\"");
     SynthOptions opt;
     opt.outDir = a.required("out");
     opt.applicants = a.integer("applicants", limits::applicants).value_or(opt.applicants);

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The multi-source model learns a pattern that lies across tables (a bureau credit opened within
+// days after a missed instalment, data/multi_synth.h), which no single table shows, and better
+// than a one-table model on the four tables stacked by hand into one. Same seed, budget and split
+// for every model.
+#include "seqlens/data/config.h"
+#include "seqlens/data/multi_synth.h"
+#include "seqlens/data/time_parser.h"
+#include "seqlens/train_workflow.h"
+#include "test_util.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace seqlens;
+
+namespace {
+
+double testAuc(Config cfg)
+{
+    cfg.model.itemAggregation = ItemAggregation::Gru;
+    cfg.training.epochs = 25;
+    cfg.training.minEpochs = 15;
+    cfg.training.threads = 2;
+    const TrainSummary s = runTraining(cfg, TrainRequest{});
+    return s.test.metrics.auc;
+}
+
+Config only(Config cfg, const std::string &source)
+{
+    std::vector<EventSourceConfig> kept;
+    for (const auto &s : cfg.events)
+        if (s.name == source)
+            kept.push_back(s);
+    cfg.events = kept;
+    return cfg;
+}
+
+std::vector<std::vector<std::string>> csvRows(const std::string &path)
+{
+    std::ifstream in(path);
+    std::vector<std::vector<std::string>> rows;
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+        std::vector<std::string> cells;
+        std::stringstream ss(line);
+        for (std::string c; std::getline(ss, c, ',');)
+            cells.push_back(c);
+        rows.push_back(cells);
+    }
+    return rows;
+}
+
+// What an analyst does without several sources: all four tables stacked into one event table
+// (absolute dates, a "table" column, the union of the columns, empty where a table has none).
+// Returns its config.
+Config stacked(const Config &multi, const std::string &dir)
+{
+    std::map<std::string, double> cutoff;
+    for (const auto &r : csvRows(dir + "/labels.csv"))
+        cutoff[r[0]] = *parseIso(r[2]);
+    std::map<std::string, std::pair<std::string, std::string>> credit; // id, type
+    std::ofstream out(dir + "/stacked.csv");
+    out << "id,time,table,status,credit_type,event,amount\n";
+    for (const auto &r : csvRows(dir + "/instalments.csv"))
+        out << r[0] << ',' << r[1] << ",inst," << r[2] << ",,," << r[3] << '\n';
+    for (const auto &r : csvRows(dir + "/bureau.csv")) {
+        credit[r[0]] = {r[1], r[3]};
+        out << r[1] << ',' << formatDays(cutoff[r[1]] + std::stod(r[2])) << ",bureau,," << r[3]
+            << ",,\n";
+    }
+    for (const auto &r : csvRows(dir + "/balance.csv")) {
+        const auto &[id, type] = credit[r[0]];
+        out << id << ',' << formatDays(cutoff[id] + std::stod(r[1]) * 365.2425 / 12.0)
+            << ",balance," << r[2] << ',' << type << ",,\n";
+    }
+    for (const auto &r : csvRows(dir + "/app.csv"))
+        out << r[0] << ',' << r[1] << ",app,,," << r[2] << ",\n";
+    Config c = multi;
+    EventSourceConfig s;
+    s.name = "stacked";
+    s.path = dir + "/stacked.csv";
+    s.entity = "id";
+    s.time = "time";
+    s.timeFormat.format = "iso";
+    for (const char *f : {"table", "status", "credit_type", "event"})
+        s.fields.push_back({f, FieldType::Categorical});
+    FieldConfig amount{"amount", FieldType::Numeric};
+    amount.transform = NumericTransform::Log1p;
+    s.fields.push_back(amount);
+    c.events = {s};
+    return c;
+}
+
+} // namespace
+
+class TestSourcesLearning : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void multiSourceBeatsEachTableAndTheTablesStackedByHand()
+    {
+        QTemporaryDir dir;
+        MultiSynthOptions o;
+        o.outDir = dir.path().toStdString();
+        o.applicants = 4000;
+        o.seed = 11;
+        writeMultiSourceSynth(o);
+        const Config cfg = loadConfig(o.outDir + "/config.json");
+        QCOMPARE(cfg.events.size(), size_t(4));
+        const double multi = testAuc(cfg);
+        std::string line = "multi " + std::to_string(multi);
+        std::vector<std::pair<std::string, double>> others;
+        for (const char *s : {"inst", "bureau", "balance", "app"})
+            others.emplace_back(s, testAuc(only(cfg, s)));
+        for (const auto &[name, auc] : others)
+            line += ", " + name + " " + std::to_string(auc);
+        const double flat = testAuc(stacked(cfg, o.outDir));
+        line += ", stacked by hand " + std::to_string(flat);
+        qInfo("%s", line.c_str());
+        // The generator's Bayes AUC is about 0.73; every single table is uninformative (0.5).
+        QVERIFY2(multi > 0.66, line.c_str());
+        for (const auto &[name, auc] : others)
+            QVERIFY2(multi > auc + 0.08, line.c_str());
+        // Stacking the tables by hand into one (same information, one clock, the union of the
+        // columns) is what the several-source config saves an analyst from; at this budget the
+        // one-table model does not find the pattern in it (measured: 0.50 against 0.74).
+        QVERIFY2(multi > flat + 0.08, line.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSourcesLearning)
+#include "test_sources_learning.moc"
