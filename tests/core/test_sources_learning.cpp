@@ -5,16 +5,11 @@
 // for every model.
 #include "seqlens/data/config.h"
 #include "seqlens/data/multi_synth.h"
-#include "seqlens/data/time_parser.h"
 #include "seqlens/train_workflow.h"
 #include "test_util.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <fstream>
-#include <map>
-#include <sstream>
 
 using namespace seqlens;
 
@@ -40,63 +35,6 @@ Config only(Config cfg, const std::string &source)
     return cfg;
 }
 
-std::vector<std::vector<std::string>> csvRows(const std::string &path)
-{
-    std::ifstream in(path);
-    std::vector<std::vector<std::string>> rows;
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::stringstream ss(line);
-        for (std::string c; std::getline(ss, c, ',');)
-            cells.push_back(c);
-        rows.push_back(cells);
-    }
-    return rows;
-}
-
-// What an analyst does without several sources: all four tables stacked into one event table
-// (absolute dates, a "table" column, the union of the columns, empty where a table has none).
-// Returns its config.
-Config stacked(const Config &multi, const std::string &dir)
-{
-    std::map<std::string, double> cutoff;
-    for (const auto &r : csvRows(dir + "/labels.csv"))
-        cutoff[r[0]] = *parseIso(r[2]);
-    std::map<std::string, std::pair<std::string, std::string>> credit; // id, type
-    std::ofstream out(dir + "/stacked.csv");
-    out << "id,time,table,status,credit_type,event,amount\n";
-    for (const auto &r : csvRows(dir + "/instalments.csv"))
-        out << r[0] << ',' << r[1] << ",inst," << r[2] << ",,," << r[3] << '\n';
-    for (const auto &r : csvRows(dir + "/bureau.csv")) {
-        credit[r[0]] = {r[1], r[3]};
-        out << r[1] << ',' << formatDays(cutoff[r[1]] + std::stod(r[2])) << ",bureau,," << r[3]
-            << ",,\n";
-    }
-    for (const auto &r : csvRows(dir + "/balance.csv")) {
-        const auto &[id, type] = credit[r[0]];
-        out << id << ',' << formatDays(cutoff[id] + std::stod(r[1]) * 365.2425 / 12.0)
-            << ",balance," << r[2] << ',' << type << ",,\n";
-    }
-    for (const auto &r : csvRows(dir + "/app.csv"))
-        out << r[0] << ',' << r[1] << ",app,,," << r[2] << ",\n";
-    Config c = multi;
-    EventSourceConfig s;
-    s.name = "stacked";
-    s.path = dir + "/stacked.csv";
-    s.entity = "id";
-    s.time = "time";
-    s.timeFormat.format = "iso";
-    for (const char *f : {"table", "status", "credit_type", "event"})
-        s.fields.push_back({f, FieldType::Categorical});
-    FieldConfig amount{"amount", FieldType::Numeric};
-    amount.transform = NumericTransform::Log1p;
-    s.fields.push_back(amount);
-    c.events = {s};
-    return c;
-}
-
 } // namespace
 
 class TestSourcesLearning : public QObject {
@@ -119,7 +57,7 @@ private Q_SLOTS:
             others.emplace_back(s, testAuc(only(cfg, s)));
         for (const auto &[name, auc] : others)
             line += ", " + name + " " + std::to_string(auc);
-        const double flat = testAuc(stacked(cfg, o.outDir));
+        const double flat = testAuc(loadConfig(writeStackedTable(o.outDir)));
         line += ", stacked by hand " + std::to_string(flat);
         qInfo("%s", line.c_str());
         // The generator's Bayes AUC is about 0.73; every single table is uninformative (0.5).

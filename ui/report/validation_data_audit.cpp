@@ -40,6 +40,37 @@ void splitText(ReportDocument &doc, const json &s)
     doc.text(text + ".");
 }
 
+// Several event sources: one row per source (rows, joins, exclusions, coverage).
+void sourcesTable(ReportDocument &doc, const json &load)
+{
+    const json &sources = at(load, "sources");
+    if (!sources.is_array() || sources.size() < 2)
+        return;
+    std::vector<QStringList> rows;
+    for (const auto &s : sources)
+        rows.push_back({q(s.value("name", "")), count(at(s, "rows")), count(at(s, "kept")),
+                        count(at(s, "after_cutoff")), count(at(s, "unknown_entity")),
+                        count(at(s, "join_misses")), count(at(s, "applicants_covered")),
+                        fmt(at(at(s, "events_per_applicant"), "mean").is_number()
+                                ? at(at(s, "events_per_applicant"), "mean").get<double>()
+                                : std::nan(""),
+                            1)});
+    doc.text("Event sources, each joined to the applicants and merged on one timeline (join "
+             "misses: rows whose key is in no row of the parent table):");
+    doc.table({"source", "rows", "kept", "after the cutoff", "unlabeled", "join misses",
+               "applicants covered", "events per applicant"},
+              rows);
+}
+
+// A field's missing share: over its own source's kept events with several sources.
+double missingShare(const json &load, const std::string &field, double missing, double rows)
+{
+    for (const auto &s : at(load, "sources"))
+        if (at(s, "missing_share").contains(field))
+            return at(s, "missing_share")[field].get<double>();
+    return rows > 0 ? missing / rows : std::nan("");
+}
+
 } // namespace
 
 void dataAudit(ReportDocument &doc, const RunReportData &d)
@@ -57,6 +88,7 @@ void dataAudit(ReportDocument &doc, const RunReportData &d)
                                          count(at(load, "positives")) + " / " +
                                          count(at(load, "negatives")) + ")"},
          {"applicants without events", count(at(load, "applicants_without_events"))}});
+    sourcesTable(doc, load);
     splitText(doc, at(d.dataReport, "splits"));
     if (load.contains("events_per_applicant")) {
         const json &e = at(load, "events_per_applicant");
@@ -93,7 +125,7 @@ void dataAudit(ReportDocument &doc, const RunReportData &d)
             at(at(d.dataReport, "encode"), "unseen").contains(name))
             unseen = count(at(at(d.dataReport, "encode"), "unseen")[name]);
         rows.push_back({q(name), count(at(f, "missing")),
-                        pct(eventRows > 0 ? missing / eventRows : std::nan("")),
+                        pct(missingShare(load, name, missing, eventRows)),
                         count(at(f, "non_finite")), unseen, count(at(f, "distinct"))});
     }
     doc.text("Missing and unseen values per event field (unseen: categories not in the training "

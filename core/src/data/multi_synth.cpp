@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 #include <vector>
 
 namespace seqlens {
@@ -31,6 +33,20 @@ const char *kConfig = R"({
     {"name": "app", "path": "app.csv", "entity": "id", "time": "ts", "time_format": "iso",
      "fields": [{"name": "event", "type": "categorical"}]}
   ],
+  "labels": {"path": "labels.csv", "entity": "id", "target": "bad", "positive": ["1"],
+             "negative": ["0"], "cutoff": "application_date", "cutoff_format": "iso"},
+  "sequence": {"max_items": 96},
+  "training": {"epochs": 20, "seed": 7}
+}
+)";
+
+const char *kStackedConfig = R"({
+  "schema_version": 1,
+  "comment": "The four tables of synth --kind multi stacked by hand into one event table.",
+  "events": [{"path": "stacked.csv", "entity": "id", "time": "time", "time_format": "iso",
+              "fields": [{"name": "table", "type": "categorical"}, {"name": "status", "type": "categorical"},
+                         {"name": "credit_type", "type": "categorical"}, {"name": "event", "type": "categorical"},
+                         {"name": "amount", "type": "numeric", "transform": "log1p"}]}],
   "labels": {"path": "labels.csv", "entity": "id", "target": "bad", "positive": ["1"],
              "negative": ["0"], "cutoff": "application_date", "cutoff_format": "iso"},
   "sequence": {"max_items": 96},
@@ -67,6 +83,22 @@ bool afterMiss(double daysBefore, const std::vector<double> &missesBefore)
         if (m - daysBefore >= 1.0 && m - daysBefore <= 14.0)
             return true;
     return false;
+}
+
+std::vector<std::vector<std::string>> csvRows(const std::string &path)
+{
+    std::ifstream in(path);
+    std::vector<std::vector<std::string>> rows;
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+        std::vector<std::string> cells;
+        std::stringstream ss(line);
+        for (std::string c; std::getline(ss, c, ',');)
+            cells.push_back(c);
+        rows.push_back(cells);
+    }
+    return rows;
 }
 
 } // namespace
@@ -131,6 +163,37 @@ MultiSynthSummary writeMultiSourceSynth(const MultiSynthOptions &o)
         throwData(o.outDir + ": writing the synthetic tables failed");
     s.configPath = (fs::path(o.outDir) / "config.json").string();
     return s;
+}
+
+// What an analyst does without several sources does without several sources: all four tables
+// stacked into one event table (absolute dates, a "table" column, the union of the columns, empty
+// where a table has none).
+std::string writeStackedTable(const std::string &dir)
+{
+    std::map<std::string, double> cutoff;
+    for (const auto &r : csvRows(dir + "/labels.csv"))
+        cutoff[r[0]] = *parseIso(r[2]);
+    std::map<std::string, std::pair<std::string, std::string>> credit; // id, type
+    std::ofstream out(dir + "/stacked.csv");
+    out << "id,time,table,status,credit_type,event,amount\n";
+    for (const auto &r : csvRows(dir + "/instalments.csv"))
+        out << r[0] << ',' << r[1] << ",inst," << r[2] << ",,," << r[3] << '\n';
+    for (const auto &r : csvRows(dir + "/bureau.csv")) {
+        credit[r[0]] = {r[1], r[3]};
+        out << r[1] << ',' << formatDays(cutoff[r[1]] + std::stod(r[2])) << ",bureau,," << r[3]
+            << ",,\n";
+    }
+    for (const auto &r : csvRows(dir + "/balance.csv")) {
+        const auto &[id, type] = credit[r[0]];
+        out << id << ',' << formatDays(cutoff[id] + std::stod(r[1]) * 365.2425 / 12.0)
+            << ",balance," << r[2] << ',' << type << ",,\n";
+    }
+    for (const auto &r : csvRows(dir + "/app.csv"))
+        out << r[0] << ',' << r[1] << ",app,,," << r[2] << ",\n";
+    std::ofstream(dir + "/config_stacked.json") << kStackedConfig;
+    if (!out)
+        throwData(dir + "/stacked.csv: cannot write");
+    return dir + "/config_stacked.json";
 }
 
 } // namespace seqlens

@@ -79,6 +79,8 @@ private:
     {
         if (code == kCodeMissing)
             return "missing";
+        if (code == kCodePad)
+            return "n/a"; // a field of another event source
         if (size_t(c) < cats.size()) {
             if (code == kCodeUnseen)
                 return "unseen";

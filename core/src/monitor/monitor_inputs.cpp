@@ -24,13 +24,22 @@ BinnedInput numericInput(const std::string &name, const char *kind,
     return in;
 }
 
+// Whether event e carries field rf: with several sources, only the events of its own source.
+bool carries(const RawDataset &d, const RawField &rf, int64_t e)
+{
+    return d.sourceNames.size() < 2 || d.eventSource[size_t(e)] == rf.source;
+}
+
 BinnedInput categoricalInput(const RawField &rf, const RawDataset &ref,
-                             const std::vector<int64_t> &devRows, const RawField &bf, Owner owner)
+                             const std::vector<int64_t> &devRows, const RawField &bf,
+                             const RawDataset &batch, Owner owner)
 {
     std::vector<int64_t> perCode(rf.pool.size(), 0);
     int64_t missing = 0;
     for (int64_t a : devRows)
         for (int64_t e = ref.offsets[size_t(a)]; e < ref.offsets[size_t(a) + 1]; ++e) {
+            if (!carries(ref, rf, e))
+                continue;
             const int32_t code = rf.codes[size_t(e)];
             ++(code < 0 ? missing : perCode[size_t(code)]);
         }
@@ -53,8 +62,10 @@ BinnedInput categoricalInput(const RawField &rf, const RawDataset &ref,
     for (const auto &v : bf.pool)
         poolBin.push_back(uint16_t(b.binOf(v)));
     in.batchBin.reserve(bf.codes.size());
-    for (int32_t code : bf.codes)
-        in.batchBin.push_back(code < 0 ? uint16_t(b.missingBin()) : poolBin[size_t(code)]);
+    for (size_t e = 0; e < bf.codes.size(); ++e) // every batch event, in applicant order
+        if (carries(batch, bf, int64_t(e)))
+            in.batchBin.push_back(bf.codes[e] < 0 ? uint16_t(b.missingBin())
+                                                  : poolBin[size_t(bf.codes[e])]);
     return in;
 }
 
@@ -64,8 +75,21 @@ std::vector<double> eventValues(const RawField &f, const RawDataset &d,
     std::vector<double> v;
     for (int64_t a : rows)
         for (int64_t e = d.offsets[size_t(a)]; e < d.offsets[size_t(a) + 1]; ++e)
-            v.push_back(f.values[size_t(e)]);
+            if (carries(d, f, e))
+                v.push_back(f.values[size_t(e)]);
     return v;
+}
+
+// The owners of the batch events that carry field f (all of them with one source).
+Owner ownerOf(const RawField &f, const RawDataset &batch, const Owner &all)
+{
+    if (batch.sourceNames.size() < 2)
+        return all;
+    auto own = std::make_shared<std::vector<int32_t>>();
+    for (size_t e = 0; e < all->size(); ++e)
+        if (batch.eventSource[e] == f.source)
+            own->push_back((*all)[e]);
+    return own;
 }
 
 std::vector<double> eventCounts(const RawDataset &d, const std::vector<int64_t> &rows)
@@ -153,11 +177,12 @@ std::vector<BinnedInput> binInputs(const Config &config, const RawDataset &ref,
     auto gapOwner = std::make_shared<const std::vector<int32_t>>(std::move(bt.gapOwner));
     for (size_t f = 0; f < ref.fields.size(); ++f) {
         const RawField &rf = ref.fields[f], &bf = batch.fields[f];
+        const Owner owner = ownerOf(bf, batch, eventOwner);
         if (rf.config.type == FieldType::Categorical)
-            out.push_back(categoricalInput(rf, ref, devRows, bf, eventOwner));
+            out.push_back(categoricalInput(rf, ref, devRows, bf, batch, owner));
         else
             out.push_back(numericInput(rf.config.name, "model input", eventValues(rf, ref, devRows),
-                                       eventValues(bf, batch, all), eventOwner, bins));
+                                       eventValues(bf, batch, all), owner, bins));
         throwIfCancelled(cancel);
     }
     out.push_back(numericInput("events per applicant", "sequence", eventCounts(ref, devRows),

@@ -38,4 +38,9 @@ struct MultiSynthSummary {
 // naming the directory when it cannot write.
 MultiSynthSummary writeMultiSourceSynth(const MultiSynthOptions &options);
 
+// What an analyst does without several sources: the four tables of a generated directory stacked
+// into one event table (absolute dates, a "table" column, the union of the columns, empty where
+// a table has none) as dir/stacked.csv with dir/config_stacked.json. Returns the config's path.
+std::string writeStackedTable(const std::string &dir);
+
 } // namespace seqlens
