@@ -8,6 +8,7 @@
 #include "seqlens/data/config.h"
 #include "seqlens/data/dataset.h"
 #include "seqlens/data/encoder.h"
+#include "seqlens/explain/source_breakdown.h"
 #include "seqlens/nn/sequence_model.h"
 #include "seqlens/util/error.h"
 #include "test_util.h"
@@ -191,6 +192,37 @@ private Q_SLOTS:
             for (size_t f = 0; f < sources.size(); ++f)
                 if (sources[f] >= 0 && sources[f] != e.source[t])
                     QCOMPARE(ig.cells[t][f], 0.0);
+    }
+
+    void explanationsBreakDownBySource()
+    {
+        ApplicantExplanation x;
+        x.inputs = {"app.kind", "bal.status", "bal.credit_type", "time_since_previous"};
+        auto event = [](const char *source, double item, double attr, std::vector<double> w) {
+            ExplainedEvent e;
+            e.source = source;
+            e.itemWeight = item;
+            e.attributionTotal = attr;
+            e.fieldWeights = std::move(w);
+            return e;
+        };
+        x.events = {event("bal", 0.2, 0.5, {0, 0.6, 0.2, 0.2}),
+                    event("app", 0.3, -0.25, {0.7, 0, 0, 0.3}),
+                    event("bal", 0.5, 1.0, {0, 0.2, 0.4, 0.4})};
+        const auto shares = sourceShares(x);
+        QCOMPARE(shares.size(), size_t(2));
+        QCOMPARE(shares[0].source, std::string("bal"));
+        QCOMPARE(shares[0].events, int64_t(2));
+        QCOMPARE(shares[0].itemWeight, 0.7);
+        QCOMPARE(shares[0].attribution, 1.5);
+        QCOMPARE(shares[0].inputs, (std::vector<std::string>{"bal.status", "bal.credit_type"}));
+        QCOMPARE(shares[0].meanFieldWeight[0], 0.4);
+        QCOMPARE(shares[0].meanFieldWeight[1], 0.3);
+        QCOMPARE(shares[1].source, std::string("app"));
+        QCOMPARE(shares[1].attribution, -0.25);
+        QCOMPARE(shares[1].meanFieldWeight, std::vector<double>{0.7});
+        x.events[0].source = x.events[1].source = x.events[2].source = "";
+        QVERIFY(sourceShares(x).empty()); // one source: no breakdown
     }
 
     void windowFeaturesPerSource()
