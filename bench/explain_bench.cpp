@@ -90,29 +90,29 @@ int main(int argc, char **argv)
         timed(inspectorEdit, [&] { explainEdited(b, raw, a, removeTenth, igOnly); });
         timed(inspectorOccEdit, [&] { explainEdited(b, raw, a, removeTenth, all); });
     }
-    const auto splits =
-        assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction, cfg.training.seed);
+    const auto splits = assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction,
+                                     cfg.training.seed);
     AuditOptions ao;
     ao.explain = all;
     auto t = Clock::now();
-    const ExplanationAudit audit = auditExplanations(b, raw, enc, rowsIn(raw, splits, Split::Test), ao);
+    const ExplanationAudit audit = auditExplanations(b, raw, enc, rowsIn(raw, splits, Split::Test),
+                                                     ao);
     const double auditMs = ms(t);
-    nlohmann::json out = {
-        {"applicants", n},
-        {"threads", threads},
-        {"history_length", 64},
-        {"integrated_gradients_32_steps", percentiles(ig)},
-        {"occlusion_events_and_inputs", percentiles(occ)},
-        {"occlusion_events_only", percentiles(occEvents)},
-        {"explain_all_with_reasons", percentiles(full)},
-        {"what_if_remove_one_event_before_and_after", percentiles(edit)},
-        {"what_if_inspector_edit_ig_view", percentiles(inspectorEdit)},
-        {"what_if_inspector_edit_occlusion_view", percentiles(inspectorOccEdit)},
-        {"faithfulness_global_surrogate_seconds", auditMs / 1000.0},
-        {"faithfulness_applicants", audit.faithfulness.applicants},
-        {"faithfulness_best", audit.faithfulness.best},
-        {"sanity_rank_correlation", audit.faithfulness.sanityRankCorrelation},
-        {"surrogate_r2", audit.surrogate.r2}};
+    nlohmann::json out = {{"applicants", n},
+                          {"threads", threads},
+                          {"history_length", 64},
+                          {"integrated_gradients_32_steps", percentiles(ig)},
+                          {"occlusion_events_and_inputs", percentiles(occ)},
+                          {"occlusion_events_only", percentiles(occEvents)},
+                          {"explain_all_with_reasons", percentiles(full)},
+                          {"what_if_remove_one_event_before_and_after", percentiles(edit)},
+                          {"what_if_inspector_edit_ig_view", percentiles(inspectorEdit)},
+                          {"what_if_inspector_edit_occlusion_view", percentiles(inspectorOccEdit)},
+                          {"faithfulness_global_surrogate_seconds", auditMs / 1000.0},
+                          {"faithfulness_applicants", audit.faithfulness.applicants},
+                          {"faithfulness_best", audit.faithfulness.best},
+                          {"sanity_rank_correlation", audit.faithfulness.sanityRankCorrelation},
+                          {"surrogate_r2", audit.surrogate.r2}};
     std::cout << out.dump(2) << std::endl;
     return 0;
 }

@@ -109,11 +109,14 @@ json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
     const RawDataset raw = loadDataset(cfg);
     const Split3 s = splitRows(raw, cfg);
     const FeatureMatrix x = WindowFeatureBuilder::fit(raw, cfg, s.dev).build(raw);
-    json r = {{"family", toString(family)}, {"applicants", n}, {"seed", seed},
-              {"bad_rate", double(d.bads) / double(n)}, {"test_applicants", s.test.size()}};
+    json r = {{"family", toString(family)},
+              {"applicants", n},
+              {"seed", seed},
+              {"bad_rate", double(d.bads) / double(n)},
+              {"test_applicants", s.test.size()}};
     r["baseline"] = baselineAuc(x, cfg, s, threads);
-    r["ceiling"] = baselineAuc(withColumn(x, "pattern", byApplicant(raw, d.patternFeature)),
-                               cfg, s, threads);
+    r["ceiling"] = baselineAuc(withColumn(x, "pattern", byApplicant(raw, d.patternFeature)), cfg, s,
+                               threads);
     const auto truth = byApplicant(raw, d.trueProbability);
     std::vector<double> truthTest;
     for (int64_t a : s.test)
@@ -131,7 +134,8 @@ json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
             {"epochs", sum.training.epochsRun},
             {"best_epoch", sum.training.bestEpoch},
             {"aggregation", toString(sum.aggregation)},
-            {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count()}};
+            {"seconds",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count()}};
     }
     r["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
@@ -163,8 +167,8 @@ int main(int argc, char **argv)
             for (const auto &a : splitList(value))
                 variants.push_back({a, json{{"model", {{"item_aggregation", a}}}}});
         else if (key == "--variant" && value.find('=') != std::string::npos)
-            variants.push_back({value.substr(0, value.find('=')),
-                                json::parse(value.substr(value.find('=') + 1))});
+            variants.push_back(
+                {value.substr(0, value.find('=')), json::parse(value.substr(value.find('=') + 1))});
         else if (key == "--seed")
             seed = std::stoull(value);
         else if (key == "--threads")
@@ -201,11 +205,12 @@ int main(int argc, char **argv)
                          r["ceiling"].get<double>(), r["bayes"].get<double>());
             for (const auto &v : variants) {
                 const json &m = r["sequence"][v.name];
-                std::fprintf(stderr, " %.4f | %s |", m["auc"].get<double>(),
-                             m["closed"].is_null()
-                                 ? "n/a"
-                                 : (std::to_string(int(std::lround(100 * m["closed"].get<double>()))) + " %")
-                                       .c_str());
+                std::fprintf(
+                    stderr, " %.4f | %s |", m["auc"].get<double>(),
+                    m["closed"].is_null()
+                        ? "n/a"
+                        : (std::to_string(int(std::lround(100 * m["closed"].get<double>()))) + " %")
+                              .c_str());
             }
         }
         std::fprintf(stderr, "\n");

@@ -8,6 +8,8 @@
 #include "seqlens/train_workflow.h"
 #include "seqlens/util/version.h"
 
+#include "bench_util.h"
+
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>
 
@@ -20,22 +22,12 @@
 #include <numeric>
 
 using namespace seqlens;
+using bench::Clock;
+using bench::peakRssMiB;
+using bench::since;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double since(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-double peakRssMiB()
-{
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return double(ru.ru_maxrss) / 1024.0;
-}
 
 template <typename T>
 void dumpVector(const std::string &path, const std::vector<T> &v)
@@ -155,8 +147,8 @@ int main(int argc, char **argv)
         auto t0 = Clock::now();
         RawDataset raw = loadDataset(cfg);
         const double loadSec = since(t0);
-        const auto splits = assignSplits(raw, cfg.training.validFraction,
-                                         cfg.training.testFraction, cfg.training.seed);
+        const auto splits = assignSplits(raw, cfg.training.validFraction, cfg.training.testFraction,
+                                         cfg.training.seed);
         const auto trainRows = rowsIn(raw, splits, Split::Train);
         const auto validRows = rowsIn(raw, splits, Split::Valid);
         auto t1 = Clock::now();
@@ -175,16 +167,16 @@ int main(int argc, char **argv)
         bundle.model = std::make_unique<SequenceModel>(cfg.model, layoutOf(enc), cfg.training.seed);
         Clock::time_point firstBatch, lastBatch;
         int64_t batchesTimed = 0, lastBatchIndex = 0;
-        TrainResult tr = trainModel(
-            *bundle.model, data, trainRows, validRows, cfg.training, [&](const TrainProgress &p) {
-            if (p.epochEnd)
-                return;
-            if (p.batch == 1)
-                firstBatch = Clock::now();
-            lastBatch = Clock::now();
-            lastBatchIndex = p.batch;
-            ++batchesTimed;
-        });
+        TrainResult tr = trainModel(*bundle.model, data, trainRows, validRows, cfg.training,
+                                    [&](const TrainProgress &p) {
+                                        if (p.epochEnd)
+                                            return;
+                                        if (p.batch == 1)
+                                            firstBatch = Clock::now();
+                                        lastBatch = Clock::now();
+                                        lastBatchIndex = p.batch;
+                                        ++batchesTimed;
+                                    });
         const int64_t trainCount = int64_t(trainRows.size());
         const double seqTimed = double(std::min(trainCount, lastBatchIndex * batchSize) -
                                        batchSize);

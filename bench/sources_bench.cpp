@@ -10,6 +10,8 @@
 #include "seqlens/nn/trainer.h"
 #include "seqlens/train_workflow.h"
 
+#include "bench_util.h"
+
 #include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
@@ -18,22 +20,12 @@
 #include <iostream>
 
 using namespace seqlens;
+using bench::Clock;
+using bench::peakRssMiB;
+using bench::since;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double since(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-double peakRssMiB()
-{
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return double(ru.ru_maxrss) / 1024.0;
-}
 
 // Loads, fits and encodes; then trains one epoch on the first `trainLimit` training applicants
 // and returns the figures.

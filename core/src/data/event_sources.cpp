@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "event_sources.h"
+#include "source_rows.h"
 
 #include "seqlens/util/error.h"
 
@@ -11,101 +12,6 @@
 namespace seqlens::data_detail {
 
 namespace {
-
-using KeyMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
-
-// A parent table of a via hop: each key once, mapped to the next key and the carried values.
-struct HopTable {
-    std::string path, keyColumn;
-    KeyMap rowOfKey;
-    std::vector<std::string> next;                // per row: the next hop's key or the applicant
-    std::vector<std::vector<std::string>> values; // per row: the hop's carried fields
-};
-
-HopTable readHop(const Config &cfg, const ViaHop &h, const CancelToken *cancel)
-{
-    HopTable t;
-    t.path = cfg.resolve(h.path);
-    t.keyColumn = h.key;
-    CsvReader r(t.path, CsvOptions{h.delimiter});
-    const int key = r.requireColumn(h.key), ent = r.requireColumn(h.entity);
-    std::vector<int> cols;
-    for (const auto &f : h.fields)
-        cols.push_back(r.requireColumn(f.name));
-    std::unordered_map<int32_t, int64_t> lineOf;
-    int64_t rows = 0;
-    while (r.next()) {
-        if ((++rows & 0xFFFF) == 0)
-            throwIfCancelled(cancel);
-        const auto &f = r.fields();
-        const std::string_view k = trimView(f[size_t(key)]);
-        if (k.empty())
-            continue; // no row can refer to an empty key
-        auto [it, fresh] = t.rowOfKey.emplace(std::string(k), int32_t(t.next.size()));
-        if (!fresh)
-            throwData(where(r) + ": column \"" + h.key + "\": duplicate key \"" + std::string(k) +
-                      "\" (first at line " + std::to_string(lineOf[it->second]) +
-                      "); a via table maps each key to one parent row");
-        lineOf[it->second] = r.line();
-        t.next.emplace_back(trimView(f[size_t(ent)]));
-        auto &vals = t.values.emplace_back();
-        for (int c : cols)
-            vals.emplace_back(f[size_t(c)]);
-    }
-    return t;
-}
-
-// Appends one field's value per event; interned categorical values, parsed numbers.
-class FieldSink {
-public:
-    explicit FieldSink(RawField &field) : m_f(field) {}
-
-    void absent()
-    {
-        if (m_f.config.type == FieldType::Categorical)
-            m_f.codes.push_back(-1);
-        else
-            m_f.values.push_back(std::nanf(""));
-    }
-    void push(std::string_view v, const CsvReader &r, const std::string &column)
-    {
-        if (isMissingToken(v)) {
-            ++m_f.missing;
-            absent();
-            return;
-        }
-        v = trimView(v);
-        if (m_f.config.type == FieldType::Categorical) {
-            auto hit = m_interned.find(v);
-            if (hit == m_interned.end()) {
-                hit = m_interned.emplace(std::string(v), int32_t(m_f.pool.size())).first;
-                m_f.pool.emplace_back(v);
-            }
-            m_f.codes.push_back(hit->second);
-            return;
-        }
-        double x;
-        if (!parseDouble(v, x)) {
-            if (!m_f.config.invalidAsMissing)
-                throwData(where(r) + ": column \"" + column + "\": \"" + std::string(v) +
-                          "\" is not a number (use \".\" as decimal point, or set \"invalid\": "
-                          "\"missing\" for this field)");
-            ++m_f.invalid;
-            absent();
-            return;
-        }
-        if (!std::isfinite(x)) {
-            ++m_f.nonFinite;
-            absent();
-            return;
-        }
-        m_f.values.push_back(static_cast<float>(x));
-    }
-
-private:
-    RawField &m_f;
-    KeyMap m_interned;
-};
 
 struct Pending {
     std::vector<int32_t> applicant;
