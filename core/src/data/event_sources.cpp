@@ -35,6 +35,7 @@ public:
         }
         for (size_t f = 0; f < d.fields.size(); ++f)
             m_sinks.emplace_back(d.fields[f]);
+        m_carried.assign(m_hops.size(), 0);
     }
 
     void read()
@@ -133,7 +134,8 @@ private:
                     const std::vector<int> &cols, const std::vector<int32_t> &hopRows)
     {
         size_t own = 0;
-        std::vector<size_t> carried(m_hops.size(), 0);
+        std::vector<size_t> &carried = m_carried; // per hop: its fields pushed so far
+        std::fill(carried.begin(), carried.end(), size_t(0));
         for (size_t k = 0; k < m_d.fields.size(); ++k) {
             const RawField &rf = m_d.fields[k];
             if (rf.source != m_source) {
@@ -162,6 +164,7 @@ private:
     SourceLoadReport &m_rep;
     std::vector<HopTable> m_hops;
     std::vector<FieldSink> m_sinks;
+    std::vector<size_t> m_carried;
 };
 
 template <typename T>
