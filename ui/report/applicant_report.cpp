@@ -4,9 +4,10 @@
 #include "report/reports.h"
 
 #include "seqlens/bundle.h"
-#include "seqlens/explain/explain_workflow.h"
-#include "seqlens/util/error.h"
 #include "seqlens/data/time_parser.h"
+#include "seqlens/explain/explain_workflow.h"
+#include "seqlens/explain/source_breakdown.h"
+#include "seqlens/util/error.h"
 
 #include <QDateTime>
 #include <qcustomplot.h>
@@ -131,9 +132,11 @@ void attention(ReportDocument &doc, const ApplicantExplanation &x)
 void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &config,
               bool contributions)
 {
+    // The colour: the event source with several, else the first categorical field.
+    const bool bySource = config.events.size() > 1;
     int colourField = -1;
     const auto &fields = config.events.at(0).fields;
-    for (size_t f = 0; f < fields.size() && colourField < 0; ++f)
+    for (size_t f = 0; f < fields.size() && colourField < 0 && !bySource; ++f)
         if (fields[f].type == FieldType::Categorical)
             colourField = int(f);
     QVector<double> times, weights;
@@ -143,7 +146,9 @@ void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &
     for (const auto &e : x.events) {
         times << timeKey(e.timeDays);
         weights << (contributions ? e.attributionTotal : e.itemWeight);
-        const std::string v = colourField < 0 ? std::string() : e.values[size_t(colourField)];
+        const std::string v = bySource          ? e.source
+                              : colourField < 0 ? std::string()
+                                                : e.values[size_t(colourField)];
         if (v.empty()) {
             category.push_back(-1);
             continue;
@@ -153,7 +158,9 @@ void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &
             names << q(v);
         category.push_back(it->second);
     }
-    const QString colourName = colourField < 0 ? QString() : q(fields[size_t(colourField)].name);
+    const QString colourName = bySource          ? QString("event source")
+                               : colourField < 0 ? QString()
+                                                 : q(fields[size_t(colourField)].name);
     const QString measure = contributions ? "contribution to the logit" : "attention weight";
     QCustomPlot plot;
     drawTimeline(plot, times, weights, category, names, colourName, measure);
@@ -172,9 +179,34 @@ void timeline(ReportDocument &doc, const ApplicantExplanation &x, const Config &
                                "(where the model looked).");
 }
 
+// Several event sources: what each source's events carry of the explanation.
+void sources(ReportDocument &doc, const ApplicantExplanation &x)
+{
+    const auto shares = sourceShares(x);
+    if (shares.empty())
+        return;
+    std::vector<QStringList> rows;
+    for (const auto &s : shares) {
+        QStringList fieldsText;
+        for (size_t k = 0; k < s.inputs.size(); ++k)
+            fieldsText << q(s.inputs[k]) + " " + pct(s.meanFieldWeight[k]);
+        rows.push_back({q(s.source), QString::number(s.events),
+                        QString::number(s.attribution, 'f', 3), pct(s.itemWeight),
+                        fieldsText.join(", ")});
+    }
+    doc.heading("By event source");
+    doc.text("contribution: the summed Integrated Gradients of the source's events (logit "
+             "units); attention: their share of the timeline attention; fields: the mean field "
+             "attention of the source's own fields on its events (the time inputs take the rest).");
+    doc.table({"source", "events", "contribution", "attention", "fields"}, rows);
+}
+
 void eventTable(ReportDocument &doc, const ApplicantExplanation &x)
 {
     QStringList header{"#", "time"};
+    const bool bySource = !x.events.empty() && !x.events[0].source.empty();
+    if (bySource)
+        header << "source";
     for (const auto &f : x.fields)
         header << q(f);
     header << "contribution"
@@ -183,6 +215,8 @@ void eventTable(ReportDocument &doc, const ApplicantExplanation &x)
     std::vector<QStringList> rows;
     for (const auto &e : x.events) {
         QStringList row{QString::number(e.index + 1), timeText(e.timeDays)};
+        if (bySource)
+            row << q(e.source);
         for (const auto &v : e.values)
             row << valueText(v);
         row << QString::number(e.attributionTotal, 'f', 3)
@@ -213,9 +247,9 @@ void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &a
                   " is no longer there (moved or deleted)");
     const ModelBundle bundle = loadBundle(dir);
     const Config &config = bundle.config; // paths resolved when the run was recorded
-    const ApplicantExplanation ex =
-        explainWithBundle(bundle, config.resolve(config.events.at(0).path),
-                          config.resolve(config.labels.path), applicant, explainOptions(config));
+    const ApplicantExplanation ex = explainWithBundle(
+        bundle, EventFiles(), // the run's own event files, every source
+        config.resolve(config.labels.path), applicant, explainOptions(config));
 
     const double score = ex.score;
     ReportDocument doc("Applicant report — " + q(applicant));
@@ -230,6 +264,7 @@ void writeApplicantReport(ProjectStore &store, int64_t run, const std::string &a
          {"model", q(dir) + " (run " + QString::number(run) + ", " + q(info.kind) + ")"}});
     reasons(doc, ex);
     timeline(doc, ex, config, /*contributions=*/true);
+    sources(doc, ex);
     eventTable(doc, ex);
     attention(doc, ex);
     if (!ex.events.empty())
