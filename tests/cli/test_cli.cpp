@@ -116,9 +116,15 @@ private Q_SLOTS:
     }
     void explainAttributesReasonsAndWhatIf()
     {
-        const QStringList base = {"explain", "--model", path("model"), "--events",
-                                  path("demo/events.csv"), "--labels", path("demo/labels.csv"),
-                                  "--entity", "A0000001"};
+        const QStringList base = {"explain",
+                                  "--model",
+                                  path("model"),
+                                  "--events",
+                                  path("demo/events.csv"),
+                                  "--labels",
+                                  path("demo/labels.csv"),
+                                  "--entity",
+                                  "A0000001"};
         Run r = cli(base + QStringList{"--steps", "64", "--reasons", "3"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -136,7 +142,8 @@ private Q_SLOTS:
         QCOMPARE(j["occlusion"].toObject()["events"].toArray().size(), j["events_used"].toInt());
         QVERIFY(j["reasons"].toArray().size() <= 3);
         for (const auto &x : j["reasons"].toArray())
-            QVERIFY(x.toObject()["logit"].toDouble() > 0 && !x.toObject()["text"].toString().isEmpty());
+            QVERIFY(x.toObject()["logit"].toDouble() > 0 &&
+                    !x.toObject()["text"].toString().isEmpty());
         // What-if: removing event 0 gives the occlusion delta of event 0.
         testutil::writeFile(m_dir, "edits.json", R"([{"remove": 0}])");
         r = cli(base + QStringList{"--what-if", path("edits.json")});
@@ -147,7 +154,8 @@ private Q_SLOTS:
         QVERIFY(std::fabs(w["change"].toObject()["logit"].toDouble() - delta) < 1e-5);
         QCOMPARE(w["edits"].toArray()[0].toString(), QString("remove event 0"));
         // Bad input: one line, exit 2, naming the file and the JSON path or the edit.
-        testutil::writeFile(m_dir, "bad.json", R"([{"remove": 0}, {"set": "x", "field": "a", "value": 1}])");
+        testutil::writeFile(m_dir, "bad.json",
+                            R"([{"remove": 0}, {"set": "x", "field": "a", "value": 1}])");
         r = cli(base + QStringList{"--what-if", path("bad.json")});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("bad.json: /1/set: expected an event index"), qPrintable(r.err));
@@ -155,7 +163,8 @@ private Q_SLOTS:
         testutil::writeFile(m_dir, "far.json", R"([{"remove": 9999}])");
         r = cli(base + QStringList{"--what-if", path("far.json")});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains("edit 1 of 1: remove event 9999: no such event"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("edit 1 of 1: remove event 9999: no such event"),
+                 qPrintable(r.err));
         r = cli(base + QStringList{"--reference", "zero"});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("--reference: expected missing, empty or mean"));
@@ -165,8 +174,8 @@ private Q_SLOTS:
     void scoreWritesReasonsAndFaithfulnessAndSurrogateRun()
     {
         Run r = cli({"score", "--model", path("model"), "--events", path("demo/events.csv"),
-                     "--labels", path("demo/labels.csv"), "--out", path("reasons.csv"),
-                     "--reasons", "2"});
+                     "--labels", path("demo/labels.csv"), "--out", path("reasons.csv"), "--reasons",
+                     "2"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QFile f(path("reasons.csv"));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -201,9 +210,8 @@ private Q_SLOTS:
         QVERIFY(in.open(QIODevice::ReadOnly));
         QJsonObject c = QJsonDocument::fromJson(in.readAll()).object();
         QJsonObject labels = c["labels"].toObject();
-        labels["split"] = QJsonObject{{"by", "cutoff"},
-                                      {"valid_after", "2024-06-30"},
-                                      {"test_after", "2024-09-30"}};
+        labels["split"] = QJsonObject{
+            {"by", "cutoff"}, {"valid_after", "2024-06-30"}, {"test_after", "2024-09-30"}};
         c["labels"] = labels;
         c["monitoring"] = QJsonObject{{"segments", QJsonArray{"region"}}};
         testutil::writeFile(m_dir, "demo/oot.json", QJsonDocument(c).toJson().toStdString());
@@ -243,8 +251,7 @@ private Q_SLOTS:
             QJsonDocument::fromJson(bf.readAll())["report"]["splits"].toObject();
         QCOMPARE(splits["method"].toString(), QString("time"));
         QCOMPARE(splits["test"].toInt(), test);
-        QVERIFY(splits["cutoffs"].toObject()["test"].toObject()["first"].toString() >
-                "2024-09-30");
+        QVERIFY(splits["cutoffs"].toObject()["test"].toObject()["first"].toString() > "2024-09-30");
     }
     void auditReportsWhatLoadingAndEncodingDo()
     {
@@ -280,6 +287,52 @@ private Q_SLOTS:
         r = cli({"audit", "--config", "/nonexistent.json"});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("cannot open config file"));
+    }
+    // Several event sources from the command line: synth --kind multi, train into a project,
+    // score and explain with --events name=path, the applicant report, and the usage errors.
+    void severalEventSourcesEndToEnd()
+    {
+        Run r = cli({"synth", "--kind", "multi", "--out", path("multi"), "--applicants", "300"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains("four tables"));
+        r = cli({"train", "--config", path("multi/config.json"), "--out", path("multi_model"),
+                 "--epochs", "1", "--threads", "2", "--project", path("multi.seqlens")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QStringList events;
+        for (const char *s : {"inst=instalments", "bureau=bureau", "balance=balance", "app=app"}) {
+            const QStringList parts = QString(s).split('=');
+            events << "--events" << parts[0] + "=" + path("multi/" + parts[1] + ".csv");
+        }
+        r = cli(QStringList{"score", "--model", path("multi_model"), "--labels",
+                            path("multi/labels.csv"), "--out", path("multi_scores.csv")} +
+                events);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains("scored 300 applicants"));
+        r = cli(QStringList{"explain", "--model", path("multi_model"), "--labels",
+                            path("multi/labels.csv"), "--entity", "M100000", "--method", "all"} +
+                events);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject x = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        int bySourceEvents = 0;
+        for (const auto &s : x["by_source"].toArray())
+            bySourceEvents += s.toObject()["events"].toInt();
+        QCOMPARE(bySourceEvents, x["events"].toArray().size());
+        QVERIFY(x["events"].toArray()[0].toObject().contains("source"));
+        r = cli({"report", "--project", path("multi.seqlens"), "--run", "1", "--applicant",
+                 "M100000", "--out", path("multi_applicant.html")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile html(path("multi_applicant.html"));
+        QVERIFY(html.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(html.readAll()).contains("By event source"));
+        // One unnamed file for four sources, and an unknown source name: usage errors (2).
+        r = cli({"score", "--model", path("multi_model"), "--events", path("multi/app.csv"),
+                 "--out", path("x.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("give each as --events name=path"), qPrintable(r.err));
+        r = cli({"score", "--model", path("multi_model"), "--events", "cards=" + path("x.csv"),
+                 "--out", path("x.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no event source \"cards\""), qPrintable(r.err));
     }
     void exitCodesAndOneLineErrors_data()
     {
@@ -370,14 +423,17 @@ private Q_SLOTS:
         r = cli({"synth", "--out", path("later"), "--applicants", "300", "--seed", "9", "--from",
                  "2025-03-01", "--span-days", "30", "--drift", "new_type"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = cli({"monitor", "--project", project, "--run", "1", "--events", path("later/events.csv"),
-                 "--labels", path("later/labels.csv"), "--out", path("mon")});
+        r = cli({"monitor", "--project", project, "--run", "1", "--events",
+                 path("later/events.csv"), "--labels", path("later/labels.csv"), "--out",
+                 path("mon")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        QVERIFY2(r.out.contains("monitoring record 1: events.csv, 300 applicants, cohorts by month: red"),
+        QVERIFY2(r.out.contains(
+                     "monitoring record 1: events.csv, 300 applicants, cohorts by month: red"),
                  qPrintable(r.out));
         QVERIFY2(r.out.contains(QRegularExpression("characteristic stability +red +highest PSI")),
                  qPrintable(r.out));
-        QVERIFY(QFile::exists(path("mon/monitoring.json")) && QFile::exists(path("mon/cohorts.csv")));
+        QVERIFY(QFile::exists(path("mon/monitoring.json")) &&
+                QFile::exists(path("mon/cohorts.csv")));
         r = cli({"monitor", "--project", project, "--run", "1", "--events", path("nope.csv"),
                  "--out", path("mon2")});
         QCOMPARE(r.code, 3);
