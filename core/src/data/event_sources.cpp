@@ -24,8 +24,8 @@ class SourceReader {
 public:
     SourceReader(const Config &cfg, size_t source, const std::string &path, const LoadOptions &opt,
                  RawDataset &d, EntityMap &index, Pending &pe)
-        : m_cfg(cfg), m_src(cfg.events[source]), m_source(source), m_opt(opt), m_d(d),
-          m_index(index), m_pe(pe), m_rep(d.report.sources[source])
+        : m_src(cfg.events[source]), m_source(source), m_opt(opt), m_d(d), m_index(index), m_pe(pe),
+          m_rep(d.report.sources[source])
     {
         m_rep.name = d.sourceNames[source];
         m_rep.path = path;
@@ -36,6 +36,7 @@ public:
         for (size_t f = 0; f < d.fields.size(); ++f)
             m_sinks.emplace_back(d.fields[f]);
         m_carried.assign(m_hops.size(), 0);
+        m_cutoffValue = cutoffValueDays(cfg.labels);
     }
 
     void read()
@@ -108,8 +109,8 @@ private:
         m_index.emplace(std::string(id), a);
         Applicant &ap = m_d.applicants.emplace_back();
         ap.id = std::string(id);
-        if (const auto c = cutoffValueDays(m_cfg.labels))
-            ap.cutoff = *c;
+        if (m_cutoffValue)
+            ap.cutoff = *m_cutoffValue;
         return a;
     }
 
@@ -154,7 +155,6 @@ private:
         }
     }
 
-    const Config &m_cfg;
     const EventSourceConfig &m_src;
     size_t m_source;
     const LoadOptions &m_opt;
@@ -165,6 +165,7 @@ private:
     std::vector<HopTable> m_hops;
     std::vector<FieldSink> m_sinks;
     std::vector<size_t> m_carried;
+    std::optional<double> m_cutoffValue; // labels.cutoff_value, parsed once
 };
 
 template <typename T>

@@ -81,11 +81,6 @@ struct RawDataset {
     LoadReport report;
 
     int64_t eventCount(int64_t a) const { return offsets[size_t(a) + 1] - offsets[size_t(a)]; }
-    // Whether field `field` belongs to the source of `event`.
-    bool applies(size_t field, int64_t event) const
-    {
-        return fields[field].source == eventSource[size_t(event)];
-    }
     // Raw text of a field value, "" when missing (numeric values in shortest form).
     std::string valueText(size_t field, int64_t event) const;
 };
