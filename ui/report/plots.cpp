@@ -295,19 +295,22 @@ void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
 }
 
-std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times,
-                                       const QVector<double> &weights,
-                                       const std::vector<int> &category,
-                                       const QStringList &categories, const QString &categoryField,
-                                       const QString &valueLabel)
+double timelineBarWidth(const QVector<double> &times)
 {
-    std::vector<TimelineBars> out;
-    reset(plot);
     double span = 0;
     if (times.size() > 1)
         span = *std::max_element(times.begin(), times.end()) -
                *std::min_element(times.begin(), times.end());
-    const double width = std::max(span / 150.0, 3600.0 * 12);
+    return std::max(span / 150.0, 3600.0 * 12);
+}
+
+std::vector<TimelineBars> addTimelineBars(QCPAxis *x, QCPAxis *y, const QVector<double> &times,
+                                          const QVector<double> &weights,
+                                          const std::vector<int> &category,
+                                          const QStringList &categories,
+                                          const QString &categoryField, double width)
+{
+    std::vector<TimelineBars> out;
     const int groups = int(categories.size()) + 1; // the last group: missing
     for (int c = 0; c < groups; ++c) {
         QVector<double> k, v;
@@ -320,7 +323,7 @@ std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> 
             }
         if (k.isEmpty())
             continue;
-        auto *bars = new QCPBars(plot.xAxis, plot.yAxis);
+        auto *bars = new QCPBars(x, y);
         bars->setData(k, v, true);
         bars->setWidth(width);
         bars->setBrush(c == groups - 1 ? QColor(Qt::lightGray) : seriesColor(c));
@@ -328,33 +331,64 @@ std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> 
         bars->setName(c == groups - 1 ? categoryField + " missing" : categories[c]);
         out.push_back({bars, std::move(events)});
     }
+    return out;
+}
+
+void setDateAxis(QCPAxis *x)
+{
     QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
     ticker->setDateTimeFormat("yyyy-MM-dd");
     ticker->setDateTimeSpec(Qt::UTC);
-    plot.xAxis->setTicker(ticker);
-    plot.xAxis->setLabel("event time");
-    plot.yAxis->setLabel(valueLabel);
-    plot.rescaleAxes();
-    plot.xAxis->scaleRange(1.06, plot.xAxis->range().center());
+    x->setTicker(ticker);
+}
+
+void setValueRange(QCPAxis *y, const QVector<double> &weights)
+{
     double lo = 0, hi = 0;
     for (double w : weights) {
         lo = std::min(lo, w);
         hi = std::max(hi, w);
     }
-    plot.yAxis->setRange(lo * 1.15 - (lo < 0 ? 1e-9 : 0), hi * 1.15 + 1e-9);
+    y->setRange(lo * 1.15 - (lo < 0 ? 1e-9 : 0), hi * 1.15 + 1e-9);
+}
+
+std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> &times,
+                                       const QVector<double> &weights,
+                                       const std::vector<int> &category,
+                                       const QStringList &categories, const QString &categoryField,
+                                       const QString &valueLabel)
+{
+    reset(plot);
+    auto out = addTimelineBars(plot.xAxis, plot.yAxis, times, weights, category, categories,
+                               categoryField, timelineBarWidth(times));
+    setDateAxis(plot.xAxis);
+    plot.xAxis->setLabel("event time");
+    plot.yAxis->setLabel(valueLabel);
+    plot.rescaleAxes();
+    plot.xAxis->scaleRange(1.06, plot.xAxis->range().center());
+    setValueRange(plot.yAxis, weights);
     plot.legend->setVisible(!categories.isEmpty());
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     return out;
 }
 
-void addCutoffLine(QCustomPlot &plot, double seconds)
+void addCutoffLine(QCustomPlot &plot, double seconds, QCPAxisRect *rect)
 {
+    if (!rect)
+        rect = plot.axisRect();
+    QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
     auto *line = new QCPItemStraightLine(&plot);
+    line->setClipAxisRect(rect);
+    line->point1->setAxes(x, y);
+    line->point2->setAxes(x, y);
     line->point1->setCoords(seconds, 0);
     line->point2->setCoords(seconds, 1);
     line->setPen(QPen(QColor(90, 90, 90), 1.5, Qt::DashLine));
     line->setSelectable(false);
     auto *text = new QCPItemText(&plot);
+    text->setClipAxisRect(rect);
+    text->position->setAxes(x, y);
+    text->position->setAxisRect(rect);
     text->position->setType(QCPItemPosition::ptPlotCoords);
     text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
     text->position->setCoords(seconds, 0.02);
@@ -362,9 +396,9 @@ void addCutoffLine(QCustomPlot &plot, double seconds)
     text->setText("cutoff ");
     text->setColor(QColor(90, 90, 90));
     text->setSelectable(false);
-    const QCPRange r = plot.xAxis->range();
+    const QCPRange r = x->range();
     if (seconds > r.upper)
-        plot.xAxis->setRange(r.lower, seconds + 0.03 * (seconds - r.lower));
+        x->setRange(r.lower, seconds + 0.03 * (seconds - r.lower));
 }
 
 QCPColorGradient divergingGradient()

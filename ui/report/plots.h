@@ -15,6 +15,8 @@
 class QCustomPlot;
 class QCPColorGradient;
 class QCPBars;
+class QCPAxisRect;
+class QCPAxis;
 
 namespace seqlens::report {
 
@@ -61,9 +63,19 @@ std::vector<TimelineBars> drawTimeline(QCustomPlot &plot, const QVector<double> 
                                        const std::vector<int> &category,
                                        const QStringList &categories, const QString &categoryField,
                                        const QString &valueLabel = "attention weight");
+// The parts of drawTimeline, for timelines drawn in several axis rects (timeline_lanes.h): the
+// bar width for these times, the bars on the given axes, a date axis, a value range around 0.
+double timelineBarWidth(const QVector<double> &times);
+std::vector<TimelineBars> addTimelineBars(QCPAxis *x, QCPAxis *y, const QVector<double> &times,
+                                          const QVector<double> &values,
+                                          const std::vector<int> &category,
+                                          const QStringList &categories,
+                                          const QString &categoryField, double width);
+void setDateAxis(QCPAxis *x);
+void setValueRange(QCPAxis *y, const QVector<double> &values);
 
-// A dashed vertical line at `seconds` (the cutoff), labelled.
-void addCutoffLine(QCustomPlot &plot, double seconds);
+// A dashed vertical line at `seconds` (the cutoff), labelled; in `rect` (default: the main one).
+void addCutoffLine(QCustomPlot &plot, double seconds, QCPAxisRect *rect = nullptr);
 // Blue (lowers risk) - white - red (raises risk), symmetric around 0.
 QCPColorGradient divergingGradient();
 

@@ -5,6 +5,7 @@
 #include "workbench/job.h"
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
+#include "workbench/source_form.h"
 
 #include "seqlens/data/csv_reader.h"
 #include "seqlens/data/dataset.h"
@@ -49,29 +50,13 @@ QTableWidget *readOnlyTable()
     return t;
 }
 
-// Inferred type of a column from sample values.
-QString inferType(const QString &name, const std::vector<std::string> &values)
+// A resolved copy: the source's and its hops' paths against the config's directory.
+EventSourceConfig resolved(const Config &c, EventSourceConfig s)
 {
-    static const QRegularExpression date("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2})?)?Z?$");
-    std::set<std::string> distinct;
-    bool allNumbers = true, allDates = true, any = false;
-    for (const auto &v : values) {
-        if (v.empty())
-            continue;
-        any = true;
-        distinct.insert(v);
-        bool ok = false;
-        QString::fromStdString(v).toDouble(&ok);
-        allNumbers = allNumbers && ok;
-        allDates = allDates && date.match(QString::fromStdString(v)).hasMatch();
-    }
-    if (!any || name.endsWith("id", Qt::CaseInsensitive))
-        return "ignore";
-    if (allDates)
-        return "time";
-    if (allNumbers && distinct.size() > 12)
-        return "numeric";
-    return distinct.size() <= std::max<size_t>(50, values.size() / 2) ? "categorical" : "ignore";
+    s.path = c.resolve(s.path);
+    for (auto &hop : s.via)
+        hop.path = c.resolve(hop.path);
+    return s;
 }
 
 } // namespace
@@ -79,16 +64,15 @@ QString inferType(const QString &name, const std::vector<std::string> &values)
 DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), m_session(session)
 {
     setAcceptDrops(true);
-    auto *importEventsButton = new QPushButton("Import events CSV…");
+    auto *importEventsButton = new QPushButton("Add event table…");
+    auto *removeEventsButton = new QPushButton("Remove event table");
     auto *importLabelsButton = new QPushButton("Import labels CSV…");
-    auto *generate = new QPushButton("Generate config from the types");
+    auto *generate = new QPushButton("Generate config from the tables");
     auto *save = new QPushButton("Save config (Ctrl+S)");
     auto *audit = new QPushButton("Run data audit");
     m_cancelAudit = new QPushButton("Cancel audit");
     m_cancelAudit->setEnabled(false);
-    m_eventsPreview = readOnlyTable();
     m_labelsPreview = readOnlyTable();
-    m_types = new QTableWidget;
     m_editor = new QPlainTextEdit;
     m_editor->setFont(QFont("DejaVu Sans Mono", 9));
     m_errors = new QListWidget;
@@ -104,20 +88,20 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(300);
 
-    auto *previews = new QTabWidget;
-    previews->addTab(m_eventsPreview, "events (first rows)");
-    previews->addTab(m_labelsPreview, "labels (first rows)");
-    previews->addTab(m_types, "event field types");
+    m_tabs = new QTabWidget;
+    m_tabs->addTab(m_labelsPreview, "labels (first rows)");
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);
     auto *importRow = new QHBoxLayout;
     importRow->addWidget(importEventsButton);
+    importRow->addWidget(removeEventsButton);
     importRow->addWidget(importLabelsButton);
     importRow->addWidget(generate);
     leftLayout->addLayout(importRow);
     leftLayout->addWidget(
-        new QLabel("Drop CSV files here (a name with \"label\" is the label table)."));
-    leftLayout->addWidget(previews, 1);
+        new QLabel("Drop CSV files here: each is an event table (one tab each, named and joined "
+                   "there), a name with \"label\" is the label table."));
+    leftLayout->addWidget(m_tabs, 2);
     auto *auditRow = new QHBoxLayout;
     auditRow->addWidget(audit, 1);
     auditRow->addWidget(m_cancelAudit);
@@ -137,17 +121,24 @@ DataView::DataView(ProjectSession &session, QWidget *parent) : QWidget(parent), 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
-    connectSignals(importEventsButton, importLabelsButton, generate, save, audit);
+    connectSignals(importEventsButton, removeEventsButton, importLabelsButton, generate, save,
+                   audit);
 }
 
-void DataView::connectSignals(QPushButton *importEventsButton, QPushButton *importLabelsButton,
-                              QPushButton *generate, QPushButton *save, QPushButton *audit)
+void DataView::connectSignals(QPushButton *importEventsButton, QPushButton *removeEventsButton,
+                              QPushButton *importLabelsButton, QPushButton *generate,
+                              QPushButton *save, QPushButton *audit)
 {
     connect(importEventsButton, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Event table", {},
-                                                       "CSV (*.csv *.csv.gz *.txt);;All files (*)");
+        const QString p = QFileDialog::getOpenFileName(
+            this, "Event table", {}, "CSV (*.csv *.csv.gz *.txt *.asc);;All files (*)");
         if (!p.isEmpty())
             importEvents(p);
+    });
+    connect(removeEventsButton, &QPushButton::clicked, this, [this] {
+        for (size_t i = 0; i < m_forms.size(); ++i)
+            if (m_tabs->currentWidget() == m_forms[i])
+                removeEventTable(int(i));
     });
     connect(importLabelsButton, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Label table", {},
@@ -177,11 +168,14 @@ void DataView::loadConfigText()
     validate();
     try {
         const Config c = loadConfig(path.toStdString());
-        m_eventsPath = QString::fromStdString(c.resolve(c.events.at(0).path));
+        clearEventTables();
+        for (const auto &source : c.events) {
+            const EventSourceConfig s = resolved(c, source);
+            importEvents(QString::fromStdString(s.path))->fromConfig(s);
+        }
         m_labelsPath = QString::fromStdString(c.resolve(c.labels.path));
-        fillPreview(m_eventsPreview, m_eventsPath);
-        fillPreview(m_labelsPreview, m_labelsPath);
-        inferTypes();
+        fillCsvPreview(m_labelsPreview, m_labelsPath);
+        m_tabs->setCurrentIndex(0);
     } catch (const Error &) {
         // shown by validate()
     }
@@ -239,95 +233,67 @@ bool DataView::saveConfig()
     return true;
 }
 
-void DataView::fillPreview(QTableWidget *table, const QString &path)
+SourceForm *DataView::importEvents(const QString &path)
 {
-    table->clear();
-    try {
-        CsvReader r(path.toStdString());
-        table->setColumnCount(int(r.header().size()));
-        QStringList header;
-        for (const auto &h : r.header())
-            header << QString::fromStdString(h);
-        table->setHorizontalHeaderLabels(header);
-        int row = 0;
-        table->setRowCount(0);
-        while (row < 50 && r.next()) {
-            table->insertRow(row);
-            for (size_t c = 0; c < r.fields().size(); ++c)
-                table->setItem(row, int(c),
-                               new QTableWidgetItem(QString::fromUtf8(r.fields()[c].data(),
-                                                                      int(r.fields()[c].size()))));
-            ++row;
-        }
-    } catch (const Error &e) {
-        table->setColumnCount(1);
-        table->setRowCount(1);
-        table->setItem(0, 0, new QTableWidgetItem(QString::fromStdString(e.what())));
+    auto *form = new SourceForm(path);
+    QString name = form->name(); // unique among the tables: "trans", "trans_2", ...
+    for (int k = 2;; ++k) {
+        bool taken = false;
+        for (const auto *f : m_forms)
+            taken = taken || f->name() == name;
+        if (!taken)
+            break;
+        name = form->name() + "_" + QString::number(k);
     }
+    form->setName(name);
+    m_forms.push_back(form);
+    const int tab = m_tabs->insertTab(int(m_forms.size()) - 1, form, "events: " + name);
+    connect(form, &SourceForm::nameChanged, this, [this, form](const QString &n) {
+        m_tabs->setTabText(m_tabs->indexOf(form), "events: " + n);
+    });
+    m_tabs->setCurrentIndex(tab);
+    return form;
 }
 
-void DataView::inferTypes()
+void DataView::removeEventTable(int index)
 {
-    m_types->clear();
-    m_types->setColumnCount(2);
-    m_types->setHorizontalHeaderLabels({"column", "type"});
-    m_types->setRowCount(m_eventsPreview->columnCount());
-    for (int c = 0; c < m_eventsPreview->columnCount(); ++c) {
-        const QString name = m_eventsPreview->horizontalHeaderItem(c)
-                                 ? m_eventsPreview->horizontalHeaderItem(c)->text()
-                                 : QString();
-        std::vector<std::string> values;
-        for (int r = 0; r < m_eventsPreview->rowCount(); ++r)
-            values.push_back(m_eventsPreview->item(r, c)
-                                 ? m_eventsPreview->item(r, c)->text().toStdString()
-                                 : "");
-        auto *item = new QTableWidgetItem(name);
-        item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-        m_types->setItem(c, 0, item);
-        auto *type = new QComboBox;
-        type->addItems({"categorical", "numeric", "time", "ignore"});
-        type->setCurrentText(inferType(name, values));
-        m_types->setCellWidget(c, 1, type);
-    }
-    m_types->resizeColumnsToContents();
+    if (index < 0 || index >= int(m_forms.size()))
+        return;
+    SourceForm *form = m_forms[size_t(index)];
+    m_forms.erase(m_forms.begin() + index);
+    m_tabs->removeTab(m_tabs->indexOf(form));
+    form->deleteLater();
 }
 
-void DataView::importEvents(const QString &path)
+void DataView::clearEventTables()
 {
-    m_eventsPath = QFileInfo(path).absoluteFilePath();
-    fillPreview(m_eventsPreview, m_eventsPath);
-    inferTypes();
+    while (!m_forms.empty())
+        removeEventTable(int(m_forms.size()) - 1);
 }
 
 void DataView::importLabels(const QString &path)
 {
     m_labelsPath = QFileInfo(path).absoluteFilePath();
-    fillPreview(m_labelsPreview, m_labelsPath);
+    fillCsvPreview(m_labelsPreview, m_labelsPath);
 }
 
 void DataView::generateConfig()
 {
     // Built as a Config, so it passes through the same validation as a config file.
     Config cfg;
-    EventSourceConfig events;
-    events.path = m_eventsPath.toStdString();
-    events.timeFormat.format = "iso";
-    for (int r = 0; r < m_types->rowCount(); ++r) {
-        const std::string name = m_types->item(r, 0)->text().toStdString();
-        const QString type = qobject_cast<QComboBox *>(m_types->cellWidget(r, 1))->currentText();
-        if (events.entity.empty() &&
-            QString::fromStdString(name).endsWith("id", Qt::CaseInsensitive))
-            events.entity = name;
-        else if (type == "time" && events.time.empty())
-            events.time = name;
-        else if (type == "categorical" || type == "numeric")
-            events.fields.push_back(FieldConfig{
-                name, type == "categorical" ? FieldType::Categorical : FieldType::Numeric});
+    for (const SourceForm *form : m_forms)
+        cfg.events.push_back(form->toConfig());
+    if (cfg.events.empty()) {
+        m_errors->clear();
+        m_errors->addItem("Add an event table first.");
+        return;
     }
-    cfg.events.push_back(events);
+    const EventSourceConfig &events = cfg.events[0];
+    // The label table is keyed by the applicant: the first table's key, or its join's end.
+    const std::string applicantKey = events.via.empty() ? events.entity : events.via.back().entity;
     LabelConfig &labels = cfg.labels;
     labels.path = m_labelsPath.toStdString();
-    labels.entity = events.entity;
+    labels.entity = applicantKey;
     labels.target = "bad";
     labels.positive = {"1"};
     labels.negative = {"0"};
@@ -336,8 +302,14 @@ void DataView::generateConfig()
         const QString h = m_labelsPreview->horizontalHeaderItem(c)
                               ? m_labelsPreview->horizontalHeaderItem(c)->text()
                               : QString();
-        if (h.contains("time", Qt::CaseInsensitive) || h.contains("date", Qt::CaseInsensitive))
+        if (h.contains("time", Qt::CaseInsensitive) || h.contains("date", Qt::CaseInsensitive)) {
             labels.cutoff = h.toStdString();
+            std::vector<std::string> values;
+            for (int r = 0; r < m_labelsPreview->rowCount(); ++r)
+                if (m_labelsPreview->item(r, c))
+                    values.push_back(m_labelsPreview->item(r, c)->text().toStdString());
+            labels.cutoffFormat.format = guessTimeFormat(values).toStdString();
+        }
         else if (h.contains("bad", Qt::CaseInsensitive) ||
                  h.contains("target", Qt::CaseInsensitive) ||
                  h.contains("default", Qt::CaseInsensitive))
@@ -390,9 +362,24 @@ void DataView::showAudit(const AuditReport &r)
         {"applicants train / valid / test",
          QString("%1 / %2 / %3").arg(r.splits.train).arg(r.splits.valid).arg(r.splits.test)}};
     const double eventRows = std::max<double>(1.0, double(l.eventRows));
-    for (const auto &f : r.profile.fields)
-        rows.push_back({"missing share: " + QString::fromStdString(f.name),
-                        QString::number(100.0 * double(f.missing) / eventRows, 'f', 1) + " %"});
+    if (r.profile.sources.empty())
+        for (const auto &f : r.profile.fields)
+            rows.push_back({"missing share: " + QString::fromStdString(f.name),
+                            QString::number(100.0 * double(f.missing) / eventRows, 'f', 1) + " %"});
+    for (const auto &s : l.sources) { // several sources: each with its joins and coverage
+        if (l.sources.size() < 2)
+            break;
+        const QString n = QString::fromStdString(s.name) + ": ";
+        rows.push_back({n + "rows / kept / after the cutoff",
+                        QString("%1 / %2 / %3").arg(s.rows).arg(s.kept).arg(s.afterCutoff)});
+        rows.push_back({n + "unlabeled / join misses",
+                        QString("%1 / %2").arg(s.unknownEntity).arg(s.joinMisses)});
+        rows.push_back({n + "applicants covered", QString::number(s.applicantsCovered)});
+    }
+    for (const auto &s : r.profile.sources) // over the source's own kept events
+        for (const auto &[field, share] : s.missingShare)
+            rows.push_back({"missing share: " + QString::fromStdString(field),
+                            QString::number(100.0 * share, 'f', 1) + " %"});
     m_audit->clear();
     m_audit->setColumnCount(2);
     m_audit->setRowCount(int(rows.size()));

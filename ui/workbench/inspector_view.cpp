@@ -77,7 +77,9 @@ InspectorView::InspectorView(ProjectSession &session, QWidget *parent)
     m_measureBox->addItem("contribution (Integrated Gradients)");
     m_measureBox->addItem("contribution (occlusion)");
     m_measureBox->addItem("attention (where the model looked)");
-    m_colourBy = new QComboBox;
+    m_colourRow = new QWidget;
+    new QHBoxLayout(m_colourRow);
+    m_colourRow->layout()->setContentsMargins(0, 0, 0, 0);
     m_timeline = new QCustomPlot;
     m_timeline->setMinimumHeight(200);
     m_timeline->setInteractions(QCP::iSelectPlottables | QCP::iRangeDrag | QCP::iRangeZoom);
@@ -102,7 +104,7 @@ InspectorView::InspectorView(ProjectSession &session, QWidget *parent)
     top->addWidget(new QLabel("show"));
     top->addWidget(m_measureBox);
     top->addWidget(new QLabel("colour by"));
-    top->addWidget(m_colourBy);
+    top->addWidget(m_colourRow);
     rightLayout->addLayout(top);
     rightLayout->addWidget(m_reasons);
     rightLayout->addWidget(buildWhatIfPanel());
@@ -139,10 +141,6 @@ void InspectorView::connectSignals()
                     showApplicantIndex(
                         m_proxy->data(m_proxy->index(cur.row(), 0), Qt::UserRole).toLongLong());
             });
-    connect(m_colourBy, &QComboBox::currentIndexChanged, this, [this] {
-        drawTimeline();
-        drawHeatmap();
-    });
     connect(m_measureBox, &QComboBox::currentIndexChanged, this,
             [this](int i) { setMeasure(Measure(i)); });
     connect(m_timeline, &QCustomPlot::plottableClick, this,
@@ -199,26 +197,70 @@ void InspectorView::onExplorerChanged()
     m_explorer = m_session.explorer();
     m_model->setExplorer(m_explorer);
     m_sortedTestScores.clear();
-    m_colourBy->blockSignals(true);
-    m_colourBy->clear();
     if (m_explorer) {
         for (int64_t a = 0; a < m_explorer->count(); ++a)
             if (m_explorer->split(a) == Split::Test)
                 m_sortedTestScores.push_back(m_explorer->score(a));
         std::sort(m_sortedTestScores.begin(), m_sortedTestScores.end());
-        for (size_t f = 0; f < m_explorer->fields().size(); ++f)
-            if (m_explorer->fieldTypes()[f] == "categorical")
-                m_colourBy->addItem(QString::fromStdString(m_explorer->fields()[f]), int(f));
         m_list->sortByColumn(1, Qt::DescendingOrder);
         m_status->setText(QString("%1 applicants (run %2)")
                               .arg(m_explorer->count())
                               .arg(m_session.explorerRun()));
     }
-    m_colourBy->addItem("(none)", -1);
-    m_colourBy->blockSignals(false);
+    rebuildColourChoices();
     if (m_explorer && m_explorer->count() > 0) // open on the highest score, not on empty plots
         m_list->selectRow(0);
     Q_EMIT explorerLoaded(bool(m_explorer));
+}
+
+// One "colour by" choice per lane: the categorical fields of the lane's source (the first is
+// chosen), or none.
+void InspectorView::rebuildColourChoices()
+{
+    for (QObject *child : m_colourRow->children())
+        if (child->isWidgetType())
+            delete child;
+    m_colourBy.clear();
+    const size_t lanes = m_explorer ? std::max<size_t>(1, m_explorer->sources().size()) : 1;
+    for (size_t k = 0; k < lanes; ++k) {
+        auto *box = new QComboBox;
+        if (m_explorer) {
+            const auto &sources = m_explorer->sources();
+            if (!sources.empty())
+                m_colourRow->layout()->addWidget(
+                    new QLabel(QString::fromStdString(sources[k]) + ":"));
+            for (size_t f = 0; f < m_explorer->fields().size(); ++f)
+                if (m_explorer->fieldTypes()[f] == "categorical" &&
+                    (sources.empty() || m_explorer->fieldSources()[f] == int(k)))
+                    box->addItem(QString::fromStdString(m_explorer->fields()[f]), int(f));
+        }
+        box->addItem("(none)", -1);
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            drawTimeline();
+            drawHeatmap();
+        });
+        m_colourRow->layout()->addWidget(box);
+        m_colourBy.push_back(box);
+    }
+}
+
+int InspectorView::laneCount() const
+{
+    return int(m_timeline->axisRectCount());
+}
+
+size_t InspectorView::laneOf(const ExplainedEvent &e) const
+{
+    const auto &sources = m_explorer->sources();
+    const auto it = std::find(sources.begin(), sources.end(), e.source);
+    return it == sources.end() ? 0 : size_t(it - sources.begin());
+}
+
+// With several sources an event has its own source's inputs and the time inputs only.
+bool InspectorView::showsInput(const ExplainedEvent &e, size_t input) const
+{
+    const auto &owners = m_explorer->inputSources();
+    return owners.empty() || owners[input] < 0 || size_t(owners[input]) == laneOf(e);
 }
 
 bool InspectorView::showApplicant(const QString &id)
@@ -447,35 +489,47 @@ void InspectorView::resetEdits()
         refreshApplicant();
 }
 
+std::vector<report::TimelineLane> InspectorView::timelineLanes() const
+{
+    const auto &sources = m_explorer->sources();
+    std::vector<report::TimelineLane> lanes(m_colourBy.size());
+    std::vector<std::map<std::string, int>> index(lanes.size());
+    for (size_t k = 0; k < lanes.size(); ++k) {
+        lanes[k].source = sources.empty() ? QString() : QString::fromStdString(sources[k]);
+        lanes[k].categoryField = m_colourBy[k]->currentText();
+    }
+    for (int i = 0; i < int(m_view->events.size()); ++i) {
+        const auto &e = m_view->events[size_t(i)];
+        const size_t k = laneOf(e);
+        auto &lane = lanes[k];
+        lane.times << secondsOf(e.timeDays);
+        lane.values << eventValue(e);
+        lane.events.push_back(i);
+        const int field = m_colourBy[k]->currentData().toInt();
+        if (field < 0 || e.values[size_t(field)].empty()) {
+            lane.category.push_back(field < 0 ? 0 : -1);
+            continue;
+        }
+        auto [it, added] = index[k].emplace(e.values[size_t(field)], int(lane.categories.size()));
+        if (added)
+            lane.categories << QString::fromStdString(e.values[size_t(field)]);
+        lane.category.push_back(it->second);
+    }
+    for (size_t k = 0; k < lanes.size(); ++k)
+        if (m_colourBy[k]->currentData().toInt() < 0)
+            lanes[k].categories << (sources.empty() ? QString("events") : lanes[k].source);
+    return lanes;
+}
+
 void InspectorView::drawTimeline()
 {
     m_bars.clear();
-    if (!m_view)
+    if (!m_view || m_colourBy.empty())
         return;
-    QVector<double> times, weights;
-    std::vector<int> category;
-    QStringList names;
-    std::map<std::string, int> index;
-    const int field = m_colourBy->currentData().isValid() ? m_colourBy->currentData().toInt() : -1;
-    for (const auto &e : m_view->events) {
-        times << secondsOf(e.timeDays);
-        weights << eventValue(e);
-        if (field < 0 || e.values[size_t(field)].empty()) {
-            category.push_back(field < 0 ? 0 : -1);
-            continue;
-        }
-        auto [it, added] = index.emplace(e.values[size_t(field)], int(names.size()));
-        if (added)
-            names << QString::fromStdString(e.values[size_t(field)]);
-        category.push_back(it->second);
-    }
-    if (field < 0)
-        names << "events";
-    m_timeline->clearItems();
-    m_bars = report::drawTimeline(*m_timeline, times, weights, category, names,
-                                  m_colourBy->currentText(), measureLabel());
-    if (!std::isnan(m_view->cutoffDays))
-        report::addCutoffLine(*m_timeline, secondsOf(m_view->cutoffDays));
+    m_timeline->setMinimumHeight(std::max<int>(200, 100 * int(m_colourBy.size())));
+    m_bars = report::drawTimelineLanes(
+        *m_timeline, timelineLanes(), measureLabel(),
+        std::isnan(m_view->cutoffDays) ? std::nan("") : secondsOf(m_view->cutoffDays));
     for (const auto &b : m_bars)
         b.bars->setSelectable(QCP::stSingleData);
     m_timeline->replot();
@@ -487,6 +541,7 @@ void InspectorView::drawHeatmap()
     m_heatmap->clearPlottables();
     m_heatSelection = nullptr;
     m_heatRows = int(m_explorer->inputs().size());
+    m_heatmap->setMinimumHeight(std::max(140, 14 * m_heatRows + 50)); // a label per row
     m_heatCols = int(m_view->events.size());
     QSharedPointer<QCPAxisTickerText> names(new QCPAxisTickerText);
     for (int f = 0; f < m_heatRows; ++f)
@@ -517,9 +572,13 @@ void InspectorView::drawHeatmap()
     m_scale->setDataRange(range);
     m_scale->axis()->setLabel(signedMeasure ? "red raises risk, blue lowers" : "attention");
     const double width = m_bars.empty() ? 86400.0 : m_bars.front().bars->width();
+    m_heatCells = 0;
     for (int e = 0; e < m_heatCols; ++e) {
         const double x = secondsOf(m_view->events[size_t(e)].timeDays);
         for (int f = 0; f < m_heatRows; ++f) {
+            if (!showsInput(m_view->events[size_t(e)], size_t(f)))
+                continue; // another source's field: not a part of this event
+            ++m_heatCells;
             auto *cell = new QCPItemRect(m_heatmap);
             cell->topLeft->setCoords(x - width / 2, f + 1);
             cell->bottomRight->setCoords(x + width / 2, f);
@@ -538,10 +597,14 @@ void InspectorView::drawHeatmap()
 void InspectorView::fillEvents()
 {
     const auto &fields = m_explorer->fields();
+    const bool bySource = !m_explorer->sources().empty();
+    const int first = bySource ? 3 : 2; // the first field's column
     m_syncing = true;
     m_events->clear();
-    m_events->setColumnCount(int(fields.size()) + 3);
+    m_events->setColumnCount(int(fields.size()) + first + 1);
     QStringList header{"#", "time"};
+    if (bySource)
+        header << "source";
     for (const auto &f : fields)
         header << QString::fromStdString(f);
     header << measureLabel();
@@ -552,10 +615,12 @@ void InspectorView::fillEvents()
         m_events->setItem(r, 0, new QTableWidgetItem(QString::number(r + 1)));
         m_events->setItem(r, 1,
                           new QTableWidgetItem(QString::fromStdString(formatDays(e.timeDays))));
+        if (bySource)
+            m_events->setItem(r, 2, new QTableWidgetItem(QString::fromStdString(e.source)));
         for (size_t f = 0; f < fields.size(); ++f)
-            m_events->setItem(r, int(f) + 2,
+            m_events->setItem(r, int(f) + first,
                               new QTableWidgetItem(QString::fromStdString(e.values[f])));
-        m_events->setItem(r, int(fields.size()) + 2,
+        m_events->setItem(r, int(fields.size()) + first,
                           new QTableWidgetItem(QString::number(eventValue(e), 'f', 4)));
     }
     m_events->resizeColumnsToContents();
@@ -612,8 +677,12 @@ QString InspectorView::eventText(int event) const
                                               : QString::number(e.occlusionDelta, 'f', 4)) +
                 "\nattention " +
                 QString::number(e.itemWeight, 'f', 4);
+    if (!e.source.empty())
+        t += "\nsource " + QString::fromStdString(e.source);
+    const auto &owners = m_explorer->fieldSources();
     for (size_t f = 0; f < e.values.size(); ++f)
-        t += "\n" + QString::fromStdString(m_explorer->fields()[f]) + " = " +
+        if (owners.empty() || size_t(owners[f]) == laneOf(e))
+            t += "\n" + QString::fromStdString(m_explorer->fields()[f]) + " = " +
              (e.values[f].empty() ? QString("(missing)") : QString::fromStdString(e.values[f]));
     return t;
 }
@@ -623,9 +692,12 @@ void InspectorView::onHover(QMouseEvent *event)
     if (!m_view || m_view->events.empty())
         return;
     const double px = event->position().x();
+    const int lane = report::laneAt(*m_timeline, event->position()); // its events only
     int best = -1;
     double bestDist = 8; // pixels
     for (int e = 0; e < int(m_view->events.size()); ++e) {
+        if (lane >= 0 && laneOf(m_view->events[size_t(e)]) != size_t(lane))
+            continue;
         const double d = std::fabs(
             m_timeline->xAxis->coordToPixel(secondsOf(m_view->events[size_t(e)].timeDays)) - px);
         if (d < bestDist) {

@@ -7,10 +7,14 @@
 // (diverging red/blue scale for contributions, with a legend); the raw events; and what-if:
 // remove the selected event, set one of its fields, or move it in time, see the new score and
 // contributions at once, undo, reset. Selecting an event in any of the views highlights it in
-// the others; hovering a bar shows its values.
+// the others; hovering a bar shows its values. With several event sources the timeline has one
+// lane per source on the same time axis, each coloured by a field of its own, the heatmap
+// shows each event's own source's fields (and the time inputs), and the events table names the
+// source.
 #pragma once
 
 #include "report/plots.h"
+#include "report/timeline_lanes.h"
 #include "seqlens/explain/explorer.h"
 
 #include <QWidget>
@@ -64,6 +68,8 @@ public:
     {
         return {m_heatCols, m_heatRows};
     } // width = events, height = inputs
+    int heatmapCellCount() const { return m_heatCells; } // cells drawn: own inputs only
+    int laneCount() const;                                 // timeline lanes: one per source
     int selectedEvent() const { return m_selected; }
     QCustomPlot *timeline() const { return m_timeline; }
     QCustomPlot *heatmap() const { return m_heatmap; }
@@ -78,6 +84,10 @@ Q_SIGNALS:
 private:
     void connectSignals();
     void onExplorerChanged();
+    void rebuildColourChoices();
+    std::vector<report::TimelineLane> timelineLanes() const;
+    size_t laneOf(const ExplainedEvent &e) const;
+    bool showsInput(const ExplainedEvent &e, size_t input) const;
     void drawTimeline();
     void drawHeatmap();
     void fillEvents();
@@ -108,7 +118,8 @@ private:
     Job *m_job = nullptr;
     QLineEdit *m_search;
     QLabel *m_header, *m_status;
-    QComboBox *m_colourBy;
+    QWidget *m_colourRow;
+    std::vector<QComboBox *> m_colourBy; // one per lane
     ApplicantListModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_list;
@@ -116,7 +127,7 @@ private:
     QTableWidget *m_events;
     std::vector<report::TimelineBars> m_bars; // bars -> event of each data point
     QCPItemRect *m_heatSelection = nullptr;
-    int m_heatRows = 0, m_heatCols = 0, m_selected = -1;
+    int m_heatRows = 0, m_heatCols = 0, m_heatCells = 0, m_selected = -1;
     bool m_syncing = false;
 };
 

@@ -41,6 +41,20 @@ std::unique_ptr<ApplicantExplorer> ApplicantExplorer::open(const std::string &bu
         e->m_types.push_back(f.config.type == FieldType::Categorical ? "categorical" : "numeric");
     }
     e->m_inputs = e->m_bundle.encoder.inputNames();
+    if (e->m_raw.sourceNames.size() > 1) {
+        e->m_sources = e->m_raw.sourceNames;
+        for (const auto &f : e->m_raw.fields)
+            e->m_fieldSources.push_back(int(f.source));
+        // The encoder counts sources in its own order; the explorer names them by the data's.
+        const auto &encoded = e->m_bundle.encoder.sources();
+        for (int32_t s : e->m_bundle.encoder.inputSources()) {
+            int named = -1;
+            for (size_t k = 0; s >= 0 && k < e->m_sources.size(); ++k)
+                if (e->m_sources[k] == encoded[size_t(s)].name)
+                    named = int(k);
+            e->m_inputSources.push_back(named);
+        }
+    }
     for (int64_t a = 0; a < e->count(); ++a)
         e->m_index.emplace(e->m_raw.applicants[size_t(a)].id, a);
     return e;

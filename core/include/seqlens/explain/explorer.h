@@ -43,6 +43,11 @@ public:
     {
         return m_inputs;
     } // model inputs (attention columns)
+    // Event sources (several sources only; empty with one): their names, the source of each
+    // event field (index into sources()) and of each input (-1: a time input every event has).
+    const std::vector<std::string> &sources() const { return m_sources; }
+    const std::vector<int> &fieldSources() const { return m_fieldSources; }
+    const std::vector<int> &inputSources() const { return m_inputSources; }
     ApplicantExplanation explain(int64_t applicant, const ExplainOptions &options) const;
     ApplicantExplanation explain(int64_t applicant) const
     {
@@ -61,7 +66,8 @@ private:
     EncodedDataset m_data;
     std::vector<Split> m_splits;
     std::vector<double> m_scores;
-    std::vector<std::string> m_fields, m_types, m_inputs;
+    std::vector<std::string> m_fields, m_types, m_inputs, m_sources;
+    std::vector<int> m_fieldSources, m_inputSources;
     std::unordered_map<std::string, int64_t> m_index;
 };
 
