@@ -334,13 +334,23 @@ json curvesJson(const std::vector<RocPoint> &roc, const std::vector<KsPoint> &ks
 
 json globalAttentionJson(const GlobalAttention &g)
 {
-    return {{"applicants", g.applicants},
+    json bySource = json::array();
+    for (const auto &s : g.sources)
+        bySource.push_back({{"source", s.source},
+                            {"events", s.events},
+                            {"timeline_share", numbersOrNull({s.timelineShare})[0]},
+                            {"inputs", s.inputs},
+                            {"mean_field_weight", numbersOrNull(s.meanFieldWeight)}});
+    json out = {{"applicants", g.applicants},
             {"inputs", g.inputs},
             {"mean_field_weight", numbersOrNull(g.meanFieldWeight)},
             {"bands", g.bands},
             {"mean_item_weight", numbersOrNull(g.meanItemWeight)},
             {"mean_item_weight_uniform", numbersOrNull(g.meanItemWeightUniform)},
             {"band_events", g.bandEvents}};
+    if (!g.sources.empty())
+        out["by_source"] = std::move(bySource);
+    return out;
 }
 
 namespace {

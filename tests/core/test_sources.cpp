@@ -8,6 +8,7 @@
 #include "seqlens/data/config.h"
 #include "seqlens/data/dataset.h"
 #include "seqlens/data/encoder.h"
+#include "seqlens/explain/global_attention.h"
 #include "seqlens/explain/source_breakdown.h"
 #include "seqlens/nn/sequence_model.h"
 #include "seqlens/util/error.h"
@@ -15,6 +16,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <numeric>
 
 #include <cmath>
 #include <fstream>
@@ -192,6 +195,60 @@ private Q_SLOTS:
             for (size_t f = 0; f < sources.size(); ++f)
                 if (sources[f] >= 0 && sources[f] != e.source[t])
                     QCOMPARE(ig.cells[t][f], 0.0);
+    }
+
+    // The validation report's global attention by source, recomputed from each applicant's
+    // explanation: events counted per source, timeline shares summing to 1, and each source's
+    // field attention averaged over its own events (summing to 1 over its inputs).
+    void globalAttentionBreaksDownBySource()
+    {
+        const Config cfg = config();
+        const RawDataset d = loadDataset(cfg);
+        const Encoder enc = Encoder::fit(d, cfg, {0, 1, 2});
+        const EncodedDataset e = enc.encode(d);
+        SequenceModel model(cfg.model, layoutOf(enc), 7);
+        std::vector<int64_t> rows(size_t(e.applicantCount()));
+        std::iota(rows.begin(), rows.end(), 0);
+        const GlobalAttention g = globalAttention(model, enc, d, e, rows, {30, 365});
+        QCOMPARE(g.sources.size(), enc.sources().size());
+        const auto owners = enc.inputSources();
+        const auto names = enc.inputNames();
+        std::vector<int64_t> events(g.sources.size(), 0);
+        std::vector<double> share(g.sources.size(), 0.0);
+        std::vector<std::vector<double>> field(g.sources.size(),
+                                               std::vector<double>(owners.size(), 0.0));
+        int64_t explained = 0;
+        for (int64_t a : rows) {
+            if (e.length(a) == 0)
+                continue;
+            ++explained;
+            const Explanation x = model.explain(e, a);
+            for (int64_t t = 0; t < e.length(a); ++t) {
+                const size_t src = e.source[size_t(e.offsets[size_t(a)] + t)];
+                ++events[src];
+                share[src] += x.itemWeights[size_t(t)];
+                for (size_t f = 0; f < owners.size(); ++f)
+                    field[src][f] += x.fieldWeights[size_t(t)][f];
+            }
+        }
+        double shares = 0;
+        for (size_t s = 0; s < g.sources.size(); ++s) {
+            const SourceAttention &sa = g.sources[s];
+            QCOMPARE(sa.source, enc.sources()[s].name);
+            QCOMPARE(sa.events, events[s]);
+            QVERIFY(std::fabs(sa.timelineShare - share[s] / double(explained)) < 1e-9);
+            shares += sa.timelineShare;
+            double sum = 0;
+            for (size_t k = 0; k < sa.inputs.size(); ++k) {
+                const size_t f = size_t(std::find(names.begin(), names.end(), sa.inputs[k]) -
+                                        names.begin());
+                QVERIFY(owners[f] < 0 || owners[f] == int32_t(s)); // own or a time input
+                QVERIFY(std::fabs(sa.meanFieldWeight[k] - field[s][f] / double(events[s])) < 1e-6);
+                sum += sa.meanFieldWeight[k];
+            }
+            QVERIFY(std::fabs(sum - 1.0) < 1e-5);
+        }
+        QVERIFY(std::fabs(shares - 1.0) < 1e-6);
     }
 
     void explanationsBreakDownBySource()

@@ -196,6 +196,32 @@ void stabilitySection(ReportDocument &doc, const RunReportData &d)
              "0.10–0.25 a moderate shift, above 0.25 a major shift.");
 }
 
+// Several event sources: each source's share of the timeline attention, and its events' field
+// attention (own fields and the time inputs; other sources' fields get none).
+void attentionBySource(ReportDocument &doc, const json &g)
+{
+    if (!g.contains("by_source") || g["by_source"].empty())
+        return;
+    std::vector<QStringList> rows;
+    for (const auto &s : g["by_source"]) {
+        QStringList fields;
+        for (size_t i = 0; i < s["inputs"].size(); ++i)
+            fields << q(s["inputs"][i]) + " " +
+                          (s["mean_field_weight"][i].is_null()
+                               ? QString("n/a")
+                               : fmt(100 * s["mean_field_weight"][i].get<double>(), 1) + " %");
+        rows.push_back({q(s["source"]), count(s["events"]),
+                        s["timeline_share"].is_null()
+                            ? QString("n/a")
+                            : fmt(100 * s["timeline_share"].get<double>(), 1) + " %",
+                        fields.join(", ")});
+    }
+    doc.text("By event source: the share of the timeline attention its events carry (mean over "
+             "the applicants, the sources sum to 100 %), and the field attention of its events, "
+             "averaged over them: its own fields and the time inputs.");
+    doc.table({"source", "events", "timeline attention", "field attention of its events"}, rows);
+}
+
 void attentionSection(ReportDocument &doc, const RunReportData &d)
 {
     doc.heading("8. Global field attention");
@@ -214,6 +240,7 @@ void attentionSection(ReportDocument &doc, const RunReportData &d)
              " test applicants (each applicant's events averaged first), sorted:");
     doc.figure("field_attention", renderImage(plot, 640, 300), 540,
                "Global field attention: mean attention weight per model input, sorted.");
+    attentionBySource(doc, g);
     QStringList bands;
     QVector<double> weights;
     std::vector<QStringList> rows;

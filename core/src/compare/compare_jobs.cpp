@@ -62,11 +62,22 @@ GlobalAttention bundleAttention(const ModelBundle &b, const RawDataset &raw,
             g.meanFieldWeight[f] += other.meanFieldWeight[f];
         for (size_t i = 0; i < g.meanItemWeight.size(); ++i)
             g.meanItemWeight[i] += other.meanItemWeight[i];
+        for (size_t s = 0; s < g.sources.size() && s < other.sources.size(); ++s) {
+            g.sources[s].timelineShare += other.sources[s].timelineShare;
+            for (size_t f = 0; f < g.sources[s].meanFieldWeight.size(); ++f)
+                g.sources[s].meanFieldWeight[f] += other.sources[s].meanFieldWeight[f];
+        }
     }
+    const double k = double(members.size());
     for (double &w : g.meanFieldWeight)
-        w /= double(members.size());
+        w /= k;
     for (double &w : g.meanItemWeight)
-        w /= double(members.size());
+        w /= k;
+    for (auto &s : g.sources) {
+        s.timelineShare /= k;
+        for (double &w : s.meanFieldWeight)
+            w /= k;
+    }
     return g;
 }
 

@@ -12,6 +12,16 @@
 
 namespace seqlens {
 
+// Several event sources: one source's share of the attention. Its events' field attention goes
+// to its own inputs and the time inputs only, so each is averaged over the source's events.
+struct SourceAttention {
+    std::string source;
+    int64_t events = 0;             // explained events of this source
+    double timelineShare = 0;       // mean over applicants of its events' summed item weight
+    std::vector<std::string> inputs; // its own inputs, then the time inputs
+    std::vector<double> meanFieldWeight; // per input: mean over the source's events
+};
+
 struct GlobalAttention {
     int64_t applicants = 0;          // applicants explained (with at least one event)
     std::vector<std::string> inputs; // encoder.inputNames()
@@ -25,6 +35,7 @@ struct GlobalAttention {
     std::vector<double>
         meanItemWeightUniform; // per band: the mean of 1/length, what uniform attention would give
     std::vector<int64_t> bandEvents; // per band: events counted
+    std::vector<SourceAttention> sources; // several event sources only, in the encoder's order
 };
 
 // Names of the time bands before the cutoff, as the encoder buckets them (bucketIndex).
