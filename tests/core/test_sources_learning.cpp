@@ -15,11 +15,15 @@ using namespace seqlens;
 
 namespace {
 
+// Under ASan/UBSan (10x slower) the point is the several-source training path running clean,
+// not the learning margins: fewer applicants and epochs, and finite AUCs asserted instead.
+constexpr int64_t kApplicants = testutil::kSanitized ? 800 : 4000;
+
 double testAuc(Config cfg)
 {
     cfg.model.itemAggregation = ItemAggregation::Gru;
-    cfg.training.epochs = 25;
-    cfg.training.minEpochs = 15;
+    cfg.training.epochs = testutil::kSanitized ? 2 : 25;
+    cfg.training.minEpochs = testutil::kSanitized ? 2 : 15;
     cfg.training.threads = 2;
     const TrainSummary s = runTraining(cfg, TrainRequest{});
     return s.test.metrics.auc;
@@ -45,7 +49,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         MultiSynthOptions o;
         o.outDir = dir.path().toStdString();
-        o.applicants = 4000;
+        o.applicants = kApplicants;
         o.seed = 11;
         writeMultiSourceSynth(o);
         const Config cfg = loadConfig(o.outDir + "/config.json");
@@ -60,6 +64,12 @@ private Q_SLOTS:
         const double flat = testAuc(loadConfig(writeStackedTable(o.outDir)));
         line += ", stacked by hand " + std::to_string(flat);
         qInfo("%s", line.c_str());
+        if (testutil::kSanitized) {
+            QVERIFY2(multi > 0 && multi < 1 && flat > 0 && flat < 1, line.c_str());
+            for (const auto &[name, auc] : others)
+                QVERIFY2(auc > 0 && auc < 1, line.c_str());
+            return;
+        }
         // The generator's Bayes AUC is about 0.73; every single table is uninformative (0.5).
         QVERIFY2(multi > 0.66, line.c_str());
         for (const auto &[name, auc] : others)
