@@ -20,6 +20,7 @@
 #include <numeric>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -128,6 +129,37 @@ private Q_SLOTS:
         QCOMPARE(d.fields[type].missing, int64_t(0));
         QCOMPARE(d.fields[kind].missing, int64_t(0));
         QCOMPARE(d.eventCount(2), int64_t(0)); // C: no events of either source
+    }
+
+    // The sources are read at once on several threads: the same dataset, bit for bit, as one
+    // after the other.
+    void readingOnSeveralThreadsGivesTheSameData()
+    {
+        Config one = config(), many = config();
+        one.training.threads = 1;
+        many.training.threads = 4;
+        const RawDataset a = loadDataset(one), b = loadDataset(many);
+        QCOMPARE(a.offsets, b.offsets);
+        QCOMPARE(a.eventSource, b.eventSource);
+        QVERIFY(a.times == b.times);
+        QCOMPARE(a.fields.size(), b.fields.size());
+        for (size_t f = 0; f < a.fields.size(); ++f) {
+            QCOMPARE(a.fields[f].codes, b.fields[f].codes);
+            QCOMPARE(a.fields[f].pool, b.fields[f].pool);
+            QCOMPARE(a.fields[f].missing, b.fields[f].missing);
+            QCOMPARE(a.fields[f].values.size(), b.fields[f].values.size());
+            for (size_t i = 0; i < a.fields[f].values.size(); ++i)
+                QVERIFY(std::memcmp(&a.fields[f].values[i], &b.fields[f].values[i],
+                                    sizeof(float)) == 0); // NaN == NaN here
+        }
+        for (size_t i = 0; i < a.applicants.size(); ++i)
+            QCOMPARE(a.applicants[i].eventsAfterCutoff, b.applicants[i].eventsAfterCutoff);
+        for (size_t s = 0; s < a.report.sources.size(); ++s) {
+            QCOMPARE(a.report.sources[s].kept, b.report.sources[s].kept);
+            QCOMPARE(a.report.sources[s].joinMisses, b.report.sources[s].joinMisses);
+            QCOMPARE(a.report.sources[s].fingerprint, b.report.sources[s].fingerprint);
+        }
+        QCOMPARE(a.report.eventsFingerprint, b.report.eventsFingerprint);
     }
 
     void encodesOtherSourcesAsPaddingAndBoundsEachSource()

@@ -5,6 +5,9 @@
 #include "seqlens/util/error.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <cmath>
 #include <numeric>
 #include <optional>
@@ -19,13 +22,25 @@ struct Pending {
     std::vector<uint8_t> source;
 };
 
-// Reads one source: its rows joined to applicants, their fields, times and exclusions.
+// What reading one source gives: its kept events and its own fields' columns over them, and
+// the applicants of its events after the cutoff (one entry per event).
+struct SourceOutput {
+    std::vector<int32_t> applicant;
+    std::vector<double> time;
+    std::vector<RawField> fields; // the source's fields, in eventFields() order
+    std::vector<int32_t> afterCutoff;
+};
+
+// Reads one source: its rows joined to applicants, their fields, times and exclusions. Reads
+// the applicants and the index only, unless `grow` (no label table: new entities become
+// applicants), so several readers without `grow` can run at once.
 class SourceReader {
 public:
     SourceReader(const Config &cfg, size_t source, const std::string &path, const LoadOptions &opt,
-                 RawDataset &d, EntityMap &index, Pending &pe)
-        : m_src(cfg.events[source]), m_source(source), m_opt(opt), m_d(d), m_index(index), m_pe(pe),
-          m_rep(d.report.sources[source])
+                 RawDataset &d, EntityMap &index, SourceOutput &out, SourceLoadReport &rep,
+                 bool grow)
+        : m_src(cfg.events[source]), m_opt(opt), m_d(d), m_index(index), m_out(out), m_rep(rep),
+          m_grow(grow)
     {
         m_rep.name = d.sourceNames[source];
         m_rep.path = path;
@@ -33,9 +48,11 @@ public:
             m_hops.push_back(readHop(cfg, h, opt.cancel));
             m_rep.viaPaths.push_back(m_hops.back().path);
         }
-        for (size_t f = 0; f < d.fields.size(); ++f)
-            m_sinks.emplace_back(d.fields[f]);
-        m_carried.assign(m_hops.size(), 0);
+        for (const auto &f : d.fields)
+            if (f.source == source)
+                m_out.fields.push_back(RawField{f.config, f.source, {}, {}, {}, 0, 0, 0});
+        for (auto &f : m_out.fields)
+            m_sinks.emplace_back(f);
         m_cutoffValue = cutoffValueDays(cfg.labels);
     }
 
@@ -63,15 +80,14 @@ public:
                 continue;
             }
             const auto t = timeOf(r, parser, f[size_t(tim)], a);
-            Applicant &ap = m_d.applicants[size_t(a)];
+            const Applicant &ap = m_d.applicants[size_t(a)];
             if (!std::isnan(ap.cutoff) && t >= ap.cutoff) {
                 ++m_rep.afterCutoff;
-                ++ap.eventsAfterCutoff;
+                m_out.afterCutoff.push_back(a);
                 continue;
             }
-            m_pe.applicant.push_back(a);
-            m_pe.time.push_back(t);
-            m_pe.source.push_back(uint8_t(m_source));
+            m_out.applicant.push_back(a);
+            m_out.time.push_back(t);
             pushFields(r, f, cols, hopRows);
             ++m_rep.kept;
         }
@@ -103,7 +119,7 @@ private:
         auto it = m_index.find(id);
         if (it != m_index.end())
             return it->second;
-        if (m_opt.useLabels || id.empty() || (!m_opt.onlyEntity.empty() && id != m_opt.onlyEntity))
+        if (!m_grow || id.empty() || (!m_opt.onlyEntity.empty() && id != m_opt.onlyEntity))
             return -1;
         const int32_t a = int32_t(m_d.applicants.size());
         m_index.emplace(std::string(id), a);
@@ -131,42 +147,127 @@ private:
         return ap.cutoff + *t;
     }
 
+    // The source's own columns, then each hop's carried columns (the eventFields() order).
     void pushFields(const CsvReader &r, const std::vector<std::string_view> &f,
                     const std::vector<int> &cols, const std::vector<int32_t> &hopRows)
     {
-        size_t own = 0;
-        std::vector<size_t> &carried = m_carried; // per hop: its fields pushed so far
-        std::fill(carried.begin(), carried.end(), size_t(0));
-        for (size_t k = 0; k < m_d.fields.size(); ++k) {
-            const RawField &rf = m_d.fields[k];
-            if (rf.source != m_source) {
-                m_sinks[k].absent();
-            } else if (own < cols.size()) {
-                m_sinks[k].push(f[size_t(cols[own])], r, m_src.fields[own].name);
-                ++own;
-            } else {
-                size_t h = 0;
-                while (carried[h] == m_src.via[h].fields.size())
-                    ++h;
-                const auto &vals = m_hops[h].values[size_t(hopRows[h])];
-                m_sinks[k].push(vals[carried[h]], r, m_src.via[h].fields[carried[h]].name);
-                ++carried[h];
-            }
+        size_t k = 0;
+        for (size_t c = 0; c < cols.size(); ++c, ++k)
+            m_sinks[k].push(f[size_t(cols[c])], r, m_src.fields[c].name);
+        for (size_t h = 0; h < m_hops.size(); ++h) {
+            const auto &vals = m_hops[h].values[size_t(hopRows[h])];
+            for (size_t j = 0; j < m_src.via[h].fields.size(); ++j, ++k)
+                m_sinks[k].push(vals[j], r, m_src.via[h].fields[j].name);
         }
     }
 
     const EventSourceConfig &m_src;
-    size_t m_source;
     const LoadOptions &m_opt;
     RawDataset &m_d;
     EntityMap &m_index;
-    Pending &m_pe;
+    SourceOutput &m_out;
     SourceLoadReport &m_rep;
+    bool m_grow;
     std::vector<HopTable> m_hops;
     std::vector<FieldSink> m_sinks;
-    std::vector<size_t> m_carried;
     std::optional<double> m_cutoffValue; // labels.cutoff_value, parsed once
 };
+
+// Appends `n` absent values to a field's column.
+void appendAbsent(RawField &f, size_t n)
+{
+    if (f.config.type == FieldType::Categorical)
+        f.codes.insert(f.codes.end(), n, -1);
+    else
+        f.values.insert(f.values.end(), n, std::nanf(""));
+}
+
+// The sources' outputs one after the other: events in source order, each field's column with
+// absent values on the other sources' events.
+Pending mergeOutputs(RawDataset &d, std::vector<SourceOutput> &outs)
+{
+    Pending pe;
+    size_t total = 0;
+    for (const auto &o : outs)
+        total += o.applicant.size();
+    pe.applicant.reserve(total);
+    pe.time.reserve(total);
+    pe.source.reserve(total);
+    std::vector<size_t> local(outs.size(), 0); // next own field of each source
+    for (auto &field : d.fields) {
+        const size_t s = field.source;
+        RawField &own = outs[s].fields[local[s]++];
+        if (outs.size() == 1) {
+            field = std::move(own);
+            continue;
+        }
+        for (size_t o = 0; o < outs.size(); ++o) {
+            if (o != s) {
+                appendAbsent(field, outs[o].applicant.size());
+            } else if (field.config.type == FieldType::Categorical) {
+                field.codes.insert(field.codes.end(), own.codes.begin(), own.codes.end());
+            } else {
+                field.values.insert(field.values.end(), own.values.begin(), own.values.end());
+            }
+        }
+        field.pool = std::move(own.pool);
+        field.missing = own.missing;
+        field.nonFinite = own.nonFinite;
+        field.invalid = own.invalid;
+        own = RawField{};
+    }
+    for (size_t s = 0; s < outs.size(); ++s) {
+        SourceOutput &o = outs[s];
+        pe.applicant.insert(pe.applicant.end(), o.applicant.begin(), o.applicant.end());
+        pe.time.insert(pe.time.end(), o.time.begin(), o.time.end());
+        pe.source.insert(pe.source.end(), o.applicant.size(), uint8_t(s));
+        for (int32_t a : o.afterCutoff)
+            ++d.applicants[size_t(a)].eventsAfterCutoff;
+        o = SourceOutput{};
+    }
+    return pe;
+}
+
+// Reads every source: at once on up to `threads` threads when the applicants are fixed (a label
+// table), else one after the other. Errors surface in source order.
+void readAll(const Config &cfg, const std::vector<std::string> &paths, const LoadOptions &opt,
+             RawDataset &d, EntityMap &index, std::vector<SourceOutput> &outs)
+{
+    const size_t n = cfg.events.size();
+    const bool grow = !opt.useLabels;
+    const auto readOne = [&](size_t s) {
+        SourceReader(cfg, s, paths[s], opt, d, index, outs[s], d.report.sources[s], grow).read();
+    };
+    const size_t threads =
+        std::min<size_t>(n, cfg.training.threads > 0
+                                ? size_t(cfg.training.threads)
+                                : std::max(1u, std::thread::hardware_concurrency()));
+    if (grow || threads < 2) {
+        for (size_t s = 0; s < n; ++s)
+            readOne(s);
+        return;
+    }
+    std::atomic<size_t> next{0};
+    std::vector<std::exception_ptr> errors(n);
+    auto work = [&] {
+        for (size_t s = next++; s < n; s = next++) {
+            try {
+                readOne(s);
+            } catch (...) {
+                errors[s] = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto &t : pool)
+        t.join();
+    for (auto &e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
 
 template <typename T>
 void permute(std::vector<T> &v, const std::vector<int64_t> &order)
@@ -246,9 +347,9 @@ void readEventSources(const Config &cfg, const LoadOptions &opt, RawDataset &d, 
     for (const auto &s : cfg.events)
         d.sourceNames.push_back(s.name.empty() ? kDefaultSourceName : s.name);
     d.report.sources.resize(cfg.events.size());
-    Pending pe;
-    for (size_t s = 0; s < cfg.events.size(); ++s)
-        SourceReader(cfg, s, paths[s], opt, d, index, pe).read();
+    std::vector<SourceOutput> outs(cfg.events.size());
+    readAll(cfg, paths, opt, d, index, outs);
+    Pending pe = mergeOutputs(d, outs);
     groupEvents(d, pe);
     countCoverage(d);
     LoadReport &rep = d.report;
