@@ -163,7 +163,7 @@ struct TrainingConfig {
     uint64_t seed = 7;           // seeds the split, the initialisation, dropout and the batch order
     double validFraction = 0.15; // share of labeled applicants held out for early stopping
     double testFraction = 0.2;   // share held out for the final test
-    int64_t threads = 0;         // LibTorch intra-op threads; 0 = all cores
+    int64_t threads = 0; // LibTorch intra-op threads, event sources read at once; 0 = all cores
 };
 
 enum class BaselineModelKind { Logistic, XGBoost };
