@@ -4,6 +4,9 @@
 #                                             same encoded data
 #   scripts/bench.sh patterns [OPTIONS]       the pattern benchmark (bench/pattern_bench.cpp;
 #                                             OPTIONS as seqlens-pattern-bench takes them)
+#   scripts/bench.sh sources [OPTIONS]        several event sources at scale (seqlens-sources-bench)
+#   scripts/bench.sh sources-learning [OPTIONS]  the cross-table pattern over seeds and sizes
+#                                             (seqlens-sources-learning-bench)
 #   scripts/bench.sh monitor [BATCH] [RUN]    monitoring a BATCH-applicant month (default
 #                                             1,000,000) against a RUN-applicant train run
 #                                             (default 100,000; one epoch): wall time and peak
@@ -23,6 +26,14 @@ if [ "${1:-}" = "monitor" ]; then
   /usr/bin/time -f "monitor: %e s wall, %U s user, peak %M KiB" "$cli" monitor --project "$d/p.seqlens" \
     --run 1 --events "$d/batch/events.csv" --labels "$d/batch/labels.csv" --out "$d/out" --threads 2
   exit 0
+fi
+if [ "${1:-}" = "sources" ]; then
+  shift
+  exec /usr/bin/time -v ./build/bench/seqlens-sources-bench "$@"
+fi
+if [ "${1:-}" = "sources-learning" ]; then
+  shift
+  exec ./build/bench/seqlens-sources-learning-bench "$@"
 fi
 if [ "${1:-}" = "patterns" ]; then
   shift
