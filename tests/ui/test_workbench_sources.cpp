@@ -19,6 +19,8 @@
 #include <QAction>
 #include <QFile>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -140,6 +142,22 @@ private Q_SLOTS:
         QCOMPARE(again.via.size(), size_t(1));
         QCOMPARE(again.via[0].entity, std::string("id"));
         QVERIFY(again.timeFromCutoff);
+
+        // "Remove event table" removes the tab on screen, and only it (the editor keeps the
+        // config; the tabs come back from the file below).
+        auto *tabs = data->findChild<QTabWidget *>(); // the view's only tab widget
+        QVERIFY(tabs);
+        tabs->setCurrentWidget(data->eventTable(1));
+        QPushButton *remove = nullptr;
+        for (QPushButton *b : data->findChildren<QPushButton *>())
+            if (b->text() == "Remove event table")
+                remove = b;
+        QVERIFY(remove);
+        remove->click();
+        QCOMPARE(data->eventTableCount(), 3);
+        QCOMPARE(data->eventTable(1)->name(), QString("balance"));
+        m_window->session().setConfigPath(path);
+        QCOMPARE(data->eventTableCount(), 4);
     }
 
     void theAuditCountsEachSource()

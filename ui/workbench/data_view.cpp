@@ -35,6 +35,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <set>
 
 namespace seqlens::ui {
@@ -136,9 +137,9 @@ void DataView::connectSignals(QPushButton *importEventsButton, QPushButton *remo
             importEvents(p);
     });
     connect(removeEventsButton, &QPushButton::clicked, this, [this] {
-        for (size_t i = 0; i < m_forms.size(); ++i)
-            if (m_tabs->currentWidget() == m_forms[i])
-                removeEventTable(int(i));
+        const auto it = std::find(m_forms.begin(), m_forms.end(), m_tabs->currentWidget());
+        if (it != m_forms.end()) // once: removing a tab makes another one current
+            removeEventTable(int(it - m_forms.begin()));
     });
     connect(importLabelsButton, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, "Label table", {},
