@@ -41,16 +41,6 @@ double testAuc(Config cfg, ItemAggregation aggregation, int64_t threads)
     return runTraining(cfg, TrainRequest{}).test.metrics.auc;
 }
 
-Config only(Config cfg, const std::string &source)
-{
-    std::vector<EventSourceConfig> kept;
-    for (const auto &s : cfg.events)
-        if (s.name == source)
-            kept.push_back(s);
-    cfg.events = kept;
-    return cfg;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -93,7 +83,7 @@ int main(int argc, char **argv)
             json row = {{"size", size}, {"seed", seed}, {"aggregation", aggregationName}};
             row["multi"] = testAuc(cfg, aggregation, threads);
             for (const auto &s : singles)
-                row[s] = testAuc(only(cfg, s), aggregation, threads);
+                row[s] = testAuc(singleSource(cfg, s), aggregation, threads);
             row["stacked"] = testAuc(loadConfig(writeStackedTable(o.outDir)), aggregation, threads);
             std::cerr << row.dump() << "\n";
             std::printf("%8lld %5lld %7.3f %7.3f %7.3f %7.3f %7.3f %8.3f\n", (long long)size,

@@ -29,16 +29,6 @@ double testAuc(Config cfg)
     return s.test.metrics.auc;
 }
 
-Config only(Config cfg, const std::string &source)
-{
-    std::vector<EventSourceConfig> kept;
-    for (const auto &s : cfg.events)
-        if (s.name == source)
-            kept.push_back(s);
-    cfg.events = kept;
-    return cfg;
-}
-
 } // namespace
 
 class TestSourcesLearning : public QObject {
@@ -58,7 +48,7 @@ private Q_SLOTS:
         std::string line = "multi " + std::to_string(multi);
         std::vector<std::pair<std::string, double>> others;
         for (const char *s : {"inst", "bureau", "balance", "app"})
-            others.emplace_back(s, testAuc(only(cfg, s)));
+            others.emplace_back(s, testAuc(singleSource(cfg, s)));
         for (const auto &[name, auc] : others)
             line += ", " + name + " " + std::to_string(auc);
         const double flat = testAuc(loadConfig(writeStackedTable(o.outDir)));

@@ -8,6 +8,7 @@
 #include "workbench/data_view.h"
 #include "workbench/explain_view.h"
 #include "workbench/inspector_view.h"
+#include "ui_test_util.h"
 #include "workbench/main_window.h"
 #include "workbench/monitoring_view.h"
 #include "workbench/plot_export.h"
@@ -36,16 +37,9 @@
 
 using namespace seqlens;
 using namespace seqlens::ui;
+using seqlens::uitest::findAction;
 
 namespace {
-
-QAction *findAction(QWidget *w, const QKeySequence &key)
-{
-    for (QAction *a : w->findChildren<QAction *>())
-        if (a->shortcut() == key)
-            return a;
-    return nullptr;
-}
 
 // An event whose bar no other bar overlaps (so a click at its centre hits only it).
 int isolatedEvent(const ApplicantExplanation &v, double barWidthSeconds)

@@ -9,6 +9,7 @@
 // table's source column.
 #include "workbench/data_view.h"
 #include "workbench/inspector_view.h"
+#include "ui_test_util.h"
 #include "workbench/main_window.h"
 #include "workbench/project_session.h"
 #include "workbench/source_form.h"
@@ -34,16 +35,9 @@
 
 using namespace seqlens;
 using namespace seqlens::ui;
+using seqlens::uitest::findAction;
 
 namespace {
-
-QAction *findAction(QWidget *w, const QKeySequence &key)
-{
-    for (QAction *a : w->findChildren<QAction *>())
-        if (a->shortcut() == key)
-            return a;
-    return nullptr;
-}
 
 QString auditValue(QTableWidget *t, const QString &figure)
 {

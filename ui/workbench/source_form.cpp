@@ -161,7 +161,7 @@ SourceForm::SourceForm(const QString &path, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(tables, 1);
     connect(m_name, &QLineEdit::textChanged, this, &SourceForm::nameChanged);
-    connect(m_time, &QComboBox::currentTextChanged, this, &SourceForm::guessTimeFormat);
+    connect(m_time, &QComboBox::currentTextChanged, this, &SourceForm::guessClock);
     fillPreview();
 }
 
@@ -327,13 +327,13 @@ void SourceForm::inferTypes()
     m_types->resizeColumnsToContents();
     m_key->setCurrentIndex(std::max(0, key));
     m_time->setCurrentIndex(std::max(0, time >= 0 ? time : timeByName));
-    guessTimeFormat();
+    guessClock();
 }
 
-void SourceForm::guessTimeFormat()
+void SourceForm::guessClock()
 {
     bool negative = false;
-    const QString format = ui::guessTimeFormat(columnValues(m_time->currentIndex()), &negative);
+    const QString format = guessTimeFormat(columnValues(m_time->currentIndex()), &negative);
     m_format->setCurrentText(format);
     m_fromCutoff->setChecked(format == "number" && negative);
 }

@@ -48,7 +48,7 @@ private:
     QWidget *buildJoin();
     void fillPreview();
     void inferTypes();
-    void guessTimeFormat();
+    void guessClock(); // the format (and cutoff origin) from the time column's values
     std::vector<std::string> columnValues(int column) const;
 
     QString m_path;

@@ -196,4 +196,14 @@ std::string writeStackedTable(const std::string &dir)
     return dir + "/config_stacked.json";
 }
 
+Config singleSource(Config config, const std::string &source)
+{
+    std::vector<EventSourceConfig> kept;
+    for (const auto &s : config.events)
+        if (s.name == source)
+            kept.push_back(s);
+    config.events = std::move(kept);
+    return config;
+}
+
 } // namespace seqlens

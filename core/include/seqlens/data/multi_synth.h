@@ -15,6 +15,8 @@
 // through `via` with the credit type carried).
 #pragma once
 
+#include "seqlens/data/config.h"
+
 #include <cstdint>
 #include <string>
 
@@ -37,6 +39,10 @@ struct MultiSynthSummary {
 // Writes the five CSV files and config.json into outDir (created if needed). Throws a Data error
 // naming the directory when it cannot write.
 MultiSynthSummary writeMultiSourceSynth(const MultiSynthOptions &options);
+
+// The config with only the named one of its event sources (the generator's tables one at a
+// time, for comparisons).
+Config singleSource(Config config, const std::string &source);
 
 // What an analyst does without several sources: the four tables of a generated directory stacked
 // into one event table (absolute dates, a "table" column, the union of the columns, empty where
