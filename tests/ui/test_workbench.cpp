@@ -41,6 +41,11 @@ using seqlens::uitest::findAction;
 
 namespace {
 
+// Waits that catch a hang, not a speed check: one epoch of the demo takes about 15 s here, but a
+// CI machine running another training test beside this one once needed over 180 s.
+constexpr int kTrainWaitMs = 540000;
+constexpr int kJobWaitMs = 300000;
+
 // An event whose bar no other bar overlaps (so a click at its centre hits only it).
 int isolatedEvent(const ApplicantExplanation &v, double barWidthSeconds)
 {
@@ -111,7 +116,7 @@ private Q_SLOTS:
         QVERIFY(f5);
         f5->trigger();
         QVERIFY(train->isTraining());
-        QVERIFY(finished.wait(180000));
+        QVERIFY(finished.wait(kTrainWaitMs));
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         const qint64 run = finished.at(0).at(1).toLongLong();
         QVERIFY(run > 0);
@@ -201,7 +206,7 @@ private Q_SLOTS:
         m_window->showPage(
             MainWindow::Inspector); // the inspector loads the selected run when shown
         if (!m_window->session().explorer())
-            QVERIFY(loaded.wait(120000));
+            QVERIFY(loaded.wait(kJobWaitMs));
         auto explorer = m_window->session().explorer();
         QVERIFY(explorer && explorer->count() == 5000);
         QApplication::processEvents();
@@ -319,13 +324,13 @@ private Q_SLOTS:
         for (auto *b : view->findChildren<QPushButton *>())
             if (b->text() == "Cancel")
                 b->click();
-        QVERIFY(finished.wait(120000));
+        QVERIFY(finished.wait(kJobWaitMs));
         QCOMPARE(finished.at(0).at(0).toBool(), false);
         auto &store = m_window->session().store();
         QCOMPARE(store.monitorings(m_trainedRun).size(), size_t(0));
         view->runMonitoring(QString::fromStdString(later.eventsPath),
                             QString::fromStdString(later.labelsPath), "month");
-        QVERIFY(finished.wait(120000));
+        QVERIFY(finished.wait(kJobWaitMs));
         QCOMPARE(finished.at(1).at(0).toBool(), true);
         const qint64 record = finished.at(1).at(1).toLongLong();
         QCOMPARE(store.monitorings(m_trainedRun).size(), size_t(1));

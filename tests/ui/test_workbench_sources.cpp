@@ -160,7 +160,7 @@ private Q_SLOTS:
         QVERIFY(!m_window->session().configPath().isEmpty()); // else saving asks for a file
         QSignalSpy done(data, &DataView::auditFinished);
         data->runAudit();
-        QVERIFY(done.wait(120000));
+        QVERIFY(done.wait(300000));
         QCOMPARE(done.at(0).at(0).toBool(), true);
         const Config cfg = loadConfig(m_window->session().configPath().toStdString());
         const RawDataset raw = loadDataset(cfg);
@@ -180,7 +180,7 @@ private Q_SLOTS:
         train->setEpochs(1);
         QSignalSpy finished(train, &TrainView::trainingFinished);
         findAction(m_window.get(), QKeySequence(Qt::Key_F5))->trigger();
-        QVERIFY(finished.wait(300000));
+        QVERIFY(finished.wait(540000));
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         m_run = finished.at(0).at(1).toLongLong();
         QVERIFY(m_run > 0);
@@ -192,7 +192,7 @@ private Q_SLOTS:
         QSignalSpy loaded(inspector, &InspectorView::explorerLoaded);
         m_window->showPage(MainWindow::Inspector);
         if (!m_window->session().explorer())
-            QVERIFY(loaded.wait(120000));
+            QVERIFY(loaded.wait(300000));
         auto explorer = m_window->session().explorer();
         QVERIFY(explorer);
         QCOMPARE(explorer->sources().size(), size_t(4));
