@@ -44,7 +44,7 @@ json measure(const std::string &configPath, int64_t threads, int64_t trainLimit)
     auto train = rowsIn(raw, splits, Split::Train);
     auto t1 = Clock::now();
     const Encoder enc = Encoder::fit(raw, cfg, train);
-    const EncodedDataset data = enc.encode(raw);
+    const EncodedDataset data = enc.encode(raw, nullptr, threads);
     const double encodeSec = since(t1);
     const double rss = peakRssMiB();
     if (int64_t(train.size()) > trainLimit)

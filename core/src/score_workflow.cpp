@@ -26,7 +26,7 @@ std::vector<ScoredApplicant> scoreWithBundle(const ModelBundle &b, const EventFi
     LoadOptions opt = scoringLoadOptions(events, labelsPath);
     opt.cancel = cancel;
     const RawDataset raw = loadDataset(b.config, opt);
-    const EncodedDataset enc = b.encoder.encode(raw);
+    const EncodedDataset enc = b.encoder.encode(raw, nullptr, b.config.training.threads);
     const std::vector<int64_t> idx = allRows(raw);
     const auto scores = b.predict(raw, enc, idx);
     std::vector<ScoredApplicant> out;

@@ -122,7 +122,7 @@ TrainSummary train(const Config &config, const TrainRequest &req)
     const auto validRows = rowsIn(raw, splits, Split::Valid);
     const auto testRows = rowsIn(raw, splits, Split::Test);
     Encoder encoder = Encoder::fit(raw, config, trainRows);
-    const EncodedDataset enc = encoder.encode(raw, &sum.audit.encode);
+    const EncodedDataset enc = encoder.encode(raw, &sum.audit.encode, sum.threads);
     sum.audit.load = raw.report;
     sum.audit.profile = profileData(raw);
     sum.audit.splits = countSplits(raw, splits, config);

@@ -8,6 +8,7 @@
 #include "seqlens/data/config.h"
 #include "seqlens/data/dataset.h"
 #include "seqlens/data/encoder.h"
+#include "seqlens/data/multi_synth.h"
 #include "seqlens/explain/global_attention.h"
 #include "seqlens/explain/source_breakdown.h"
 #include "seqlens/nn/sequence_model.h"
@@ -160,6 +161,68 @@ private Q_SLOTS:
             QCOMPARE(a.report.sources[s].fingerprint, b.report.sources[s].fingerprint);
         }
         QCOMPARE(a.report.eventsFingerprint, b.report.eventsFingerprint);
+    }
+
+    // Encoding runs in jobs of a few thousand applicants on several threads: the same tensors
+    // and report as on one thread, and the report's counts are those of the tensors.
+    void encodingOnSeveralThreadsGivesTheSameTensors()
+    {
+        QTemporaryDir dir;
+        MultiSynthOptions o;
+        o.outDir = dir.path().toStdString();
+        o.applicants = 9000; // three jobs
+        o.seed = 5;
+        Config cfg = loadConfig(writeMultiSourceSynth(o).configPath);
+        cfg.sequence.maxItems = 24; // some histories truncated
+        RawDataset d = loadDataset(cfg);
+        for (auto &f : d.fields) // the generator writes no missing values: blank some
+            for (size_t ev = 0; ev < f.codes.size(); ev += 7)
+                f.codes[ev] = -1;
+        for (auto &f : d.fields)
+            for (size_t ev = 3; ev < f.values.size(); ev += 5)
+                f.values[ev] = std::nanf("");
+        std::vector<int64_t> train(d.applicants.size() / 2);
+        std::iota(train.begin(), train.end(), int64_t(0));
+        const Encoder enc = Encoder::fit(d, cfg, train);
+        EncodeReport r1, r3;
+        const EncodedDataset a = enc.encode(d, &r1, 1), b = enc.encode(d, &r3, 3);
+        QCOMPARE(a.offsets, b.offsets);
+        QCOMPARE(a.cat, b.cat);
+        QCOMPARE(a.numState, b.numState);
+        QVERIFY(std::memcmp(a.num.data(), b.num.data(), a.num.size() * sizeof(float)) == 0);
+        QCOMPARE(a.rawEvent, b.rawEvent);
+        QCOMPARE(a.days, b.days);
+        QCOMPARE(a.source, b.source);
+        QCOMPARE(a.labels, b.labels);
+        QCOMPARE(r1.truncatedApplicants, r3.truncatedApplicants);
+        QCOMPARE(r1.truncatedEvents, r3.truncatedEvents);
+        QCOMPARE(r1.unseen, r3.unseen);
+        QCOMPARE(r1.missing, r3.missing);
+        // The report counted from the tensors.
+        int64_t truncated = 0, dropped = 0;
+        for (size_t i = 0; i < d.applicants.size(); ++i) {
+            const int64_t lost = d.eventCount(i) - a.length(int64_t(i));
+            truncated += lost > 0;
+            dropped += lost;
+        }
+        QVERIFY(truncated > 0);
+        QCOMPARE(r1.truncatedApplicants, truncated);
+        QCOMPARE(r1.truncatedEvents, dropped);
+        const size_t fields = r1.categoricalFields.size(), rows = a.rawEvent.size();
+        for (size_t c = 0; c < fields; ++c) {
+            int64_t missing = 0;
+            for (size_t ev = 0; ev < rows; ++ev)
+                missing += a.cat[ev * size_t(a.numCat) + c] == kCodeMissing;
+            QCOMPARE(r1.missing[c], missing);
+            QVERIFY(missing > 0);
+        }
+        for (size_t k = 0; k < size_t(a.numNum); ++k) {
+            int64_t missing = 0;
+            for (size_t ev = 0; ev < rows; ++ev)
+                missing += a.numState[ev * size_t(a.numNum) + k] == kNumMissing;
+            QCOMPARE(r1.missing[size_t(a.numCat) + k], missing);
+            QVERIFY(missing > 0);
+        }
     }
 
     void encodesOtherSourcesAsPaddingAndBoundsEachSource()

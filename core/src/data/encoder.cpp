@@ -5,6 +5,7 @@
 
 #include "seqlens/util/error.h"
 #include "seqlens/util/text_util.h"
+#include "util/parallel.h"
 
 #include <nlohmann/json.hpp>
 
@@ -180,7 +181,28 @@ double Encoder::transformValue(size_t i, double x) const
 using encoder_detail::gapsInSource;
 using encoder_detail::sourceMapping;
 
-EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
+namespace {
+
+// Applicants per job of the parallel encode: small enough to balance uneven histories, large
+// enough that the per-job report is negligible.
+constexpr size_t kApplicantsPerJob = 4096;
+
+void addReport(EncodeReport &to, const EncodeReport &from)
+{
+    to.truncatedApplicants += from.truncatedApplicants;
+    to.truncatedEvents += from.truncatedEvents;
+    for (size_t i = 0; i < to.unseen.size(); ++i)
+        to.unseen[i] += from.unseen[i];
+    for (size_t i = 0; i < to.missing.size(); ++i)
+        to.missing[i] += from.missing[i];
+}
+
+} // namespace
+
+// Two passes over the applicants, each split into jobs that run in parallel: the first counts
+// the events kept (to size every output once), the second writes each applicant's rows at its
+// own offset. The result is the same for any thread count.
+EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report, int64_t threads) const
 {
     EncodedDataset out;
     out.numCat = numCategorical();
@@ -203,71 +225,104 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report) const
     }
     for (const auto &ne : m_numeric)
         numIdx.push_back(fieldIndex(d, ne.name));
-    EncodeReport rep;
+    EncodeReport empty;
     for (const auto &c : m_categorical)
-        rep.categoricalFields.push_back(c.name);
-    rep.inputs = inputNames();
-    rep.unseen.assign(nc, 0);
-    rep.missing.assign(size_t(out.numCat + out.numNum), 0);
+        empty.categoricalFields.push_back(c.name);
+    empty.inputs = inputNames();
+    empty.unseen.assign(nc, 0);
+    empty.missing.assign(size_t(out.numCat + out.numNum), 0);
+
     const size_t na = d.applicants.size();
-    out.offsets.assign(1, 0);
+    const size_t jobs = (na + kApplicantsPerJob - 1) / kApplicantsPerJob;
+    const auto range = [&](size_t j) {
+        return std::pair{j * kApplicantsPerJob, std::min(na, (j + 1) * kApplicantsPerJob)};
+    };
+    out.offsets.assign(na + 1, 0);
+    util::parallelFor(jobs, threads, [&](size_t j) {
+        const auto [lo, hi] = range(j);
+        for (size_t a = lo; a < hi; ++a)
+            out.offsets[a + 1] = int64_t(keptEvents(d, a, sourceOf).size());
+    });
+    std::partial_sum(out.offsets.begin(), out.offsets.end(), out.offsets.begin());
+    const size_t rows = size_t(out.offsets.back());
+    const size_t nCat = size_t(out.numCat), nNum = size_t(out.numNum);
     out.labels.resize(na);
-    for (size_t a = 0; a < na; ++a) {
-        out.labels[a] = float(d.applicants[a].label);
-        const int64_t b = d.offsets[a], e = d.offsets[a + 1];
-        const std::vector<int64_t> kept = keptEvents(d, a, sourceOf);
-        if (int64_t(kept.size()) < e - b) {
-            ++rep.truncatedApplicants;
-            rep.truncatedEvents += e - b - int64_t(kept.size());
-        }
-        const std::vector<double> inSource = multi ? gapsInSource(d, a) : std::vector<double>();
-        const double ref = std::isnan(d.applicants[a].cutoff)
-                               ? (e > b ? d.times[size_t(e - 1)] : 0.0)
-                               : d.applicants[a].cutoff;
-        for (int64_t ev : kept) {
-            const size_t se = size_t(ev);
-            const int32_t src = multi ? sourceOf[d.eventSource[se]] : 0;
-            for (size_t c = 0; c < nc; ++c) {
-                if (m_categorical[c].source != src) {
-                    out.cat.push_back(kCodePad); // another source's field: not applicable
-                    continue;
+    out.cat.resize(rows * nCat);
+    out.num.resize(rows * nNum);
+    out.numState.resize(rows * nNum);
+    out.rawEvent.resize(rows);
+    out.days.resize(rows);
+    if (multi)
+        out.source.resize(rows);
+
+    std::vector<EncodeReport> parts(jobs, empty);
+    util::parallelFor(jobs, threads, [&](size_t j) {
+        EncodeReport &rep = parts[j];
+        const auto [lo, hi] = range(j);
+        for (size_t a = lo; a < hi; ++a) {
+            out.labels[a] = float(d.applicants[a].label);
+            const int64_t b = d.offsets[a], e = d.offsets[a + 1];
+            const std::vector<int64_t> kept = keptEvents(d, a, sourceOf);
+            if (int64_t(kept.size()) < e - b) {
+                ++rep.truncatedApplicants;
+                rep.truncatedEvents += e - b - int64_t(kept.size());
+            }
+            const std::vector<double> inSource =
+                multi ? gapsInSource(d, a) : std::vector<double>();
+            const double ref = std::isnan(d.applicants[a].cutoff)
+                                   ? (e > b ? d.times[size_t(e - 1)] : 0.0)
+                                   : d.applicants[a].cutoff;
+            size_t row = size_t(out.offsets[a]);
+            for (int64_t ev : kept) {
+                const size_t se = size_t(ev);
+                const int32_t src = multi ? sourceOf[d.eventSource[se]] : 0;
+                int32_t *cat = out.cat.data() + row * nCat;
+                for (size_t c = 0; c < nc; ++c) {
+                    if (m_categorical[c].source != src) {
+                        *cat++ = kCodePad; // another source's field: not applicable
+                        continue;
+                    }
+                    const int32_t raw = d.fields[catIdx[c]].codes[se];
+                    const int32_t code = raw < 0 ? kCodeMissing : lut[c][size_t(raw)];
+                    rep.missing[c] += raw < 0;
+                    rep.unseen[c] += code == kCodeUnseen;
+                    *cat++ = code;
                 }
-                int32_t raw = d.fields[catIdx[c]].codes[se];
-                int32_t code = raw < 0 ? kCodeMissing : lut[c][size_t(raw)];
-                rep.missing[c] += raw < 0;
-                rep.unseen[c] += code == kCodeUnseen;
-                out.cat.push_back(code);
-            }
-            if (m_timeSincePrevious)
-                out.cat.push_back(ev == b ? kCodeMissing
-                                          : bucketCode(d.times[se] - d.times[se - 1]));
-            if (timeInSource()) {
-                const double gap = inSource[size_t(ev - b)];
-                out.cat.push_back(std::isnan(gap) ? kCodeMissing : bucketCode(gap));
-            }
-            if (m_timeBeforeCutoff)
-                out.cat.push_back(bucketCode(std::max(0.0, ref - d.times[se])));
-            for (size_t k = 0; k < numIdx.size(); ++k) {
-                if (m_numeric[k].source != src) {
-                    out.num.push_back(0.0f);
-                    out.numState.push_back(kNumPad);
-                    continue;
+                if (m_timeSincePrevious)
+                    *cat++ = ev == b ? kCodeMissing : bucketCode(d.times[se] - d.times[se - 1]);
+                if (timeInSource()) {
+                    const double gap = inSource[size_t(ev - b)];
+                    *cat++ = std::isnan(gap) ? kCodeMissing : bucketCode(gap);
                 }
-                float v = d.fields[numIdx[k]].values[se];
-                bool present = !std::isnan(v);
-                rep.missing[size_t(out.numCat) + k] += !present;
-                out.num.push_back(present ? float(transformValue(k, v)) : 0.0f);
-                out.numState.push_back(present ? kNumPresent : kNumMissing);
+                if (m_timeBeforeCutoff)
+                    *cat++ = bucketCode(std::max(0.0, ref - d.times[se]));
+                float *num = out.num.data() + row * nNum;
+                uint8_t *state = out.numState.data() + row * nNum;
+                for (size_t k = 0; k < nNum; ++k) {
+                    if (m_numeric[k].source != src) {
+                        num[k] = 0.0f; // another source's field
+                        state[k] = kNumPad;
+                        continue;
+                    }
+                    const float v = d.fields[numIdx[k]].values[se];
+                    const bool present = !std::isnan(v);
+                    rep.missing[nCat + k] += !present;
+                    num[k] = present ? float(transformValue(k, v)) : 0.0f;
+                    state[k] = present ? kNumPresent : kNumMissing;
+                }
+                out.rawEvent[row] = ev;
+                out.days[row] = float(ref - d.times[se]);
+                if (multi)
+                    out.source[row] = uint8_t(src);
+                ++row;
             }
-            out.rawEvent.push_back(ev);
-            out.days.push_back(float(ref - d.times[se]));
-            if (multi)
-                out.source.push_back(uint8_t(src));
         }
-        out.offsets.push_back(int64_t(out.rawEvent.size()));
+    });
+    if (report) {
+        *report = empty;
+        for (const auto &p : parts)
+            addReport(*report, p);
     }
-    if (report)
-        *report = rep;
     return out;
 }
 

@@ -3,11 +3,9 @@
 #include "source_rows.h"
 
 #include "seqlens/util/error.h"
+#include "util/parallel.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <thread>
 #include <cmath>
 #include <numeric>
 #include <optional>
@@ -238,35 +236,12 @@ void readAll(const Config &cfg, const std::vector<std::string> &paths, const Loa
     const auto readOne = [&](size_t s) {
         SourceReader(cfg, s, paths[s], opt, d, index, outs[s], d.report.sources[s], grow).read();
     };
-    const size_t threads =
-        std::min<size_t>(n, cfg.training.threads > 0
-                                ? size_t(cfg.training.threads)
-                                : std::max(1u, std::thread::hardware_concurrency()));
-    if (grow || threads < 2) {
+    if (grow) { // new entities become applicants in reading order
         for (size_t s = 0; s < n; ++s)
             readOne(s);
         return;
     }
-    std::atomic<size_t> next{0};
-    std::vector<std::exception_ptr> errors(n);
-    auto work = [&] {
-        for (size_t s = next++; s < n; s = next++) {
-            try {
-                readOne(s);
-            } catch (...) {
-                errors[s] = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t)
-        pool.emplace_back(work);
-    work();
-    for (auto &t : pool)
-        t.join();
-    for (auto &e : errors)
-        if (e)
-            std::rethrow_exception(e);
+    util::parallelFor(n, cfg.training.threads, readOne);
 }
 
 template <typename T>

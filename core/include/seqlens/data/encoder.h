@@ -82,7 +82,10 @@ public:
     static Encoder fit(const RawDataset &data, const Config &config,
                        const std::vector<int64_t> &rows);
 
-    EncodedDataset encode(const RawDataset &data, EncodeReport *report = nullptr) const;
+    // Every applicant of `data`, on up to `threads` threads (0 = one per hardware thread); the
+    // result does not depend on the thread count.
+    EncodedDataset encode(const RawDataset &data, EncodeReport *report = nullptr,
+                          int64_t threads = 1) const;
 
     // Names of the model inputs, categorical first, then numeric: the field-attention axis.
     std::vector<std::string> inputNames() const;
