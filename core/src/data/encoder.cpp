@@ -267,8 +267,7 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report, int64_
                 ++rep.truncatedApplicants;
                 rep.truncatedEvents += e - b - int64_t(kept.size());
             }
-            const std::vector<double> inSource =
-                multi ? gapsInSource(d, a) : std::vector<double>();
+            const std::vector<double> inSource = multi ? gapsInSource(d, a) : std::vector<double>();
             const double ref = std::isnan(d.applicants[a].cutoff)
                                    ? (e > b ? d.times[size_t(e - 1)] : 0.0)
                                    : d.applicants[a].cutoff;

@@ -16,7 +16,8 @@ namespace seqlens::util {
 
 inline size_t resolveThreads(int64_t threads)
 {
-    return threads > 0 ? size_t(threads) : size_t(std::max(1u, std::thread::hardware_concurrency()));
+    return threads > 0 ? size_t(threads)
+                       : size_t(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 template <typename Job>
