@@ -7,9 +7,10 @@
 // epoch through F5; and in the inspector check one timeline lane per source with one bar per
 // event of that source, a heatmap that draws only each event's own inputs, and the events
 // table's source column.
+#include "ui_test_util.h"
 #include "workbench/data_view.h"
 #include "workbench/inspector_view.h"
-#include "ui_test_util.h"
+#include "workbench/join_editor.h"
 #include "workbench/main_window.h"
 #include "workbench/project_session.h"
 #include "workbench/source_form.h"
@@ -18,11 +19,12 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QDir>
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QTabWidget>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -71,6 +73,108 @@ private Q_SLOTS:
         QVERIFY(m_window->openProject(m_dir.path() + "/multi.seqlens"));
     }
 
+    // A table two hops from the applicant (status -> loan -> contract -> applicant), built in
+    // the form with a column carried from each parent: the config it makes loads with every
+    // row joined and the carried values on each row; reopened, the form gives it back.
+    void theJoinFormChainsHopsAndCarriesColumns()
+    {
+        const QString dir = m_dir.path() + "/chain/";
+        QVERIFY(QDir().mkpath(dir));
+        std::string contracts = "contract_id,id,branch,limit\n",
+                    loans = "loan_ref,contract_id,product\n", status = "loan_ref,month,status\n",
+                    labels = "id,bad,cutoff\n";
+        for (int a = 0; a < 30; ++a) { // applicant a: one contract, two loans, three months each
+            const std::string id = "P" + std::to_string(a), c = "C" + std::to_string(a);
+            contracts += c + "," + id + ",B" + std::to_string(a % 3) + "," +
+                         std::to_string(1000 + 37 * a) + "\n";
+            labels += id + "," + std::to_string(a % 4 == 0) + ",2024-06-01\n";
+            for (int l = 0; l < 2; ++l) {
+                const std::string loan = "L" + std::to_string(a) + "_" + std::to_string(l);
+                loans += loan + "," + c + "," + (l == 0 ? "car" : "card") + "\n";
+                for (int m = 1; m <= 3; ++m)
+                    status += loan + ",2024-0" + std::to_string(m + l) + "-15," +
+                              std::to_string((a + m) % 2) + "\n";
+            }
+        }
+        status += "L99_0,2024-01-15,1\n"; // a loan in no loan row: a join miss
+        for (const auto &[name, text] : {std::pair{"contracts.csv", contracts},
+                                         {"loans.csv", loans},
+                                         {"status.csv", status},
+                                         {"labels.csv", labels}}) {
+            QFile f(dir + name);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::fromStdString(text));
+        }
+
+        SourceForm form(dir + "status.csv");
+        QVERIFY(form.setKeyColumn("loan_ref"));
+        QVERIFY(form.setTimeColumn("month"));
+        QVERIFY(form.setType("status", "categorical"));
+        JoinEditor *join = form.join();
+        join->addHop(dir + "loans.csv");
+        join->setHopColumns(0, "loan_ref", "contract_id");
+        QVERIFY(join->setCarried(0, {"product"}));
+        join->addHop(dir + "contracts.csv");
+        join->setHopColumns(1, "contract_id", "id");
+        QVERIFY(join->setCarried(1, {"branch", "limit"}));
+        QCOMPARE(join->hopCount(), 2);
+        const EventSourceConfig made = form.toConfig();
+        QCOMPARE(made.entity, std::string("loan_ref"));
+        QCOMPARE(made.via.size(), size_t(2));
+        QCOMPARE(made.via[0].key, std::string("loan_ref"));
+        QCOMPARE(made.via[0].entity, std::string("contract_id"));
+        QCOMPARE(made.via[1].key, std::string("contract_id"));
+        QCOMPARE(made.via[1].entity, std::string("id"));
+        QCOMPARE(made.via[0].fields.size(), size_t(1));
+        QCOMPARE(made.via[0].fields[0].type, FieldType::Categorical);
+        QCOMPARE(made.via[1].fields.size(), size_t(2));
+        QCOMPARE(made.via[1].fields[0].type, FieldType::Categorical); // branch: 3 values
+        QCOMPARE(made.via[1].fields[1].type, FieldType::Numeric);     // limit: 30 numbers
+
+        Config cfg = loadConfig(m_synth.configPath);
+        cfg.events = {made};
+        cfg.events[0].name = "status";
+        cfg.labels.path = (dir + "labels.csv").toStdString();
+        cfg.labels.entity = "id";
+        cfg.labels.target = "bad";
+        cfg.labels.cutoff = "cutoff";
+        cfg.labels.cutoffFormat = TimeFormat{};
+        const auto problems = validate(cfg);
+        QVERIFY2(problems.empty(), problems.empty() ? "" : problems[0].message.c_str());
+        const RawDataset d = loadDataset(cfg);
+        QCOMPARE(d.applicants.size(), size_t(30));
+        QCOMPARE(d.report.sources.at(0).kept, int64_t(30 * 2 * 3));
+        QCOMPARE(d.report.sources.at(0).joinMisses, int64_t(1));
+        size_t product = d.fields.size(), limit = d.fields.size();
+        for (size_t k = 0; k < d.fields.size(); ++k) { // one source: names unqualified
+            product = d.fields[k].config.name == "product" ? k : product;
+            limit = d.fields[k].config.name == "limit" ? k : limit;
+        }
+        QVERIFY(product < d.fields.size() && limit < d.fields.size());
+        for (size_t a = 0; a < d.applicants.size(); ++a) {
+            const int n = QString::fromStdString(d.applicants[a].id).mid(1).toInt();
+            QCOMPARE(d.eventCount(int64_t(a)), int64_t(6));
+            for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e)
+                QCOMPARE(d.fields[limit].values[size_t(e)], float(1000 + 37 * n));
+            // January holds only the first loan's month (the second starts in February).
+            QCOMPARE(d.valueText(product, d.offsets[a]), std::string("car"));
+        }
+
+        SourceForm again(dir + "status.csv");
+        again.fromConfig(made);
+        QCOMPARE(again.join()->hopCount(), 2);
+        QCOMPARE(again.join()->carried(1), (QStringList{"branch", "limit"}));
+        const EventSourceConfig back = again.toConfig();
+        QCOMPARE(back.via.size(), made.via.size());
+        for (size_t h = 0; h < made.via.size(); ++h) {
+            QCOMPARE(back.via[h].key, made.via[h].key);
+            QCOMPARE(back.via[h].entity, made.via[h].entity);
+            QCOMPARE(back.via[h].fields.size(), made.via[h].fields.size());
+        }
+        again.join()->removeLastHop();
+        QCOMPARE(again.toConfig().via.size(), size_t(1));
+    }
+
     void theDataViewBuildsASeveralSourceConfig()
     {
         DataView *data = m_window->dataView();
@@ -86,6 +190,10 @@ private Q_SLOTS:
         SourceForm *balance = data->eventTable(2);
         QVERIFY(balance->setKeyColumn("credit_id"));
         balance->setJoin(dir + "bureau.csv", "credit_id", "id");
+        QCOMPARE(balance->join()->parentColumns(0),
+                 (QStringList{"credit_id", "id", "days_credit", "credit_type"}));
+        QVERIFY(!balance->join()->setCarried(0, {"no_such_column"}));
+        QVERIFY(balance->join()->setCarried(0, {"credit_type"}));
         balance->setTimeFormat("number", "months", true);
         QVERIFY(data->eventTable(1)->setKeyColumn("id"));
         data->generateConfig();
@@ -110,6 +218,11 @@ private Q_SLOTS:
                 QCOMPARE(m.via[0].entity, t.via[0].entity);
                 QCOMPARE(QFileInfo(QString::fromStdString(m.via[0].path)).fileName(),
                          QString("bureau.csv"));
+                QCOMPARE(m.via[0].fields.size(), t.via[0].fields.size());
+                for (size_t k = 0; k < t.via[0].fields.size(); ++k) {
+                    QCOMPARE(m.via[0].fields[k].name, t.via[0].fields[k].name);
+                    QCOMPARE(m.via[0].fields[k].type, t.via[0].fields[k].type);
+                }
             }
             std::vector<std::string> mf, tf;
             for (const auto &f : m.fields)
@@ -135,6 +248,8 @@ private Q_SLOTS:
         QCOMPARE(again.name, std::string("balance"));
         QCOMPARE(again.via.size(), size_t(1));
         QCOMPARE(again.via[0].entity, std::string("id"));
+        QCOMPARE(again.via[0].fields.size(), size_t(1));
+        QCOMPARE(again.via[0].fields[0].name, std::string("credit_type"));
         QVERIFY(again.timeFromCutoff);
 
         // "Remove event table" removes the tab on screen, and only it (the editor keeps the

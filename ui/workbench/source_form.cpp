@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workbench/source_form.h"
 
+#include "workbench/join_editor.h"
+
 #include "seqlens/data/csv_reader.h"
 #include "seqlens/util/error.h"
 
@@ -33,8 +35,9 @@ bool isKeyName(const QString &name)
     return name.endsWith("id", Qt::CaseInsensitive);
 }
 
-// Inferred type of a column from sample values.
-QString inferType(const QString &name, const std::vector<std::string> &values)
+} // namespace
+
+QString inferColumnType(const QString &name, const std::vector<std::string> &values)
 {
     static const QRegularExpression date("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2})?)?Z?$");
     std::set<std::string> distinct;
@@ -57,6 +60,8 @@ QString inferType(const QString &name, const std::vector<std::string> &values)
         return "numeric";
     return distinct.size() <= std::max<size_t>(50, values.size() / 2) ? "categorical" : "ignore";
 }
+
+namespace {
 
 bool timeLike(const QString &name)
 {
@@ -185,41 +190,13 @@ QWidget *SourceForm::buildClock()
 
 QWidget *SourceForm::buildJoin()
 {
-    m_joined = new QCheckBox("rows reach the applicant through");
-    m_parentPath = new QLineEdit;
-    m_parentPath->setPlaceholderText("parent table (e.g. bureau.csv)");
-    auto *browse = new QPushButton("…");
-    m_parentKey = new QLineEdit;
-    m_parentKey->setPlaceholderText("its column with this table's key");
-    m_parentEntity = new QLineEdit;
-    m_parentEntity->setPlaceholderText("its column with the applicant key");
-    m_moreHops = new QLabel;
-    auto *w = new QWidget;
-    auto *row = new QHBoxLayout(w);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(m_joined);
-    row->addWidget(m_parentPath, 2);
-    row->addWidget(browse);
-    row->addWidget(m_parentKey, 1);
-    row->addWidget(m_parentEntity, 1);
-    row->addWidget(m_moreHops);
-    auto update = [this] {
-        for (QWidget *e : {m_parentPath, m_parentKey, m_parentEntity})
-            e->setEnabled(m_joined->isChecked());
-        m_keyLabel->setText(m_joined->isChecked() ? "key into the parent table"
-                                                  : "applicant key column");
+    m_join = new JoinEditor;
+    auto update = [this](int hops) {
+        m_keyLabel->setText(hops > 0 ? "key into the parent table" : "applicant key column");
     };
-    connect(m_joined, &QCheckBox::toggled, this, update);
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, "Parent table", {},
-                                                       "CSV (*.csv *.csv.gz *.txt *.asc);;All (*)");
-        if (!p.isEmpty()) {
-            m_parentPath->setText(QFileInfo(p).absoluteFilePath());
-            m_joined->setChecked(true);
-        }
-    });
-    update();
-    return w;
+    connect(m_join, &JoinEditor::hopsChanged, this, update);
+    update(0);
+    return m_join;
 }
 
 QString SourceForm::name() const
@@ -234,11 +211,10 @@ void SourceForm::setName(const QString &name)
 
 void SourceForm::setJoin(const QString &parentPath, const QString &key, const QString &entity)
 {
-    m_parentPath->setText(parentPath.isEmpty() ? QString()
-                                               : QFileInfo(parentPath).absoluteFilePath());
-    m_parentKey->setText(key);
-    m_parentEntity->setText(entity);
-    m_joined->setChecked(!parentPath.isEmpty());
+    std::vector<ViaHop> hops;
+    if (!parentPath.isEmpty())
+        hops.push_back({parentPath.toStdString(), key.toStdString(), entity.toStdString(), 0, {}});
+    m_join->setHops(hops);
 }
 
 bool SourceForm::setKeyColumn(const QString &column)
@@ -309,7 +285,7 @@ void SourceForm::inferTypes()
     int key = -1, time = -1, timeByName = -1;
     for (int c = 0; c < m_preview->columnCount(); ++c) {
         const QString name = m_key->itemText(c);
-        const QString type = inferType(name, columnValues(c));
+        const QString type = inferColumnType(name, columnValues(c));
         if (key < 0 && isKeyName(name))
             key = c;
         if (time < 0 && type == "time")
@@ -361,12 +337,7 @@ EventSourceConfig SourceForm::toConfig() const
                 f = c;
         s.fields.push_back(f);
     }
-    if (m_joined->isChecked()) {
-        s.via = m_hops.empty() ? std::vector<ViaHop>(1) : m_hops;
-        s.via[0].path = m_parentPath->text().trimmed().toStdString();
-        s.via[0].key = m_parentKey->text().trimmed().toStdString();
-        s.via[0].entity = m_parentEntity->text().trimmed().toStdString();
-    }
+    s.via = m_join->hops();
     return s;
 }
 
@@ -384,17 +355,7 @@ void SourceForm::fromConfig(const EventSourceConfig &source)
     for (const auto &f : source.fields)
         setType(QString::fromStdString(f.name),
                 f.type == FieldType::Categorical ? "categorical" : "numeric");
-    m_hops = source.via;
-    if (m_hops.empty()) {
-        setJoin({}, {}, {});
-    } else {
-        setJoin(QString::fromStdString(m_hops[0].path), QString::fromStdString(m_hops[0].key),
-                QString::fromStdString(m_hops[0].entity));
-    }
-    m_moreHops->setText(
-        m_hops.size() > 1
-            ? QString("+%1 more hop(s), kept (edit in the JSON)").arg(m_hops.size() - 1)
-            : QString());
+    m_join->setHops(source.via);
 }
 
 } // namespace seqlens::ui
