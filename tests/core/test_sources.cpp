@@ -80,6 +80,22 @@ class TestSources : public QObject {
         return parseConfig(configText(extra), "sources.json", m_dir.path().toStdString());
     }
 
+    // The three applicants loaded, the encoder fitted on all of them, and their tensors.
+    struct Encoded {
+        Config cfg;
+        RawDataset d;
+        Encoder enc;
+        EncodedDataset e;
+    };
+    Encoded encoded() const
+    {
+        Encoded x{config(), {}, {}, {}};
+        x.d = loadDataset(x.cfg);
+        x.enc = Encoder::fit(x.d, x.cfg, {0, 1, 2});
+        x.e = x.enc.encode(x.d);
+        return x;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -263,10 +279,7 @@ private Q_SLOTS:
 
     void fieldAttentionStaysWithinTheEventsSource()
     {
-        const Config cfg = config();
-        const RawDataset d = loadDataset(cfg);
-        const Encoder enc = Encoder::fit(d, cfg, {0, 1, 2});
-        const EncodedDataset e = enc.encode(d);
+        const auto [cfg, d, enc, e] = encoded();
         SequenceModel model(cfg.model, layoutOf(enc), 7);
         const Explanation x = model.explain(e, 0);
         QCOMPARE(x.fieldWeights.size(), size_t(4));
@@ -297,10 +310,7 @@ private Q_SLOTS:
     // field attention averaged over its own events (summing to 1 over its inputs).
     void globalAttentionBreaksDownBySource()
     {
-        const Config cfg = config();
-        const RawDataset d = loadDataset(cfg);
-        const Encoder enc = Encoder::fit(d, cfg, {0, 1, 2});
-        const EncodedDataset e = enc.encode(d);
+        const auto [cfg, d, enc, e] = encoded();
         SequenceModel model(cfg.model, layoutOf(enc), 7);
         std::vector<int64_t> rows(size_t(e.applicantCount()));
         std::iota(rows.begin(), rows.end(), 0);

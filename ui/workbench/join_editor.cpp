@@ -42,6 +42,15 @@ void offerColumns(QComboBox *box, const QStringList &columns)
     box->setCurrentText(current);
 }
 
+QStringList checkedIn(const QMenu *menu)
+{
+    QStringList out;
+    for (QAction *a : menu->actions())
+        if (a->isChecked())
+            out << a->text();
+    return out;
+}
+
 } // namespace
 
 JoinEditor::JoinEditor(QWidget *parent) : QWidget(parent)
@@ -122,9 +131,6 @@ void JoinEditor::updateLabels()
 // The parent's header and first rows: the column choices and the carried columns' types.
 void JoinEditor::readParent(Hop &hop)
 {
-    const QStringList checked = hop.carry->menu()->actions().isEmpty()
-                                    ? QStringList()
-                                    : carried(int(&hop - m_rows.data()));
     hop.columns.clear();
     hop.sample.clear();
     const QString path = hop.path->text().trimmed();
@@ -143,23 +149,27 @@ void JoinEditor::readParent(Hop &hop)
     }
     offerColumns(hop.key, hop.columns);
     offerColumns(hop.entity, hop.columns);
-    fillCarryMenu(hop, checked);
+    fillCarryMenu(hop, checkedIn(hop.carry->menu()));
 }
 
+// The parent's columns, checked as `checked`; a checked name the parent does not have (it could
+// not be read) stays listed and checked, as the config said.
 void JoinEditor::fillCarryMenu(Hop &hop, const QStringList &checked)
 {
     QMenu *menu = hop.carry->menu();
     menu->clear();
-    for (const QString &c : hop.columns) {
+    QStringList names = hop.columns;
+    for (const QString &c : checked)
+        if (!names.contains(c))
+            names << c;
+    for (const QString &c : names) {
         QAction *a = menu->addAction(c);
         a->setCheckable(true);
         a->setChecked(checked.contains(c));
     }
     QToolButton *button = hop.carry;
     auto count = [button] {
-        int n = 0;
-        for (QAction *a : button->menu()->actions())
-            n += a->isChecked();
+        const auto n = checkedIn(button->menu()).size();
         button->setText(n == 0 ? QString("carry columns…") : QString("carry %1 column(s)").arg(n));
     };
     for (QAction *a : menu->actions())
@@ -182,12 +192,6 @@ void JoinEditor::setHops(const std::vector<ViaHop> &hops)
         for (const auto &f : v.fields)
             names << QString::fromStdString(f.name);
         fillCarryMenu(hop, names);
-        for (const QString &n : names) // carried although the parent cannot be read now
-            if (!hop.columns.contains(n)) {
-                QAction *a = hop.carry->menu()->addAction(n);
-                a->setCheckable(true);
-                a->setChecked(true);
-            }
     }
 }
 
@@ -209,11 +213,7 @@ bool JoinEditor::setCarried(int hop, const QStringList &columns)
 
 QStringList JoinEditor::carried(int hop) const
 {
-    QStringList out;
-    for (QAction *a : m_rows.at(size_t(hop)).carry->menu()->actions())
-        if (a->isChecked())
-            out << a->text();
-    return out;
+    return checkedIn(m_rows.at(size_t(hop)).carry->menu());
 }
 
 QStringList JoinEditor::parentColumns(int hop) const
@@ -239,8 +239,9 @@ std::vector<ViaHop> JoinEditor::hops() const
                 v.fields.push_back(*configured);
                 continue;
             }
-            const int c = int(h.columns.indexOf(name));
-            const QString type = inferColumnType(name, h.sample.at(size_t(c)));
+            const auto c = h.columns.indexOf(name); // -1: not in the parent as read now
+            const QString type = c < 0 ? QString("categorical")
+                                       : inferColumnType(name, h.sample.at(size_t(c)));
             v.fields.push_back({name.toStdString(),
                                 type == "numeric" ? FieldType::Numeric : FieldType::Categorical});
         }

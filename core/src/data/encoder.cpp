@@ -187,6 +187,11 @@ namespace {
 // enough that the per-job report is negligible.
 constexpr size_t kApplicantsPerJob = 4096;
 
+std::pair<size_t, size_t> jobRange(size_t job, size_t applicants)
+{
+    return {job * kApplicantsPerJob, std::min(applicants, (job + 1) * kApplicantsPerJob)};
+}
+
 void addReport(EncodeReport &to, const EncodeReport &from)
 {
     to.truncatedApplicants += from.truncatedApplicants;
@@ -197,125 +202,90 @@ void addReport(EncodeReport &to, const EncodeReport &from)
         to.missing[i] += from.missing[i];
 }
 
-} // namespace
-
-// Two passes over the applicants, each split into jobs that run in parallel: the first counts
-// the events kept (to size every output once), the second writes each applicant's rows at its
-// own offset. The result is the same for any thread count.
-EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report, int64_t threads) const
+// Every per-event output sized once for `rows` kept events (offsets already set).
+void sizeOutputs(EncodedDataset &out, size_t applicants, bool multi)
 {
-    EncodedDataset out;
-    out.numCat = numCategorical();
-    out.numNum = numNumeric();
-    const size_t nc = m_categorical.size();
-    const bool multi = m_sources.size() > 1;
-    const auto sourceOf = sourceMapping(d, m_sources);
-    // Map raw interned values to vocabulary codes once per field.
-    std::vector<size_t> catIdx, numIdx;
-    std::vector<std::vector<int32_t>> lut(nc);
-    for (size_t c = 0; c < nc; ++c) {
-        catIdx.push_back(fieldIndex(d, m_categorical[c].name));
-        std::unordered_map<std::string_view, int32_t> vocab;
-        for (size_t i = 0; i < m_categorical[c].vocabulary.size(); ++i)
-            vocab.emplace(m_categorical[c].vocabulary[i], kFirstVocabCode + int32_t(i));
-        for (const auto &s : d.fields[catIdx[c]].pool) {
-            auto it = vocab.find(s);
-            lut[c].push_back(it == vocab.end() ? kCodeUnseen : it->second);
-        }
-    }
-    for (const auto &ne : m_numeric)
-        numIdx.push_back(fieldIndex(d, ne.name));
-    EncodeReport empty;
-    for (const auto &c : m_categorical)
-        empty.categoricalFields.push_back(c.name);
-    empty.inputs = inputNames();
-    empty.unseen.assign(nc, 0);
-    empty.missing.assign(size_t(out.numCat + out.numNum), 0);
-
-    const size_t na = d.applicants.size();
-    const size_t jobs = (na + kApplicantsPerJob - 1) / kApplicantsPerJob;
-    const auto range = [&](size_t j) {
-        return std::pair{j * kApplicantsPerJob, std::min(na, (j + 1) * kApplicantsPerJob)};
-    };
-    out.offsets.assign(na + 1, 0);
-    util::parallelFor(jobs, threads, [&](size_t j) {
-        const auto [lo, hi] = range(j);
-        for (size_t a = lo; a < hi; ++a)
-            out.offsets[a + 1] = int64_t(keptEvents(d, a, sourceOf).size());
-    });
-    std::partial_sum(out.offsets.begin(), out.offsets.end(), out.offsets.begin());
     const size_t rows = size_t(out.offsets.back());
-    const size_t nCat = size_t(out.numCat), nNum = size_t(out.numNum);
-    out.labels.resize(na);
-    out.cat.resize(rows * nCat);
-    out.num.resize(rows * nNum);
-    out.numState.resize(rows * nNum);
+    out.labels.resize(applicants);
+    out.cat.resize(rows * size_t(out.numCat));
+    out.num.resize(rows * size_t(out.numNum));
+    out.numState.resize(rows * size_t(out.numNum));
     out.rawEvent.resize(rows);
     out.days.resize(rows);
     if (multi)
         out.source.resize(rows);
+}
+
+} // namespace
+
+// Where each encoded field lives in a dataset, and its raw values' vocabulary codes.
+struct Encoder::Lookup {
+    std::vector<int32_t> sourceOf; // encoder source of each of the data's sources
+    std::vector<size_t> catIdx, numIdx;
+    std::vector<std::vector<int32_t>> codes; // per categorical field: code of each pooled value
+};
+
+Encoder::Lookup Encoder::lookupIn(const RawDataset &d) const
+{
+    Lookup l;
+    l.sourceOf = sourceMapping(d, m_sources);
+    for (const auto &c : m_categorical) {
+        l.catIdx.push_back(fieldIndex(d, c.name));
+        std::unordered_map<std::string_view, int32_t> vocab;
+        for (size_t i = 0; i < c.vocabulary.size(); ++i)
+            vocab.emplace(c.vocabulary[i], kFirstVocabCode + int32_t(i));
+        auto &codes = l.codes.emplace_back();
+        for (const auto &s : d.fields[l.catIdx.back()].pool) {
+            auto it = vocab.find(s);
+            codes.push_back(it == vocab.end() ? kCodeUnseen : it->second);
+        }
+    }
+    for (const auto &ne : m_numeric)
+        l.numIdx.push_back(fieldIndex(d, ne.name));
+    return l;
+}
+
+// Two passes over the applicants, each split into jobs that run in parallel: the first finds
+// the events kept (to size every output once), the second writes each applicant's rows at its
+// own offset. The result is the same for any thread count.
+EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report, int64_t threads) const
+{
+    const Lookup lookup = lookupIn(d);
+    EncodedDataset out;
+    out.numCat = numCategorical();
+    out.numNum = numNumeric();
+    EncodeReport empty;
+    for (const auto &c : m_categorical)
+        empty.categoricalFields.push_back(c.name);
+    empty.inputs = inputNames();
+    empty.unseen.assign(m_categorical.size(), 0);
+    empty.missing.assign(size_t(out.numCat + out.numNum), 0);
+
+    const size_t na = d.applicants.size();
+    const size_t jobs = (na + kApplicantsPerJob - 1) / kApplicantsPerJob;
+    std::vector<std::vector<int64_t>> kept(jobs); // per job: its applicants' kept events
+    out.offsets.assign(na + 1, 0);
+    util::parallelFor(jobs, threads, [&](size_t j) {
+        const auto [lo, hi] = jobRange(j, na);
+        for (size_t a = lo; a < hi; ++a) {
+            const std::vector<int64_t> k = keptEvents(d, a, lookup.sourceOf);
+            out.offsets[a + 1] = int64_t(k.size());
+            kept[j].insert(kept[j].end(), k.begin(), k.end());
+        }
+    });
+    std::partial_sum(out.offsets.begin(), out.offsets.end(), out.offsets.begin());
+    sizeOutputs(out, na, m_sources.size() > 1);
 
     std::vector<EncodeReport> parts(jobs, empty);
     util::parallelFor(jobs, threads, [&](size_t j) {
-        EncodeReport &rep = parts[j];
-        const auto [lo, hi] = range(j);
+        const auto [lo, hi] = jobRange(j, na);
+        const int64_t *next = kept[j].data();
         for (size_t a = lo; a < hi; ++a) {
-            out.labels[a] = float(d.applicants[a].label);
-            const int64_t b = d.offsets[a], e = d.offsets[a + 1];
-            const std::vector<int64_t> kept = keptEvents(d, a, sourceOf);
-            if (int64_t(kept.size()) < e - b) {
-                ++rep.truncatedApplicants;
-                rep.truncatedEvents += e - b - int64_t(kept.size());
-            }
-            const std::vector<double> inSource = multi ? gapsInSource(d, a) : std::vector<double>();
-            const double ref = std::isnan(d.applicants[a].cutoff)
-                                   ? (e > b ? d.times[size_t(e - 1)] : 0.0)
-                                   : d.applicants[a].cutoff;
-            size_t row = size_t(out.offsets[a]);
-            for (int64_t ev : kept) {
-                const size_t se = size_t(ev);
-                const int32_t src = multi ? sourceOf[d.eventSource[se]] : 0;
-                int32_t *cat = out.cat.data() + row * nCat;
-                for (size_t c = 0; c < nc; ++c) {
-                    if (m_categorical[c].source != src) {
-                        *cat++ = kCodePad; // another source's field: not applicable
-                        continue;
-                    }
-                    const int32_t raw = d.fields[catIdx[c]].codes[se];
-                    const int32_t code = raw < 0 ? kCodeMissing : lut[c][size_t(raw)];
-                    rep.missing[c] += raw < 0;
-                    rep.unseen[c] += code == kCodeUnseen;
-                    *cat++ = code;
-                }
-                if (m_timeSincePrevious)
-                    *cat++ = ev == b ? kCodeMissing : bucketCode(d.times[se] - d.times[se - 1]);
-                if (timeInSource()) {
-                    const double gap = inSource[size_t(ev - b)];
-                    *cat++ = std::isnan(gap) ? kCodeMissing : bucketCode(gap);
-                }
-                if (m_timeBeforeCutoff)
-                    *cat++ = bucketCode(std::max(0.0, ref - d.times[se]));
-                float *num = out.num.data() + row * nNum;
-                uint8_t *state = out.numState.data() + row * nNum;
-                for (size_t k = 0; k < nNum; ++k) {
-                    if (m_numeric[k].source != src) {
-                        num[k] = 0.0f; // another source's field
-                        state[k] = kNumPad;
-                        continue;
-                    }
-                    const float v = d.fields[numIdx[k]].values[se];
-                    const bool present = !std::isnan(v);
-                    rep.missing[nCat + k] += !present;
-                    num[k] = present ? float(transformValue(k, v)) : 0.0f;
-                    state[k] = present ? kNumPresent : kNumMissing;
-                }
-                out.rawEvent[row] = ev;
-                out.days[row] = float(ref - d.times[se]);
-                if (multi)
-                    out.source[row] = uint8_t(src);
-                ++row;
-            }
+            const size_t n = size_t(out.offsets[a + 1] - out.offsets[a]);
+            writeApplicant(d, a, {next, n}, lookup, out, parts[j]);
+            next += n;
         }
+        std::vector<int64_t>().swap(kept[j]); // freed as soon as written
     });
     if (report) {
         *report = empty;
@@ -323,6 +293,81 @@ EncodedDataset Encoder::encode(const RawDataset &d, EncodeReport *report, int64_
             addReport(*report, p);
     }
     return out;
+}
+
+void Encoder::writeApplicant(const RawDataset &d, size_t a, std::span<const int64_t> kept,
+                             const Lookup &lookup, EncodedDataset &out, EncodeReport &rep) const
+{
+    out.labels[a] = float(d.applicants[a].label);
+    const int64_t b = d.offsets[a], e = d.offsets[a + 1];
+    if (int64_t(kept.size()) < e - b) {
+        ++rep.truncatedApplicants;
+        rep.truncatedEvents += e - b - int64_t(kept.size());
+    }
+    const bool multi = m_sources.size() > 1;
+    const std::vector<double> inSource = multi ? gapsInSource(d, a) : std::vector<double>();
+    const double ref = std::isnan(d.applicants[a].cutoff) ? (e > b ? d.times[size_t(e - 1)] : 0.0)
+                                                          : d.applicants[a].cutoff;
+    size_t row = size_t(out.offsets[a]);
+    for (int64_t ev : kept) {
+        const size_t se = size_t(ev);
+        const int32_t src = multi ? lookup.sourceOf[d.eventSource[se]] : 0;
+        int32_t *cat = writeCategorical(d, se, src, lookup,
+                                        out.cat.data() + row * size_t(out.numCat), rep);
+        if (m_timeSincePrevious)
+            *cat++ = ev == b ? kCodeMissing : bucketCode(d.times[se] - d.times[se - 1]);
+        if (timeInSource()) {
+            const double gap = inSource[size_t(ev - b)];
+            *cat++ = std::isnan(gap) ? kCodeMissing : bucketCode(gap);
+        }
+        if (m_timeBeforeCutoff)
+            *cat++ = bucketCode(std::max(0.0, ref - d.times[se]));
+        writeNumeric(d, se, src, lookup, out, row, rep);
+        out.rawEvent[row] = ev;
+        out.days[row] = float(ref - d.times[se]);
+        if (multi)
+            out.source[row] = uint8_t(src);
+        ++row;
+    }
+}
+
+// The event's categorical field codes (another source's fields as padding); returns where the
+// time inputs go.
+int32_t *Encoder::writeCategorical(const RawDataset &d, size_t ev, int32_t src,
+                                   const Lookup &lookup, int32_t *cat, EncodeReport &rep) const
+{
+    for (size_t c = 0; c < m_categorical.size(); ++c) {
+        if (m_categorical[c].source != src) {
+            *cat++ = kCodePad; // another source's field: not applicable
+            continue;
+        }
+        const int32_t raw = d.fields[lookup.catIdx[c]].codes[ev];
+        const int32_t code = raw < 0 ? kCodeMissing : lookup.codes[c][size_t(raw)];
+        rep.missing[c] += raw < 0;
+        rep.unseen[c] += code == kCodeUnseen;
+        *cat++ = code;
+    }
+    return cat;
+}
+
+void Encoder::writeNumeric(const RawDataset &d, size_t ev, int32_t src, const Lookup &lookup,
+                           EncodedDataset &out, size_t row, EncodeReport &rep) const
+{
+    const size_t nNum = m_numeric.size();
+    float *num = out.num.data() + row * nNum;
+    uint8_t *state = out.numState.data() + row * nNum;
+    for (size_t k = 0; k < nNum; ++k) {
+        if (m_numeric[k].source != src) {
+            num[k] = 0.0f; // another source's field
+            state[k] = kNumPad;
+            continue;
+        }
+        const float v = d.fields[lookup.numIdx[k]].values[ev];
+        const bool present = !std::isnan(v);
+        rep.missing[size_t(out.numCat) + k] += !present;
+        num[k] = present ? float(transformValue(k, v)) : 0.0f;
+        state[k] = present ? kNumPresent : kNumMissing;
+    }
 }
 
 } // namespace seqlens

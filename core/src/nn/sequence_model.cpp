@@ -4,11 +4,11 @@
 
 #include "seqlens/util/error.h"
 #include "sequence_model_impl.h"
+#include "util/parallel.h"
 
 #include <malloc.h>
 
 #include <mutex>
-#include <thread>
 
 namespace seqlens {
 
@@ -138,7 +138,7 @@ int64_t setTorchThreads(int64_t threads)
         return true;
     }();
     (void)mallocTuned;
-    int64_t n = threads > 0 ? threads : int64_t(std::max(1u, std::thread::hardware_concurrency()));
+    const int64_t n = int64_t(util::resolveThreads(threads));
     torch::set_num_threads(int(n));
     return n;
 }

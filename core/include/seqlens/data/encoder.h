@@ -6,6 +6,7 @@
 
 #include "seqlens/data/dataset.h"
 
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -115,14 +116,22 @@ private:
     bool timeInSource() const { return m_timeSincePrevious && m_sources.size() > 1; }
     int64_t timeInputs() const
     {
-        return int64_t(m_timeSincePrevious) + int64_t(timeInSource()) +
-               int64_t(m_timeBeforeCutoff);
+        return int64_t(m_timeSincePrevious) + int64_t(timeInSource()) + int64_t(m_timeBeforeCutoff);
     }
     double transformValue(size_t numericIndex, double x) const;
     // The raw events of applicant a that the encoding keeps, ascending: the latest of each
     // source within its own bound, then the latest max_items of those.
     std::vector<int64_t> keptEvents(const RawDataset &data, size_t a,
                                     const std::vector<int32_t> &sourceOfData) const;
+    // encode()'s parts (encoder.cpp): where the fields are in the data, and the rows it writes.
+    struct Lookup;
+    Lookup lookupIn(const RawDataset &data) const;
+    void writeApplicant(const RawDataset &data, size_t a, std::span<const int64_t> kept,
+                        const Lookup &lookup, EncodedDataset &out, EncodeReport &report) const;
+    int32_t *writeCategorical(const RawDataset &data, size_t event, int32_t source,
+                              const Lookup &lookup, int32_t *row, EncodeReport &report) const;
+    void writeNumeric(const RawDataset &data, size_t event, int32_t source, const Lookup &lookup,
+                      EncodedDataset &out, size_t row, EncodeReport &report) const;
 
     std::vector<CategoricalEncoding> m_categorical;
     std::vector<NumericEncoding> m_numeric;
