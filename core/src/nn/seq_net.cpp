@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq_net.h"
 
+#include "fused_gru.h"
+
 #include <cmath>
 
 namespace seqlens::nn {
@@ -197,7 +199,7 @@ torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
         return x;
     }
     case ItemAggregation::Gru: // causal over right-padded rows: padding cannot reach real events
-        return std::get<0>(m_gru->forward(x));
+        return fusedGru(m_gru, x, b.length);
     case ItemAggregation::Lstm: return std::get<0>(m_lstm->forward(x));
     case ItemAggregation::None:
     case ItemAggregation::Auto: return x;

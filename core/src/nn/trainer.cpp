@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/nn/trainer.h"
 
+#include "fused_adamw.h"
 #include "random_stream.h"
-#include "seqlens/util/error.h"
 #include "seqlens/compare/metrics.h"
+#include "seqlens/util/error.h"
 #include "sequence_model_impl.h"
+#include "step_workers.h"
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <random>
 
 namespace seqlens {
@@ -75,21 +81,80 @@ double learningRateAt(const TrainingConfig &cfg, int64_t step, int64_t total, in
     return cfg.learningRate * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(M_PI * progress)));
 }
 
-void setLearningRate(torch::optim::AdamW &optimizer, double lr)
+// Rows per micro-batch, at most: each optimisation step sorts its batch by history length and
+// cuts it into ceil(batch / kMicroBatchRows) parts of near-equal size, each padded only to its
+// own longest history. The parts depend on the batch alone, never on the thread count, so a
+// run gives the same numbers on any number of threads.
+constexpr int64_t kMicroBatchRows = 32;
+constexpr int64_t kValidChunk = 1024; // validation rows per forward pass
+
+std::vector<std::vector<int64_t>> microBatches(const EncodedDataset &data, const int64_t *rows,
+                                               int64_t n)
 {
-    for (auto &group : optimizer.param_groups())
-        static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+    std::vector<int64_t> order(rows, rows + n);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t a, int64_t b) { return data.length(a) < data.length(b); });
+    const int64_t parts = (n + kMicroBatchRows - 1) / kMicroBatchRows;
+    std::vector<std::vector<int64_t>> out;
+    for (int64_t k = 0; k < parts; ++k)
+        out.emplace_back(order.begin() + k * n / parts, order.begin() + (k + 1) * n / parts);
+    return out;
+}
+
+// One optimisation step on the rows [rows, rows + n): each micro-batch's share of the mean loss
+// differentiated on its own (dropout from its own seed, drawn in order from this thread's
+// stream), the gradients summed in micro-batch order by the optimiser.
+double trainStep(nn::SeqNet &net, nn::FusedAdamW &optimizer, nn::StepWorkers &workers,
+                 const EncodedDataset &data, const int64_t *rows, int64_t n,
+                 const torch::Tensor &posWeight, double lr, double clip)
+{
+    const auto parts = microBatches(data, rows, n);
+    std::vector<uint64_t> seeds(parts.size());
+    for (auto &s : seeds)
+        s = nn::nextRandomSeed();
+    const auto params = net->parameters();
+    std::vector<std::vector<torch::Tensor>> grads(parts.size());
+    std::vector<double> losses(parts.size());
+    workers.run(parts.size(), [&](size_t k) {
+        nn::ScopedRandomStream stream(seeds[k]);
+        auto batch = nn::collate(data, parts[k].data(), int64_t(parts[k].size()));
+        auto loss = torch::binary_cross_entropy_with_logits(
+            net->forward(batch).logits, batch.labels, {}, posWeight, at::Reduction::Sum);
+        losses[k] = loss.item<double>();
+        grads[k] = torch::autograd::grad({loss / double(n)}, params, {}, false, false, true);
+    });
+    optimizer.step(grads, lr, clip);
+    return std::accumulate(losses.begin(), losses.end(), 0.0);
 }
 
 struct ValidScore {
     double loss = 0, auc = std::nan("");
 };
 
-ValidScore validate(const SequenceModel &model, const EncodedDataset &data,
+// Logits of `idx` in chunks of kValidChunk rows spread over the workers (the same chunks on
+// any thread count).
+std::vector<double> validLogits(nn::SeqNet &net, nn::StepWorkers &workers,
+                                const EncodedDataset &data, const std::vector<int64_t> &idx)
+{
+    std::vector<double> out(idx.size());
+    const size_t chunks = (idx.size() + kValidChunk - 1) / kValidChunk;
+    net->eval();
+    workers.run(chunks, [&](size_t c) {
+        torch::NoGradGuard noGrad;
+        const size_t begin = c * kValidChunk, n = std::min<size_t>(kValidChunk, idx.size() - begin);
+        auto batch = nn::collate(data, idx.data() + begin, int64_t(n));
+        auto logits = net->forward(batch).logits.contiguous();
+        std::copy(logits.data_ptr<float>(), logits.data_ptr<float>() + n,
+                  out.begin() + long(begin));
+    });
+    return out;
+}
+
+ValidScore validate(nn::SeqNet &net, nn::StepWorkers &workers, const EncodedDataset &data,
                     const std::vector<int64_t> &idx, double posWeight)
 {
     ValidScore v;
-    auto logits = model.predictLogits(data, idx, 1024);
+    auto logits = validLogits(net, workers, data, idx);
     std::vector<int> labels;
     double loss = 0;
     for (size_t i = 0; i < idx.size(); ++i) {
@@ -124,10 +189,11 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
     nn::ScopedRandomStream dropoutSeeds(cfg.seed +
                                         1); // this thread's own stream: see random_stream.h
     std::mt19937_64 rng(cfg.seed + 2);
-    torch::optim::AdamW optimizer(
-        net->parameters(),
-        torch::optim::AdamWOptions(cfg.learningRate).weight_decay(cfg.weightDecay));
+    nn::FusedAdamW optimizer(net->parameters(), cfg.weightDecay);
     auto posWeight = torch::tensor({float(cfg.posWeight)});
+    // The calling thread's LibTorch threads become micro-batch workers for this run.
+    nn::StepWorkers workers(std::min<int64_t>(
+        at::get_num_threads(), (cfg.batchSize + kMicroBatchRows - 1) / kMicroBatchRows));
 
     TrainResult res;
     std::vector<torch::Tensor> best;
@@ -145,18 +211,11 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
             }
             const int64_t off = b * cfg.batchSize,
                           n = std::min<int64_t>(cfg.batchSize, int64_t(train.size()) - off);
-            auto batch = nn::collate(data, train.data() + off, n);
-            setLearningRate(optimizer, learningRateAt(cfg, (epoch - 1) * batches + b,
-                                                      cfg.epochs * batches, batches));
-            optimizer.zero_grad();
-            auto logits = net->forward(batch).logits;
-            auto loss = torch::binary_cross_entropy_with_logits(logits, batch.labels, {},
-                                                                posWeight);
-            loss.backward();
-            if (cfg.gradClip > 0)
-                torch::nn::utils::clip_grad_norm_(net->parameters(), cfg.gradClip);
-            optimizer.step();
-            lossSum += loss.item<double>();
+            const double lr = learningRateAt(cfg, (epoch - 1) * batches + b, cfg.epochs * batches,
+                                             batches);
+            lossSum += trainStep(net, optimizer, workers, data, train.data() + off, n, posWeight,
+                                 lr, cfg.gradClip) /
+                       double(n);
             res.sequencesSeen += n;
             if (progress) {
                 TrainProgress p = progressAt(epoch, cfg.epochs, b + 1, batches,
@@ -171,7 +230,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
             break;
         EpochRecord rec{epoch, lossSum / double(batches)};
         if (!valid.empty()) {
-            ValidScore v = validate(model, data, valid, cfg.posWeight);
+            ValidScore v = validate(net, workers, data, valid, cfg.posWeight);
             rec.validLoss = v.loss;
             rec.validAuc = v.auc;
         }

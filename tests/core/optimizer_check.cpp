@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "optimizer_check.h"
+
+#include "nn/fused_adamw.h"
+
+using namespace seqlens::nn;
+
+namespace optcheck {
+
+namespace {
+struct Net : torch::nn::Module {
+    torch::nn::Linear a{nullptr}, b{nullptr};
+    torch::Tensor unused;
+    Net()
+    {
+        a = register_module("a", torch::nn::Linear(6, 5));
+        b = register_module("b", torch::nn::Linear(5, 1));
+        unused = register_parameter("unused", torch::ones({3}));
+    }
+    torch::Tensor forward(const torch::Tensor &x) { return b(torch::tanh(a(x))).squeeze(1); }
+};
+
+std::shared_ptr<Net> make(uint64_t seed)
+{
+    torch::manual_seed(seed);
+    return std::make_shared<Net>();
+}
+
+torch::Tensor lossOf(Net &net, const torch::Tensor &x, const torch::Tensor &y)
+{
+    return torch::binary_cross_entropy_with_logits(net.forward(x), y);
+}
+
+double maxDiff(Net &p, Net &q)
+{
+    double d = 0;
+    auto pp = p.parameters(), qq = q.parameters();
+    for (size_t i = 0; i < pp.size(); ++i)
+        d = std::max(d, (pp[i] - qq[i]).abs().max().item<double>());
+    return d;
+}
+} // namespace
+
+double maxParamDiff(uint64_t seed, int steps, double clip, double decay)
+{
+    auto ref = make(seed), fused = make(seed);
+    torch::optim::AdamW adamw(ref->parameters(),
+                              torch::optim::AdamWOptions(0.05).weight_decay(decay));
+    FusedAdamW mine(fused->parameters(), decay);
+    torch::manual_seed(seed + 100);
+    for (int s = 0; s < steps; ++s) {
+        auto x = torch::randn({16, 6}) * 3, y = (torch::rand({16}) < 0.3).to(torch::kFloat32);
+        adamw.zero_grad();
+        lossOf(*ref, x, y).backward();
+        if (clip > 0)
+            torch::nn::utils::clip_grad_norm_(ref->parameters(), clip);
+        adamw.step();
+        auto g = torch::autograd::grad({lossOf(*fused, x, y)}, fused->parameters(), {}, false,
+                                       false, true);
+        mine.step({g}, 0.05, clip);
+    }
+    return maxDiff(*ref, *fused);
+}
+
+double splitGradientDiff(uint64_t seed)
+{
+    auto one = make(seed), two = make(seed);
+    FusedAdamW a(one->parameters(), 0.0), b(two->parameters(), 0.0);
+    auto x = torch::randn({8, 6}), y = (torch::rand({8}) < 0.5).to(torch::kFloat32);
+    auto sumLoss = [](Net &n, const torch::Tensor &xs, const torch::Tensor &ys) {
+        return torch::binary_cross_entropy_with_logits(n.forward(xs), ys, {}, {},
+                                                       at::Reduction::Sum) /
+               8.0;
+    };
+    auto whole = torch::autograd::grad({sumLoss(*one, x, y)}, one->parameters(), {}, false, false,
+                                       true);
+    a.step({whole}, 0.1, 1.0);
+    auto first = torch::autograd::grad({sumLoss(*two, x.slice(0, 0, 3), y.slice(0, 0, 3))},
+                                       two->parameters(), {}, false, false, true);
+    auto second = torch::autograd::grad({sumLoss(*two, x.slice(0, 3), y.slice(0, 3))},
+                                        two->parameters(), {}, false, false, true);
+    b.step({first, second}, 0.1, 1.0);
+    return maxDiff(*one, *two);
+}
+
+double untouchedParamChange(uint64_t seed)
+{
+    auto net = make(seed);
+    FusedAdamW opt(net->parameters(), 0.1);
+    for (int s = 0; s < 3; ++s) {
+        auto x = torch::randn({4, 6}), y = torch::ones({4});
+        opt.step({torch::autograd::grad({lossOf(*net, x, y)}, net->parameters(), {}, false, false,
+                                        true)},
+                 0.1, 0.0);
+    }
+    return (net->unused - 1).abs().max().item<double>();
+}
+
+} // namespace optcheck
