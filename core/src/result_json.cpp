@@ -275,6 +275,8 @@ json compareJson(const CompareSummary &s)
     {
         json one = aggregationJson(c.kept, c.trials);
         one["model"] = c.model;
+        if (!c.chosenOn.empty())
+            one["chosen_on"] = c.chosenOn;
         choices.push_back(one);
     }
     json j = {{"n_train", s.nDevelopment},

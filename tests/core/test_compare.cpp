@@ -5,8 +5,8 @@
 // because development rows get out-of-fold scores; Berka runs on the real files.
 #include "seqlens/bundle.h"
 #include "seqlens/compare/compare_workflow.h"
-#include "seqlens/train_workflow.h"
 #include "seqlens/data/synth.h"
+#include "seqlens/train_workflow.h"
 #include "test_util.h"
 
 #include <QFileInfo>
@@ -91,8 +91,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const int64_t applicants = testutil::kSanitized ? 1500 : 5000;
-        SynthSummary syn =
-            writeSynthDataset({dir.path().toStdString() + "/data", applicants, 21});
+        SynthSummary syn = writeSynthDataset({dir.path().toStdString() + "/data", applicants, 21});
         Config cfg = loadConfig(syn.configPath);
         CompareRequest req;
         req.outDir = dir.path().toStdString() + "/out";
@@ -101,7 +100,7 @@ private Q_SLOTS:
         int steps = 0;
         req.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
         CompareSummary s = runCompare(cfg, req);
-        QCOMPARE(steps, 3); // 3 fold models, bagged for test: no full model
+        QCOMPARE(steps, 4); // 3 fold models (fold 1 as two "auto" trials), bagged: no full model
         qInfo("test AUC baseline %.4f, sequence %.4f, stacking %.4f; delta %.4f (DeLong p %.2g); "
               "delta KS %.4f [%.4f, %.4f]",
               s.baseline.auc.auc, s.sequence.auc.auc, s.stacking.auc.auc, s.deltaAuc.delta,
@@ -157,6 +156,49 @@ private Q_SLOTS:
         }
         QVERIFY(spread > 0.01); // three different models, not one copied
         QVERIFY(b.calibrator.method == CalibrationMethod::Platt);
+
+        // "auto" chose once: fold 1 trained both candidates and kept the better best validation
+        // AUC; folds 2 and 3 trained that one alone and say where it was chosen.
+        const json &choices = j["item_aggregation"];
+        QCOMPARE(choices.size(), size_t(3));
+        const json &trials = choices[0]["trials"];
+        QCOMPARE(trials.size(), size_t(2));
+        const bool gruBetter = trials[1]["best_valid_auc"].get<double>() >
+                               trials[0]["best_valid_auc"].get<double>();
+        const std::string kept = gruBetter ? "gru" : "transformer";
+        QCOMPARE(choices[0]["kept"].get<std::string>(), kept);
+        for (size_t k = 1; k < 3; ++k) {
+            QCOMPARE(choices[k]["kept"].get<std::string>(), kept);
+            QCOMPARE(choices[k]["chosen_on"].get<std::string>(), std::string("fold 1/3"));
+            QVERIFY(choices[k]["trials"].empty());
+        }
+        for (size_t k = 0; k < 3; ++k)
+            QCOMPARE(std::string(toString(b.members()[k].model.config().itemAggregation)), kept);
+    }
+
+    void sameNumbersOnOneAndTwoThreads()
+    {
+        // Two fold models at once, each lent the other's thread when that one is done, against
+        // everything on one thread: the models, and so every score, are the same.
+        QTemporaryDir dir;
+        SynthSummary syn = writeSynthDataset({dir.path().toStdString() + "/data", 1200, 5});
+        std::vector<std::string> scores;
+        for (int64_t threads : {1, 2}) {
+            Config cfg = loadConfig(syn.configPath);
+            cfg.baseline.folds = 3;
+            cfg.training.epochs = 2;
+            cfg.training.minEpochs = 1;
+            cfg.training.threads = threads;
+            CompareRequest req;
+            req.outDir = dir.path().toStdString() + "/out" + std::to_string(threads);
+            runCompare(cfg, req);
+            std::ifstream in(req.outDir + "/test_scores.csv");
+            scores.emplace_back(std::istreambuf_iterator<char>(in),
+                                std::istreambuf_iterator<char>());
+        }
+        setTorchThreads(2);
+        QVERIFY(scores[0].size() > 1000);
+        QVERIFY(scores[0] == scores[1]);
     }
 
     void memorizingSequenceModelDoesNotInflateStacking()
@@ -271,7 +313,7 @@ private Q_SLOTS:
         int steps = 0;
         req.stepProgress = [&](int64_t, int64_t, const std::string &) { ++steps; };
         CompareSummary s = runCompare(cfg, req);
-        QCOMPARE(steps, 3); // 2 folds + the full model
+        QCOMPARE(steps, 4);                // the full model (two "auto" trials) + 2 folds
         QVERIFY(s.baseline.auc.auc > 0.6); // window features carry the count signal
         json j = readJson(req.outDir + "/compare.json");
         QCOMPARE(j["baseline_model"]["family"].get<std::string>(), std::string("xgboost"));

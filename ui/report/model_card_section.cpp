@@ -31,6 +31,20 @@ json keptChoice(const RunReportData &d)
     return d.trainMetrics.is_object() ? d.trainMetrics.value("item_aggregation", json()) : json();
 }
 
+// Where the kept aggregation was chosen: by a compare run's first model for every model (its
+// other models record "chosen_on"), or, in runs before that, by each fold model on its own.
+QString choiceScope(const RunReportData &d)
+{
+    if (!d.isCompare())
+        return "";
+    const json &all = d.compare.value("item_aggregation", json::array());
+    const bool once = all.size() > 1 && all[1].contains("chosen_on");
+    const QString first = all.empty() ? "" : q(all.front()["model"]);
+    if (once)
+        return " on the validation split of " + first + ", and used by every model of the run";
+    return isBag(d) ? " in fold 1; each fold model chose on its own split" : "";
+}
+
 QString aggregationText(const RunReportData &d)
 {
     QString text = q(d.config["model"]["item_aggregation"]);
@@ -39,9 +53,10 @@ QString aggregationText(const RunReportData &d)
         return text;
     QStringList trials;
     for (const auto &t : kept["trials"])
-        trials << q(t["aggregation"]) + " " + QString::number(t["best_valid_auc"].get<double>(), 'f', 4);
-    return text + ": " + q(kept["kept"]) + " kept (best validation AUC " + trials.join(", ") +
-           ")" + (isBag(d) ? " in fold 1; each fold model chose on its own split" : "");
+        trials << q(t["aggregation"]) + " " +
+                      QString::number(t["best_valid_auc"].get<double>(), 'f', 4);
+    return text + ": " + q(kept["kept"]) + " kept (best validation AUC " + trials.join(", ") + ")" +
+           choiceScope(d);
 }
 
 // How the compare scored its test split with the sequence model.
@@ -57,8 +72,8 @@ QString testScoringText(const RunReportData &d)
            "), calibrated on the out-of-fold logits";
 }
 
-// Recorded epochs of the kept sequence model: "sequence", "full model (…)" or, of a bag, "fold 1/K",
-// with "auto" the kept candidate's (" · gru") only.
+// Recorded epochs of the kept sequence model: "sequence", "full model (…)" or, of a bag, "fold
+// 1/K", with "auto" the kept candidate's (" · gru") only.
 bool isKeptModelHistory(const RunReportData &d, const std::string &model)
 {
     const auto at = model.find(kTrialSeparator);
@@ -70,7 +85,8 @@ bool isKeptModelHistory(const RunReportData &d, const std::string &model)
     if (at == std::string::npos)
         return true;
     const json kept = keptChoice(d);
-    return !kept.is_null() && model.substr(at + std::string(kTrialSeparator).size()) == kept["kept"];
+    return !kept.is_null() &&
+           model.substr(at + std::string(kTrialSeparator).size()) == kept["kept"];
 }
 
 } // namespace

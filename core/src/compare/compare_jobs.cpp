@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare_jobs.h"
 
-#include "seqlens/util/error.h"
 #include "seqlens/explain/global_attention.h"
+#include "seqlens/util/error.h"
 
 #include <algorithm>
 #include <random>
@@ -52,8 +52,8 @@ GlobalAttention bundleAttention(const ModelBundle &b, const RawDataset &raw,
                                 const std::vector<double> &edges)
 {
     const auto members = b.members();
-    GlobalAttention g =
-        globalAttention(members[0].model, members[0].encoder, raw, data, rows, edges);
+    GlobalAttention g = globalAttention(members[0].model, members[0].encoder, raw, data, rows,
+                                        edges);
     for (size_t k = 1; k < members.size(); ++k) {
         const MemberView &m = members[k];
         const auto other = globalAttention(m.model, m.encoder, raw, m.encoder.encode(raw), rows,
@@ -98,13 +98,16 @@ void keepModel(const CompareContext &c, SequenceJob &job, FittedModel &fit, FitD
 
 // Trains the job's model and scores its rows. Returns false when stopped.
 bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progress,
-            const CancelToken &stop)
+            const CancelToken &stop, ThreadBudget &budget)
 {
     FitData fd = encodeForFit(c, job.fitRows, job.seed);
     TrainingConfig tc = c.cfg.training;
     tc.seed = job.seed;
-    FittedModel fit = fitSequenceModel(c.cfg.model, layoutOf(fd.encoder), fd.data, fd.train,
-                                       fd.valid, tc, progress, &stop);
+    ModelConfig mc = c.cfg.model;
+    if (job.aggregation)
+        mc.itemAggregation = *job.aggregation;
+    FittedModel fit = fitSequenceModel(mc, layoutOf(fd.encoder), fd.data, fd.train, fd.valid, tc,
+                                       progress, &stop, &budget);
     if (fit.training.cancelled)
         return false;
     job.logits = fit.model->predictLogits(fd.data, job.scoreRows);
@@ -112,43 +115,49 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
     if (job.keep)
         keepModel(c, job, fit, fd);
     const EncodedDataset data = job.explain ? std::move(fd.data) : EncodedDataset();
-    return !job.explain || explainGlobally(c, job.bundle, data, stop, job.globalAttention,
-                                           job.explanationAudit);
+    return !job.explain ||
+           explainGlobally(c, job.bundle, data, stop, job.globalAttention, job.explanationAudit);
 }
 
 // Fold models draw randomness only from their own streams (trainer.h), so they can train side
-// by side, one per thread: on 2 cores two 1-thread models do 1.7x the sequences per second of one
-// 2-thread model (tiny matrices scale poorly across threads). GRU/LSTM dropout between stacked
-// layers uses LibTorch's shared generator, so those models train one at a time.
+// by side, one per thread: on 2 cores two 1-thread models do more work than one 2-thread model
+// (tiny matrices scale poorly across threads). LSTM dropout between stacked layers uses
+// LibTorch's shared generator, so those models train one at a time.
 int64_t concurrentModels(const ModelConfig &m, int64_t threads, size_t jobs)
 {
-    const bool sharedRng = m.itemAggregation != ItemAggregation::Transformer && // auto: GRU too
-                           m.itemAggregation != ItemAggregation::None && m.layers > 1 &&
+    const bool sharedRng = m.itemAggregation == ItemAggregation::Lstm && m.layers > 1 &&
                            m.dropout > 0;
     return sharedRng ? 1 : std::max<int64_t>(1, std::min<int64_t>(threads, int64_t(jobs)));
 }
 
 // Runs the jobs in order on `workers` threads. Returns false when cancelled; rethrows the first
 // error.
-bool runJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t workers, int64_t threads)
+bool runJobs(const CompareContext &c, std::span<SequenceJob> jobs, int64_t workers, int64_t threads,
+             int64_t firstStep, int64_t steps)
 {
     std::mutex mutex; // serialises progress reports and the job queue
     size_t next = 0;
     CancelToken stop;
     std::exception_ptr error;
+    ThreadBudget budget;
+    const int64_t perWorker = std::max<int64_t>(1, threads / workers);
     auto work = [&](bool ownThread) {
         if (ownThread)
-            setTorchThreads(std::max<int64_t>(1, threads / workers));
+            setTorchThreads(perWorker);
         for (;;) {
             SequenceJob *job = nullptr;
             {
                 std::lock_guard<std::mutex> lock(mutex);
-                if (stop.cancelled() || (c.req.cancel && c.req.cancel->cancelled()) ||
-                    next == jobs.size())
+                if (stop.cancelled() || (c.req.cancel && c.req.cancel->cancelled()))
                     return;
+                if (next == jobs.size()) {
+                    budget.lend(perWorker); // no job left: to whichever is still training
+                    return;
+                }
                 job = &jobs[next++];
                 if (c.req.stepProgress)
-                    c.req.stepProgress(int64_t(next), int64_t(jobs.size()), job->what);
+                    c.req.stepProgress(firstStep + int64_t(next),
+                                       steps > 0 ? steps : int64_t(jobs.size()), job->what);
             }
             ProgressFn progress = [&, task = job->what](const TrainProgress &p) {
                 std::lock_guard<std::mutex> lock(mutex);
@@ -162,7 +171,7 @@ bool runJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t wo
                 }
             };
             try {
-                if (!runJob(c, *job, progress, stop))
+                if (!runJob(c, *job, progress, stop, budget))
                     return;
             } catch (...) {
                 std::lock_guard<std::mutex> lock(mutex);
@@ -211,9 +220,11 @@ bool explainGlobally(const CompareContext &c, const ModelBundle &bundle, const E
     return true;
 }
 
-bool runSequenceJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads)
+bool runSequenceJobs(const CompareContext &c, std::span<SequenceJob> jobs, int64_t threads,
+                     int64_t firstStep, int64_t steps)
 {
-    return runJobs(c, jobs, concurrentModels(c.cfg.model, threads, jobs.size()), threads);
+    return runJobs(c, jobs, concurrentModels(c.cfg.model, threads, jobs.size()), threads, firstStep,
+                   steps);
 }
 
 } // namespace seqlens

@@ -5,10 +5,11 @@
 #pragma once
 
 #include "seqlens/bundle.h"
-#include "seqlens/nn/model_fit.h"
 #include "seqlens/compare/compare_workflow.h"
+#include "seqlens/nn/model_fit.h"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,13 @@ struct SequenceJob {
     uint64_t seed = 0;
     std::vector<int64_t> fitRows, scoreRows;
     std::vector<size_t> scorePos; // fold jobs: positions in c.dev of scoreRows
-    std::vector<double> logits;   // result: logits of scoreRows
-    bool keep = false;     // keep the model and its encoder in `bundle` (the models scoring test)
+    // Overrides the config's item aggregation ("auto" resolved once for the comparison).
+    std::optional<ItemAggregation> aggregation;
+    std::vector<double> logits; // result: logits of scoreRows
+    bool keep = false;      // keep the model and its encoder in `bundle` (the models scoring test)
     bool calibrate = false; // and fit the bundle's calibrator on its inner validation rows
-    bool explain = false;  // and explain it globally over the test split (request permitting)
-    ModelBundle bundle;    // kept: config (aggregation resolved), encoder, model, reference
+    bool explain = false;   // and explain it globally over the test split (request permitting)
+    ModelBundle bundle;     // kept: config (aggregation resolved), encoder, model, reference
     std::optional<GlobalAttention> globalAttention;
     std::optional<ExplanationAudit> explanationAudit;
     EncodeReport encodeReport;
@@ -46,9 +49,12 @@ bool explainGlobally(const CompareContext &c, const ModelBundle &bundle, const E
                      const CancelToken &stop, std::optional<GlobalAttention> &attention,
                      std::optional<ExplanationAudit> &audit);
 
-// Trains every job (in order, as many at once as `threads` allows, one LibTorch thread each)
-// and fills its logits. Returns false when cancelled; rethrows the first error.
-bool runSequenceJobs(const CompareContext &c, std::vector<SequenceJob> &jobs, int64_t threads);
+// Trains every job (in order, as many at once as `threads` allows, one LibTorch thread each;
+// a worker without jobs left lends its thread to the training still running) and fills its
+// logits. Returns false when cancelled; rethrows the first error. Steps are reported as
+// firstStep + 1 .. of `steps` (0: jobs.size()).
+bool runSequenceJobs(const CompareContext &c, std::span<SequenceJob> jobs, int64_t threads,
+                     int64_t firstStep = 0, int64_t steps = 0);
 
 std::vector<int> labelsOf(const RawDataset &d, const std::vector<int64_t> &rows);
 

@@ -96,8 +96,76 @@ ModelBundle scoringBundle(const Context &c, const std::vector<SequenceJob *> &sc
     // A bag is calibrated on the out-of-fold logits: every development applicant scored by a
     // model that did not see it.
     if (bundle.isBag() && c.cfg.model.calibration != CalibrationMethod::None)
-        bundle.calibrator = fitCalibrator(c.cfg.model.calibration, logits.oof, labelsOf(c.raw, c.dev));
+        bundle.calibrator = fitCalibrator(c.cfg.model.calibration, logits.oof,
+                                          labelsOf(c.raw, c.dev));
     return bundle;
+}
+
+// A job like `job` that trains `aggregation` alone, named after it (" · gru").
+SequenceJob trialOf(const SequenceJob &job, ItemAggregation aggregation)
+{
+    SequenceJob t;
+    t.what = job.what + kTrialSeparator + toString(aggregation);
+    t.seed = job.seed;
+    t.fitRows = job.fitRows;
+    t.scoreRows = job.scoreRows;
+    t.scorePos = job.scorePos;
+    t.keep = job.keep;
+    t.calibrate = job.calibrate;
+    t.explain = job.explain;
+    t.aggregation = aggregation;
+    return t;
+}
+
+AggregationTrial trialRecord(const SequenceJob &t)
+{
+    return {*t.aggregation, t.training.bestValidAuc, t.training.bestEpoch, t.training.epochsRun,
+            t.training.seconds};
+}
+
+// "auto", once for the comparison: the first job (the full model, or fold 1) trains the
+// Transformer and the GRU as two jobs side by side, on its own rows and seed; the better best
+// validation AUC is kept (ties: the Transformer, as fitSequenceModel keeps) and the first job
+// becomes that trial. Every other job then trains the kept aggregation alone. One choice instead
+// of one per model halves the training; it is made on development rows (the first model's inner
+// validation split), never on test. Returns false when cancelled.
+bool chooseAggregationOnce(const Context &c, std::vector<SequenceJob> &jobs, int64_t threads)
+{
+    SequenceJob &first = jobs.front();
+    std::vector<SequenceJob> trials;
+    trials.push_back(trialOf(first, ItemAggregation::Transformer));
+    trials.push_back(trialOf(first, ItemAggregation::Gru));
+    const int64_t steps = int64_t(jobs.size()) + 1; // the first job's two trials, then the rest
+    if (!runSequenceJobs(c, trials, threads, 0, steps))
+        return false;
+    const size_t win = trials[1].training.bestValidAuc > trials[0].training.bestValidAuc;
+    const ModelChoice choice{
+        first.what, *trials[win].aggregation, {trialRecord(trials[0]), trialRecord(trials[1])}, ""};
+    const std::string what = first.what;
+    const double seconds = trials[0].training.seconds + trials[1].training.seconds;
+    first = std::move(trials[win]);
+    first.what = what;
+    first.choice = choice;
+    first.training.seconds = seconds; // both trials, as fitSequenceModel counts them
+    for (size_t k = 1; k < jobs.size(); ++k)
+        jobs[k].aggregation = choice.kept;
+    return true;
+}
+
+// Trains every job; with "auto" (and validation rows to choose on) the first job chooses for
+// all.
+bool trainJobs(const Context &c, std::vector<SequenceJob> &jobs, int64_t threads)
+{
+    const bool once = c.cfg.model.itemAggregation == ItemAggregation::Auto &&
+                      c.cfg.training.validFraction > 0;
+    if (!once)
+        return runSequenceJobs(c, jobs, threads);
+    if (!chooseAggregationOnce(c, jobs, threads) ||
+        !runSequenceJobs(c, std::span(jobs).subspan(1), threads, 2, int64_t(jobs.size()) + 1))
+        return false;
+    for (size_t k = 1; k < jobs.size(); ++k)
+        jobs[k].choice.chosenOn = jobs.front().what;
+    return true;
 }
 
 } // namespace
@@ -115,7 +183,7 @@ bool sequenceLogits(const Context &c, int64_t folds, int64_t threads, SequenceLo
 {
     const bool bagged = c.cfg.baseline.testScores == TestScoring::Bagged;
     std::vector<SequenceJob> jobs = sequenceJobs(c, folds, bagged);
-    if (!runSequenceJobs(c, jobs, threads))
+    if (!trainJobs(c, jobs, threads))
         return false;
     out.oof.assign(c.dev.size(), 0.0);
     std::vector<SequenceJob *> scoring;

@@ -4,11 +4,11 @@
 #include "compare_jobs.h"
 
 #include "seqlens/compare/baseline_models.h"
+#include "seqlens/compare/window_features.h"
 #include "seqlens/result_json.h"
 #include "seqlens/train_workflow.h"
 #include "seqlens/util/error.h"
 #include "seqlens/util/text_util.h"
-#include "seqlens/compare/window_features.h"
 
 #include <nlohmann/json.hpp>
 
@@ -175,7 +175,8 @@ CompareSummary compare(const Config &cfg, const CompareRequest &req)
 
     const auto &bc = cfg.baseline;
     // PSI compares the scoring model's scores on development and test (the full model's or the
-    // bag's), as its bundle reports them (calibrated). The stacker takes the raw out-of-fold logits.
+    // bag's), as its bundle reports them (calibrated). The stacker takes the raw out-of-fold
+    // logits.
     const Calibrator &cal = fullModel.bundle.calibrator;
     const auto seqTest = cal.probabilities(seq.test), seqDev = cal.probabilities(seq.devInSample);
     s.baseline = evaluate(base.test, base.dev, yTest, bc, seed);

@@ -6,13 +6,14 @@ namespace seqlens {
 FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layout,
                              const EncodedDataset &data, const std::vector<int64_t> &trainRows,
                              const std::vector<int64_t> &validRows, const TrainingConfig &training,
-                             const ProgressFn &progress, const CancelToken *cancel)
+                             const ProgressFn &progress, const CancelToken *cancel,
+                             ThreadBudget *budget)
 {
     std::vector<ItemAggregation> candidates = {config.itemAggregation};
     if (config.itemAggregation == ItemAggregation::Auto)
-        candidates = validRows.empty() ? std::vector{ItemAggregation::Gru} // nothing to choose on
-                                       : std::vector{ItemAggregation::Transformer,
-                                                     ItemAggregation::Gru};
+        candidates = validRows.empty()
+                         ? std::vector{ItemAggregation::Gru} // nothing to choose on
+                         : std::vector{ItemAggregation::Transformer, ItemAggregation::Gru};
     const bool choosing = candidates.size() > 1;
     FittedModel best;
     double seconds = 0;
@@ -27,7 +28,8 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
                 q.task = (p.task.empty() ? "sequence" : p.task) + kTrialSeparator + name;
                 progress(q);
             };
-        TrainResult r = trainModel(*model, data, trainRows, validRows, training, tagged, cancel);
+        TrainResult r = trainModel(*model, data, trainRows, validRows, training, tagged, cancel,
+                                   budget);
         seconds += r.seconds;
         if (r.cancelled) {
             FittedModel out;

@@ -174,7 +174,7 @@ ValidScore validate(nn::SeqNet &net, nn::StepWorkers &workers, const EncodedData
 TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
                        const std::vector<int64_t> &trainRows, const std::vector<int64_t> &validRows,
                        const TrainingConfig &cfg, const ProgressFn &progress,
-                       const CancelToken *cancel)
+                       const CancelToken *cancel, ThreadBudget *budget)
 {
     const auto start = Clock::now();
     auto train = trainRows;
@@ -191,9 +191,20 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
     std::mt19937_64 rng(cfg.seed + 2);
     nn::FusedAdamW optimizer(net->parameters(), cfg.weightDecay);
     auto posWeight = torch::tensor({float(cfg.posWeight)});
-    // The calling thread's LibTorch threads become micro-batch workers for this run.
-    nn::StepWorkers workers(std::min<int64_t>(
-        at::get_num_threads(), (cfg.batchSize + kMicroBatchRows - 1) / kMicroBatchRows));
+    // The calling thread's LibTorch threads, and any lent from the budget, become micro-batch
+    // workers for this run (no more than a batch has micro-batches).
+    const int64_t ownThreads = at::get_num_threads();
+    const int64_t parts = (cfg.batchSize + kMicroBatchRows - 1) / kMicroBatchRows;
+    int64_t lent = 0;
+    std::unique_ptr<nn::StepWorkers> workers;
+    auto sizeWorkers = [&] {
+        const int64_t more = budget && ownThreads + lent < parts ? budget->claim() : 0;
+        if (workers && more == 0)
+            return;
+        lent += more;
+        workers.reset(); // restores this thread's LibTorch threads before the new pool lowers them
+        workers = std::make_unique<nn::StepWorkers>(std::min(parts, ownThreads + lent));
+    };
 
     TrainResult res;
     std::vector<torch::Tensor> best;
@@ -201,6 +212,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
     const int64_t batches = (int64_t(train.size()) + cfg.batchSize - 1) / cfg.batchSize;
     for (int64_t epoch = 1; epoch <= cfg.epochs; ++epoch) {
         const auto epochStart = Clock::now();
+        sizeWorkers();
         std::shuffle(train.begin(), train.end(), rng);
         net->train();
         double lossSum = 0;
@@ -213,7 +225,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
                           n = std::min<int64_t>(cfg.batchSize, int64_t(train.size()) - off);
             const double lr = learningRateAt(cfg, (epoch - 1) * batches + b, cfg.epochs * batches,
                                              batches);
-            lossSum += trainStep(net, optimizer, workers, data, train.data() + off, n, posWeight,
+            lossSum += trainStep(net, optimizer, *workers, data, train.data() + off, n, posWeight,
                                  lr, cfg.gradClip) /
                        double(n);
             res.sequencesSeen += n;
@@ -230,7 +242,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
             break;
         EpochRecord rec{epoch, lossSum / double(batches)};
         if (!valid.empty()) {
-            ValidScore v = validate(net, workers, data, valid, cfg.posWeight);
+            ValidScore v = validate(net, *workers, data, valid, cfg.posWeight);
             rec.validLoss = v.loss;
             rec.validAuc = v.auc;
         }
@@ -259,6 +271,9 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
         if (sinceBest >= cfg.patience && epoch >= cfg.minEpochs)
             break;
     }
+    workers.reset();
+    if (budget && lent > 0)
+        budget->giveBack(lent);
     if (!best.empty())
         restore(net, best);
     net->eval();

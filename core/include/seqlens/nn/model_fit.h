@@ -33,6 +33,7 @@ struct ModelChoice {
     std::string model; // "sequence", "fold 2/5", "full model (…)"
     ItemAggregation kept = ItemAggregation::Transformer;
     std::vector<AggregationTrial> trials;
+    std::string chosenOn; // compare: the model whose trials chose it ("fold 1/5"), or empty
 };
 
 struct FittedModel {
@@ -45,6 +46,7 @@ struct FittedModel {
 FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layout,
                              const EncodedDataset &data, const std::vector<int64_t> &trainRows,
                              const std::vector<int64_t> &validRows, const TrainingConfig &training,
-                             const ProgressFn &progress = {}, const CancelToken *cancel = nullptr);
+                             const ProgressFn &progress = {}, const CancelToken *cancel = nullptr,
+                             ThreadBudget *budget = nullptr);
 
 } // namespace seqlens

@@ -4,10 +4,11 @@
 // progress through a callback and checks a cancellation flag between batches.
 #pragma once
 
-#include "seqlens/util/cancel.h"
 #include "seqlens/data/config.h"
 #include "seqlens/data/encoder.h"
 #include "seqlens/nn/sequence_model.h"
+#include "seqlens/util/cancel.h"
+#include "seqlens/util/thread_budget.h"
 
 #include <atomic>
 #include <functional>
@@ -47,9 +48,11 @@ struct TrainResult {
 // stopping when empty); both are labeled applicant indices of `data`. Throws a Data error when
 // a split lacks one of the classes. On cancel, returns with cancelled = true and the best
 // weights so far (TrainResult::cancelled; the workflows turn it into their own cancelled flag).
+// The run uses the calling thread's LibTorch threads, plus what it claims from `budget` at the
+// start of each epoch (given back at the end); the numbers do not depend on either.
 TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
                        const std::vector<int64_t> &trainRows, const std::vector<int64_t> &validRows,
                        const TrainingConfig &config, const ProgressFn &progress = {},
-                       const CancelToken *cancel = nullptr);
+                       const CancelToken *cancel = nullptr, ThreadBudget *budget = nullptr);
 
 } // namespace seqlens
