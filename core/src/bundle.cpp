@@ -79,7 +79,7 @@ json withLegacyModelKeys(json config)
     json &m = config["model"];
     const std::pair<const char *, json> legacy[] = {
         {"time_bias", false}, {"local_order", false}, {"pooling", "attention"},
-        {"head", "mlp"},      {"numeric_encoding", "linear"}};
+        {"head", "mlp"},      {"numeric_encoding", "linear"}, {"time_encoding", "buckets"}};
     for (const auto &[key, value] : legacy)
         if (!m.contains(key))
             m[key] = value;

@@ -22,8 +22,9 @@ using namespace seqlens;
 
 namespace {
 
-constexpr double kPlantedShare = 0.6;  // bad applicants with the planted pair whose top event is in it
-constexpr double kOverRandom = 0.3;    // insertion - deletion area above random, logit units
+constexpr double kPlantedShare =
+    0.6;                            // bad applicants with the planted pair whose top event is in it
+constexpr double kOverRandom = 0.3; // insertion - deletion area above random, logit units
 
 double sigmoid(double x)
 {
@@ -48,11 +49,12 @@ std::unique_ptr<Data> synthData(int64_t applicants, uint64_t seed)
 }
 
 // An untrained bundle of the given aggregation, encoder fitted on everything.
-ModelBundle untrained(const Data &d, ItemAggregation agg)
+ModelBundle untrained(const Data &d, ItemAggregation agg, TimeEncoding time = TimeEncoding::Buckets)
 {
     ModelBundle b;
     b.config = d.cfg;
     b.config.model.itemAggregation = agg;
+    b.config.model.timeEncoding = time;
     b.encoder = Encoder::fit(d.raw, b.config, allRows(d.raw));
     b.model = std::make_unique<SequenceModel>(b.config.model, layoutOf(b.encoder), 3);
     b.referenceEmbedding = b.model->meanInputEmbedding(b.encoder.encode(d.raw), allRows(d.raw));
@@ -93,9 +95,15 @@ private Q_SLOTS:
     void integratedGradientsAreCompleteForEveryAggregationAndReference()
     {
         auto d = synthData(300, 5);
-        for (auto agg : {ItemAggregation::Transformer, ItemAggregation::Gru, ItemAggregation::Lstm,
-                         ItemAggregation::None}) {
-            const ModelBundle b = untrained(*d, agg);
+        // The GRU twice: with the time before the cutoff as buckets and as continuous time.
+        const std::pair<ItemAggregation, TimeEncoding> models[] = {
+            {ItemAggregation::Transformer, TimeEncoding::Buckets},
+            {ItemAggregation::Gru, TimeEncoding::Buckets},
+            {ItemAggregation::Gru, TimeEncoding::Continuous},
+            {ItemAggregation::Lstm, TimeEncoding::Buckets},
+            {ItemAggregation::None, TimeEncoding::Buckets}};
+        for (const auto &[agg, time] : models) {
+            const ModelBundle b = untrained(*d, agg, time);
             const EncodedDataset enc = b.encoder.encode(d->raw);
             for (auto ref : {AttributionReference::Missing, AttributionReference::Empty,
                              AttributionReference::Mean}) {
@@ -151,10 +159,12 @@ private Q_SLOTS:
         const EncodedDataset enc = b.encoder.encode(d->raw);
         double coarse = 0, fine = 0;
         for (int64_t a = 0; a < 20; ++a) {
-            coarse += std::fabs(b.model->integratedGradients(enc, a, AttributionReference::Missing, 2)
-                                    .completenessGap());
-            fine += std::fabs(b.model->integratedGradients(enc, a, AttributionReference::Missing, 128)
-                                  .completenessGap());
+            coarse += std::fabs(
+                b.model->integratedGradients(enc, a, AttributionReference::Missing, 2)
+                    .completenessGap());
+            fine += std::fabs(
+                b.model->integratedGradients(enc, a, AttributionReference::Missing, 128)
+                    .completenessGap());
         }
         qInfo("sum |gap| over 20 applicants: 2 steps %.5f, 128 steps %.6f", coarse, fine);
         QVERIFY(fine < coarse);
@@ -173,9 +183,9 @@ private Q_SLOTS:
                 continue;
             const size_t t = x.events.size() / 2;
             // synth writes times as ISO date-times to the minute, as formatDays prints them
-            const std::string edited = withoutRow(
-                d->synth.eventsPath, x.id, formatDays(x.events[t].timeDays),
-                (d->dir.path() + "/edited.csv").toStdString());
+            const std::string edited = withoutRow(d->synth.eventsPath, x.id,
+                                                  formatDays(x.events[t].timeDays),
+                                                  (d->dir.path() + "/edited.csv").toStdString());
             QVERIFY2(!edited.empty(), formatDays(x.events[t].timeDays).c_str());
             for (const auto &s : scoreWithBundle(b, edited, d->synth.labelsPath))
                 if (s.id == x.id)
@@ -185,7 +195,8 @@ private Q_SLOTS:
                               std::to_string(sigmoid(x.logit + x.events[t].occlusionDelta)))
                                  .c_str());
             // The same edit through what-if.
-            const WhatIf w = whatIf(b, d->raw, a, {{HistoryEdit::Kind::Remove, int64_t(t), {}, {}, 0}});
+            const WhatIf w = whatIf(b, d->raw, a,
+                                    {{HistoryEdit::Kind::Remove, int64_t(t), {}, {}, 0}});
             QVERIFY(std::fabs(w.after.logit - (x.logit + x.events[t].occlusionDelta)) < 1e-5);
             QCOMPARE(w.after.events.size(), x.events.size() - 1);
             QVERIFY(std::fabs(w.before.logit - x.logit) < 1e-6);
@@ -204,13 +215,13 @@ private Q_SLOTS:
             ++a;
         const auto x = explainApplicant(b, d->raw, enc, a);
         // Setting a value to what it already is changes nothing.
-        const WhatIf same =
-            whatIf(b, d->raw, a, {{HistoryEdit::Kind::Set, 1, "event_type", x.events[1].values[0], 0}});
+        const WhatIf same = whatIf(
+            b, d->raw, a, {{HistoryEdit::Kind::Set, 1, "event_type", x.events[1].values[0], 0}});
         QVERIFY(std::fabs(same.after.logit - x.logit) < 1e-6);
         // Edits apply one after another: remove 0 twice removes the two oldest events.
-        const WhatIf twice = whatIf(b, d->raw, a,
-                                    {{HistoryEdit::Kind::Remove, 0, {}, {}, 0},
-                                     {HistoryEdit::Kind::Remove, 0, {}, {}, 0}});
+        const WhatIf twice = whatIf(
+            b, d->raw, a,
+            {{HistoryEdit::Kind::Remove, 0, {}, {}, 0}, {HistoryEdit::Kind::Remove, 0, {}, {}, 0}});
         QCOMPARE(twice.after.events.size(), x.events.size() - 2);
         QCOMPARE(twice.after.events[0].timeDays, x.events[2].timeDays);
         // Moving the oldest event between the latest one and the cutoff puts it last.
@@ -229,8 +240,8 @@ private Q_SLOTS:
         const std::string n = std::to_string(x.events.size());
         QVERIFY(message({{HistoryEdit::Kind::Remove, 999, {}, {}, 0}}).find("no such event") !=
                 std::string::npos);
-        QVERIFY(message({{HistoryEdit::Kind::Set, 0, "nope", "x", 0}}).find("no event field \"nope\"") !=
-                std::string::npos);
+        QVERIFY(message({{HistoryEdit::Kind::Set, 0, "nope", "x", 0}})
+                    .find("no event field \"nope\"") != std::string::npos);
         QVERIFY(message({{HistoryEdit::Kind::Set, 0, "amount", "abc", 0}}).find("is numeric") !=
                 std::string::npos);
         QVERIFY(message({{HistoryEdit::Kind::Move, 0, {}, {}, x.cutoffDays}}).find("cutoff") !=
@@ -249,7 +260,8 @@ private Q_SLOTS:
         x.fieldTypes = {"categorical", "numeric"};
         x.inputs = {"type", "time_since_previous", "time_before_cutoff", "amount"};
         x.attribution.available = true;
-        // events: late (day 10, +0.4), inquiry (day 12, +0.3), pay (day 95, -0.2), late (day 98, +0.1)
+        // events: late (day 10, +0.4), inquiry (day 12, +0.3), pay (day 95, -0.2), late (day 98,
+        // +0.1)
         const std::vector<std::tuple<double, std::string, double>> ev = {
             {10, "late", 0.4}, {12, "inquiry", 0.3}, {95, "pay", -0.2}, {98, "late", 0.1}};
         for (size_t i = 0; i < ev.size(); ++i) {
@@ -264,7 +276,8 @@ private Q_SLOTS:
         Config cfg;
         cfg.events.push_back({});
         cfg.events[0].fields = {{"type", FieldType::Categorical}, {"amount", FieldType::Numeric}};
-        cfg.explain.reasons = {{"LATE_INQ", "{value} then {then_value} within {days} days",
+        cfg.explain.reasons = {{"LATE_INQ",
+                                "{value} then {then_value} within {days} days",
                                 {"type", "late", "type", "inquiry", "", 5}}};
         const auto reasons = topReasons(x, reasonRules(cfg, x.inputs), 3);
         QCOMPARE(int(reasons.size()), 2);
@@ -287,7 +300,8 @@ private Q_SLOTS:
 
     void badReasonDictionariesAreConfigErrors()
     {
-        const std::string base = R"({"schema_version": 1, "events": [{"path": "e.csv", "entity": "id",
+        const std::string base =
+            R"({"schema_version": 1, "events": [{"path": "e.csv", "entity": "id",
             "time": "t", "fields": [{"name": "type", "type": "categorical"}, {"name": "amount",
             "type": "numeric"}]}], "labels": {"path": "l.csv", "entity": "id", "target": "bad",
             "positive": ["1"]}, "explain": )";
@@ -302,26 +316,35 @@ private Q_SLOTS:
             }
             return std::string();
         };
-        QVERIFY(problems(R"({"reasons": [{"code": "A", "text": "{cnt}", "match": {"within_days": 9}}]})")
+        QVERIFY(problems(
+                    R"({"reasons": [{"code": "A", "text": "{cnt}", "match": {"within_days": 9}}]})")
                     .find("c.json: /explain/reasons/0/text: unknown placeholder {cnt}") !=
                 std::string::npos);
-        QVERIFY(problems(R"({"reasons": [{"code": "A", "text": "t", "match": {"field": "amount", "value": "x"}}]})")
-                    .find("/explain/reasons/0/match/field: expected a categorical event field") !=
-                std::string::npos);
-        QVERIFY(problems(R"({"reasons": [{"code": "A", "text": "t", "match": {"input": "x"}}, {"code": "A", "text": "t", "match": {"within_days": 3}}]})")
-                    .find("/explain/reasons/1/code: duplicate reason code \"A\"") !=
-                std::string::npos);
+        QVERIFY(
+            problems(
+                R"({"reasons": [{"code": "A", "text": "t", "match": {"field": "amount", "value": "x"}}]})")
+                .find("/explain/reasons/0/match/field: expected a categorical event field") !=
+            std::string::npos);
+        QVERIFY(
+            problems(
+                R"({"reasons": [{"code": "A", "text": "t", "match": {"input": "x"}}, {"code": "A", "text": "t", "match": {"within_days": 3}}]})")
+                .find("/explain/reasons/1/code: duplicate reason code \"A\"") != std::string::npos);
         QVERIFY(problems(R"({"reasons": [{"code": "A", "text": "t", "match": {"colour": 1}}]})")
                     .find("/explain/reasons/0/match/colour: unknown key") != std::string::npos);
         QVERIFY(problems(R"({"reference": "zero"})").find("/explain/reference: expected one of") !=
                 std::string::npos);
-        QVERIFY(problems(R"({"steps": 0})").find("/explain/steps: expected an integer in [1, 1024]") !=
-                std::string::npos);
-        QVERIFY(problems(R"({"reasons": [{"code": "A", "text": "t", "match": {"field": "type", "value": "x", "then": {"field": "type", "value": "y"}}}]})")
-                    .find("/explain/reasons/0/match/within_days: expected the largest gap") !=
-                std::string::npos);
-        QCOMPARE(problems(R"({"reasons": [{"code": "T_{value}", "text": "{count} x {value}", "match": {"field": "type", "value": "*", "within_days": 30}}]})"),
-                 std::string());
+        QVERIFY(
+            problems(R"({"steps": 0})").find("/explain/steps: expected an integer in [1, 1024]") !=
+            std::string::npos);
+        QVERIFY(
+            problems(
+                R"({"reasons": [{"code": "A", "text": "t", "match": {"field": "type", "value": "x", "then": {"field": "type", "value": "y"}}}]})")
+                .find("/explain/reasons/0/match/within_days: expected the largest gap") !=
+            std::string::npos);
+        QCOMPARE(
+            problems(
+                R"({"reasons": [{"code": "T_{value}", "text": "{count} x {value}", "match": {"field": "type", "value": "*", "within_days": 30}}]})"),
+            std::string());
     }
 
     void trainedModelFindsThePlantedPatternAndBeatsRandom()

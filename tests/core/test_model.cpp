@@ -28,6 +28,7 @@ private Q_SLOTS:
         QTest::newRow("none") << int(ItemAggregation::None);
         QTest::newRow("transformer, time bias, pooling all, skip head") << -1;
         QTest::newRow("gru, pooling all, skip head") << -2;
+        QTest::newRow("gru, continuous time") << -3;
     }
     void paddingDoesNotChangeTheScore()
     {
@@ -36,15 +37,20 @@ private Q_SLOTS:
         // Applicant 0 (3 events) alone, then batched with a 30-event history (27 padding rows),
         // then with an empty history.
         EncodedDataset e = randomEncoded({3, 30, 0}, 1);
-        ModelConfig cfg = modelConfig(agg == -1   ? ItemAggregation::Transformer
-                                      : agg == -2 ? ItemAggregation::Gru
-                                                  : ItemAggregation(agg));
+        ModelConfig cfg = modelConfig(agg == -1  ? ItemAggregation::Transformer
+                                      : agg < -1 ? ItemAggregation::Gru
+                                                 : ItemAggregation(agg));
         if (agg < 0) {
             cfg.timeBias = agg == -1;
             cfg.pooling = Pooling::All;
             cfg.head = Head::Skip;
         }
-        SequenceModel model(cfg, smallLayout(), 3);
+        ModelLayout layout = smallLayout();
+        if (agg == -3) {
+            cfg.timeEncoding = TimeEncoding::Continuous;
+            layout.timeBeforeCutoffInput = 3;
+        }
+        SequenceModel model(cfg, layout, 3);
         double alone = model.predict(e, {0})[0];
         auto padded = model.predict(e, {0, 1, 2});
         QVERIFY2(std::fabs(alone - padded[0]) < 1e-6,

@@ -4,11 +4,11 @@
 // ROC plots hold data, pick an applicant and check the timeline has one bar per event and the
 // heatmap the right size, click an event and check the table selection follows (and back),
 // export a plot and check the PNG and CSV.
+#include "ui_test_util.h"
 #include "workbench/compare_view.h"
 #include "workbench/data_view.h"
 #include "workbench/explain_view.h"
 #include "workbench/inspector_view.h"
-#include "ui_test_util.h"
 #include "workbench/main_window.h"
 #include "workbench/monitoring_view.h"
 #include "workbench/plot_export.h"
@@ -18,10 +18,10 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QLabel>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QLabel>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -123,8 +123,15 @@ private Q_SLOTS:
         m_trainedRun = run;
         QCOMPARE(m_window->session().store().run(run).status, RunStatus::Finished);
         QCustomPlot *loss = train->historyPlot();
-        QCOMPARE(loss->graph(0)->dataCount(), 1); // one epoch of training loss
-        QVERIFY(std::isfinite(loss->graph(0)->data()->at(0)->value));
+        // "auto": both candidates trained side by side, each with its loss and AUC curve of
+        // one epoch.
+        QCOMPARE(loss->graphCount(), 4);
+        for (int g = 0; g < 4; ++g) {
+            QCOMPARE(loss->graph(g)->dataCount(), 1);
+            QVERIFY(std::isfinite(loss->graph(g)->data()->at(0)->value));
+        }
+        QVERIFY(loss->graph(0)->name().endsWith("gru"));
+        QVERIFY(loss->graph(2)->name().endsWith("transformer"));
         // The compare view shows the new run: the ROC plot holds the sequence model's curve.
         QCustomPlot *roc = m_window->compareView()->rocPlot();
         QCOMPARE(roc->graphCount(), 2); // chance diagonal + sequence
@@ -192,10 +199,10 @@ private Q_SLOTS:
         QVERIFY(std::fabs(coef->data()->at(0)->value -
                           a["surrogate"]["previous_state_norm"].get<double>()) < 1e-12);
         const QString text = view->auditLabel()->text();
-        QVERIFY2(text.contains(QString::fromStdString(f["verdict"].get<std::string>())
-                                   .left(30)
-                                   .toHtmlEscaped()),
-                 qPrintable(text));
+        QVERIFY2(
+            text.contains(
+                QString::fromStdString(f["verdict"].get<std::string>()).left(30).toHtmlEscaped()),
+            qPrintable(text));
         QVERIFY(text.contains(f["sanity_check"]["passed"].get<bool>() ? "passed" : "FAILED"));
     }
 

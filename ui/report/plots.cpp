@@ -50,6 +50,18 @@ void unitAxes(QCustomPlot &plot, const QString &x, const QString &y)
     plot.yAxis->setRange(0, 1.02);
 }
 
+void finishHistoryAxes(QCustomPlot &plot, double lastEpoch)
+{
+    plot.yAxis2->setVisible(true);
+    plot.xAxis->setLabel("epoch");
+    plot.yAxis->setLabel("training loss");
+    plot.yAxis2->setLabel("validation AUC");
+    plot.rescaleAxes();
+    plot.xAxis->setRange(0.5, std::max(1.0, lastEpoch) + 0.5);
+    plot.legend->setVisible(true);
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
+}
+
 } // namespace
 
 QColor seriesColor(int i)
@@ -234,7 +246,8 @@ void drawRankedBars(QCustomPlot &plot, const QStringList &labels, const QVector<
                     const QString &valueLabel, bool signedColours)
 {
     reset(plot);
-    const auto [up, down] = signedColours ? riskColours() : std::pair{seriesColor(0), seriesColor(0)};
+    const auto [up, down] = signedColours ? riskColours()
+                                          : std::pair{seriesColor(0), seriesColor(0)};
     QVector<double> reversed(values.rbegin(), values.rend());
     plot.xAxis->setRange(splitBars(plot.yAxis, plot.xAxis, reversed, up, down));
     if (signedColours) {
@@ -253,8 +266,8 @@ void drawFaithfulness(QCustomPlot &plot, const std::vector<Series> &deletion,
 {
     reset(plot);
     for (size_t i = 0; i < deletion.size(); ++i)
-        for (const auto &[curves, style] : {std::pair{&deletion, Qt::SolidLine},
-                                            std::pair{&insertion, Qt::DashLine}}) {
+        for (const auto &[curves, style] :
+             {std::pair{&deletion, Qt::SolidLine}, std::pair{&insertion, Qt::DashLine}}) {
             if (i >= curves->size())
                 continue;
             const Series &c = (*curves)[i];
@@ -285,14 +298,36 @@ void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector
     auc->setPen(QPen(seriesColor(1), 2));
     auc->setName("validation AUC");
     auc->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
-    plot.yAxis2->setVisible(true);
-    plot.xAxis->setLabel("epoch");
-    plot.yAxis->setLabel("training loss");
-    plot.yAxis2->setLabel("validation AUC");
-    plot.rescaleAxes();
-    plot.xAxis->setRange(0.5, std::max(1.0, epochs.isEmpty() ? 1.0 : epochs.back()) + 0.5);
-    plot.legend->setVisible(true);
-    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
+    finishHistoryAxes(plot, epochs.isEmpty() ? 1.0 : epochs.back());
+}
+
+void drawHistories(QCustomPlot &plot, const std::vector<HistorySeries> &models)
+{
+    if (models.size() <= 1) {
+        const HistorySeries none;
+        const HistorySeries &m = models.empty() ? none : models.front();
+        drawHistory(plot, m.epochs, m.loss, m.auc);
+        return;
+    }
+    reset(plot);
+    double last = 1.0;
+    for (size_t k = 0; k < models.size(); ++k) {
+        const HistorySeries &m = models[k];
+        const QString suffix = m.name.isEmpty() ? QString() : " · " + m.name;
+        QCPGraph *loss = plot.addGraph(plot.xAxis, plot.yAxis);
+        loss->setData(m.epochs, m.loss, true);
+        loss->setPen(QPen(seriesColor(int(k)), 2));
+        loss->setName("training loss" + suffix);
+        loss->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        QCPGraph *auc = plot.addGraph(plot.xAxis, plot.yAxis2);
+        auc->setData(m.epochs, m.auc, true);
+        auc->setPen(QPen(seriesColor(int(k)), 2, Qt::DashLine));
+        auc->setName("validation AUC" + suffix);
+        auc->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
+        if (!m.epochs.isEmpty())
+            last = std::max(last, m.epochs.back());
+    }
+    finishHistoryAxes(plot, last);
 }
 
 double timelineBarWidth(const QVector<double> &times)

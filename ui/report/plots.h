@@ -51,6 +51,14 @@ void drawFaithfulness(QCustomPlot &plot, const std::vector<Series> &deletion,
 // Training loss (left axis) and validation AUC (right axis) by epoch.
 void drawHistory(QCustomPlot &plot, const QVector<double> &epochs, const QVector<double> &trainLoss,
                  const QVector<double> &validAuc);
+// The history of one model among several trained at once ("auto": the candidates).
+struct HistorySeries {
+    QString name; // appended to the legend ("training loss · gru"); empty for one model
+    QVector<double> epochs, loss, auc;
+};
+// Loss (solid, left axis) and validation AUC (dashed, right axis) of every model, one colour
+// per model: graphs 2k and 2k + 1 are model k's loss and AUC.
+void drawHistories(QCustomPlot &plot, const std::vector<HistorySeries> &models);
 // One bar per event at its time (seconds since the epoch, UTC), height = attention weight,
 // coloured by category (index into `categories`, -1 for missing). Returns, per bar series, the
 // event behind each of its bars (in data order), so clicks can be mapped back to events.

@@ -6,14 +6,14 @@
 #include "workbench/plot_export.h"
 #include "workbench/project_session.h"
 
-#include "seqlens/util/error.h"
+#include "seqlens/nn/model_fit.h"
 #include "seqlens/run_recording.h"
+#include "seqlens/util/error.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
 
-#include <array>
 #include <QDateTime>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -25,12 +25,14 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <algorithm>
+#include <array>
 
 #include "seqlens/data/config_limits.h"
 
+#include <QVBoxLayout>
 #include <algorithm>
 #include <climits>
-#include <QVBoxLayout>
 
 namespace seqlens::ui {
 
@@ -39,7 +41,6 @@ namespace {
 constexpr std::array<ItemAggregation, 5> kAggregations = {
     ItemAggregation::Transformer, ItemAggregation::Gru, ItemAggregation::Lstm,
     ItemAggregation::None, ItemAggregation::Auto};
-
 
 // A spin box over a config limit (clamped to what a QSpinBox holds).
 QSpinBox *spin(IntRange r)
@@ -215,10 +216,7 @@ void TrainView::startTraining()
     }
     const QString out = QFileInfo(m_session.path()).absolutePath() + "/models/train-" +
                         QDateTime::currentDateTimeUtc().toString("yyyyMMdd-HHmmss-zzz");
-    m_epochX.clear();
-    m_loss.clear();
-    m_auc.clear();
-    m_task.clear();
+    m_histories.clear();
     report::drawHistory(*m_plot, {}, {}, {});
     m_plot->replot();
     m_log->clear();
@@ -266,29 +264,40 @@ void TrainView::onProgress(const ProgressInfo &p)
     const double done = double((p.epoch - 1) * p.batches + p.batch) /
                         double(std::max<qint64>(1, p.epochs * p.batches));
     m_progress->setValue(int(100 * done));
-    if (p.task != m_task) { // "auto": the next candidate starts; its own history
-        m_task = p.task;
-        m_epochX.clear();
-        m_loss.clear();
-        m_auc.clear();
-        log("training " + p.task);
-    }
-    m_eta->setText((p.task.isEmpty() ? QString() : p.task + "  ") +
-                   QString("epoch %1/%2  ETA %3 s")
-                       .arg(p.epoch)
-                       .arg(p.epochs)
-                       .arg(p.etaSeconds, 0, 'f', 0));
+    report::HistorySeries &history = historyOf(p.task);
+    m_eta->setText(
+        (p.task.isEmpty() ? QString() : p.task + "  ") +
+        QString("epoch %1/%2  ETA %3 s").arg(p.epoch).arg(p.epochs).arg(p.etaSeconds, 0, 'f', 0));
     if (!p.epochEnd)
         return;
-    m_epochX << double(p.epoch);
-    m_loss << p.loss;
-    m_auc << p.validAuc;
-    report::drawHistory(*m_plot, m_epochX, m_loss, m_auc);
+    history.epochs << double(p.epoch);
+    history.loss << p.loss;
+    history.auc << p.validAuc;
+    std::vector<report::HistorySeries> all;
+    for (const auto &h : m_histories)
+        all.push_back(h.second);
+    report::drawHistories(*m_plot, all);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
-    log(QString("epoch %1: loss %2, validation AUC %3")
+    log(QString("%1epoch %2: loss %3, validation AUC %4")
+            .arg(p.task.isEmpty() ? QString() : p.task + ": ")
             .arg(p.epoch)
             .arg(p.loss, 0, 'f', 4)
             .arg(p.validAuc, 0, 'f', 4));
+}
+
+report::HistorySeries &TrainView::historyOf(const QString &task)
+{
+    for (auto &h : m_histories)
+        if (h.first == task)
+            return h.second;
+    log("training " + (task.isEmpty() ? QString("the model") : task));
+    const QString separator = QString::fromUtf8(kTrialSeparator);
+    const int at = task.lastIndexOf(separator);
+    const QString candidate = at < 0 ? QString() : task.mid(at + separator.size());
+    // Sorted by task: candidates report in whichever order they run, the plot keeps one order.
+    auto where = std::find_if(m_histories.begin(), m_histories.end(),
+                              [&](const auto &h) { return task < h.first; });
+    return m_histories.insert(where, {task, {candidate, {}, {}, {}}})->second;
 }
 
 void TrainView::onFinished(bool ok, const QString &error, bool cancelled)

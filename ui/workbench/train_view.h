@@ -4,7 +4,12 @@
 // recorded in the project; "Load model…" opens an existing bundle for the inspector.
 #pragma once
 
+#include "report/plots.h"
+
 #include <QWidget>
+
+#include <utility>
+#include <vector>
 
 class QCustomPlot;
 class QComboBox;
@@ -59,8 +64,10 @@ private:
     QLabel *m_eta;
     QCustomPlot *m_plot;
     QPlainTextEdit *m_log;
-    QVector<double> m_epochX, m_loss, m_auc; // of the model training now
-    QString m_task; // "auto": the candidate training now ("sequence · gru")
+    // One per model of the run: "auto" trains its two candidates side by side, and each
+    // candidate's progress names it ("sequence · gru").
+    std::vector<std::pair<QString, report::HistorySeries>> m_histories; // by task
+    report::HistorySeries &historyOf(const QString &task);
 };
 
 } // namespace seqlens::ui

@@ -64,6 +64,11 @@ const char *toString(NumericEmbedding e)
     return e == NumericEmbedding::Periodic ? "periodic" : "linear";
 }
 
+const char *toString(TimeEncoding e)
+{
+    return e == TimeEncoding::Continuous ? "continuous" : "buckets";
+}
+
 const char *toString(Head h)
 {
     return h == Head::Skip ? "skip" : "mlp";
@@ -173,6 +178,7 @@ std::string configToJson(const Config &c)
                      {"time_bias", c.model.timeBias},
                      {"local_order", c.model.localOrder},
                      {"numeric_encoding", toString(c.model.numericEncoding)},
+                     {"time_encoding", toString(c.model.timeEncoding)},
                      {"pooling", toString(c.model.pooling)},
                      {"head", toString(c.model.head)},
                      {"calibration", toString(c.model.calibration)}};

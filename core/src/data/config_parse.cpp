@@ -83,7 +83,7 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
     if (!j || !r.object(*j, "/model",
                         {"emb_dim", "heads", "layers", "ff_dim", "item_aggregation", "positions",
                          "dropout", "time_bias", "local_order", "pooling", "head",
-                         "calibration", "numeric_encoding"}))
+                         "calibration", "numeric_encoding", "time_encoding"}))
         return;
     r.integer(*j, "emb_dim", "/model", m.embDim, limits::embDim);
     r.integer(*j, "heads", "/model", m.heads, limits::heads);
@@ -101,6 +101,8 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
     r.boolean(*j, "local_order", "/model", m.localOrder);
     r.choice(*j, "numeric_encoding", "/model", m.numericEncoding,
              {{"linear", NumericEmbedding::Linear}, {"periodic", NumericEmbedding::Periodic}});
+    r.choice(*j, "time_encoding", "/model", m.timeEncoding,
+             {{"buckets", TimeEncoding::Buckets}, {"continuous", TimeEncoding::Continuous}});
     r.choice(*j, "pooling", "/model", m.pooling,
              {{"attention", Pooling::Attention}, {"all", Pooling::All}});
     r.choice(*j, "head", "/model", m.head, {{"mlp", Head::Mlp}, {"skip", Head::Skip}});

@@ -78,15 +78,16 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
         m_numPeriodic = register_parameter("num_periodic",
                                            torch::randn({Fn, 2 * k, d}) / std::sqrt(2.0 * k));
     }
+    if (config.timeEncoding == TimeEncoding::Continuous && layout.timeBeforeCutoffInput >= 0)
+        m_timeValue = register_parameter("time_value", torch::randn({2, d}) * 0.5);
     m_fieldProj = register_module("field_proj", torch::nn::Linear(d, d));
     m_fieldScore = register_module("field_score",
                                    torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
     if (layout.sources > 1) {
         m_inputSource = register_buffer(
-            "input_source",
-            torch::tensor(std::vector<int64_t>(layout.inputSources.begin(),
-                                               layout.inputSources.end()),
-                          torch::kInt64));
+            "input_source", torch::tensor(std::vector<int64_t>(layout.inputSources.begin(),
+                                                               layout.inputSources.end()),
+                                          torch::kInt64));
         m_sourceEmbedding = register_module("source_embedding",
                                             torch::nn::Embedding(layout.sources, d));
     }
@@ -100,13 +101,13 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
         int64_t buckets = 0; // self, then earlier and later events by gap bucket
         if (config.timeBias) {
             buckets = 1 + 2 * (int64_t(layout.timeBucketsDays.size()) + 1);
-            m_gapEdges = register_buffer(
-                "gap_edges", torch::tensor(layout.timeBucketsDays, torch::kFloat32));
+            m_gapEdges = register_buffer("gap_edges",
+                                         torch::tensor(layout.timeBucketsDays, torch::kFloat32));
         }
         for (int64_t l = 0; l < config.layers; ++l)
-            m_layers.push_back(register_module(
-                "encoder" + std::to_string(l),
-                EncoderLayer(d, config.heads, ff, config.dropout, buckets)));
+            m_layers.push_back(
+                register_module("encoder" + std::to_string(l),
+                                EncoderLayer(d, config.heads, ff, config.dropout, buckets)));
         break;
     }
     case ItemAggregation::Gru:
@@ -137,8 +138,8 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
         features += 2 * d;
     }
     if (config.head == Head::Skip) {
-        m_headNorm = register_module(
-            "head_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({features})));
+        m_headNorm = register_module("head_norm",
+                                     torch::nn::LayerNorm(torch::nn::LayerNormOptions({features})));
         m_skip = register_module("skip", torch::nn::Linear(features, 1));
     }
     m_hidden = register_module("hidden", torch::nn::Linear(features, d));
@@ -149,13 +150,15 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
 torch::Tensor SeqNetImpl::embedFields(const Batch &b)
 {
     std::vector<torch::Tensor> parts;
-    if (b.cat.size(2) > 0)
-        parts.push_back(m_catEmbedding(b.cat + m_catOffsets)); // [B, T, Fc, d]
+    if (b.cat.size(2) > 0) {
+        auto cat = m_catEmbedding(b.cat + m_catOffsets); // [B, T, Fc, d]
+        parts.push_back(m_timeValue.defined() ? withTimeValues(cat, b) : cat);
+    }
     const int64_t Fn = b.num.size(2);
     if (Fn > 0) {
-        auto fieldBase = torch::arange(Fn, torch::kInt64) * 3;     // [Fn]
-        auto bias = m_numStateEmbedding(b.numState + fieldBase);   // [B, T, Fn, d]
-        auto value = b.num.unsqueeze(-1) * m_numWeight + bias; // [B, T, Fn, d]
+        auto fieldBase = torch::arange(Fn, torch::kInt64) * 3;   // [Fn]
+        auto bias = m_numStateEmbedding(b.numState + fieldBase); // [B, T, Fn, d]
+        auto value = b.num.unsqueeze(-1) * m_numWeight + bias;   // [B, T, Fn, d]
         if (m_numFrequencies.defined()) {
             // sin/cos of learned multiples of the value, mapped per field; only where the
             // value is present (missing and padding keep their state vector alone).
@@ -167,6 +170,21 @@ torch::Tensor SeqNetImpl::embedFields(const Batch &b)
         parts.push_back(value);
     }
     return parts.size() == 1 ? parts[0] : torch::cat(parts, 2);
+}
+
+torch::Tensor SeqNetImpl::withTimeValues(const torch::Tensor &cat, const Batch &b) const
+{
+    const int64_t c = m_layout.timeBeforeCutoffInput;
+    const double scale = m_layout.timeScaleDays;
+    auto days = b.days.clamp_min(0.0);
+    auto features = torch::stack(
+        {torch::log1p(days) / std::log1p(scale), (days / scale).clamp_max(4.0)},
+        -1);                                                           // [B, T, 2]
+    auto real = b.cat.select(2, c).ge(kFirstBucketCode).unsqueeze(-1); // [B, T, 1]
+    auto value = torch::matmul(features, m_timeValue) * real;          // [B, T, d]
+    using torch::indexing::Slice;
+    return torch::cat(
+        {cat.slice(2, 0, c), (cat.select(2, c) + value).unsqueeze(2), cat.slice(2, c + 1)}, 2);
 }
 
 torch::Tensor SeqNetImpl::aggregateItems(torch::Tensor x, const Batch &b)
@@ -265,7 +283,7 @@ torch::Tensor SeqNetImpl::timeBiasIndex(const Batch &b) const
 
 torch::Tensor SeqNetImpl::pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &b)
 {
-    auto empty = b.length.eq(0).unsqueeze(1); // [B, 1]
+    auto empty = b.length.eq(0).unsqueeze(1);       // [B, 1]
     auto pooled = (itemW.unsqueeze(-1) * h).sum(1); // [B, d]
     pooled = torch::where(empty, m_emptyHistory.unsqueeze(0).expand_as(pooled), pooled);
     auto lengthFeature = torch::log1p(b.length.to(torch::kFloat32)).unsqueeze(1) /
@@ -275,8 +293,7 @@ torch::Tensor SeqNetImpl::pool(const torch::Tensor &h, const torch::Tensor &item
     // Max over real events (0 for an empty history) and learned soft counts: log1p of the sum
     // of per-event gates in (0, 1), the differentiable analogue of a window count.
     auto real = b.pad.logical_not().unsqueeze(-1); // [B, T, 1]
-    auto maxed = h.masked_fill(real.logical_not(), -std::numeric_limits<float>::infinity())
-                     .amax(1);
+    auto maxed = h.masked_fill(real.logical_not(), -std::numeric_limits<float>::infinity()).amax(1);
     maxed = torch::where(empty, torch::zeros_like(maxed), maxed);
     auto counts = torch::log1p((torch::sigmoid(m_countGate(h)) * real).sum(1));
     return torch::cat({pooled, maxed, counts, lengthFeature}, 1);

@@ -47,6 +47,9 @@ public:
 private:
     // Several sources: true where input f does not belong to the source of event t, [B, T, F].
     torch::Tensor foreignInputs(const Batch &batch) const;
+    // time_encoding continuous: the categorical embeddings with the exact time added to the
+    // time-before-cutoff input where its bucket is real (missing and padding keep their vector).
+    torch::Tensor withTimeValues(const torch::Tensor &catEmbedding, const Batch &batch) const;
     torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch);
     // time_bias: the bucket of the signed time gap of every (query, key) pair, [B, T, T] uint8.
     torch::Tensor timeBiasIndex(const Batch &batch) const;
@@ -62,20 +65,21 @@ private:
     torch::nn::Embedding m_numStateEmbedding{nullptr}; // [Fn * 3, d] bias per field and state
     torch::Tensor m_numFrequencies;                    // periodic: [Fn, k] learned frequencies
     torch::Tensor m_numPeriodic;                       // periodic: [Fn, 2k, d] per-field map
-    torch::nn::Linear m_fieldProj{nullptr};            // field attention: v^T tanh(W e)
+    torch::Tensor m_timeValue; // time_encoding continuous: [2, d] map of log and linear time
+    torch::nn::Linear m_fieldProj{nullptr}; // field attention: v^T tanh(W e)
     torch::nn::Linear m_fieldScore{nullptr};
-    torch::Tensor m_inputSource;                 // several sources: [F] source of each input
+    torch::Tensor m_inputSource;                     // several sources: [F] source of each input
     torch::nn::Embedding m_sourceEmbedding{nullptr}; // several sources: [S, d]
-    torch::nn::Embedding m_position{nullptr}; // position counted from the latest event
-    torch::Tensor m_gapEdges;                 // time_bias: bucket edges in days
-    torch::nn::Linear m_previous{nullptr};    // local_order: map of the previous event
-    std::vector<EncoderLayer> m_layers;       // transformer item aggregation
+    torch::nn::Embedding m_position{nullptr};        // position counted from the latest event
+    torch::Tensor m_gapEdges;                        // time_bias: bucket edges in days
+    torch::nn::Linear m_previous{nullptr};           // local_order: map of the previous event
+    std::vector<EncoderLayer> m_layers;              // transformer item aggregation
     torch::nn::GRU m_gru{nullptr};
     torch::nn::LSTM m_lstm{nullptr};
     torch::nn::Linear m_itemProj{nullptr}; // item attention pooling
     torch::nn::Linear m_itemScore{nullptr};
-    torch::Tensor m_emptyHistory; // [d] pooled vector of an empty history
-    torch::nn::Linear m_countGate{nullptr}; // pooling "all": soft event counts
+    torch::Tensor m_emptyHistory;             // [d] pooled vector of an empty history
+    torch::nn::Linear m_countGate{nullptr};   // pooling "all": soft event counts
     torch::nn::LayerNorm m_headNorm{nullptr}; // head "skip"
     torch::nn::Linear m_skip{nullptr};        // head "skip": linear path to the logit
     torch::nn::Linear m_hidden{nullptr};

@@ -8,6 +8,8 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+
 #include <mutex>
 
 namespace seqlens {
@@ -17,6 +19,12 @@ ModelLayout layoutOf(const Encoder &encoder)
     ModelLayout layout{encoder.cardinalities(), encoder.numNumeric(), encoder.maxItems(),
                        encoder.timeBucketsDays()};
     layout.sources = int64_t(encoder.sources().size());
+    const auto names = encoder.inputNames();
+    const auto at = std::find(names.begin(), names.end(), "time_before_cutoff");
+    if (at != names.end())
+        layout.timeBeforeCutoffInput = at - names.begin();
+    if (!encoder.timeBucketsDays().empty())
+        layout.timeScaleDays = std::max(1.0, encoder.timeBucketsDays().back());
     if (layout.sources > 1)
         layout.inputSources = encoder.inputSources();
     return layout;

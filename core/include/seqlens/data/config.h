@@ -27,6 +27,10 @@ enum class LrSchedule { Constant, WarmupCosine };
 // How a standardised numeric value becomes a vector: value times a learned direction, or that
 // plus learned periodic features (sin and cos of k learned frequencies, mapped per field).
 enum class NumericEmbedding { Linear, Periodic };
+// How the time before the cutoff becomes a vector: its bucket's embedding alone, or that plus a
+// learned map of the exact time (log and linear), so the model can tell times within a bucket
+// apart and compare the times of two events.
+enum class TimeEncoding { Buckets, Continuous };
 // How the sequence score becomes a probability (compare/calibrator.h).
 enum class CalibrationMethod { None, Platt, Isotonic };
 
@@ -142,6 +146,7 @@ struct ModelConfig {
     bool timeBias = false; // transformer: learned attention bias per head from the signed time
                            // gap between two events, bucketed by sequence.time_buckets_days
     NumericEmbedding numericEncoding = NumericEmbedding::Linear;
+    TimeEncoding timeEncoding = TimeEncoding::Buckets;
     bool localOrder = false; // add a learned map of the previous event's vector to each event's
                              // before item aggregation (a causal width-2 convolution)
     Pooling pooling = Pooling::All;
@@ -294,6 +299,7 @@ const char *toString(Pooling p);
 const char *toString(Head h);
 const char *toString(LrSchedule s);
 const char *toString(NumericEmbedding e);
+const char *toString(TimeEncoding e);
 const char *toString(CalibrationMethod m);
 const char *toString(NumericTransform t);
 

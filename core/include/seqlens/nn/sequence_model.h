@@ -24,6 +24,10 @@ struct ModelLayout {
     // learned source embedding tags its vector.
     std::vector<int32_t> inputSources = {};
     int64_t sources = 1;
+    // Index of the time-before-cutoff input among the categorical inputs (-1: none), and the
+    // scale of its exact-time map (the last bucket edge, in days).
+    int64_t timeBeforeCutoffInput = -1;
+    double timeScaleDays = 730;
 };
 
 ModelLayout layoutOf(const Encoder &encoder);
