@@ -17,6 +17,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 using namespace seqlens;
 
@@ -49,12 +50,14 @@ std::unique_ptr<Data> synthData(int64_t applicants, uint64_t seed)
 }
 
 // An untrained bundle of the given aggregation, encoder fitted on everything.
-ModelBundle untrained(const Data &d, ItemAggregation agg, TimeEncoding time = TimeEncoding::Buckets)
+ModelBundle untrained(const Data &d, ItemAggregation agg, TimeEncoding time = TimeEncoding::Buckets,
+                      Pooling pooling = Pooling::All)
 {
     ModelBundle b;
     b.config = d.cfg;
     b.config.model.itemAggregation = agg;
     b.config.model.timeEncoding = time;
+    b.config.model.pooling = pooling;
     b.encoder = Encoder::fit(d.raw, b.config, allRows(d.raw));
     b.model = std::make_unique<SequenceModel>(b.config.model, layoutOf(b.encoder), 3);
     b.referenceEmbedding = b.model->meanInputEmbedding(b.encoder.encode(d.raw), allRows(d.raw));
@@ -95,15 +98,17 @@ private Q_SLOTS:
     void integratedGradientsAreCompleteForEveryAggregationAndReference()
     {
         auto d = synthData(300, 5);
-        // The GRU twice: with the time before the cutoff as buckets and as continuous time.
-        const std::pair<ItemAggregation, TimeEncoding> models[] = {
-            {ItemAggregation::Transformer, TimeEncoding::Buckets},
-            {ItemAggregation::Gru, TimeEncoding::Buckets},
-            {ItemAggregation::Gru, TimeEncoding::Continuous},
-            {ItemAggregation::Lstm, TimeEncoding::Buckets},
-            {ItemAggregation::None, TimeEncoding::Buckets}};
-        for (const auto &[agg, time] : models) {
-            const ModelBundle b = untrained(*d, agg, time);
+        // The GRU three times: with the time before the cutoff as buckets, as continuous time,
+        // and with pooling "all_inputs" (window statistics straight from the input embeddings).
+        const std::tuple<ItemAggregation, TimeEncoding, Pooling> models[] = {
+            {ItemAggregation::Transformer, TimeEncoding::Buckets, Pooling::All},
+            {ItemAggregation::Gru, TimeEncoding::Buckets, Pooling::All},
+            {ItemAggregation::Gru, TimeEncoding::Continuous, Pooling::All},
+            {ItemAggregation::Gru, TimeEncoding::Buckets, Pooling::AllInputs},
+            {ItemAggregation::Lstm, TimeEncoding::Buckets, Pooling::All},
+            {ItemAggregation::None, TimeEncoding::Buckets, Pooling::All}};
+        for (const auto &[agg, time, pooling] : models) {
+            const ModelBundle b = untrained(*d, agg, time, pooling);
             const EncodedDataset enc = b.encoder.encode(d->raw);
             for (auto ref : {AttributionReference::Missing, AttributionReference::Empty,
                              AttributionReference::Mean}) {

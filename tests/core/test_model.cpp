@@ -29,6 +29,7 @@ private Q_SLOTS:
         QTest::newRow("transformer, time bias, pooling all, skip head") << -1;
         QTest::newRow("gru, pooling all, skip head") << -2;
         QTest::newRow("gru, continuous time") << -3;
+        QTest::newRow("gru, pooling all_inputs") << -4;
     }
     void paddingDoesNotChangeTheScore()
     {
@@ -42,7 +43,7 @@ private Q_SLOTS:
                                                  : ItemAggregation(agg));
         if (agg < 0) {
             cfg.timeBias = agg == -1;
-            cfg.pooling = Pooling::All;
+            cfg.pooling = agg == -4 ? Pooling::AllInputs : Pooling::All;
             cfg.head = Head::Skip;
         }
         ModelLayout layout = smallLayout();

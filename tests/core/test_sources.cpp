@@ -277,10 +277,19 @@ private Q_SLOTS:
         QCOMPARE(eb.source[1], uint8_t(1));
     }
 
+    void fieldAttentionStaysWithinTheEventsSource_data()
+    {
+        QTest::addColumn<int>("pooling");
+        QTest::newRow("pooling all") << int(Pooling::All);
+        QTest::newRow("pooling all_inputs") << int(Pooling::AllInputs);
+    }
     void fieldAttentionStaysWithinTheEventsSource()
     {
+        QFETCH(int, pooling);
         const auto [cfg, d, enc, e] = encoded();
-        SequenceModel model(cfg.model, layoutOf(enc), 7);
+        ModelConfig mc = cfg.model;
+        mc.pooling = Pooling(pooling);
+        SequenceModel model(mc, layoutOf(enc), 7);
         const Explanation x = model.explain(e, 0);
         QCOMPARE(x.fieldWeights.size(), size_t(4));
         const auto sources = enc.inputSources();

@@ -142,6 +142,19 @@ private Q_SLOTS:
         mc.head = Head::Skip;
         SequenceModel a(mc, smallLayout(), 5), b(mc, smallLayout(), 5);
         TrainingConfig tc = trainingConfig(3);
+        // Pooling "all_inputs" too, with a GRU, on 1 and 2 threads.
+        ModelConfig inputs = mc;
+        inputs.itemAggregation = ItemAggregation::Gru;
+        inputs.pooling = Pooling::AllInputs;
+        std::vector<std::vector<double>> inputsScores;
+        for (int threads : {1, 2}) {
+            setTorchThreads(threads);
+            SequenceModel m(inputs, smallLayout(), 5);
+            train(m, e, tc);
+            inputsScores.push_back(m.predict(e, rowsOf(e, true)));
+        }
+        setTorchThreads(2);
+        QCOMPARE(inputsScores[0], inputsScores[1]);
         tc.lrSchedule = LrSchedule::WarmupCosine;
         tc.warmupEpochs = 0.5;
         tc.weightDecay = 0.01;

@@ -132,8 +132,14 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
     m_itemScore = register_module("item_score",
                                   torch::nn::Linear(torch::nn::LinearOptions(d, 1).bias(false)));
     m_emptyHistory = register_parameter("empty_history", torch::zeros({d}));
-    int64_t features = d + 1; // pooled vector and the log length
-    if (config.pooling == Pooling::All) {
+    int64_t features = d + 1;                   // pooled vector and the log length
+    if (config.pooling == Pooling::AllInputs) { // soft counts over each event's own inputs too
+        const int64_t inputs = int64_t(layout.cardinalities.size()) + layout.numNumeric;
+        m_inputCountGate = register_module("input_count_gate", torch::nn::Linear(inputs * d, d));
+        m_inputValue = register_module("input_value", torch::nn::Linear(inputs * d, d));
+        features += 2 * d;
+    }
+    if (config.pooling != Pooling::Attention) {
         m_countGate = register_module("count_gate", torch::nn::Linear(d, d));
         features += 2 * d;
     }
@@ -253,7 +259,7 @@ NetOutput SeqNetImpl::forwardEmbedded(const torch::Tensor &e, const Batch &b)
     itemLogits = itemLogits.masked_fill(keyPad, -std::numeric_limits<float>::infinity());
     auto itemW = torch::softmax(itemLogits, -1); // [B, T]
     NetOutput out;
-    out.logits = head(pool(h, itemW, b));
+    out.logits = head(pool(h, itemW, b, e));
     out.fieldWeights = fieldW;
     out.itemWeights = itemW.masked_fill(b.pad, 0.0);
     out.states = h;
@@ -281,7 +287,8 @@ torch::Tensor SeqNetImpl::timeBiasIndex(const Batch &b) const
     return index.to(torch::kUInt8).contiguous();
 }
 
-torch::Tensor SeqNetImpl::pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &b)
+torch::Tensor SeqNetImpl::pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &b,
+                               const torch::Tensor &e)
 {
     auto empty = b.length.eq(0).unsqueeze(1);       // [B, 1]
     auto pooled = (itemW.unsqueeze(-1) * h).sum(1); // [B, d]
@@ -296,7 +303,20 @@ torch::Tensor SeqNetImpl::pool(const torch::Tensor &h, const torch::Tensor &item
     auto maxed = h.masked_fill(real.logical_not(), -std::numeric_limits<float>::infinity()).amax(1);
     maxed = torch::where(empty, torch::zeros_like(maxed), maxed);
     auto counts = torch::log1p((torch::sigmoid(m_countGate(h)) * real).sum(1));
-    return torch::cat({pooled, maxed, counts, lengthFeature}, 1);
+    if (!m_inputCountGate)
+        return torch::cat({pooled, maxed, counts, lengthFeature}, 1);
+    // Learned window statistics from every input embedding of each event, before any
+    // aggregation, so a scorecard's window count or sum needs no room in the aggregator's state:
+    // per channel, a gate picks events (say late payments in the last year) and the pooled
+    // vector gets their soft count and the sum of a learned value of them (say their amounts).
+    // Another source's inputs are not this event's: left out, so their attributions stay 0.
+    auto own = m_sourceEmbedding ? e * foreignInputs(b).logical_not().unsqueeze(-1) : e;
+    auto flat = own.flatten(2);                                // [B, T, F * d]
+    auto gate = torch::sigmoid(m_inputCountGate(flat)) * real; // [B, T, d]
+    auto inputCounts = torch::log1p(gate.sum(1));
+    auto sums = (gate * m_inputValue(flat)).sum(1);
+    auto inputSums = torch::sign(sums) * torch::log1p(sums.abs()); // signed log
+    return torch::cat({pooled, maxed, counts, inputCounts, inputSums, lengthFeature}, 1);
 }
 
 torch::Tensor SeqNetImpl::head(const torch::Tensor &features)

@@ -54,7 +54,8 @@ private:
     // time_bias: the bucket of the signed time gap of every (query, key) pair, [B, T, T] uint8.
     torch::Tensor timeBiasIndex(const Batch &batch) const;
     // The pooled vector of each history ([B, P]) from the event states h [B, T, d].
-    torch::Tensor pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &batch);
+    torch::Tensor pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &batch,
+                       const torch::Tensor &e);
     torch::Tensor head(const torch::Tensor &features);
 
     ModelConfig m_config;
@@ -78,10 +79,12 @@ private:
     torch::nn::LSTM m_lstm{nullptr};
     torch::nn::Linear m_itemProj{nullptr}; // item attention pooling
     torch::nn::Linear m_itemScore{nullptr};
-    torch::Tensor m_emptyHistory;             // [d] pooled vector of an empty history
-    torch::nn::Linear m_countGate{nullptr};   // pooling "all": soft event counts
-    torch::nn::LayerNorm m_headNorm{nullptr}; // head "skip"
-    torch::nn::Linear m_skip{nullptr};        // head "skip": linear path to the logit
+    torch::Tensor m_emptyHistory;                // [d] pooled vector of an empty history
+    torch::nn::Linear m_countGate{nullptr};      // pooling "all": soft event counts
+    torch::nn::Linear m_inputCountGate{nullptr}; // pooling "all_inputs": window gates on inputs
+    torch::nn::Linear m_inputValue{nullptr};     // and the values they sum
+    torch::nn::LayerNorm m_headNorm{nullptr};    // head "skip"
+    torch::nn::Linear m_skip{nullptr};           // head "skip": linear path to the logit
     torch::nn::Linear m_hidden{nullptr};
     FastDropout m_dropout{nullptr};
     torch::nn::Linear m_out{nullptr};
