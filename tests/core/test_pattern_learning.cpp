@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The default model learns pattern families that need order or time, on small versions of the
 // pattern benchmark: it beats the same pipeline made order-blind (no cross-event aggregation,
-// no time since the previous event) on the order family, and made time-blind (no time inputs,
-// no time bias) on the burst family, whose pattern and control have the same event counts and
-// differ only in how close together the events lie. Same split and seed for both models.
+// no time since the previous event) on the order and long-range families, and made time-blind
+// (no time inputs, no time bias) on the burst, recency and irregular families (burst: pattern
+// and control have the same event counts and differ only in how close together the events
+// lie). Same split and seed for both models. Not here: trend, where the GRU is below the
+// order-blind model at this size (0.5608 vs 0.6007, as on the benchmark: the open part of
+// issue 10), and interaction, a pattern inside one event that neither blind variant removes.
 #include "seqlens/data/pattern_synth.h"
 #include "seqlens/train_workflow.h"
 #include "test_util.h"
@@ -11,8 +14,11 @@
 using namespace seqlens;
 
 namespace {
-constexpr double kOrderMargin = 0.03; // test AUC points over the order-blind model
-constexpr double kBurstMargin = 0.03; // test AUC points over the time-blind model
+constexpr double kOrderMargin = 0.03;     // test AUC points over the order-blind model
+constexpr double kBurstMargin = 0.03;     // test AUC points over the time-blind model
+constexpr double kLongRangeMargin = 0.10; // over the order-blind model (measured 0.2271)
+constexpr double kRecencyMargin = 0.03;   // over the time-blind model (measured 0.0778)
+constexpr double kIrregularMargin = 0.01; // over the time-blind model (measured 0.0315)
 
 Config patternConfig(const QTemporaryDir &dir, PatternFamily f)
 {
@@ -26,6 +32,25 @@ Config patternConfig(const QTemporaryDir &dir, PatternFamily f)
     cfg.training.threads = 2;
     cfg.training.epochs = testutil::kSanitized ? 2 : 15;
     cfg.model.itemAggregation = ItemAggregation::Gru; // one model per run (auto trains two)
+    return cfg;
+}
+
+// No cross-event aggregation and no time since the previous event: each event is scored on
+// its own and pooled.
+Config orderBlind(Config cfg)
+{
+    cfg.model.itemAggregation = ItemAggregation::None;
+    cfg.sequence.timeSincePrevious = false;
+    cfg.model.localOrder = false;
+    return cfg;
+}
+
+// No time inputs and no time bias: the events keep their order but not their times.
+Config timeBlind(Config cfg)
+{
+    cfg.sequence.timeSincePrevious = false;
+    cfg.sequence.timeBeforeCutoff = false;
+    cfg.model.timeBias = false;
     return cfg;
 }
 
@@ -52,20 +77,27 @@ private Q_SLOTS:
     void orderFamilyNeedsOrder()
     {
         const Config cfg = patternConfig(m_dir, PatternFamily::Order);
-        Config blind = cfg;
-        blind.model.itemAggregation = ItemAggregation::None;
-        blind.sequence.timeSincePrevious = false;
-        blind.model.localOrder = false;
-        check(testAuc(cfg), testAuc(blind), kOrderMargin, "order");
+        check(testAuc(cfg), testAuc(orderBlind(cfg)), kOrderMargin, "order");
+    }
+    void longRangeFamilyNeedsOrder()
+    {
+        const Config cfg = patternConfig(m_dir, PatternFamily::LongRange);
+        check(testAuc(cfg), testAuc(orderBlind(cfg)), kLongRangeMargin, "long range");
     }
     void burstFamilyNeedsTime()
     {
         const Config cfg = patternConfig(m_dir, PatternFamily::Burst);
-        Config blind = cfg;
-        blind.sequence.timeSincePrevious = false;
-        blind.sequence.timeBeforeCutoff = false;
-        blind.model.timeBias = false;
-        check(testAuc(cfg), testAuc(blind), kBurstMargin, "burst");
+        check(testAuc(cfg), testAuc(timeBlind(cfg)), kBurstMargin, "burst");
+    }
+    void recencyFamilyNeedsTime()
+    {
+        const Config cfg = patternConfig(m_dir, PatternFamily::Recency);
+        check(testAuc(cfg), testAuc(timeBlind(cfg)), kRecencyMargin, "recency");
+    }
+    void irregularFamilyNeedsTime()
+    {
+        const Config cfg = patternConfig(m_dir, PatternFamily::Irregular);
+        check(testAuc(cfg), testAuc(timeBlind(cfg)), kIrregularMargin, "irregular");
     }
 };
 
