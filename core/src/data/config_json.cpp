@@ -198,21 +198,21 @@ std::string configToJson(const Config &c)
                         {"test_fraction", t.testFraction},
                         {"threads", t.threads}};
     const BaselineConfig &b = c.baseline;
-    root["baseline"] = {
-        {"model", b.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
-        {"windows_days", b.windowsDays},
-        {"top_values", b.topValues},
-        {"l2", b.l2},
-        {"folds", b.folds},
-        {"bootstrap_reps", b.bootstrapReps},
-        {"test_scores", b.testScores == TestScoring::Bagged ? "bagged" : "full_model"},
-        {"xgboost",
-         {{"rounds", b.xgboost.rounds},
-          {"max_depth", b.xgboost.maxDepth},
-          {"eta", b.xgboost.eta},
-          {"subsample", b.xgboost.subsample},
-          {"colsample_bytree", b.xgboost.colsampleByTree},
-          {"min_child_weight", b.xgboost.minChildWeight}}}};
+    root["baseline"] = {{"model", b.model == BaselineModelKind::Logistic ? "logistic" : "xgboost"},
+                        {"windows_days", b.windowsDays},
+                        {"top_values", b.topValues},
+                        {"l2", b.l2},
+                        {"folds", b.folds},
+                        {"bootstrap_reps", b.bootstrapReps},
+                        {"test_scores",
+                         b.testScores == TestScoring::Bagged ? "bagged" : "full_model"},
+                        {"xgboost",
+                         {{"rounds", b.xgboost.rounds},
+                          {"max_depth", b.xgboost.maxDepth},
+                          {"eta", b.xgboost.eta},
+                          {"subsample", b.xgboost.subsample},
+                          {"colsample_bytree", b.xgboost.colsampleByTree},
+                          {"min_child_weight", b.xgboost.minChildWeight}}}};
     json reasons = json::array();
     for (const ReasonRule &rule : c.explain.reasons) {
         const ReasonMatch &m = rule.match;

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -82,8 +82,8 @@ void readModel(Reader &r, const json &root, ModelConfig &m)
     const json *j = r.member(root, "model", "", false);
     if (!j || !r.object(*j, "/model",
                         {"emb_dim", "heads", "layers", "ff_dim", "item_aggregation", "positions",
-                         "dropout", "time_bias", "local_order", "pooling", "head", "calibration",
-                         "numeric_encoding", "time_encoding"}))
+                         "dropout", "time_bias", "local_order", "pooling", "head",
+                         "calibration", "numeric_encoding", "time_encoding"}))
         return;
     r.integer(*j, "emb_dim", "/model", m.embDim, limits::embDim);
     r.integer(*j, "heads", "/model", m.heads, limits::heads);
@@ -118,10 +118,11 @@ void readTraining(Reader &r, const json &root, TrainingConfig &t)
 {
     const json *j = r.member(root, "training", "", false);
     const std::string p = "/training";
-    if (!j || !r.object(*j, p,
-                        {"epochs", "batch_size", "learning_rate", "weight_decay", "pos_weight",
-                         "grad_clip", "patience", "min_epochs", "lr_schedule", "warmup_epochs",
-                         "seed", "valid_fraction", "test_fraction", "threads"}))
+    if (!j ||
+        !r.object(*j, p,
+                  {"epochs", "batch_size", "learning_rate", "weight_decay", "pos_weight",
+                   "grad_clip", "patience", "min_epochs", "lr_schedule", "warmup_epochs", "seed",
+                   "valid_fraction", "test_fraction", "threads"}))
         return;
     r.integer(*j, "epochs", p, t.epochs, limits::epochs);
     r.integer(*j, "batch_size", p, t.batchSize, limits::batchSize);

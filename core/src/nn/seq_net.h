@@ -53,7 +53,8 @@ private:
     torch::Tensor aggregateItems(torch::Tensor x, const Batch &batch);
     // time_bias: the bucket of the signed time gap of every (query, key) pair, [B, T, T] uint8.
     torch::Tensor timeBiasIndex(const Batch &batch) const;
-    // The pooled vector of each history ([B, P]) from the event states h [B, T, d].
+    // The pooled vector of each history ([B, P]) from the event states h [B, T, d] (and, for
+    // pooling "all_inputs", the input embeddings e [B, T, F, d]).
     torch::Tensor pool(const torch::Tensor &h, const torch::Tensor &itemW, const Batch &batch,
                        const torch::Tensor &e);
     torch::Tensor head(const torch::Tensor &features);

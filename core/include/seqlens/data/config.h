@@ -49,10 +49,10 @@ struct FieldConfig {
 // One hop of events[i].via: a parent table that maps the key a row refers to onto the next key
 // (the next hop's, or the applicant's). Each key appears at most once in the parent table.
 struct ViaHop {
-    std::string path;                // parent CSV (relative to the config file); .gz allowed
-    std::string key;                 // its column holding the key the rows below refer to
-    std::string entity;              // its column holding the applicant key (or the next hop's key)
-    char delimiter = 0;              // 0 = auto-detect
+    std::string path;   // parent CSV (relative to the config file); .gz allowed
+    std::string key;    // its column holding the key the rows below refer to
+    std::string entity; // its column holding the applicant key (or the next hop's key)
+    char delimiter = 0; // 0 = auto-detect
     std::vector<FieldConfig> fields; // parent columns carried onto every joined row
 };
 
@@ -63,8 +63,8 @@ struct EventSourceConfig {
     std::string time;      // column with the event time
     TimeFormat timeFormat; // see time_parser.h
     bool timeFromCutoff = false; // time_origin "cutoff": times count from each applicant's cutoff
-    char delimiter = 0;          // 0 = auto-detect
-    int64_t maxItems = 0; // keep at most the latest N events of this source; 0 = no own bound
+    char delimiter = 0;    // 0 = auto-detect
+    int64_t maxItems = 0;  // keep at most the latest N events of this source; 0 = no own bound
     std::vector<FieldConfig> fields; // at least one
     std::vector<ViaHop> via;         // rows reach the applicant through these tables, in order
 };
@@ -72,10 +72,10 @@ struct EventSourceConfig {
 // An event field as the model, the features and the reports name it: the column name with one
 // event source, "<source>.<column>" with several; parent columns of `via` hops included.
 struct QualifiedField {
-    std::string name;  // the qualified name
-    size_t source = 0; // index into Config::events
-    int hop = -1;      // -1: a column of the source table, else the via hop it comes from
-    FieldConfig field; // as configured (field.name is the column)
+    std::string name;   // the qualified name
+    size_t source = 0;  // index into Config::events
+    int hop = -1;       // -1: a column of the source table, else the via hop it comes from
+    FieldConfig field;  // as configured (field.name is the column)
 };
 struct Config;
 // Every event field of every source, in source order: own fields, then via fields hop by hop.
@@ -119,7 +119,7 @@ struct LabelConfig {
         split; // column with train/valid/test; otherwise a stratified random split
     std::optional<TimeSplit> timeSplit; // labels.split {"by": "cutoff", ...}: out of time
     std::optional<std::string>
-        cutoffValue;    // without a cutoff column: one cutoff time for every applicant
+        cutoffValue; // without a cutoff column: one cutoff time for every applicant
     char delimiter = 0; // 0 = auto-detect
     std::vector<StaticFeatureConfig>
         features; // static per-applicant columns (used by the baseline)
@@ -143,7 +143,7 @@ struct ModelConfig {
     ItemAggregation itemAggregation = ItemAggregation::Auto; // resolved before a model is built
     bool positions =
         true; // transformer: learned embedding of the position counted from the latest event
-    double dropout = 0.1;  // 0 <= dropout < 1
+    double dropout = 0.1; // 0 <= dropout < 1
     bool timeBias = false; // transformer: learned attention bias per head from the signed time
                            // gap between two events, bucketed by sequence.time_buckets_days
     NumericEmbedding numericEncoding = NumericEmbedding::Linear;
@@ -165,7 +165,7 @@ struct TrainingConfig {
     int64_t patience = 5;        // epochs without validation-AUC gain before stopping; >= 1
     int64_t minEpochs = 10;      // no early stop before this epoch (initial plateaus); >= 1
     LrSchedule lrSchedule = LrSchedule::Constant; // warmup_cosine: linear warm-up, cosine decay
-    double warmupEpochs = 1.0;                    // warmup_cosine: epochs of linear warm-up; >= 0
+    double warmupEpochs = 1.0;   // warmup_cosine: epochs of linear warm-up; >= 0
     uint64_t seed = 7;           // seeds the split, the initialisation, dropout and the batch order
     double validFraction = 0.15; // share of labeled applicants held out for early stopping
     double testFraction = 0.2;   // share held out for the final test
@@ -205,8 +205,8 @@ struct BaselineConfig {
 //                                          reason per value found), optionally only recent ones
 //   field + value + then + within_days     an event like that directly followed, within the days,
 //                                          by an event matching `then` (a two-event pattern)
-//   input                                  one model input over all events (a field or a time
-//   input) within_days alone                      every event in the days before the cutoff
+//   input                                  one model input over all events (a field or a time input)
+//   within_days alone                      every event in the days before the cutoff
 struct ReasonMatch {
     std::string field, value;         // categorical event field and value ("*" = any)
     std::string thenField, thenValue; // pattern: the next event's field and value
@@ -216,25 +216,24 @@ struct ReasonMatch {
 
 struct ReasonRule {
     std::string code; // short and stable; may hold {value} / {then_value} / {input} / {days}
-    std::string
-        text; // the phrase; placeholders {count} {field} {value} {then_value} {input} {days}
+    std::string text; // the phrase; placeholders {count} {field} {value} {then_value} {input} {days}
     ReasonMatch match;
 };
 
 struct ExplainConfig {
-    std::vector<ReasonRule> reasons;   // checked first, in this order
-    bool defaultReasons = true;        // then the reasons generated from the field names
+    std::vector<ReasonRule> reasons;  // checked first, in this order
+    bool defaultReasons = true;       // then the reasons generated from the field names
     std::string reference = "missing"; // attribution reference: missing, empty or mean
-    int64_t steps = 32;                // Integrated Gradients steps; 1..1024
+    int64_t steps = 32;               // Integrated Gradients steps; 1..1024
 };
 
 // Green/amber/red limits of monitoring (monitor/monitor_workflow.h) and of segment checks.
 struct MonitorThresholds {
-    int64_t bins = 10;          // numeric and score bins (reference quantiles); 2..100
-    double psiAmber = 0.10;     // PSI at or above: amber
-    double psiRed = 0.25;       // PSI at or above: red
-    double alphaRed = 0.05;     // AUC drop / calibration test p-value below: red
-    double alphaAmber = 0.10;   // below: amber
+    int64_t bins = 10;        // numeric and score bins (reference quantiles); 2..100
+    double psiAmber = 0.10;   // PSI at or above: amber
+    double psiRed = 0.25;     // PSI at or above: red
+    double alphaRed = 0.05;   // AUC drop / calibration test p-value below: red
+    double alphaAmber = 0.10; // below: amber
     double adverseImpact = 0.8; // a segment's approval rate over the highest one below: amber
 };
 
