@@ -205,6 +205,27 @@ private Q_SLOTS:
         QVERIFY(anyContains(p, "/events/0/fields: expected a non-empty array"));
         QVERIFY(anyContains(p, "/labels: required key is missing"));
     }
+    void timeSinceSameNamesCategoricalFieldsOnce()
+    {
+        const std::string head = R"({"schema_version": 1,
+          "events": [{"path": "e.csv", "entity": "id", "time": "t",
+                      "fields": [{"name": "kind", "type": "categorical"}, {"name": "amount", "type": "numeric"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]},
+          "sequence": {"time_since_same": )";
+        Config c = parseConfig(head + R"(["kind"]}})", "cfg.json", "/base");
+        QCOMPARE(c.sequence.timeSinceSame, std::vector<std::string>{"kind"});
+        QCOMPARE(parseConfig(configToJson(c), "back", "/base").sequence.timeSinceSame,
+                 std::vector<std::string>{"kind"});
+        QVERIFY(parseConfig(kMinimal, "cfg.json", "/base").sequence.timeSinceSame.empty());
+        auto p = problemsOf(head + R"(["amount", "kind", "kind"]}})");
+        QCOMPARE(p.size(), size_t(2));
+        QCOMPARE(p[0], std::string("cfg.json: /sequence/time_since_same/0: expected a categorical "
+                                   "event field (\"kind\"), got \"amount\""));
+        QCOMPARE(p[1], std::string("cfg.json: /sequence/time_since_same/2: expected each field "
+                                   "once, got \"kind\" again"));
+        QVERIFY(anyContains(problemsOf(head + R"("kind"}})"),
+                            "/sequence/time_since_same: expected an array of strings, got \"kind\""));
+    }
     void validateChecksAConfigHoweverItWasBuilt()
     {
         Config c = parseConfig(kMinimal, "cfg.json", "/base");

@@ -116,6 +116,63 @@ private Q_SLOTS:
         QCOMPARE(enc.bucketCode(1.5), kFirstBucketCode + 2); // (1, 7]
         QCOMPARE(enc.bucketCode(8.0), kFirstBucketCode + 3); // beyond the last edge
     }
+    void timeSinceSameIsTheGapToThePreviousEventOfTheSameValue()
+    {
+        Fixture fx;
+        fx.labelsExtra = R"(, "split": "part")";
+        fx.sequenceJson = R"({"max_items": 10, "time_buckets_days": [1, 7, 30],
+                              "time_since_same": ["kind"]})";
+        const char *events = "id,t,kind,amount\n"
+                             "a,2020-01-01,pay,1\n"
+                             "a,2020-01-03,late,1\n"
+                             "a,2020-01-11,pay,1\n"  // 10 days after a's pay of 01-01
+                             "a,2020-01-15,pay,1\n"  // 4
+                             "a,2020-01-20,late,1\n" // 17 after a's late of 01-03
+                             "a,2020-01-21,,1\n"     // kind missing: no gap
+                             "a,2020-01-25,pay,1\n"  // 10
+                             "b,2020-02-01,pay,1\n"  // b's own first pay: no gap
+                             "b,2020-02-03,pay,1\n"; // 2
+        const char *labels = "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,train\n";
+        Config cfg = fx.config(events, labels);
+        RawDataset d = loadDataset(cfg);
+        Encoder enc = fitOnTrain(d, cfg);
+        QCOMPARE(enc.inputNames().back(), std::string("time_since_same_kind"));
+        QCOMPARE(enc.numNumeric(), int64_t(2));
+        // Standardized with the log1p of the training gaps: 10, 4, 17, 10, 2.
+        const double g[] = {10, 4, 17, 10, 2};
+        double mean = 0, sq = 0;
+        for (double x : g)
+            mean += std::log1p(x) / 5;
+        for (double x : g)
+            sq += (std::log1p(x) - mean) * (std::log1p(x) - mean) / 5;
+        const NumericEncoding &ne = enc.numeric()[1];
+        QCOMPARE(ne.sameAs, std::string("kind"));
+        QVERIFY(std::fabs(ne.mean - mean) < 1e-9);
+        QVERIFY(std::fabs(ne.stddev - std::sqrt(sq)) < 1e-9);
+        const EncodedDataset e = enc.encode(d);
+        const double expected[] = {NAN, NAN, 10, 4, 17, NAN, 10, NAN, 2};
+        for (int64_t row = 0; row < 9; ++row) {
+            const size_t at = size_t(row * 2 + 1);
+            const bool present = !std::isnan(expected[row]);
+            QCOMPARE(e.numState[at], present ? kNumPresent : kNumMissing);
+            const double want = present ? (std::log1p(expected[row]) - mean) / std::sqrt(sq) : 0;
+            QVERIFY2(std::fabs(e.num[at] - want) < 1e-6, std::to_string(row).c_str());
+        }
+        // Truncation keeps the gap to an event it drops: a's last pay is still 10 days after
+        // the pay of 01-15; and the fit uses only the rows passed (b alone: one gap, sd 1).
+        fx.sequenceJson = R"({"max_items": 2, "time_buckets_days": [1, 7, 30],
+                              "time_since_same": ["kind"]})";
+        Config short2 = fx.config(events, labels);
+        const Encoder cut = Encoder::fit(d, short2, {1});
+        QVERIFY(std::fabs(cut.numeric()[1].mean - std::log1p(2.0)) < 1e-9);
+        QCOMPARE(cut.numeric()[1].stddev, 1.0);
+        const EncodedDataset t = cut.encode(d);
+        QCOMPARE(t.length(0), int64_t(2));
+        QVERIFY(std::fabs(t.num[3] - (std::log1p(10.0) - std::log1p(2.0))) < 1e-6);
+        const Encoder back = Encoder::fromJson(enc.toJson(), "test");
+        QCOMPARE(back.toJson(), enc.toJson());
+        QCOMPARE(back.encode(d).num, e.num);
+    }
     void jsonRoundTripEncodesIdentically()
     {
         Fixture fx;

@@ -277,6 +277,38 @@ private Q_SLOTS:
         QCOMPARE(eb.source[1], uint8_t(1));
     }
 
+    void timeSinceSameStaysWithinTheFieldsSource()
+    {
+        std::string text = configText();
+        const std::string plain = R"("sequence": {"max_items": 16})";
+        text.replace(text.find(plain), plain.size(),
+                     R"("sequence": {"max_items": 16,
+                                     "time_since_same": ["bal.credit_type", "app.kind"]})");
+        const Config cfg = parseConfig(text, "sources.json", m_dir.path().toStdString());
+        const RawDataset d = loadDataset(cfg);
+        const Encoder enc = Encoder::fit(d, cfg, {0, 1, 2});
+        const auto names = enc.inputNames();
+        QCOMPARE(std::vector<std::string>(names.end() - 2, names.end()),
+                 (std::vector<std::string>{"time_since_same_bal.credit_type",
+                                           "time_since_same_app.kind"}));
+        const auto sources = enc.inputSources();
+        QCOMPARE(std::vector<int32_t>(sources.end() - 2, sources.end()),
+                 (std::vector<int32_t>{1, 0}));
+        const EncodedDataset e = enc.encode(d);
+        const auto state = [&](int64_t ev, int k) { return e.numState[size_t(ev * 2 + k)]; };
+        // A: bal c1 car (-2 months), app login, bal c1 car (-1 month), app apply; B: bal, app.
+        const uint8_t expected[6][2] = {{kNumMissing, kNumPad}, {kNumPad, kNumMissing},
+                                        {kNumPresent, kNumPad}, {kNumPad, kNumMissing},
+                                        {kNumMissing, kNumPad}, {kNumPad, kNumMissing}};
+        for (int64_t ev = 0; ev < 6; ++ev)
+            for (int k = 0; k < 2; ++k)
+                QCOMPARE(state(ev, k), expected[ev][k]);
+        // The one gap, a month between A's two car balances (the login between them is another
+        // source's), is the only fitted value: its mean, so it encodes as 0.
+        QVERIFY(std::fabs(enc.numeric()[0].mean - std::log1p(m_month)) < 1e-6);
+        QCOMPARE(e.num[4], 0.0f);
+    }
+
     void fieldAttentionStaysWithinTheEventsSource_data()
     {
         QTest::addColumn<int>("pooling");

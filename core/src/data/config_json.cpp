@@ -167,7 +167,8 @@ std::string configToJson(const Config &c)
     root["sequence"] = {{"max_items", c.sequence.maxItems},
                         {"time_buckets_days", c.sequence.timeBucketsDays},
                         {"time_since_previous", c.sequence.timeSincePrevious},
-                        {"time_before_cutoff", c.sequence.timeBeforeCutoff}};
+                        {"time_before_cutoff", c.sequence.timeBeforeCutoff},
+                        {"time_since_same", c.sequence.timeSinceSame}};
     root["model"] = {{"emb_dim", c.model.embDim},
                      {"heads", c.model.heads},
                      {"layers", c.model.layers},

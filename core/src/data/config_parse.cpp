@@ -69,11 +69,13 @@ void readSequence(Reader &r, const json &root, SequenceConfig &s)
     const json *j = r.member(root, "sequence", "", false);
     if (!j ||
         !r.object(*j, "/sequence",
-                  {"max_items", "time_buckets_days", "time_since_previous", "time_before_cutoff"}))
+                  {"max_items", "time_buckets_days", "time_since_previous", "time_before_cutoff",
+                   "time_since_same"}))
         return;
     r.integer(*j, "max_items", "/sequence", s.maxItems, limits::maxItems);
     r.boolean(*j, "time_since_previous", "/sequence", s.timeSincePrevious);
     r.boolean(*j, "time_before_cutoff", "/sequence", s.timeBeforeCutoff);
+    r.strings(*j, "time_since_same", "/sequence", s.timeSinceSame, false);
     r.days(*j, "time_buckets_days", "/sequence", s.timeBucketsDays);
 }
 

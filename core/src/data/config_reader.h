@@ -188,7 +188,7 @@ public:
         if (!v)
             return;
         if (!v->is_array() || (required && v->empty())) {
-            problem(path + "/" + key, std::string("expected a ") + (required ? "non-empty " : "") +
+            problem(path + "/" + key, std::string("expected ") + (required ? "a non-empty " : "an ") +
                                           "array of strings, got " + shown(*v));
             return;
         }

@@ -110,6 +110,21 @@ std::string quotedList(const std::vector<std::string> &v)
     return s.empty() ? "none" : s;
 }
 
+// sequence.time_since_same: categorical event fields, each once.
+void checkTimeSinceSame(Checker &c, const Config &cfg)
+{
+    const auto &same = cfg.sequence.timeSinceSame;
+    const auto categorical = eventFieldNames(cfg, true);
+    for (size_t k = 0; k < same.size(); ++k) {
+        const std::string path = "/sequence/time_since_same/" + std::to_string(k);
+        if (!contains(categorical, same[k]))
+            c.problem(path, "expected a categorical event field (" + quotedList(categorical) +
+                                "), got \"" + same[k] + "\"");
+        else if (std::find(same.begin(), same.begin() + long(k), same[k]) != same.begin() + long(k))
+            c.problem(path, "expected each field once, got \"" + same[k] + "\" again");
+    }
+}
+
 // Placeholders in a reason's code or text must be known ones.
 void checkPlaceholders(Checker &c, const std::string &path, const std::string &text)
 {
@@ -148,6 +163,8 @@ void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const
         inputs.push_back("time_since_previous_in_source");
     if (cfg.sequence.timeBeforeCutoff)
         inputs.push_back("time_before_cutoff");
+    for (const auto &f : cfg.sequence.timeSinceSame)
+        inputs.push_back(timeSinceSameInput(f));
     c.number(p + "/within_days", m.withinDays, limits::reasonDays);
     if (!m.input.empty()) {
         if (!m.field.empty() || !m.thenField.empty())
@@ -204,6 +221,7 @@ std::vector<ConfigProblem> validate(const Config &config)
     checkEvents(c, config);
     checkLabels(c, config.labels);
     checkModelAndTraining(c, config);
+    checkTimeSinceSame(c, config);
     checkBaseline(c, config.baseline);
     checkExplain(c, config);
     checkMonitoring(c, config);

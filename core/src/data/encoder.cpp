@@ -63,6 +63,30 @@ size_t fieldIndex(const RawDataset &d, const std::string &name)
     throwData("event table has no field \"" + name + "\" that the model was trained with");
 }
 
+// Per event of applicant a: days since the applicant's previous event with the same value of
+// categorical field `field` (in the field's own source), NaN on the first event of each value
+// and where the value is missing. Times ascend within an applicant, so one pass suffices.
+std::vector<float> sameValueGaps(const RawDataset &d, size_t field, size_t a)
+{
+    const RawField &rf = d.fields[field];
+    const bool multi = d.sourceNames.size() > 1;
+    std::unordered_map<int32_t, double> last;
+    std::vector<float> out;
+    out.reserve(size_t(d.eventCount(int64_t(a))));
+    for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e) {
+        const int32_t code = rf.codes[size_t(e)];
+        if (code < 0 || (multi && d.eventSource[size_t(e)] != rf.source)) {
+            out.push_back(NAN);
+            continue;
+        }
+        const double t = d.times[size_t(e)];
+        auto [it, first] = last.try_emplace(code, t);
+        out.push_back(first ? NAN : float(t - it->second));
+        it->second = t;
+    }
+    return out;
+}
+
 // The field's settings as configured (not as loaded: fitting may use another config).
 const QualifiedField &configuredField(const std::vector<QualifiedField> &fields,
                                       const std::string &name)
@@ -72,6 +96,42 @@ const QualifiedField &configuredField(const std::vector<QualifiedField> &fields,
             return f;
     throwInternal("field \"" + name + "\" is not in the config");
 }
+} // namespace
+
+namespace {
+
+// The standardization of a time_since_same input: log1p of the gaps of the fitting applicants.
+NumericEncoding fitTimeSinceSame(const RawDataset &d, const QualifiedField &q,
+                                 const std::vector<char> &use)
+{
+    NumericEncoding ne;
+    ne.name = timeSinceSameInput(q.name);
+    ne.transform = NumericTransform::Log1p;
+    ne.source = int32_t(q.source);
+    ne.sameAs = q.name;
+    const size_t field = fieldIndex(d, q.name);
+    double sum = 0, sumSq = 0;
+    int64_t n = 0;
+    for (size_t a = 0; a < d.applicants.size(); ++a) {
+        if (!use[a])
+            continue;
+        for (float v : sameValueGaps(d, field, a)) {
+            if (std::isnan(v))
+                continue;
+            const double x = applyTransform(ne.transform, v);
+            sum += x;
+            sumSq += x * x;
+            ++n;
+        }
+    }
+    if (n > 0) {
+        ne.mean = sum / double(n);
+        const double var = std::max(0.0, sumSq / double(n) - ne.mean * ne.mean);
+        ne.stddev = var > 1e-24 ? std::sqrt(var) : 1.0;
+    }
+    return ne;
+}
+
 } // namespace
 
 Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<int64_t> &rows)
@@ -96,7 +156,9 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<i
             enc.m_categorical.push_back({q.name, fitVocabulary(rf, fc, d, use), int32_t(q.source)});
             continue;
         }
-        NumericEncoding ne{q.name, fc.transform};
+        NumericEncoding ne;
+        ne.name = q.name;
+        ne.transform = fc.transform;
         ne.source = int32_t(q.source);
         double sum = 0, sumSq = 0;
         int64_t n = 0;
@@ -120,6 +182,8 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<i
         }
         enc.m_numeric.push_back(ne);
     }
+    for (const auto &name : cfg.sequence.timeSinceSame)
+        enc.m_numeric.push_back(fitTimeSinceSame(d, configuredField(fields, name), use));
     return enc;
 }
 
@@ -241,7 +305,7 @@ Encoder::Lookup Encoder::lookupIn(const RawDataset &d) const
         }
     }
     for (const auto &ne : m_numeric)
-        l.numIdx.push_back(fieldIndex(d, ne.name));
+        l.numIdx.push_back(fieldIndex(d, ne.sameAs.empty() ? ne.name : ne.sameAs));
     return l;
 }
 
@@ -306,6 +370,10 @@ void Encoder::writeApplicant(const RawDataset &d, size_t a, std::span<const int6
     }
     const bool multi = m_sources.size() > 1;
     const std::vector<double> inSource = multi ? gapsInSource(d, a) : std::vector<double>();
+    std::vector<std::vector<float>> same(m_numeric.size());
+    for (size_t k = 0; k < m_numeric.size(); ++k)
+        if (!m_numeric[k].sameAs.empty())
+            same[k] = sameValueGaps(d, lookup.numIdx[k], a);
     const double ref = std::isnan(d.applicants[a].cutoff) ? (e > b ? d.times[size_t(e - 1)] : 0.0)
                                                           : d.applicants[a].cutoff;
     size_t row = size_t(out.offsets[a]);
@@ -322,7 +390,7 @@ void Encoder::writeApplicant(const RawDataset &d, size_t a, std::span<const int6
         }
         if (m_timeBeforeCutoff)
             *cat++ = bucketCode(std::max(0.0, ref - d.times[se]));
-        writeNumeric(d, se, src, lookup, out, row, rep);
+        writeNumeric(d, se, src, lookup, same, size_t(ev - b), out, row, rep);
         out.rawEvent[row] = ev;
         out.days[row] = float(ref - d.times[se]);
         if (multi)
@@ -351,6 +419,7 @@ int32_t *Encoder::writeCategorical(const RawDataset &d, size_t ev, int32_t src,
 }
 
 void Encoder::writeNumeric(const RawDataset &d, size_t ev, int32_t src, const Lookup &lookup,
+                           const std::vector<std::vector<float>> &same, size_t pos,
                            EncodedDataset &out, size_t row, EncodeReport &rep) const
 {
     const size_t nNum = m_numeric.size();
@@ -362,7 +431,7 @@ void Encoder::writeNumeric(const RawDataset &d, size_t ev, int32_t src, const Lo
             state[k] = kNumPad;
             continue;
         }
-        const float v = d.fields[lookup.numIdx[k]].values[ev];
+        const float v = same[k].empty() ? d.fields[lookup.numIdx[k]].values[ev] : same[k][pos];
         const bool present = !std::isnan(v);
         rep.missing[size_t(out.numCat) + k] += !present;
         num[k] = present ? float(transformValue(k, v)) : 0.0f;

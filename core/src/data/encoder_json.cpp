@@ -15,12 +15,15 @@ std::string Encoder::toJson() const
     json cats = json::array(), nums = json::array();
     for (const auto &c : m_categorical)
         cats.push_back({{"name", c.name}, {"vocabulary", c.vocabulary}, {"source", c.source}});
-    for (const auto &n : m_numeric)
+    for (const auto &n : m_numeric) {
         nums.push_back({{"name", n.name},
                         {"transform", toString(n.transform)},
                         {"mean", n.mean},
                         {"stddev", n.stddev},
                         {"source", n.source}});
+        if (!n.sameAs.empty())
+            nums.back()["same_as"] = n.sameAs;
+    }
     json sources = json::array();
     for (const auto &s : m_sources)
         sources.push_back({{"name", s.name}, {"max_items", s.maxItems}});
@@ -44,7 +47,8 @@ Encoder Encoder::fromJson(const std::string &text, const std::string &source)
                                          c.at("vocabulary").get<std::vector<std::string>>(),
                                          c.value("source", 0)});
         for (const auto &n : j.at("numeric")) {
-            NumericEncoding ne{n.at("name").get<std::string>()};
+            NumericEncoding ne;
+            ne.name = n.at("name").get<std::string>();
             std::string t = n.at("transform").get<std::string>();
             ne.transform = t == "log1p"        ? NumericTransform::Log1p
                            : t == "signed_log" ? NumericTransform::SignedLog
@@ -52,6 +56,7 @@ Encoder Encoder::fromJson(const std::string &text, const std::string &source)
             ne.mean = n.at("mean").get<double>();
             ne.stddev = n.at("stddev").get<double>();
             ne.source = n.value("source", 0);
+            ne.sameAs = n.value("same_as", std::string());
             enc.m_numeric.push_back(ne);
         }
         enc.m_bucketEdges = j.at("time_buckets_days").get<std::vector<double>>();

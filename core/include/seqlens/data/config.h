@@ -133,7 +133,17 @@ struct SequenceConfig {
                                                                    // <= edge falls in its bucket)
     bool timeSincePrevious = true; // embed the bucketized gap to the previous event
     bool timeBeforeCutoff = true;  // embed the bucketized time before the cutoff (or last event)
+    // Categorical event fields whose "time since the previous event with the same value" is a
+    // numeric input (log1p of days, standardized; missing on the first event of each value):
+    // the gap between two payments, two inquiries, whatever lies between them.
+    std::vector<std::string> timeSinceSame;
 };
+
+// The model input of sequence.time_since_same for one field.
+inline std::string timeSinceSameInput(const std::string &field)
+{
+    return "time_since_same_" + field;
+}
 
 struct ModelConfig {
     int64_t embDim = 8; // embedding width of every field and of the item encoder; 2..256

@@ -42,6 +42,9 @@ struct NumericEncoding {
     NumericTransform transform = NumericTransform::None;
     double mean = 0.0, stddev = 1.0; // of the transformed training values
     int32_t source = 0;              // index into Encoder::sources()
+    // sequence.time_since_same: the categorical field whose previous event with the same value
+    // this input measures the days since ("" = a numeric field of the event table).
+    std::string sameAs;
 };
 
 // An event source as the encoder knows it: its name and its own bound on events.
@@ -130,7 +133,10 @@ private:
                         const Lookup &lookup, EncodedDataset &out, EncodeReport &report) const;
     int32_t *writeCategorical(const RawDataset &data, size_t event, int32_t source,
                               const Lookup &lookup, int32_t *row, EncodeReport &report) const;
+    // `same`: per numeric input, the applicant's time_since_same values by event (empty for a
+    // field of the event table); `pos`: the event's position in the applicant's history.
     void writeNumeric(const RawDataset &data, size_t event, int32_t source, const Lookup &lookup,
+                      const std::vector<std::vector<float>> &same, size_t pos,
                       EncodedDataset &out, size_t row, EncodeReport &report) const;
 
     std::vector<CategoricalEncoding> m_categorical;
