@@ -35,6 +35,12 @@ private Q_SLOTS:
         Config cfg = loadConfig(m_synth.configPath);
         cfg.training.epochs = 2;
         cfg.model.itemAggregation = ItemAggregation::Transformer; // a model is built directly
+        // The bundle holds a time_since_same input too: its encoder entry and the periodic
+        // embedding it gets under the default linear numeric encoding.
+        for (const auto &f : eventFields(cfg))
+            if (f.field.type == FieldType::Categorical && cfg.sequence.timeSinceSame.empty())
+                cfg.sequence.timeSinceSame = {f.name};
+        QCOMPARE(cfg.model.numericEncoding, NumericEmbedding::Linear);
         RawDataset raw = loadDataset(cfg);
         const auto splits = assignSplits(raw, cfg.training.validFraction,
                                          cfg.training.testFraction, cfg.training.seed);
@@ -65,6 +71,8 @@ private Q_SLOTS:
     void loadedBundleScoresBitIdentically()
     {
         ModelBundle b = loadBundle(m_bundleDir);
+        QVERIFY(b.encoder.inputNames().back().rfind("time_since_same_", 0) == 0);
+        QVERIFY(b.encoder.numeric().back().sameAs == b.config.sequence.timeSinceSame.at(0));
         auto scored = scoreWithBundle(b, m_synth.eventsPath, m_synth.labelsPath);
         QCOMPARE(scored.size(), m_inMemory.size());
         for (size_t i = 0; i < scored.size(); ++i) {

@@ -30,6 +30,7 @@ private Q_SLOTS:
         QTest::newRow("gru, pooling all, skip head") << -2;
         QTest::newRow("gru, continuous time") << -3;
         QTest::newRow("gru, pooling all_inputs") << -4;
+        QTest::newRow("gru, periodic time_since_same input") << -5;
     }
     void paddingDoesNotChangeTheScore()
     {
@@ -51,6 +52,8 @@ private Q_SLOTS:
             cfg.timeEncoding = TimeEncoding::Continuous;
             layout.timeBeforeCutoffInput = 3;
         }
+        if (agg == -5)
+            layout.periodicNumeric = {0, 1};
         SequenceModel model(cfg, layout, 3);
         double alone = model.predict(e, {0})[0];
         auto padded = model.predict(e, {0, 1, 2});
@@ -98,6 +101,24 @@ private Q_SLOTS:
         SequenceModel c(modelConfig(ItemAggregation::Gru), smallLayout(), 10);
         QCOMPARE(a.predict(e, {0, 1}), b.predict(e, {0, 1}));
         QVERIFY(a.predict(e, {0, 1}) != c.predict(e, {0, 1}));
+    }
+    void periodicEmbeddingFollowsTheLayoutPerInput()
+    {
+        // Every input flagged periodic under the linear encoding is the periodic encoding:
+        // same parameters in the same order, so the same seed gives the same scores.
+        EncodedDataset e = randomEncoded({4, 9}, 4);
+        ModelConfig linear = modelConfig(ItemAggregation::Gru), periodic = linear;
+        periodic.numericEncoding = NumericEmbedding::Periodic;
+        ModelLayout both = smallLayout(), second = smallLayout();
+        both.periodicNumeric = {1, 1};
+        second.periodicNumeric = {0, 1};
+        SequenceModel flagged(linear, both, 9), global(periodic, smallLayout(), 9);
+        SequenceModel plain(linear, smallLayout(), 9), one(linear, second, 9);
+        QCOMPARE(flagged.predict(e, {0, 1}), global.predict(e, {0, 1}));
+        // The periodic part: 8 frequencies and a [16, d] map per numeric input (2 inputs, d 8).
+        QCOMPARE(one.parameterCount() - plain.parameterCount(), int64_t(2 * 8 + 2 * 16 * 8));
+        QCOMPARE(one.parameterCount(), flagged.parameterCount());
+        QVERIFY(one.predict(e, {0, 1}) != flagged.predict(e, {0, 1})); // input 0 stays linear
     }
     void weightsRoundTripBitIdentical()
     {

@@ -3,6 +3,7 @@
 
 #include "fused_gru.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace seqlens::nn {
@@ -72,7 +73,16 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
                                      torch::randn({std::max<int64_t>(Fn, 1), d}) * 0.5);
     m_numStateEmbedding = register_module("num_state_embedding",
                                           torch::nn::Embedding(std::max<int64_t>(Fn * 3, 1), d));
-    if (config.numericEncoding == NumericEmbedding::Periodic && Fn > 0) {
+    std::vector<float> periodic(size_t(Fn), 0.0f);
+    for (int64_t f = 0; f < Fn; ++f)
+        periodic[size_t(f)] = config.numericEncoding == NumericEmbedding::Periodic ||
+                                      (size_t(f) < layout.periodicNumeric.size() &&
+                                       layout.periodicNumeric[size_t(f)])
+                                  ? 1.0f
+                                  : 0.0f;
+    if (std::find(periodic.begin(), periodic.end(), 1.0f) != periodic.end()) {
+        // Not a buffer: it follows from the layout, and bundles before it must still load.
+        m_periodicMask = torch::tensor(periodic, torch::kFloat32).view({1, 1, Fn, 1});
         constexpr int64_t k = 8; // frequencies per field (Gorishniy et al. 2022: sigma 1)
         m_numFrequencies = register_parameter("num_frequencies", torch::randn({Fn, k}));
         m_numPeriodic = register_parameter("num_periodic",
@@ -167,11 +177,13 @@ torch::Tensor SeqNetImpl::embedFields(const Batch &b)
         auto value = b.num.unsqueeze(-1) * m_numWeight + bias;   // [B, T, Fn, d]
         if (m_numFrequencies.defined()) {
             // sin/cos of learned multiples of the value, mapped per field; only where the
-            // value is present (missing and padding keep their state vector alone).
+            // value is present (missing and padding keep their state vector alone) and the
+            // input is periodic (all with numeric_encoding periodic, else time_since_same).
             auto angle = b.num.unsqueeze(-1) * (2 * M_PI) * m_numFrequencies; // [B, T, Fn, k]
             auto periodic = torch::cat({torch::sin(angle), torch::cos(angle)}, -1);
             auto mapped = torch::einsum("btfk,fkd->btfd", {periodic, m_numPeriodic});
-            value = value + mapped * b.numState.eq(kNumPresent).unsqueeze(-1);
+            auto present = b.numState.eq(kNumPresent).unsqueeze(-1);
+            value = value + mapped * present * m_periodicMask;
         }
         parts.push_back(value);
     }

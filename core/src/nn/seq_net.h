@@ -67,6 +67,7 @@ private:
     torch::nn::Embedding m_numStateEmbedding{nullptr}; // [Fn * 3, d] bias per field and state
     torch::Tensor m_numFrequencies;                    // periodic: [Fn, k] learned frequencies
     torch::Tensor m_numPeriodic;                       // periodic: [Fn, 2k, d] per-field map
+    torch::Tensor m_periodicMask; // periodic: [1, 1, Fn, 1] 1 on the inputs that use them
     torch::Tensor m_timeValue; // time_encoding continuous: [2, d] map of log and linear time
     torch::nn::Linear m_fieldProj{nullptr}; // field attention: v^T tanh(W e)
     torch::nn::Linear m_fieldScore{nullptr};

@@ -28,6 +28,9 @@ struct ModelLayout {
     // scale of its exact-time map (the last bucket edge, in days).
     int64_t timeBeforeCutoffInput = -1;
     double timeScaleDays = 730;
+    // Per numeric input: 1 where it gets periodic embeddings whatever model.numeric_encoding
+    // says (the time_since_same gaps: a regular rhythm is a periodic function of the gap).
+    std::vector<uint8_t> periodicNumeric = {};
 };
 
 ModelLayout layoutOf(const Encoder &encoder);
