@@ -100,6 +100,17 @@ const QualifiedField &configuredField(const std::vector<QualifiedField> &fields,
 
 namespace {
 
+// Mean and standard deviation from the sums of n transformed values (none: 0 and 1; no spread:
+// a standard deviation of 1).
+void setMoments(NumericEncoding &ne, double sum, double sumSq, int64_t n)
+{
+    if (n == 0)
+        return;
+    ne.mean = sum / double(n);
+    const double var = std::max(0.0, sumSq / double(n) - ne.mean * ne.mean);
+    ne.stddev = var > 1e-24 ? std::sqrt(var) : 1.0;
+}
+
 // The standardization of a time_since_same input: log1p of the gaps of the fitting applicants.
 NumericEncoding fitTimeSinceSame(const RawDataset &d, const QualifiedField &q,
                                  const std::vector<char> &use)
@@ -124,11 +135,7 @@ NumericEncoding fitTimeSinceSame(const RawDataset &d, const QualifiedField &q,
             ++n;
         }
     }
-    if (n > 0) {
-        ne.mean = sum / double(n);
-        const double var = std::max(0.0, sumSq / double(n) - ne.mean * ne.mean);
-        ne.stddev = var > 1e-24 ? std::sqrt(var) : 1.0;
-    }
+    setMoments(ne, sum, sumSq, n);
     return ne;
 }
 
@@ -175,11 +182,7 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<i
                 ++n;
             }
         }
-        if (n > 0) {
-            ne.mean = sum / double(n);
-            double var = std::max(0.0, sumSq / double(n) - ne.mean * ne.mean);
-            ne.stddev = var > 1e-24 ? std::sqrt(var) : 1.0;
-        }
+        setMoments(ne, sum, sumSq, n);
         enc.m_numeric.push_back(ne);
     }
     for (const auto &name : cfg.sequence.timeSinceSame)
