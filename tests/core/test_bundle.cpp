@@ -36,10 +36,12 @@ private Q_SLOTS:
         cfg.training.epochs = 2;
         cfg.model.itemAggregation = ItemAggregation::Transformer; // a model is built directly
         // The bundle holds a time_since_same input too: its encoder entry and the periodic
-        // embedding it gets under the default linear numeric encoding.
+        // embedding it gets under the default linear numeric encoding; and the change_since_same
+        // inputs of the same field (linear, as numeric_encoding says).
         for (const auto &f : eventFields(cfg))
             if (f.field.type == FieldType::Categorical && cfg.sequence.timeSinceSame.empty())
                 cfg.sequence.timeSinceSame = {f.name};
+        cfg.sequence.changeSinceSame = cfg.sequence.timeSinceSame;
         QCOMPARE(cfg.model.numericEncoding, NumericEmbedding::Linear);
         RawDataset raw = loadDataset(cfg);
         const auto splits = assignSplits(raw, cfg.training.validFraction,
@@ -71,8 +73,17 @@ private Q_SLOTS:
     void loadedBundleScoresBitIdentically()
     {
         ModelBundle b = loadBundle(m_bundleDir);
-        QVERIFY(b.encoder.inputNames().back().rfind("time_since_same_", 0) == 0);
-        QVERIFY(b.encoder.numeric().back().sameAs == b.config.sequence.timeSinceSame.at(0));
+        const std::string same = b.config.sequence.timeSinceSame.at(0);
+        const auto &nums = b.encoder.numeric();
+        const auto gap = std::find_if(nums.begin(), nums.end(),
+                                      [](const auto &n) { return n.isTimeSinceSame(); });
+        QVERIFY(gap != nums.end() && gap->name == "time_since_same_" + same);
+        QVERIFY(!nums.back().changeOf.empty() && nums.back().sameAs == same);
+        QCOMPARE(nums.back().name, nums.back().changeOf + "_change_since_same_" + same);
+        const ModelLayout layout = layoutOf(b.encoder);
+        QCOMPARE(layout.periodicNumeric.size(), nums.size());
+        for (size_t k = 0; k < nums.size(); ++k)
+            QCOMPARE(layout.periodicNumeric[k], uint8_t(nums[k].isTimeSinceSame() ? 1 : 0));
         auto scored = scoreWithBundle(b, m_synth.eventsPath, m_synth.labelsPath);
         QCOMPARE(scored.size(), m_inMemory.size());
         for (size_t i = 0; i < scored.size(); ++i) {

@@ -226,6 +226,44 @@ private Q_SLOTS:
         QVERIFY(anyContains(problemsOf(head + R"("kind"}})"),
                             "/sequence/time_since_same: expected an array of strings, got \"kind\""));
     }
+    void changeSinceSameNamesCategoricalFieldsOfTablesWithNumbers()
+    {
+        const std::string head = R"({"schema_version": 1,
+          "events": [{"path": "e.csv", "entity": "id", "time": "t",
+                      "fields": [{"name": "kind", "type": "categorical"}, {"name": "amount", "type": "numeric"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]},
+          "sequence": {"change_since_same": )";
+        Config c = parseConfig(head + R"(["kind"]}})", "cfg.json", "/base");
+        QCOMPARE(c.sequence.changeSinceSame, std::vector<std::string>{"kind"});
+        QCOMPARE(parseConfig(configToJson(c), "back", "/base").sequence.changeSinceSame,
+                 std::vector<std::string>{"kind"});
+        QVERIFY(parseConfig(kMinimal, "cfg.json", "/base").sequence.changeSinceSame.empty());
+        auto p = problemsOf(head + R"(["amount", "kind", "kind"]}})");
+        QCOMPARE(p.size(), size_t(2));
+        QCOMPARE(p[0], std::string("cfg.json: /sequence/change_since_same/0: expected a "
+                                   "categorical event field (\"kind\"), got \"amount\""));
+        QCOMPARE(p[1], std::string("cfg.json: /sequence/change_since_same/2: expected each field "
+                                   "once, got \"kind\" again"));
+        // A table without a numeric field has nothing to take the change of.
+        const std::string noNumbers = R"({"schema_version": 1,
+          "events": [{"path": "e.csv", "entity": "id", "time": "t",
+                      "fields": [{"name": "kind", "type": "categorical"}]}],
+          "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": ["1"]},
+          "sequence": {"change_since_same": ["kind"]}})";
+        p = problemsOf(noNumbers);
+        QCOMPARE(p.size(), size_t(1));
+        QCOMPARE(p[0], std::string("cfg.json: /sequence/change_since_same/0: expected a "
+                                   "categorical field of a table with a numeric field, got "
+                                   "\"kind\" (its table has no numeric field)"));
+        // Its inputs are model inputs a reason can match.
+        const std::string reason = R"(},
+          "explain": {"reasons": [{"code": "R", "text": "t", "match": {"input": )";
+        QVERIFY(problemsOf(head + R"(["kind"])" + reason + R"("amount_change_since_same_kind"}}]}})")
+                    .empty());
+        QVERIFY(anyContains(problemsOf(head + R"([])" + reason +
+                                       R"("amount_change_since_same_kind"}}]}})"),
+                            "/explain/reasons/0/match/input: expected a model input"));
+    }
     void validateChecksAConfigHoweverItWasBuilt()
     {
         Config c = parseConfig(kMinimal, "cfg.json", "/base");

@@ -173,6 +173,74 @@ private Q_SLOTS:
         QCOMPARE(back.toJson(), enc.toJson());
         QCOMPARE(back.encode(d).num, e.num);
     }
+    void changeSinceSameIsTheChangeSinceThePreviousEventOfTheSameValue()
+    {
+        Fixture fx;
+        fx.labelsExtra = R"(, "split": "part")";
+        fx.sequenceJson = R"({"max_items": 10, "change_since_same": ["kind"]})";
+        const std::string fields = R"([{"name": "kind", "type": "categorical"},
+                                       {"name": "amount", "type": "numeric", "transform": "log1p"}])";
+        const char *events = "id,t,kind,amount\n"
+                             "a,2020-01-01,pay,9\n"  // a's first pay: no change
+                             "a,2020-01-03,late,4\n" // first late
+                             "a,2020-01-11,pay,99\n" // log 100 - log 10 = ln 10
+                             "a,2020-01-15,pay,\n"   // amount missing: none, and not a reference
+                             "a,2020-01-20,late,0\n" // log 1 - log 5 = -ln 5
+                             "a,2020-01-21,,5\n"     // kind missing: none
+                             "a,2020-01-25,pay,9\n"  // since the pay of 01-11: -ln 10
+                             "b,2020-02-01,pay,3\n"  // b's own first pay
+                             "b,2020-02-03,pay,15\n"; // log 16 - log 4 = ln 4
+        const char *labels = "id,app,bad,part\na,2020-02-01,1,train\nb,2020-03-01,0,train\n";
+        Config cfg = fx.config(events, labels, fields);
+        RawDataset d = loadDataset(cfg);
+        Encoder enc = fitOnTrain(d, cfg);
+        QCOMPARE(enc.inputNames().back(), std::string("amount_change_since_same_kind"));
+        QCOMPARE(enc.numNumeric(), int64_t(2));
+        const NumericEncoding &ne = enc.numeric()[1];
+        QCOMPARE(ne.sameAs, std::string("kind"));
+        QCOMPARE(ne.changeOf, std::string("amount"));
+        QVERIFY(!ne.isTimeSinceSame());
+        QVERIFY(ne.transform == NumericTransform::None); // a difference of log1p values
+        const double c[] = {std::log(10.0), -std::log(5.0), -std::log(10.0), std::log(4.0)};
+        double mean = 0, sq = 0;
+        for (double x : c)
+            mean += x / 4;
+        for (double x : c)
+            sq += (x - mean) * (x - mean) / 4;
+        QVERIFY(std::fabs(ne.mean - mean) < 1e-6); // the changes are floats
+        QVERIFY(std::fabs(ne.stddev - std::sqrt(sq)) < 1e-6);
+        const EncodedDataset e = enc.encode(d);
+        const double expected[] = {NAN, NAN, c[0], NAN, c[1], NAN, c[2], NAN, c[3]};
+        for (int64_t row = 0; row < 9; ++row) {
+            const size_t at = size_t(row * 2 + 1);
+            const bool present = !std::isnan(expected[row]);
+            QCOMPARE(e.numState[at], present ? kNumPresent : kNumMissing);
+            const double want = present ? (expected[row] - mean) / std::sqrt(sq) : 0;
+            QVERIFY2(std::fabs(e.num[at] - want) < 1e-6, std::to_string(row).c_str());
+        }
+        // With time_since_same as well: file numerics, then the gaps, then the changes.
+        fx.sequenceJson = R"({"max_items": 2, "time_since_same": ["kind"],
+                              "change_since_same": ["kind"]})";
+        Config both = fx.config(events, labels, fields);
+        const std::vector<std::string> names = {"kind", "time_since_previous",
+                                                "time_before_cutoff", "amount",
+                                                "time_since_same_kind",
+                                                "amount_change_since_same_kind"};
+        // Truncation keeps the change to an event it drops; the fit uses only the rows passed
+        // (b alone: one change, sd 1).
+        const Encoder cut = Encoder::fit(d, both, {1});
+        QCOMPARE(cut.inputNames(), names);
+        QVERIFY(std::fabs(cut.numeric()[2].mean - std::log(4.0)) < 1e-6);
+        QCOMPARE(cut.numeric()[2].stddev, 1.0);
+        const EncodedDataset t = cut.encode(d);
+        QCOMPARE(t.length(0), int64_t(2));
+        QCOMPARE(t.numState[5], kNumPresent); // a's last pay, row 1, third numeric input
+        QVERIFY(std::fabs(t.num[5] - (-std::log(10.0) - std::log(4.0))) < 1e-6);
+        const Encoder back = Encoder::fromJson(cut.toJson(), "test");
+        QCOMPARE(back.toJson(), cut.toJson());
+        QCOMPARE(back.numeric()[2].changeOf, std::string("amount"));
+        QCOMPARE(back.encode(d).num, t.num);
+    }
     void jsonRoundTripEncodesIdentically()
     {
         Fixture fx;

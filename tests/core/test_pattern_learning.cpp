@@ -8,7 +8,9 @@
 // (the days since the previous event of the same type, an option) the irregular family is
 // learned far better than without it. With periodic numeric embeddings the trend family beats
 // its order-blind variant (with the default linear ones the GRU is below it there, 0.5608 vs
-// 0.6007). Not here: interaction, a pattern inside one event that neither blind variant
+// 0.6007), and so does sequence.change_since_same on the event type (the change of the amount
+// since the previous event of the same type, an option; 0.6259), far above the model without
+// it. Not here: interaction, a pattern inside one event that neither blind variant
 // removes.
 #include "seqlens/data/pattern_synth.h"
 #include "seqlens/train_workflow.h"
@@ -24,6 +26,7 @@ constexpr double kRecencyMargin = 0.03;   // over the time-blind model (measured
 constexpr double kIrregularMargin = 0.01; // over the time-blind model (measured 0.0315)
 constexpr double kSameMargin = 0.05;      // time_since_same over without (measured 0.1309)
 constexpr double kTrendMargin = 0.01;     // periodic GRU over order-blind (measured 0.0337)
+constexpr double kChangeMargin = 0.03;    // change_since_same over without (measured 0.0651)
 
 Config patternConfig(const QTemporaryDir &dir, PatternFamily f)
 {
@@ -47,6 +50,7 @@ Config orderBlind(Config cfg)
     cfg.model.itemAggregation = ItemAggregation::None;
     cfg.sequence.timeSincePrevious = false;
     cfg.sequence.timeSinceSame.clear(); // "an earlier event of this type exists" is order too
+    cfg.sequence.changeSinceSame.clear(); // so is "larger than the previous payment"
     cfg.model.localOrder = false;
     return cfg;
 }
@@ -119,6 +123,17 @@ private Q_SLOTS:
         Config cfg = patternConfig(m_dir, PatternFamily::Trend);
         cfg.model.numericEncoding = NumericEmbedding::Periodic;
         check(testAuc(cfg), testAuc(orderBlind(cfg)), kTrendMargin, "trend, periodic vs order-blind");
+    }
+    void trendFamilyWithChangeSinceSame()
+    {
+        const Config without = patternConfig(m_dir, PatternFamily::Trend);
+        QVERIFY(without.sequence.changeSinceSame.empty());
+        Config change = without;
+        change.sequence.changeSinceSame = {"event_type"};
+        const double withChange = testAuc(change);
+        check(withChange, testAuc(without), kChangeMargin, "trend, change_since_same vs without");
+        check(withChange, testAuc(orderBlind(change)), kTrendMargin,
+              "trend, change_since_same vs order-blind");
     }
 };
 

@@ -168,7 +168,8 @@ std::string configToJson(const Config &c)
                         {"time_buckets_days", c.sequence.timeBucketsDays},
                         {"time_since_previous", c.sequence.timeSincePrevious},
                         {"time_before_cutoff", c.sequence.timeBeforeCutoff},
-                        {"time_since_same", c.sequence.timeSinceSame}};
+                        {"time_since_same", c.sequence.timeSinceSame},
+                        {"change_since_same", c.sequence.changeSinceSame}};
     root["model"] = {{"emb_dim", c.model.embDim},
                      {"heads", c.model.heads},
                      {"layers", c.model.layers},

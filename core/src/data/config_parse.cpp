@@ -70,12 +70,13 @@ void readSequence(Reader &r, const json &root, SequenceConfig &s)
     if (!j ||
         !r.object(*j, "/sequence",
                   {"max_items", "time_buckets_days", "time_since_previous", "time_before_cutoff",
-                   "time_since_same"}))
+                   "time_since_same", "change_since_same"}))
         return;
     r.integer(*j, "max_items", "/sequence", s.maxItems, limits::maxItems);
     r.boolean(*j, "time_since_previous", "/sequence", s.timeSincePrevious);
     r.boolean(*j, "time_before_cutoff", "/sequence", s.timeBeforeCutoff);
     r.strings(*j, "time_since_same", "/sequence", s.timeSinceSame, false);
+    r.strings(*j, "change_since_same", "/sequence", s.changeSinceSame, false);
     r.days(*j, "time_buckets_days", "/sequence", s.timeBucketsDays);
 }
 

@@ -110,18 +110,29 @@ std::string quotedList(const std::vector<std::string> &v)
     return s.empty() ? "none" : s;
 }
 
-// sequence.time_since_same: categorical event fields, each once.
-void checkTimeSinceSame(Checker &c, const Config &cfg)
+// sequence.time_since_same or change_since_same (`key`): categorical event fields, each once;
+// for a change, of a source with a numeric field.
+void checkSameValueFields(Checker &c, const Config &cfg, const std::string &key,
+                          const std::vector<std::string> &same)
 {
-    const auto &same = cfg.sequence.timeSinceSame;
+    const auto fields = eventFields(cfg);
     const auto categorical = eventFieldNames(cfg, true);
     for (size_t k = 0; k < same.size(); ++k) {
-        const std::string path = "/sequence/time_since_same/" + std::to_string(k);
+        const std::string path = "/sequence/" + key + "/" + std::to_string(k);
+        const auto f = std::find_if(fields.begin(), fields.end(),
+                                    [&](const QualifiedField &q) { return q.name == same[k]; });
+        const bool numericBeside =
+            f != fields.end() && std::any_of(fields.begin(), fields.end(), [&](const auto &q) {
+                return q.source == f->source && q.field.type == FieldType::Numeric;
+            });
         if (!contains(categorical, same[k]))
             c.problem(path, "expected a categorical event field (" + quotedList(categorical) +
                                 "), got \"" + same[k] + "\"");
         else if (std::find(same.begin(), same.begin() + long(k), same[k]) != same.begin() + long(k))
             c.problem(path, "expected each field once, got \"" + same[k] + "\" again");
+        else if (key == "change_since_same" && !numericBeside)
+            c.problem(path, "expected a categorical field of a table with a numeric field, got \"" +
+                                same[k] + "\" (its table has no numeric field)");
     }
 }
 
@@ -165,6 +176,12 @@ void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const
         inputs.push_back("time_before_cutoff");
     for (const auto &f : cfg.sequence.timeSinceSame)
         inputs.push_back(timeSinceSameInput(f));
+    const auto fields = eventFields(cfg);
+    for (const auto &f : cfg.sequence.changeSinceSame)
+        for (const auto &of : fields)
+            for (const auto &q : fields)
+                if (q.name == f && of.source == q.source && of.field.type == FieldType::Numeric)
+                    inputs.push_back(changeSinceSameInput(f, of.name));
     c.number(p + "/within_days", m.withinDays, limits::reasonDays);
     if (!m.input.empty()) {
         if (!m.field.empty() || !m.thenField.empty())
@@ -221,7 +238,8 @@ std::vector<ConfigProblem> validate(const Config &config)
     checkEvents(c, config);
     checkLabels(c, config.labels);
     checkModelAndTraining(c, config);
-    checkTimeSinceSame(c, config);
+    checkSameValueFields(c, config, "time_since_same", config.sequence.timeSinceSame);
+    checkSameValueFields(c, config, "change_since_same", config.sequence.changeSinceSame);
     checkBaseline(c, config.baseline);
     checkExplain(c, config);
     checkMonitoring(c, config);

@@ -87,6 +87,33 @@ std::vector<float> sameValueGaps(const RawDataset &d, size_t field, size_t a)
     return out;
 }
 
+// Per event of applicant a: the change of numeric field `numeric` (transformed by `t`) since
+// the applicant's previous event with the same value of categorical field `field` and the
+// numeric value present; NaN on the first such event of each value, where either value is
+// missing and on another source's events. Times ascend within an applicant: one pass.
+std::vector<float> sameValueChanges(const RawDataset &d, size_t field, size_t numeric,
+                                    NumericTransform t, size_t a)
+{
+    const RawField &rf = d.fields[field], &nf = d.fields[numeric];
+    const bool multi = d.sourceNames.size() > 1;
+    std::unordered_map<int32_t, double> last;
+    std::vector<float> out;
+    out.reserve(size_t(d.eventCount(int64_t(a))));
+    for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e) {
+        const int32_t code = rf.codes[size_t(e)];
+        const float v = nf.values[size_t(e)];
+        if (code < 0 || std::isnan(v) || (multi && d.eventSource[size_t(e)] != rf.source)) {
+            out.push_back(NAN);
+            continue;
+        }
+        const double x = applyTransform(t, v);
+        auto [it, first] = last.try_emplace(code, x);
+        out.push_back(first ? NAN : float(x - it->second));
+        it->second = x;
+    }
+    return out;
+}
+
 // The field's settings as configured (not as loaded: fitting may use another config).
 const QualifiedField &configuredField(const std::vector<QualifiedField> &fields,
                                       const std::string &name)
@@ -132,6 +159,34 @@ NumericEncoding fitTimeSinceSame(const RawDataset &d, const QualifiedField &q,
             const double x = applyTransform(ne.transform, v);
             sum += x;
             sumSq += x * x;
+            ++n;
+        }
+    }
+    setMoments(ne, sum, sumSq, n);
+    return ne;
+}
+
+// The standardization of a change_since_same input of numeric input `of` (a field of the
+// event table in the categorical field's source): the changes of the fitting applicants.
+NumericEncoding fitChangeSinceSame(const RawDataset &d, const QualifiedField &q,
+                                   const NumericEncoding &of, const std::vector<char> &use)
+{
+    NumericEncoding ne;
+    ne.name = changeSinceSameInput(q.name, of.name);
+    ne.source = int32_t(q.source);
+    ne.sameAs = q.name;
+    ne.changeOf = of.name;
+    const size_t field = fieldIndex(d, q.name), numeric = fieldIndex(d, of.name);
+    double sum = 0, sumSq = 0;
+    int64_t n = 0;
+    for (size_t a = 0; a < d.applicants.size(); ++a) {
+        if (!use[a])
+            continue;
+        for (float v : sameValueChanges(d, field, numeric, of.transform, a)) {
+            if (std::isnan(v))
+                continue;
+            sum += v;
+            sumSq += double(v) * v;
             ++n;
         }
     }
@@ -187,6 +242,13 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<i
     }
     for (const auto &name : cfg.sequence.timeSinceSame)
         enc.m_numeric.push_back(fitTimeSinceSame(d, configuredField(fields, name), use));
+    const size_t fileNumerics = enc.m_numeric.size() - cfg.sequence.timeSinceSame.size();
+    for (const auto &name : cfg.sequence.changeSinceSame) {
+        const QualifiedField &q = configuredField(fields, name);
+        for (size_t k = 0; k < fileNumerics; ++k)
+            if (enc.m_numeric[k].source == int32_t(q.source))
+                enc.m_numeric.push_back(fitChangeSinceSame(d, q, enc.m_numeric[k], use));
+    }
     return enc;
 }
 
@@ -289,6 +351,9 @@ void sizeOutputs(EncodedDataset &out, size_t applicants, bool multi)
 struct Encoder::Lookup {
     std::vector<int32_t> sourceOf; // encoder source of each of the data's sources
     std::vector<size_t> catIdx, numIdx;
+    // per numeric input: for a change_since_same input, its numeric field and that transform
+    std::vector<size_t> changeIdx;
+    std::vector<NumericTransform> changeTransform;
     std::vector<std::vector<int32_t>> codes; // per categorical field: code of each pooled value
 };
 
@@ -307,8 +372,15 @@ Encoder::Lookup Encoder::lookupIn(const RawDataset &d) const
             codes.push_back(it == vocab.end() ? kCodeUnseen : it->second);
         }
     }
-    for (const auto &ne : m_numeric)
+    for (const auto &ne : m_numeric) {
         l.numIdx.push_back(fieldIndex(d, ne.sameAs.empty() ? ne.name : ne.sameAs));
+        l.changeIdx.push_back(ne.changeOf.empty() ? 0 : fieldIndex(d, ne.changeOf));
+        NumericTransform t = NumericTransform::None;
+        for (const auto &of : m_numeric)
+            if (!ne.changeOf.empty() && of.name == ne.changeOf)
+                t = of.transform;
+        l.changeTransform.push_back(t);
+    }
     return l;
 }
 
@@ -374,9 +446,13 @@ void Encoder::writeApplicant(const RawDataset &d, size_t a, std::span<const int6
     const bool multi = m_sources.size() > 1;
     const std::vector<double> inSource = multi ? gapsInSource(d, a) : std::vector<double>();
     std::vector<std::vector<float>> same(m_numeric.size());
-    for (size_t k = 0; k < m_numeric.size(); ++k)
-        if (!m_numeric[k].sameAs.empty())
+    for (size_t k = 0; k < m_numeric.size(); ++k) {
+        if (m_numeric[k].isTimeSinceSame())
             same[k] = sameValueGaps(d, lookup.numIdx[k], a);
+        else if (!m_numeric[k].changeOf.empty())
+            same[k] = sameValueChanges(d, lookup.numIdx[k], lookup.changeIdx[k],
+                                       lookup.changeTransform[k], a);
+    }
     const double ref = std::isnan(d.applicants[a].cutoff) ? (e > b ? d.times[size_t(e - 1)] : 0.0)
                                                           : d.applicants[a].cutoff;
     size_t row = size_t(out.offsets[a]);

@@ -23,6 +23,8 @@ std::string Encoder::toJson() const
                         {"source", n.source}});
         if (!n.sameAs.empty())
             nums.back()["same_as"] = n.sameAs;
+        if (!n.changeOf.empty())
+            nums.back()["change_of"] = n.changeOf;
     }
     json sources = json::array();
     for (const auto &s : m_sources)
@@ -57,6 +59,7 @@ Encoder Encoder::fromJson(const std::string &text, const std::string &source)
             ne.stddev = n.at("stddev").get<double>();
             ne.source = n.value("source", 0);
             ne.sameAs = n.value("same_as", std::string());
+            ne.changeOf = n.value("change_of", std::string());
             enc.m_numeric.push_back(ne);
         }
         enc.m_bucketEdges = j.at("time_buckets_days").get<std::vector<double>>();

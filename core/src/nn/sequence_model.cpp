@@ -28,7 +28,7 @@ ModelLayout layoutOf(const Encoder &encoder)
     if (layout.sources > 1)
         layout.inputSources = encoder.inputSources();
     for (const auto &n : encoder.numeric())
-        layout.periodicNumeric.push_back(n.sameAs.empty() ? 0 : 1);
+        layout.periodicNumeric.push_back(n.isTimeSinceSame() ? 1 : 0);
     return layout;
 }
 

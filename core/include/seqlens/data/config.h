@@ -137,12 +137,23 @@ struct SequenceConfig {
     // numeric input (log1p of days, standardized; missing on the first event of each value):
     // the gap between two payments, two inquiries, whatever lies between them.
     std::vector<std::string> timeSinceSame;
+    // Categorical event fields whose "change since the previous event with the same value" of
+    // each numeric field of the same source is a numeric input (transformed value minus the
+    // transformed value of that earlier event with the value present, standardized): a payment
+    // larger than the previous payment, a balance that fell since the last statement.
+    std::vector<std::string> changeSinceSame;
 };
 
 // The model input of sequence.time_since_same for one field.
 inline std::string timeSinceSameInput(const std::string &field)
 {
     return "time_since_same_" + field;
+}
+
+// The model input of sequence.change_since_same for one categorical and one numeric field.
+inline std::string changeSinceSameInput(const std::string &field, const std::string &numeric)
+{
+    return numeric + "_change_since_same_" + field;
 }
 
 struct ModelConfig {

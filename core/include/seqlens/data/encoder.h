@@ -45,6 +45,11 @@ struct NumericEncoding {
     // sequence.time_since_same: the categorical field whose previous event with the same value
     // this input measures the days since ("" = a numeric field of the event table).
     std::string sameAs;
+    // sequence.change_since_same (with sameAs): the numeric field whose change since that
+    // previous event (with the field present) this input is, as a difference of the field's
+    // transformed values; `transform` is then none.
+    std::string changeOf;
+    bool isTimeSinceSame() const { return !sameAs.empty() && changeOf.empty(); }
 };
 
 // An event source as the encoder knows it: its name and its own bound on events.
@@ -133,8 +138,8 @@ private:
                         const Lookup &lookup, EncodedDataset &out, EncodeReport &report) const;
     int32_t *writeCategorical(const RawDataset &data, size_t event, int32_t source,
                               const Lookup &lookup, int32_t *row, EncodeReport &report) const;
-    // `same`: per numeric input, the applicant's time_since_same values by event (empty for a
-    // field of the event table); `pos`: the event's position in the applicant's history.
+    // `same`: per numeric input, the applicant's time_since_same or change_since_same values by
+    // event (empty for a field of the event table); `pos`: the event's position in the history.
     void writeNumeric(const RawDataset &data, size_t event, int32_t source, const Lookup &lookup,
                       const std::vector<std::vector<float>> &same, size_t pos,
                       EncodedDataset &out, size_t row, EncodeReport &report) const;
