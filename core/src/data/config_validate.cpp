@@ -110,6 +110,20 @@ std::string quotedList(const std::vector<std::string> &v)
     return s.empty() ? "none" : s;
 }
 
+// The change_since_same inputs of categorical field `name`: one per numeric field of its source,
+// in the encoder's order (none for an unknown field).
+std::vector<std::string> changeInputs(const std::vector<QualifiedField> &fields,
+                                      const std::string &name)
+{
+    std::vector<std::string> out;
+    const auto f = std::find_if(fields.begin(), fields.end(),
+                                [&](const QualifiedField &q) { return q.name == name; });
+    for (const auto &q : fields)
+        if (f != fields.end() && q.source == f->source && q.field.type == FieldType::Numeric)
+            out.push_back(changeSinceSameInput(name, q.name));
+    return out;
+}
+
 // sequence.time_since_same or change_since_same (`key`): categorical event fields, each once;
 // for a change, of a source with a numeric field.
 void checkSameValueFields(Checker &c, const Config &cfg, const std::string &key,
@@ -119,12 +133,7 @@ void checkSameValueFields(Checker &c, const Config &cfg, const std::string &key,
     const auto categorical = eventFieldNames(cfg, true);
     for (size_t k = 0; k < same.size(); ++k) {
         const std::string path = "/sequence/" + key + "/" + std::to_string(k);
-        const auto f = std::find_if(fields.begin(), fields.end(),
-                                    [&](const QualifiedField &q) { return q.name == same[k]; });
-        const bool numericBeside =
-            f != fields.end() && std::any_of(fields.begin(), fields.end(), [&](const auto &q) {
-                return q.source == f->source && q.field.type == FieldType::Numeric;
-            });
+        const bool numericBeside = !changeInputs(fields, same[k]).empty();
         if (!contains(categorical, same[k]))
             c.problem(path, "expected a categorical event field (" + quotedList(categorical) +
                                 "), got \"" + same[k] + "\"");
@@ -178,10 +187,8 @@ void checkReasonMatch(Checker &c, const Config &cfg, const std::string &p, const
         inputs.push_back(timeSinceSameInput(f));
     const auto fields = eventFields(cfg);
     for (const auto &f : cfg.sequence.changeSinceSame)
-        for (const auto &of : fields)
-            for (const auto &q : fields)
-                if (q.name == f && of.source == q.source && of.field.type == FieldType::Numeric)
-                    inputs.push_back(changeSinceSameInput(f, of.name));
+        for (const auto &name : changeInputs(fields, f))
+            inputs.push_back(name);
     c.number(p + "/within_days", m.withinDays, limits::reasonDays);
     if (!m.input.empty()) {
         if (!m.field.empty() || !m.thenField.empty())
