@@ -309,6 +309,64 @@ private Q_SLOTS:
         QCOMPARE(e.num[4], 0.0f);
     }
 
+    void changeSinceSameStaysWithinTheFieldsSource()
+    {
+        // Two tables with a numeric field each; the change is taken of the named field's table
+        // only, and the other table's events in between are not a reference.
+        testutil::writeFile(m_dir, "pay.csv",
+                            "id,t,kind,amount\nA,2024-01-01,pay,10\nA,2024-01-20,pay,15\n"
+                            "A,2024-02-01,pay,12\nB,2024-01-05,pay,7\n");
+        testutil::writeFile(m_dir, "bal2.csv",
+                            "id,t,status,balance\nA,2024-01-10,ok,100\nA,2024-01-25,ok,90\n"
+                            "B,2024-01-06,ok,5\n");
+        const std::string text = R"({"schema_version": 1,
+          "events": [{"name": "pay", "path": "pay.csv", "entity": "id", "time": "t",
+                      "fields": [{"name": "kind", "type": "categorical"},
+                                 {"name": "amount", "type": "numeric"}]},
+                     {"name": "bal", "path": "bal2.csv", "entity": "id", "time": "t",
+                      "fields": [{"name": "status", "type": "categorical"},
+                                 {"name": "balance", "type": "numeric"}]}],
+          "labels": {"path": "labels.csv", "entity": "id", "target": "bad", "positive": ["1"],
+                     "cutoff": "cutoff"},
+          "sequence": {"max_items": 16, "change_since_same": ["pay.kind"]}})";
+        const Config cfg = parseConfig(text, "sources.json", m_dir.path().toStdString());
+        const RawDataset d = loadDataset(cfg);
+        const Encoder enc = Encoder::fit(d, cfg, {0, 1, 2});
+        QCOMPARE(enc.numNumeric(), int64_t(3)); // pay.amount, bal.balance, the change
+        QCOMPARE(enc.inputNames().back(), std::string("pay.amount_change_since_same_pay.kind"));
+        QCOMPARE(enc.inputSources().back(), int32_t(0));
+        const EncodedDataset e = enc.encode(d);
+        // A: pay 10, bal 100, pay 15, bal 90, pay 12; B: pay 7, bal 5 (ascending times).
+        const double change[] = {NAN, NAN, 5, NAN, -3, NAN, NAN};
+        const bool pad[] = {false, true, false, true, false, false, true};
+        QCOMPARE(e.offsets.back(), int64_t(7));
+        // Fitted on the two changes, +5 and -3: mean 1, sd 4.
+        QVERIFY(std::fabs(enc.numeric()[2].mean - 1.0) < 1e-9);
+        QVERIFY(std::fabs(enc.numeric()[2].stddev - 4.0) < 1e-9);
+        for (int64_t ev = 0; ev < 7; ++ev) {
+            const size_t at = size_t(ev * 3 + 2);
+            const uint8_t want = pad[ev] ? kNumPad
+                                 : std::isnan(change[ev]) ? kNumMissing
+                                                          : kNumPresent;
+            QCOMPARE(e.numState[at], want);
+            if (want == kNumPresent)
+                QVERIFY(std::fabs(e.num[at] - (change[ev] - 1.0) / 4.0) < 1e-6);
+        }
+        // A table without a numeric field cannot be named (its own error, at its JSON path).
+        std::string noNumbers = configText();
+        const std::string plain = R"("sequence": {"max_items": 16})";
+        noNumbers.replace(noNumbers.find(plain), plain.size(),
+                          R"("sequence": {"max_items": 16, "change_since_same": ["app.kind"]})");
+        try {
+            parseConfig(noNumbers, "sources.json", m_dir.path().toStdString());
+            QFAIL("a table without numeric fields was accepted");
+        } catch (const ConfigError &err) {
+            QVERIFY(std::string(err.what()).find("/sequence/change_since_same/0: expected a "
+                                                 "categorical field of a table with a numeric "
+                                                 "field") != std::string::npos);
+        }
+    }
+
     void fieldAttentionStaysWithinTheEventsSource_data()
     {
         QTest::addColumn<int>("pooling");
