@@ -63,10 +63,12 @@ size_t fieldIndex(const RawDataset &d, const std::string &name)
     throwData("event table has no field \"" + name + "\" that the model was trained with");
 }
 
-// Per event of applicant a: days since the applicant's previous event with the same value of
-// categorical field `field` (in the field's own source), NaN on the first event of each value
-// and where the value is missing. Times ascend within an applicant, so one pass suffices.
-std::vector<float> sameValueGaps(const RawDataset &d, size_t field, size_t a)
+// Per event of applicant a: value(e) minus its value at the applicant's previous event with the
+// same value of categorical field `field` and a value (not NaN); NaN on the first such event of
+// each value, where the field or the value is missing, and on another source's events. Times
+// ascend within an applicant, so one pass suffices.
+template <class Value>
+std::vector<float> sameValueDifferences(const RawDataset &d, size_t field, size_t a, Value value)
 {
     const RawField &rf = d.fields[field];
     const bool multi = d.sourceNames.size() > 1;
@@ -75,43 +77,32 @@ std::vector<float> sameValueGaps(const RawDataset &d, size_t field, size_t a)
     out.reserve(size_t(d.eventCount(int64_t(a))));
     for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e) {
         const int32_t code = rf.codes[size_t(e)];
-        if (code < 0 || (multi && d.eventSource[size_t(e)] != rf.source)) {
+        const double x = value(size_t(e));
+        if (code < 0 || std::isnan(x) || (multi && d.eventSource[size_t(e)] != rf.source)) {
             out.push_back(NAN);
             continue;
         }
-        const double t = d.times[size_t(e)];
-        auto [it, first] = last.try_emplace(code, t);
-        out.push_back(first ? NAN : float(t - it->second));
-        it->second = t;
-    }
-    return out;
-}
-
-// Per event of applicant a: the change of numeric field `numeric` (transformed by `t`) since
-// the applicant's previous event with the same value of categorical field `field` and the
-// numeric value present; NaN on the first such event of each value, where either value is
-// missing and on another source's events. Times ascend within an applicant: one pass.
-std::vector<float> sameValueChanges(const RawDataset &d, size_t field, size_t numeric,
-                                    NumericTransform t, size_t a)
-{
-    const RawField &rf = d.fields[field], &nf = d.fields[numeric];
-    const bool multi = d.sourceNames.size() > 1;
-    std::unordered_map<int32_t, double> last;
-    std::vector<float> out;
-    out.reserve(size_t(d.eventCount(int64_t(a))));
-    for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e) {
-        const int32_t code = rf.codes[size_t(e)];
-        const float v = nf.values[size_t(e)];
-        if (code < 0 || std::isnan(v) || (multi && d.eventSource[size_t(e)] != rf.source)) {
-            out.push_back(NAN);
-            continue;
-        }
-        const double x = applyTransform(t, v);
         auto [it, first] = last.try_emplace(code, x);
         out.push_back(first ? NAN : float(x - it->second));
         it->second = x;
     }
     return out;
+}
+
+// time_since_same: days since the previous event with the same value of `field`.
+std::vector<float> sameValueGaps(const RawDataset &d, size_t field, size_t a)
+{
+    return sameValueDifferences(d, field, a, [&](size_t e) { return d.times[e]; });
+}
+
+// change_since_same: the change of numeric field `numeric` (transformed by `t`) since the
+// previous event with the same value of `field` and the numeric value present.
+std::vector<float> sameValueChanges(const RawDataset &d, size_t field, size_t numeric,
+                                    NumericTransform t, size_t a)
+{
+    const RawField &nf = d.fields[numeric];
+    return sameValueDifferences(d, field, a,
+                                [&](size_t e) { return applyTransform(t, nf.values[e]); });
 }
 
 // The field's settings as configured (not as loaded: fitting may use another config).
@@ -138,6 +129,29 @@ void setMoments(NumericEncoding &ne, double sum, double sumSq, int64_t n)
     ne.stddev = var > 1e-24 ? std::sqrt(var) : 1.0;
 }
 
+// Mean and standard deviation of a derived input over the fitting applicants: `values(a)` are
+// applicant a's values by event (NaN: none), transformed by ne.transform.
+template <class Values>
+void fitDerivedMoments(NumericEncoding &ne, size_t applicants, const std::vector<char> &use,
+                       Values values)
+{
+    double sum = 0, sumSq = 0;
+    int64_t n = 0;
+    for (size_t a = 0; a < applicants; ++a) {
+        if (!use[a])
+            continue;
+        for (float v : values(a)) {
+            if (std::isnan(v))
+                continue;
+            const double x = applyTransform(ne.transform, v);
+            sum += x;
+            sumSq += x * x;
+            ++n;
+        }
+    }
+    setMoments(ne, sum, sumSq, n);
+}
+
 // The standardization of a time_since_same input: log1p of the gaps of the fitting applicants.
 NumericEncoding fitTimeSinceSame(const RawDataset &d, const QualifiedField &q,
                                  const std::vector<char> &use)
@@ -148,21 +162,8 @@ NumericEncoding fitTimeSinceSame(const RawDataset &d, const QualifiedField &q,
     ne.source = int32_t(q.source);
     ne.sameAs = q.name;
     const size_t field = fieldIndex(d, q.name);
-    double sum = 0, sumSq = 0;
-    int64_t n = 0;
-    for (size_t a = 0; a < d.applicants.size(); ++a) {
-        if (!use[a])
-            continue;
-        for (float v : sameValueGaps(d, field, a)) {
-            if (std::isnan(v))
-                continue;
-            const double x = applyTransform(ne.transform, v);
-            sum += x;
-            sumSq += x * x;
-            ++n;
-        }
-    }
-    setMoments(ne, sum, sumSq, n);
+    fitDerivedMoments(ne, d.applicants.size(), use,
+                      [&](size_t a) { return sameValueGaps(d, field, a); });
     return ne;
 }
 
@@ -177,20 +178,9 @@ NumericEncoding fitChangeSinceSame(const RawDataset &d, const QualifiedField &q,
     ne.sameAs = q.name;
     ne.changeOf = of.name;
     const size_t field = fieldIndex(d, q.name), numeric = fieldIndex(d, of.name);
-    double sum = 0, sumSq = 0;
-    int64_t n = 0;
-    for (size_t a = 0; a < d.applicants.size(); ++a) {
-        if (!use[a])
-            continue;
-        for (float v : sameValueChanges(d, field, numeric, of.transform, a)) {
-            if (std::isnan(v))
-                continue;
-            sum += v;
-            sumSq += double(v) * v;
-            ++n;
-        }
-    }
-    setMoments(ne, sum, sumSq, n);
+    fitDerivedMoments(ne, d.applicants.size(), use, [&](size_t a) {
+        return sameValueChanges(d, field, numeric, of.transform, a);
+    });
     return ne;
 }
 
