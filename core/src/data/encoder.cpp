@@ -129,10 +129,10 @@ void setMoments(NumericEncoding &ne, double sum, double sumSq, int64_t n)
     ne.stddev = var > 1e-24 ? std::sqrt(var) : 1.0;
 }
 
-// Mean and standard deviation of a derived input over the fitting applicants: `values(a)` are
+// Mean and standard deviation of a numeric input over the fitting applicants: `values(a)` are
 // applicant a's values by event (NaN: none), transformed by ne.transform.
 template <class Values>
-void fitDerivedMoments(NumericEncoding &ne, size_t applicants, const std::vector<char> &use,
+void fitMoments(NumericEncoding &ne, size_t applicants, const std::vector<char> &use,
                        Values values)
 {
     double sum = 0, sumSq = 0;
@@ -162,7 +162,7 @@ NumericEncoding fitTimeSinceSame(const RawDataset &d, const QualifiedField &q,
     ne.source = int32_t(q.source);
     ne.sameAs = q.name;
     const size_t field = fieldIndex(d, q.name);
-    fitDerivedMoments(ne, d.applicants.size(), use,
+    fitMoments(ne, d.applicants.size(), use,
                       [&](size_t a) { return sameValueGaps(d, field, a); });
     return ne;
 }
@@ -178,7 +178,7 @@ NumericEncoding fitChangeSinceSame(const RawDataset &d, const QualifiedField &q,
     ne.sameAs = q.name;
     ne.changeOf = of.name;
     const size_t field = fieldIndex(d, q.name), numeric = fieldIndex(d, of.name);
-    fitDerivedMoments(ne, d.applicants.size(), use, [&](size_t a) {
+    fitMoments(ne, d.applicants.size(), use, [&](size_t a) {
         return sameValueChanges(d, field, numeric, of.transform, a);
     });
     return ne;
@@ -212,22 +212,10 @@ Encoder Encoder::fit(const RawDataset &d, const Config &cfg, const std::vector<i
         ne.name = q.name;
         ne.transform = fc.transform;
         ne.source = int32_t(q.source);
-        double sum = 0, sumSq = 0;
-        int64_t n = 0;
-        for (size_t a = 0; a < d.applicants.size(); ++a) {
-            if (!use[a])
-                continue;
-            for (int64_t e = d.offsets[a]; e < d.offsets[a + 1]; ++e) {
-                float v = rf.values[size_t(e)];
-                if (std::isnan(v))
-                    continue;
-                double x = applyTransform(ne.transform, v);
-                sum += x;
-                sumSq += x * x;
-                ++n;
-            }
-        }
-        setMoments(ne, sum, sumSq, n);
+        fitMoments(ne, d.applicants.size(), use, [&](size_t a) {
+            return std::span<const float>(rf.values.data() + d.offsets[a],
+                                          size_t(d.offsets[a + 1] - d.offsets[a]));
+        });
         enc.m_numeric.push_back(ne);
     }
     for (const auto &name : cfg.sequence.timeSinceSame)
