@@ -62,6 +62,7 @@ json aggregationJson(ItemAggregation kept, const std::vector<AggregationTrial> &
                      {"best_valid_auc", x.bestValidAuc},
                      {"best_epoch", x.bestEpoch},
                      {"epochs_run", x.epochsRun},
+                     {"stopped_at_epoch", x.stoppedAt ? json(x.stoppedAt) : json()},
                      {"seconds", x.seconds}});
     return {{"kept", toString(kept)}, {"trials", t}};
 }

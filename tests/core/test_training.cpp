@@ -3,6 +3,7 @@
 #include "seqlens/compare/metrics.h"
 #include "seqlens/nn/model_fit.h"
 #include "seqlens/nn/trainer.h"
+#include "seqlens/nn/trial_race.h"
 #include "test_util.h"
 
 using namespace seqlens;
@@ -256,6 +257,80 @@ private Q_SLOTS:
         FittedModel blind = fitSequenceModel(mc, smallLayout(), e, rowsOf(e, false), {}, tc);
         QCOMPARE(blind.config.itemAggregation, ItemAggregation::Gru);
         QVERIFY(blind.trials.empty());
+    }
+    void raceDecidesAtItsEpochOnTheRecordsThere()
+    {
+        TrialRace race(2, 3);
+        QVERIFY(race.report(0, 1, 0.9)); // before the race epoch: nothing counts
+        QVERIFY(race.report(0, 3, 0.6)); // one record: undecided, go on
+        QVERIFY(race.report(0, 4, 0.8)); // later gains do not count
+        QVERIFY(!race.winner());
+        QVERIFY(race.report(1, 3, 0.7)); // ahead at epoch 3: decided, it goes on
+        QCOMPARE(race.winner(), std::optional<size_t>(1));
+        QVERIFY(!race.report(0, 5, 0.95)); // behind: stop at the next question
+        QVERIFY(race.report(1, 4, 0.7));
+        TrialRace tie(2, 2);
+        tie.report(1, 2, 0.7);
+        QVERIFY(tie.report(0, 2, 0.7)); // ties: the lower index (the Transformer)
+        QVERIFY(!tie.report(1, 3, 0.8));
+        TrialRace nan(2, 1);
+        nan.report(0, 1, std::nan(""));
+        nan.report(1, 1, 0.1);
+        QCOMPARE(nan.winner(), std::optional<size_t>(1)); // no validation AUC is behind any
+
+        // A stopped candidate's record as of the race epoch.
+        TrainResult r;
+        const double aucs[] = {0.6, 0.7, 0.7, 0.65, 0.9};
+        for (int64_t k = 0; k < 5; ++k)
+            r.history.push_back({k + 1, 0.5, 0.5, aucs[k], 1.0});
+        r.epochsRun = 5;
+        r.bestEpoch = 5;
+        r.bestValidAuc = 0.9;
+        const TrainResult at4 = resultAfterEpoch(r, 4);
+        QCOMPARE(at4.epochsRun, int64_t(4));
+        QCOMPARE(at4.history.size(), size_t(4));
+        QCOMPARE(at4.bestEpoch, int64_t(2)); // the first of the two 0.7s, as the trainer keeps
+        QCOMPARE(at4.bestValidAuc, 0.7);
+    }
+    void autoStopsTheCandidateBehindAtMinEpochs()
+    {
+        // Training alone, each aggregation's record at the race epoch and at the end.
+        EncodedDataset e = learnable(6);
+        TrainingConfig tc = trainingConfig(8, /*patience=*/8);
+        tc.minEpochs = 3;
+        ModelConfig mc;
+        std::vector<TrainResult> alone;
+        for (ItemAggregation a : {ItemAggregation::Transformer, ItemAggregation::Gru}) {
+            mc.itemAggregation = a;
+            SequenceModel m(mc, smallLayout(), tc.seed);
+            alone.push_back(train(m, e, tc));
+        }
+        const double at3[] = {resultAfterEpoch(alone[0], 3).bestValidAuc,
+                              resultAfterEpoch(alone[1], 3).bestValidAuc};
+        const size_t win = at3[1] > at3[0], lose = 1 - win;
+        qInfo("best validation AUC after epoch 3: transformer %.4f, gru %.4f; at the end %.4f, "
+              "%.4f",
+              at3[0], at3[1], alone[0].bestValidAuc, alone[1].bestValidAuc);
+        mc.itemAggregation = ItemAggregation::Auto;
+        for (int threads : {2, 1}) { // side by side, and one after another: the same choice
+            setTorchThreads(threads);
+            FittedModel fit = fitSequenceModel(mc, smallLayout(), e, rowsOf(e, false),
+                                               rowsOf(e, true), tc);
+            setTorchThreads(2);
+            QCOMPARE(fit.trials.size(), size_t(2));
+            const AggregationTrial &w = fit.trials[win], &l = fit.trials[lose];
+            QCOMPARE(fit.config.itemAggregation, w.aggregation);
+            // The winner trained its course, exactly as alone; the kept model is it.
+            QCOMPARE(w.stoppedAt, int64_t(0));
+            QCOMPARE(w.epochsRun, alone[win].epochsRun);
+            QCOMPARE(w.bestValidAuc, alone[win].bestValidAuc);
+            QCOMPARE(validAuc(*fit.model, e), alone[win].bestValidAuc);
+            QCOMPARE(fit.training.epochsRun, alone[win].epochsRun);
+            // The other stopped there, recorded as it stood after epoch 3.
+            QCOMPARE(l.stoppedAt, int64_t(3));
+            QCOMPARE(l.epochsRun, int64_t(3));
+            QCOMPARE(l.bestValidAuc, at3[lose]);
+        }
     }
     void progressIsReportedPerBatchAndEpoch()
     {

@@ -54,7 +54,11 @@ QString aggregationText(const RunReportData &d)
     QStringList trials;
     for (const auto &t : kept["trials"])
         trials << q(t["aggregation"]) + " " +
-                      QString::number(t["best_valid_auc"].get<double>(), 'f', 4);
+                      QString::number(t["best_valid_auc"].get<double>(), 'f', 4) +
+                      (t.value("stopped_at_epoch", json()).is_number()
+                           ? QString(" to epoch %1, then stopped behind")
+                                 .arg(t["stopped_at_epoch"].get<int64_t>())
+                           : QString());
     return text + ": " + q(kept["kept"]) + " kept (best validation AUC " + trials.join(", ") + ")" +
            choiceScope(d);
 }

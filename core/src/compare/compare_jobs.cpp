@@ -107,7 +107,7 @@ bool runJob(const CompareContext &c, SequenceJob &job, const ProgressFn &progres
     if (job.aggregation)
         mc.itemAggregation = *job.aggregation;
     FittedModel fit = fitSequenceModel(mc, layoutOf(fd.encoder), fd.data, fd.train, fd.valid, tc,
-                                       progress, &stop, &budget);
+                                       progress, &stop, &budget, job.keepGoing);
     if (fit.training.cancelled)
         return false;
     job.logits = fit.model->predictLogits(fd.data, job.scoreRows);

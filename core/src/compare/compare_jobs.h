@@ -40,6 +40,7 @@ struct SequenceJob {
     EncodeReport encodeReport;
     TrainResult training;
     ModelChoice choice; // the kept item aggregation (and with "auto" both trials)
+    EpochGate keepGoing; // asked after each epoch (the "auto" race between two trial jobs)
 };
 
 // With request.explainGlobally: the global attention and the explanation audit of `bundle`

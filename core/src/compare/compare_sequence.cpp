@@ -2,6 +2,7 @@
 // The sequence models of a comparison: the K fold models (out-of-fold logits for development)
 // and the model scoring test, the bag of the fold models or one more full-development model.
 #include "compare_jobs.h"
+#include "seqlens/nn/trial_race.h"
 
 #include <algorithm>
 #include <random>
@@ -117,17 +118,18 @@ SequenceJob trialOf(const SequenceJob &job, ItemAggregation aggregation)
     return t;
 }
 
-AggregationTrial trialRecord(const SequenceJob &t)
+AggregationTrial trialRecord(const SequenceJob &t, int64_t stoppedAt)
 {
     return {*t.aggregation, t.training.bestValidAuc, t.training.bestEpoch, t.training.epochsRun,
-            t.training.seconds};
+            t.training.seconds, stoppedAt};
 }
 
 // "auto", once for the comparison: the first job (the full model, or fold 1) trains the
 // Transformer and the GRU as two jobs side by side, on its own rows and seed; the better best
 // validation AUC is kept (ties: the Transformer, as fitSequenceModel keeps) and the first job
-// becomes that trial. Every other job then trains the kept aggregation alone. One choice instead
-// of one per model halves the training; it is made on development rows (the first model's inner
+// becomes that trial. The two race as in fitSequenceModel: after min_epochs the one behind
+// stops. Every other job then trains the kept aggregation alone. One choice instead of one per
+// model halves the training; it is made on development rows (the first model's inner
 // validation split), never on test. Returns false when cancelled.
 bool chooseAggregationOnce(const Context &c, std::vector<SequenceJob> &jobs, int64_t threads)
 {
@@ -135,12 +137,27 @@ bool chooseAggregationOnce(const Context &c, std::vector<SequenceJob> &jobs, int
     std::vector<SequenceJob> trials;
     trials.push_back(trialOf(first, ItemAggregation::Transformer));
     trials.push_back(trialOf(first, ItemAggregation::Gru));
+    TrialRace race(trials.size(), c.cfg.training.minEpochs);
+    for (size_t k = 0; k < trials.size(); ++k)
+        trials[k].keepGoing = [&race, k](int64_t epoch, double auc) {
+            return race.report(k, epoch, auc);
+        };
     const int64_t steps = int64_t(jobs.size()) + 1; // the first job's two trials, then the rest
     if (!runSequenceJobs(c, trials, threads, 0, steps))
         return false;
-    const size_t win = trials[1].training.bestValidAuc > trials[0].training.bestValidAuc;
-    const ModelChoice choice{
-        first.what, *trials[win].aggregation, {trialRecord(trials[0]), trialRecord(trials[1])}, ""};
+    const std::optional<size_t> raced = race.winner();
+    std::vector<int64_t> stoppedAt(trials.size(), 0);
+    for (size_t k = 0; raced && k < trials.size(); ++k)
+        if (k != *raced) { // its record as it stood at the race epoch, whenever it noticed
+            trials[k].training = resultAfterEpoch(trials[k].training, race.at());
+            stoppedAt[k] = race.at();
+        }
+    const size_t win =
+        raced ? *raced : size_t(trials[1].training.bestValidAuc > trials[0].training.bestValidAuc);
+    const ModelChoice choice{first.what,
+                             *trials[win].aggregation,
+                             {trialRecord(trials[0], stoppedAt[0]), trialRecord(trials[1], stoppedAt[1])},
+                             ""};
     const std::string what = first.what;
     const double seconds = trials[0].training.seconds + trials[1].training.seconds;
     first = std::move(trials[win]);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seqlens/nn/model_fit.h"
+#include "seqlens/nn/trial_race.h"
 
 #include <ATen/Parallel.h>
 
@@ -32,7 +33,7 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
                              const EncodedDataset &data, const std::vector<int64_t> &trainRows,
                              const std::vector<int64_t> &validRows, const TrainingConfig &training,
                              const ProgressFn &progress, const CancelToken *cancel,
-                             ThreadBudget *budget)
+                             ThreadBudget *budget, const EpochGate &keepGoing)
 {
     const auto aggregations = candidatesOf(config, !validRows.empty());
     const bool choosing = aggregations.size() > 1;
@@ -45,7 +46,9 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
         candidates.push_back(std::move(c));
     }
     std::mutex progressMutex; // candidates training side by side report one at a time
-    auto train = [&](Candidate &c, ThreadBudget *lender) {
+    TrialRace race(candidates.size(), training.minEpochs);
+    auto train = [&](size_t k, ThreadBudget *lender) {
+        Candidate &c = candidates[k];
         ProgressFn tagged = progress;
         if (choosing && progress)
             tagged = [&, name = std::string(toString(c.config.itemAggregation))](
@@ -55,8 +58,14 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
                 std::lock_guard<std::mutex> lock(progressMutex);
                 progress(q);
             };
+        EpochGate gate = keepGoing;
+        if (choosing)
+            gate = [&race, &keepGoing, k](int64_t epoch, double auc) {
+                const bool ahead = race.report(k, epoch, auc);
+                return (!keepGoing || keepGoing(epoch, auc)) && ahead;
+            };
         c.result = trainModel(*c.model, data, trainRows, validRows, training, tagged, cancel,
-                              lender);
+                              lender, gate);
     };
     const int64_t threads = at::get_num_threads();
     if (choosing && threads >= 2) {
@@ -70,7 +79,7 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
             pool.emplace_back([&, k, half] {
                 at::set_num_threads(int(half));
                 try {
-                    train(candidates[k], &local);
+                    train(k, &local);
                 } catch (...) {
                     errors[k] = std::current_exception();
                 }
@@ -83,26 +92,37 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
             if (e)
                 std::rethrow_exception(e);
     } else {
-        for (Candidate &c : candidates) {
-            train(c, budget);
-            if (c.result.cancelled)
+        // One after another, the GRU first: the race stops the Transformer at its epoch when it
+        // is behind the GRU's record there (the same choice as side by side).
+        for (size_t n = 0; n < candidates.size(); ++n) {
+            const size_t k = candidates.size() - 1 - n;
+            train(k, budget);
+            if (candidates[k].result.cancelled)
                 break;
         }
     }
+    const std::optional<size_t> raced = race.winner();
 
     FittedModel best;
     double seconds = 0;
-    for (Candidate &c : candidates) {
+    for (size_t k = 0; k < candidates.size(); ++k) {
+        Candidate &c = candidates[k];
         seconds += c.result.seconds;
         if (c.result.cancelled || !c.model) {
             FittedModel out;
             out.training = c.result;
             return out;
         }
+        const bool lost = raced && *raced != k;
+        if (lost) // its record as it stood at the race epoch, whenever it noticed
+            c.result = resultAfterEpoch(c.result, race.at());
         if (choosing)
             best.trials.push_back({c.config.itemAggregation, c.result.bestValidAuc,
-                                   c.result.bestEpoch, c.result.epochsRun, c.result.seconds});
-        if (!best.model || c.result.bestValidAuc > best.training.bestValidAuc) {
+                                   c.result.bestEpoch, c.result.epochsRun, c.result.seconds,
+                                   lost ? race.at() : 0});
+        const bool better = raced ? *raced == k
+                                  : !best.model || c.result.bestValidAuc > best.training.bestValidAuc;
+        if (better) {
             best.model = std::move(c.model);
             best.config = c.config;
             best.training = c.result;

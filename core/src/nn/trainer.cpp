@@ -174,7 +174,8 @@ ValidScore validate(nn::SeqNet &net, nn::StepWorkers &workers, const EncodedData
 TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
                        const std::vector<int64_t> &trainRows, const std::vector<int64_t> &validRows,
                        const TrainingConfig &cfg, const ProgressFn &progress,
-                       const CancelToken *cancel, ThreadBudget *budget)
+                       const CancelToken *cancel, ThreadBudget *budget,
+                       const EpochGate &keepGoing)
 {
     const auto start = Clock::now();
     auto train = trainRows;
@@ -268,6 +269,8 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
             p.epochSeconds = rec.seconds;
             progress(p);
         }
+        if (keepGoing && !keepGoing(epoch, res.bestValidAuc))
+            break;
         if (sinceBest >= cfg.patience && epoch >= cfg.minEpochs)
             break;
     }

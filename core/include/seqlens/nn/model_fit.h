@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Builds and trains the sequence model of a config. With "item_aggregation": "auto" it trains
 // the Transformer and the GRU on the same data, budget and seed and keeps the one with the
-// better best validation AUC (ties: the Transformer); both trials are recorded. Without
+// better best validation AUC (ties: the Transformer); both trials are recorded. The two race
+// (trial_race.h): after training.min_epochs epochs the one behind stops, and its trial records
+// it as it stood then; when a training ends before that epoch the finished ones are compared. Without
 // validation rows there is nothing to choose on: "auto" trains the GRU (the better of the two on
 // most families of the pattern benchmark, README) and records no trial. With "auto", progress
 // reports name the candidate in `task` after the caller's ("sequence · gru", "fold 2/5 · gru"),
@@ -25,6 +27,7 @@ struct AggregationTrial {
     double bestValidAuc = 0;
     int64_t bestEpoch = 0, epochsRun = 0;
     double seconds = 0;
+    int64_t stoppedAt = 0; // behind after this epoch (the race, trial_race.h): stopped; 0 = ran on
 };
 
 // Which aggregation one trained model kept, and the trials it was chosen on (compare: one per
@@ -47,6 +50,6 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
                              const EncodedDataset &data, const std::vector<int64_t> &trainRows,
                              const std::vector<int64_t> &validRows, const TrainingConfig &training,
                              const ProgressFn &progress = {}, const CancelToken *cancel = nullptr,
-                             ThreadBudget *budget = nullptr);
+                             ThreadBudget *budget = nullptr, const EpochGate &keepGoing = {});
 
 } // namespace seqlens

@@ -50,9 +50,13 @@ struct TrainResult {
 // weights so far (TrainResult::cancelled; the workflows turn it into their own cancelled flag).
 // The run uses the calling thread's LibTorch threads, plus what it claims from `budget` at the
 // start of each epoch (given back at the end); the numbers do not depend on either.
+// `keepGoing`, when given, is asked after each epoch's validation with the epoch and the best
+// validation AUC so far; false ends the training there (not a cancel: best weights restored).
+using EpochGate = std::function<bool(int64_t epoch, double bestValidAuc)>;
 TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
                        const std::vector<int64_t> &trainRows, const std::vector<int64_t> &validRows,
                        const TrainingConfig &config, const ProgressFn &progress = {},
-                       const CancelToken *cancel = nullptr, ThreadBudget *budget = nullptr);
+                       const CancelToken *cancel = nullptr, ThreadBudget *budget = nullptr,
+                       const EpochGate &keepGoing = {});
 
 } // namespace seqlens
