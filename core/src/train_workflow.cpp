@@ -143,7 +143,9 @@ TrainSummary train(const Config &config, const TrainRequest &req)
     if (req.log) {
         for (const AggregationTrial &t : fit.trials)
             req.log("auto: " + std::string(toString(t.aggregation)) + " best validation AUC " +
-                    std::to_string(t.bestValidAuc) + " at epoch " + std::to_string(t.bestEpoch));
+                    std::to_string(t.bestValidAuc) + " at epoch " + std::to_string(t.bestEpoch) +
+                    (t.stoppedAt ? ", stopped behind after epoch " + std::to_string(t.stoppedAt)
+                                 : std::string()));
         req.log("model: " + std::string(toString(sum.aggregation)) + " kept, " +
                 std::to_string(model->parameterCount()) + " parameters");
     }
