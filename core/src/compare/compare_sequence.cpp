@@ -154,10 +154,11 @@ bool chooseAggregationOnce(const Context &c, std::vector<SequenceJob> &jobs, int
         }
     const size_t win =
         raced ? *raced : size_t(trials[1].training.bestValidAuc > trials[0].training.bestValidAuc);
-    const ModelChoice choice{first.what,
-                             *trials[win].aggregation,
-                             {trialRecord(trials[0], stoppedAt[0]), trialRecord(trials[1], stoppedAt[1])},
-                             ""};
+    const ModelChoice choice{
+        first.what,
+        *trials[win].aggregation,
+        {trialRecord(trials[0], stoppedAt[0]), trialRecord(trials[1], stoppedAt[1])},
+        ""};
     const std::string what = first.what;
     const double seconds = trials[0].training.seconds + trials[1].training.seconds;
     first = std::move(trials[win]);

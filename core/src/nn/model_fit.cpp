@@ -121,7 +121,8 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
                                    c.result.bestEpoch, c.result.epochsRun, c.result.seconds,
                                    lost ? race.at() : 0});
         const bool better = raced ? *raced == k
-                                  : !best.model || c.result.bestValidAuc > best.training.bestValidAuc;
+                                  : !best.model ||
+                                        c.result.bestValidAuc > best.training.bestValidAuc;
         if (better) {
             best.model = std::move(c.model);
             best.config = c.config;

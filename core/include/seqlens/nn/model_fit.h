@@ -3,9 +3,9 @@
 // the Transformer and the GRU on the same data, budget and seed and keeps the one with the
 // better best validation AUC (ties: the Transformer); both trials are recorded. The two race
 // (trial_race.h): after training.min_epochs epochs the one behind stops, and its trial records
-// it as it stood then; when a training ends before that epoch the finished ones are compared. Without
-// validation rows there is nothing to choose on: "auto" trains the GRU (the better of the two on
-// most families of the pattern benchmark, README) and records no trial. With "auto", progress
+// it as it stood then; when a training ends before that epoch the finished ones are compared.
+// Without validation rows there is nothing to choose on: "auto" trains the GRU (the better of
+// the two on most families of the pattern benchmark, README) and records no trial. With "auto", progress
 // reports name the candidate in `task` after the caller's ("sequence · gru", "fold 2/5 · gru"),
 // so the recorded epochs of the two trials stay apart.
 #pragma once
