@@ -145,20 +145,13 @@ bool chooseAggregationOnce(const Context &c, std::vector<SequenceJob> &jobs, int
     const int64_t steps = int64_t(jobs.size()) + 1; // the first job's two trials, then the rest
     if (!runSequenceJobs(c, trials, threads, 0, steps))
         return false;
-    const std::optional<size_t> raced = race.winner();
-    std::vector<int64_t> stoppedAt(trials.size(), 0);
-    for (size_t k = 0; raced && k < trials.size(); ++k)
-        if (k != *raced) { // its record as it stood at the race epoch, whenever it noticed
-            trials[k].training = resultAfterEpoch(trials[k].training, race.at());
-            stoppedAt[k] = race.at();
-        }
-    const size_t win =
-        raced ? *raced : size_t(trials[1].training.bestValidAuc > trials[0].training.bestValidAuc);
-    const ModelChoice choice{
-        first.what,
-        *trials[win].aggregation,
-        {trialRecord(trials[0], stoppedAt[0]), trialRecord(trials[1], stoppedAt[1])},
-        ""};
+    const RaceOutcome outcome = settle(race, {&trials[0].training, &trials[1].training});
+    const size_t win = outcome.kept;
+    const ModelChoice choice{first.what,
+                             *trials[win].aggregation,
+                             {trialRecord(trials[0], outcome.stoppedAt[0]),
+                              trialRecord(trials[1], outcome.stoppedAt[1])},
+                             ""};
     const std::string what = first.what;
     const double seconds = trials[0].training.seconds + trials[1].training.seconds;
     first = std::move(trials[win]);

@@ -5,6 +5,7 @@
 #include <ATen/Parallel.h>
 
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -26,6 +27,63 @@ struct Candidate {
     std::unique_ptr<SequenceModel> model;
     TrainResult result;
 };
+
+// Trains candidates 0..n-1 at once, each on its own thread with half the LibTorch threads; the
+// first to finish lends its threads to the other. Training gives the same numbers on any
+// thread count. Rethrows the first candidate's error.
+void trainSideBySide(size_t n, int64_t threads,
+                     const std::function<void(size_t, ThreadBudget *)> &train)
+{
+    ThreadBudget local;
+    const int64_t half = threads / 2;
+    std::vector<std::exception_ptr> errors(n);
+    std::vector<std::thread> pool;
+    for (size_t k = 0; k < n; ++k)
+        pool.emplace_back([&, k] {
+            at::set_num_threads(int(half));
+            try {
+                train(k, &local);
+            } catch (...) {
+                errors[k] = std::current_exception();
+            }
+            local.lend(half);
+        });
+    for (auto &t : pool)
+        t.join();
+    at::set_num_threads(int(threads)); // the candidates' threads lowered the process default
+    for (auto &e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+// The kept candidate after the race (settle()), with both trials when choosing; a cancelled
+// candidate cancels the fit (no model).
+FittedModel keptOf(std::vector<Candidate> &candidates, const TrialRace &race, bool choosing)
+{
+    FittedModel out;
+    std::vector<TrainResult *> results;
+    double seconds = 0;
+    for (Candidate &c : candidates) {
+        seconds += c.result.seconds;
+        if (c.result.cancelled) {
+            out.training = c.result;
+            return out;
+        }
+        results.push_back(&c.result);
+    }
+    const RaceOutcome outcome = settle(race, results);
+    for (size_t k = 0; choosing && k < candidates.size(); ++k) {
+        const TrainResult &r = candidates[k].result;
+        out.trials.push_back({candidates[k].config.itemAggregation, r.bestValidAuc, r.bestEpoch,
+                              r.epochsRun, r.seconds, outcome.stoppedAt[k]});
+    }
+    Candidate &kept = candidates[outcome.kept];
+    out.model = std::move(kept.model);
+    out.config = kept.config;
+    out.training = kept.result;
+    out.training.seconds = seconds;
+    return out;
+}
 
 } // namespace
 
@@ -69,28 +127,7 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
     };
     const int64_t threads = at::get_num_threads();
     if (choosing && threads >= 2) {
-        // Side by side, each on half the threads; the first to finish lends its threads to the
-        // other. Training gives the same numbers on any thread count.
-        ThreadBudget local;
-        const int64_t half = threads / 2;
-        std::vector<std::exception_ptr> errors(candidates.size());
-        std::vector<std::thread> pool;
-        for (size_t k = 0; k < candidates.size(); ++k)
-            pool.emplace_back([&, k, half] {
-                at::set_num_threads(int(half));
-                try {
-                    train(k, &local);
-                } catch (...) {
-                    errors[k] = std::current_exception();
-                }
-                local.lend(half);
-            });
-        for (auto &t : pool)
-            t.join();
-        at::set_num_threads(int(threads)); // the candidates' threads lowered the process default
-        for (auto &e : errors)
-            if (e)
-                std::rethrow_exception(e);
+        trainSideBySide(candidates.size(), threads, train);
     } else {
         // One after another, the GRU first: the race stops the Transformer at its epoch when it
         // is behind the GRU's record there (the same choice as side by side).
@@ -101,36 +138,7 @@ FittedModel fitSequenceModel(const ModelConfig &config, const ModelLayout &layou
                 break;
         }
     }
-    const std::optional<size_t> raced = race.winner();
-
-    FittedModel best;
-    double seconds = 0;
-    for (size_t k = 0; k < candidates.size(); ++k) {
-        Candidate &c = candidates[k];
-        seconds += c.result.seconds;
-        if (c.result.cancelled || !c.model) {
-            FittedModel out;
-            out.training = c.result;
-            return out;
-        }
-        const bool lost = raced && *raced != k;
-        if (lost) // its record as it stood at the race epoch, whenever it noticed
-            c.result = resultAfterEpoch(c.result, race.at());
-        if (choosing)
-            best.trials.push_back({c.config.itemAggregation, c.result.bestValidAuc,
-                                   c.result.bestEpoch, c.result.epochsRun, c.result.seconds,
-                                   lost ? race.at() : 0});
-        const bool better = raced ? *raced == k
-                                  : !best.model ||
-                                        c.result.bestValidAuc > best.training.bestValidAuc;
-        if (better) {
-            best.model = std::move(c.model);
-            best.config = c.config;
-            best.training = c.result;
-        }
-    }
-    best.training.seconds = seconds;
-    return best;
+    return keptOf(candidates, race, choosing);
 }
 
 } // namespace seqlens

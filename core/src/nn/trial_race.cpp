@@ -53,4 +53,22 @@ TrainResult resultAfterEpoch(const TrainResult &result, int64_t epoch)
     return r;
 }
 
+RaceOutcome settle(const TrialRace &race, const std::vector<TrainResult *> &results)
+{
+    RaceOutcome out;
+    out.stoppedAt.assign(results.size(), 0);
+    const std::optional<size_t> winner = race.winner();
+    for (size_t k = 0; k < results.size(); ++k) {
+        if (winner && k != *winner) {
+            *results[k] = resultAfterEpoch(*results[k], race.at());
+            out.stoppedAt[k] = race.at();
+        }
+        if (!winner && results[k]->bestValidAuc > results[out.kept]->bestValidAuc)
+            out.kept = k;
+    }
+    if (winner)
+        out.kept = *winner;
+    return out;
+}
+
 } // namespace seqlens

@@ -39,4 +39,14 @@ private:
 // validation AUC and epoch there (the trainer's rule: the first strictly higher), epochs run.
 TrainResult resultAfterEpoch(const TrainResult &result, int64_t epoch);
 
+// What a race left, once every candidate's training has returned.
+struct RaceOutcome {
+    size_t kept = 0;               // the candidate to keep
+    std::vector<int64_t> stoppedAt; // per candidate: the race epoch it stopped at; 0 = ran on
+};
+// The winner at the race epoch, or, when the race was not decided, the best final validation
+// AUC (ties: the lowest index); each stopped candidate's result is cut back to the race epoch
+// (resultAfterEpoch), whenever it noticed that it had lost.
+RaceOutcome settle(const TrialRace &race, const std::vector<TrainResult *> &results);
+
 } // namespace seqlens
