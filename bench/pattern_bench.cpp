@@ -11,7 +11,8 @@
 // table on stderr.
 //   seqlens-pattern-bench [--sizes 10000,50000] [--families order,trend,...] [--seed S]
 //                         [--threads T] [--aggregations transformer,gru] [--work DIR]
-//                         [--variant NAME=JSON ...]
+//                         [--variant NAME=JSON ...] [--effect E]
+// --effect is the pattern's logit difference (default 1.6; the learning tests use 2.5).
 // A variant is a JSON merge patch (RFC 7386) on the generated config, e.g.
 //   --variant gru='{"model":{"item_aggregation":"gru"}}'; --aggregations A,B is short for one
 // variant per item aggregation.
@@ -94,7 +95,7 @@ Config variantConfig(const Config &cfg, const Variant &v)
     return parseConfig(j.dump(), "variant " + v.name, cfg.baseDir);
 }
 
-json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
+json runOne(PatternFamily family, int64_t n, uint64_t seed, double effect, int64_t threads,
             const std::vector<Variant> &variants, const std::string &work)
 {
     const auto t0 = std::chrono::steady_clock::now();
@@ -103,6 +104,7 @@ json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
     po.family = family;
     po.applicants = n;
     po.seed = seed;
+    po.effect = effect;
     const PatternDataset d = writePatternDataset(po);
     Config cfg = loadConfig(d.configPath);
     cfg.training.threads = threads;
@@ -112,6 +114,7 @@ json runOne(PatternFamily family, int64_t n, uint64_t seed, int64_t threads,
     json r = {{"family", toString(family)},
               {"applicants", n},
               {"seed", seed},
+              {"effect", effect},
               {"bad_rate", double(d.bads) / double(n)},
               {"test_applicants", s.test.size()}};
     r["baseline"] = baselineAuc(x, cfg, s, threads);
@@ -150,6 +153,7 @@ int main(int argc, char **argv)
     for (PatternFamily f : allPatternFamilies())
         families.push_back(toString(f));
     uint64_t seed = 1;
+    double effect = PatternOptions{}.effect;
     int64_t threads = 2;
     std::string work = "/tmp/seqlens-pattern-bench";
     for (int i = 1; i < argc; i += 2) {
@@ -171,6 +175,8 @@ int main(int argc, char **argv)
                 {value.substr(0, value.find('=')), json::parse(value.substr(value.find('=') + 1))});
         else if (key == "--seed")
             seed = std::stoull(value);
+        else if (key == "--effect")
+            effect = std::stod(value);
         else if (key == "--threads")
             threads = std::stoll(value);
         else if (key == "--work")
@@ -187,8 +193,8 @@ int main(int argc, char **argv)
         json all = json::array();
         for (const auto &size : sizes)
             for (const auto &name : families) {
-                all.push_back(runOne(parsePatternFamily(name), std::stoll(size), seed, threads,
-                                     variants, work));
+                all.push_back(runOne(parsePatternFamily(name), std::stoll(size), seed, effect,
+                                     threads, variants, work));
                 std::fprintf(stderr, "%s\n", all.back().dump().c_str());
             }
         std::cout << all.dump(2) << std::endl;

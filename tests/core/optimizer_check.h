@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace optcheck {
 // Largest parameter difference after `steps` steps of a small module trained once with
@@ -13,4 +14,15 @@ double maxParamDiff(uint64_t seed, int steps, double clip, double decay);
 double splitGradientDiff(uint64_t seed);
 // A parameter no gradient reaches stays untouched until its first gradient.
 double untouchedParamChange(uint64_t seed);
+// As maxParamDiff, with the first layer's parameters at `scale` times the learning rate: LibTorch's
+// AdamW with two parameter groups against FusedAdamW with per-parameter scales.
+double scaledGroupDiff(uint64_t seed, int steps, double scale, double decay);
+// The names of the sequence network's parameters that get the input-embedding scale, for a
+// layout with categorical and numeric inputs, `sources` event sources and periodic encoding on
+// or off, comma-separated in parameter order; and the number of its parameters in all.
+struct ScaledNames {
+    std::string names;
+    int64_t parameters = 0;
+};
+ScaledNames inputEmbeddingParameters(int64_t sources, bool periodic);
 } // namespace optcheck

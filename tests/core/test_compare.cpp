@@ -218,6 +218,9 @@ private Q_SLOTS:
         // No validation split: no early stopping, so the model keeps memorizing for all epochs.
         // Labels depend on a static column only. Every applicant's events carry a unique token,
         // so the sequence model can memorize its training applicants but knows nothing of others.
+        // One step size for all parameters (embedding_lr_scale 1): at 10 x 0.02 on its token
+        // embeddings it does not memorize (in-sample stacking 0.7906 against out-of-fold
+        // 0.7928), and the contrast this test needs is a model that does.
         QTemporaryDir dir;
         const std::string d = dir.path().toStdString();
         std::ofstream ev(d + "/events.csv"), lab(d + "/labels.csv");
@@ -244,7 +247,7 @@ private Q_SLOTS:
                      "features": [{"name": "income", "type": "numeric"}]},
           "model": {"emb_dim": 8, "dropout": 0.0},
           "training": {"epochs": 30, "batch_size": 32, "learning_rate": 0.02, "valid_fraction": 0.0,
-                       "test_fraction": 0.3, "seed": 5},
+                       "test_fraction": 0.3, "seed": 5, "embedding_lr_scale": 1},
           "baseline": {"folds": 3, "bootstrap_reps": 200}})";
         Config cfg = loadConfig(d + "/config.json");
         CompareRequest req;

@@ -116,7 +116,7 @@ private Q_SLOTS:
                       "fields": [{"name": "kind", "type": "categorcal"}, {"name": "amt", "type": "numeric", "transfrom": "log1p"}]}],
           "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": []},
           "model": {"emb_dim": 8, "heads": 3, "dropout": 1.5},
-          "training": {"epochs": 0, "learning_rate": "fast"},
+          "training": {"epochs": 0, "learning_rate": "fast", "embedding_lr_scale": 0},
           "extra": 1})");
         QVERIFY2(p.size() >= 9, std::to_string(p.size()).c_str());
         QVERIFY(anyContains(p, "cfg.json: /schema_version: expected 1"));
@@ -129,6 +129,8 @@ private Q_SLOTS:
         QVERIFY(anyContains(p, "/model/dropout: expected a number in [0, 1)"));
         QVERIFY(anyContains(p, "/training/epochs: expected an integer in [1, 100000], got 0"));
         QVERIFY(anyContains(p, "/training/learning_rate: expected a number"));
+        QVERIFY(anyContains(p, "/training/embedding_lr_scale: expected a number in [1e-06, 1000], "
+                               "got 0"));
         QVERIFY(anyContains(p, "/extra: unknown key"));
     }
     void severalEventSourcesAreCheckedByPath()

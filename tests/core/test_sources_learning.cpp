@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The multi-source model learns a pattern that lies across tables (a bureau credit opened within
-// days after a missed instalment, data/multi_synth.h), which no single table shows, and better
-// than a one-table model on the four tables stacked by hand into one. Same seed, budget and split
+// days after a missed instalment, data/multi_synth.h), which no single table shows, and as well
+// as a one-table model on the four tables stacked by hand into one. Same seed, budget and split
 // for every model.
 #include "seqlens/data/config.h"
 #include "seqlens/data/multi_synth.h"
@@ -34,7 +34,7 @@ double testAuc(Config cfg)
 class TestSourcesLearning : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void multiSourceBeatsEachTableAndTheTablesStackedByHand()
+    void multiSourceBeatsEachTableAndMatchesTheTablesStackedByHand()
     {
         QTemporaryDir dir;
         MultiSynthOptions o;
@@ -65,9 +65,12 @@ private Q_SLOTS:
         for (const auto &[name, auc] : others)
             QVERIFY2(multi > auc + 0.08, line.c_str());
         // Stacking the tables by hand into one (same information, one clock, the union of the
-        // columns) is what the several-source config saves an analyst from; at this budget the
-        // one-table model does not find the pattern in it (measured: 0.50 against 0.74).
-        QVERIFY2(multi > flat + 0.08, line.c_str());
+        // columns) is what the several-source config saves an analyst from. With one learning
+        // rate for all parameters the one-table model did not find the pattern in it at this
+        // budget (0.50 against 0.74); with the input embeddings at 10 times the step
+        // (training.embedding_lr_scale) it does (measured 0.7534 against 0.7515), so the claim
+        // is that the several sources lose nothing against it.
+        QVERIFY2(multi > flat - 0.02, line.c_str());
     }
 };
 

@@ -189,6 +189,7 @@ std::string configToJson(const Config &c)
                         {"batch_size", t.batchSize},
                         {"learning_rate", t.learningRate},
                         {"weight_decay", t.weightDecay},
+                        {"embedding_lr_scale", t.embeddingLrScale},
                         {"pos_weight", t.posWeight},
                         {"grad_clip", t.gradClip},
                         {"patience", t.patience},

@@ -57,6 +57,7 @@ void checkModelAndTraining(Checker &c, const Config &cfg)
     c.integer("/training/batch_size", t.batchSize, limits::batchSize);
     c.number("/training/learning_rate", t.learningRate, limits::learningRate);
     c.number("/training/weight_decay", t.weightDecay, limits::weightDecay);
+    c.number("/training/embedding_lr_scale", t.embeddingLrScale, limits::embeddingLrScale);
     c.number("/training/pos_weight", t.posWeight, limits::posWeight);
     c.number("/training/grad_clip", t.gradClip, limits::gradClip);
     c.integer("/training/patience", t.patience, limits::patience);

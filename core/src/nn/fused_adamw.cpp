@@ -6,10 +6,15 @@
 namespace seqlens::nn {
 
 FusedAdamW::FusedAdamW(std::vector<torch::Tensor> params, double weightDecay, double beta1,
-                       double beta2, double eps)
+                       double beta2, double eps, std::vector<double> lrScales)
     : m_params(std::move(params)), m_state(m_params.size()), m_sum(m_params.size()),
-      m_weightDecay(weightDecay), m_beta1(beta1), m_beta2(beta2), m_eps(eps)
+      m_lrScales(std::move(lrScales)), m_weightDecay(weightDecay), m_beta1(beta1),
+      m_beta2(beta2), m_eps(eps)
 {
+    if (m_lrScales.empty())
+        m_lrScales.assign(m_params.size(), 1.0);
+    TORCH_CHECK(m_lrScales.size() == m_params.size(),
+                "FusedAdamW: one learning-rate scale per parameter");
     for (const auto &p : m_params)
         TORCH_CHECK(p.is_contiguous() && p.scalar_type() == torch::kFloat32,
                     "FusedAdamW: parameters must be contiguous float tensors");
@@ -47,7 +52,6 @@ double FusedAdamW::step(const std::vector<std::vector<torch::Tensor>> &grads, do
     const float coef = clip > 0 ? float(std::min(1.0, clip / (norm + 1e-6))) : 1.0f;
 
     const float b1 = float(m_beta1), b2 = float(m_beta2), eps = float(m_eps);
-    const float decay = float(1.0 - lr * m_weightDecay);
     torch::NoGradGuard noGrad;
     for (size_t i = 0; i < m_params.size(); ++i) {
         if (!active[i])
@@ -61,7 +65,9 @@ double FusedAdamW::step(const std::vector<std::vector<torch::Tensor>> &grads, do
         ++st.steps;
         const double bc1 = 1.0 - std::pow(m_beta1, double(st.steps));
         const float rootBc2 = float(std::sqrt(1.0 - std::pow(m_beta2, double(st.steps))));
-        const float stepSize = float(lr / bc1);
+        const double rate = lr * m_lrScales[i];
+        const float decay = float(1.0 - rate * m_weightDecay);
+        const float stepSize = float(rate / bc1);
         float *p = m_params[i].data_ptr<float>();
         const float *g = m_sum[i].data();
         for (size_t e = 0; e < n; ++e) {

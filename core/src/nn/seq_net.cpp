@@ -163,6 +163,27 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
     m_out = register_module("out", torch::nn::Linear(d, 1));
 }
 
+std::vector<double> SeqNetImpl::lrScales(double inputScale) const
+{
+    std::vector<const void *> inputs = {m_catEmbedding->weight.unsafeGetTensorImpl(),
+                                        m_numWeight.unsafeGetTensorImpl(),
+                                        m_numStateEmbedding->weight.unsafeGetTensorImpl()};
+    if (m_numFrequencies.defined()) {
+        inputs.push_back(m_numFrequencies.unsafeGetTensorImpl());
+        inputs.push_back(m_numPeriodic.unsafeGetTensorImpl());
+    }
+    if (m_sourceEmbedding)
+        inputs.push_back(m_sourceEmbedding->weight.unsafeGetTensorImpl());
+    std::vector<double> scales;
+    for (const auto &p : parameters()) {
+        const bool input = std::find(inputs.begin(), inputs.end(),
+                                     static_cast<const void *>(p.unsafeGetTensorImpl())) !=
+                           inputs.end();
+        scales.push_back(input ? inputScale : 1.0);
+    }
+    return scales;
+}
+
 torch::Tensor SeqNetImpl::embedFields(const Batch &b)
 {
     std::vector<torch::Tensor> parts;

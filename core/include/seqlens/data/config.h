@@ -181,6 +181,7 @@ struct TrainingConfig {
     int64_t batchSize = 64;      // applicants per batch; >= 1
     double learningRate = 0.003; // Adam step size; > 0
     double weightDecay = 0.0;    // Adam L2 penalty; >= 0
+    double embeddingLrScale = 10.0; // step-size multiplier of the input embeddings; > 0
     double posWeight = 1.0;      // weight of the positive class in the loss; > 0
     double gradClip = 1.0;       // max gradient norm; 0 = no clipping
     int64_t patience = 5;        // epochs without validation-AUC gain before stopping; >= 1
