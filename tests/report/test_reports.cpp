@@ -115,6 +115,9 @@ private Q_SLOTS:
         QVERIFY(text.contains(
             QString::fromStdString(m_compare["data"]["events_fingerprint"].get<std::string>())));
         QCOMPARE(store.auditLog().back().action, std::string("exported"));
+        // The model card names the step of the input embeddings (the config's default, 10).
+        QVERIFY(text.contains("step of the input embeddings") &&
+                text.contains("x 10.0 the learning rate"));
         // Every figure has a numbered caption that names it, in order.
         QVERIFY(text.contains("Figure 1. Training history"));
         QVERIFY(text.contains("ROC curves of the models on the test split"));

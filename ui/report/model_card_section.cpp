@@ -128,6 +128,8 @@ void modelCard(ReportDocument &doc, const RunReportData &d)
          {"epochs (max) / batch / learning rate", q(t["epochs"].dump()) + " / " +
                                                       q(t["batch_size"].dump()) + " / " +
                                                       q(t["learning_rate"].dump())},
+         {"step of the input embeddings",
+          "x " + q(t.value("embedding_lr_scale", json(1.0)).dump()) + " the learning rate"},
          {"early stopping patience", q(t["patience"].dump())},
          {"validation / test fraction",
           q(t["valid_fraction"].dump()) + " / " + q(t["test_fraction"].dump())}});
