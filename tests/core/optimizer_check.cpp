@@ -99,7 +99,7 @@ double scaledGroupDiff(uint64_t seed, int steps, double scale, double decay)
     std::vector<double> scales;
     for (const auto &p : fused->named_parameters())
         scales.push_back(p.key().rfind("a.", 0) == 0 ? scale : 1.0);
-    FusedAdamW mine(fused->parameters(), decay, 0.9, 0.999, 1e-8, scales);
+    FusedAdamW mine(fused->parameters(), decay, scales);
     torch::manual_seed(seed + 100);
     for (int s = 0; s < steps; ++s) {
         auto x = torch::randn({16, 6}) * 3, y = (torch::rand({16}) < 0.3).to(torch::kFloat32);

@@ -5,8 +5,8 @@
 
 namespace seqlens::nn {
 
-FusedAdamW::FusedAdamW(std::vector<torch::Tensor> params, double weightDecay, double beta1,
-                       double beta2, double eps, std::vector<double> lrScales)
+FusedAdamW::FusedAdamW(std::vector<torch::Tensor> params, double weightDecay,
+                       std::vector<double> lrScales, double beta1, double beta2, double eps)
     : m_params(std::move(params)), m_state(m_params.size()), m_sum(m_params.size()),
       m_lrScales(std::move(lrScales)), m_weightDecay(weightDecay), m_beta1(beta1),
       m_beta2(beta2), m_eps(eps)

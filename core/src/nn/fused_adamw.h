@@ -19,8 +19,9 @@ public:
     // Every parameter must be a contiguous float tensor. `lrScales`, when given, holds one
     // step-size multiplier per parameter (the learning rate of parameter i is lr * lrScales[i];
     // weight decay follows it, as in a parameter group of its own); empty: all 1.
-    FusedAdamW(std::vector<torch::Tensor> params, double weightDecay, double beta1 = 0.9,
-               double beta2 = 0.999, double eps = 1e-8, std::vector<double> lrScales = {});
+    FusedAdamW(std::vector<torch::Tensor> params, double weightDecay,
+               std::vector<double> lrScales = {}, double beta1 = 0.9, double beta2 = 0.999,
+               double eps = 1e-8);
 
     // grads[k][i]: micro-batch k's gradient of parameter i (undefined: it did not reach it).
     // Sums them, clips the global 2-norm to `clip` (0 = no clipping), takes one step with

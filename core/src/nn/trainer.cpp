@@ -190,7 +190,7 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
     nn::ScopedRandomStream dropoutSeeds(cfg.seed +
                                         1); // this thread's own stream: see random_stream.h
     std::mt19937_64 rng(cfg.seed + 2);
-    nn::FusedAdamW optimizer(net->parameters(), cfg.weightDecay, 0.9, 0.999, 1e-8,
+    nn::FusedAdamW optimizer(net->parameters(), cfg.weightDecay,
                              net->lrScales(cfg.embeddingLrScale));
     auto posWeight = torch::tensor({float(cfg.posWeight)});
     // The calling thread's LibTorch threads, and any lent from the budget, become micro-batch
