@@ -113,7 +113,7 @@ double scaledGroupDiff(uint64_t seed, int steps, double scale, double decay)
     return maxDiff(*ref, *fused);
 }
 
-ScaledNames inputEmbeddingParameters(int64_t sources, bool periodic)
+ScaledNames inputEmbeddingParameters(int64_t sources, bool periodic, double derivedScale)
 {
     seqlens::ModelConfig config;
     config.itemAggregation = seqlens::ItemAggregation::Gru;
@@ -125,19 +125,79 @@ ScaledNames inputEmbeddingParameters(int64_t sources, bool periodic)
     layout.sources = sources;
     if (sources > 1)
         layout.inputSources = {0, 1, -1, 0, 1};
+    if (derivedScale > 0)
+        layout.derivedNumeric = {0, 1};
     SeqNet net(config, layout);
-    const auto scales = net->lrScales(10.0);
+    const auto scales = net->lrScales(10.0, derivedScale > 0 ? derivedScale : 10.0);
     const auto named = net->named_parameters();
     ScaledNames out;
     out.parameters = int64_t(named.size());
-    for (size_t i = 0; i < named.size() && i < scales.size(); ++i)
-        if (scales[i] == 10.0)
-            out.names += (out.names.empty() ? "" : ",") + named[i].key();
-        else if (scales[i] != 1.0)
-            out.names += "?" + named[i].key(); // neither scale: a failure the test shows
+    for (size_t i = 0; i < named.size() && i < scales.size(); ++i) {
+        const auto &s = scales[i];
+        if (s.size() == 1 && s[0] == 1.0)
+            continue;
+        std::string item = named[i].key();
+        if (s.size() > 1) { // per row: name[10,1,...]
+            item += "[";
+            for (size_t r = 0; r < s.size(); ++r)
+                item += (r ? "," : "") + std::to_string(int(s[r]));
+            item += "]";
+            if (int64_t(s.size()) != named[i].value().size(0))
+                item += "?rows";
+        } else if (s[0] != 10.0) {
+            item = "?" + item; // neither scale: a failure the test shows
+        }
+        out.names += (out.names.empty() ? "" : ",") + item;
+    }
     if (scales.size() != named.size())
         out.names += "?size";
     return out;
+}
+
+double rowScaleDiff(uint64_t seed, int steps, double scale, double decay)
+{
+    // The reference holds the first layer's weight as two parameters, rows 0-1 and rows 2-4,
+    // in two LibTorch parameter groups; the fused optimiser holds it as one tensor with a
+    // scale per row. Same initial values, same batches.
+    auto fused = make(seed);
+    auto top = fused->a->weight.detach().slice(0, 0, 2).clone().requires_grad_(true);
+    auto bottom = fused->a->weight.detach().slice(0, 2).clone().requires_grad_(true);
+    auto bias = fused->a->bias.detach().clone().requires_grad_(true);
+    auto bw = fused->b->weight.detach().clone().requires_grad_(true);
+    auto bb = fused->b->bias.detach().clone().requires_grad_(true);
+    const double lr = 0.01;
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    groups.emplace_back(std::vector<torch::Tensor>{top},
+                        std::make_unique<torch::optim::AdamWOptions>(
+                            torch::optim::AdamWOptions(lr * scale).weight_decay(decay)));
+    groups.emplace_back(std::vector<torch::Tensor>{bottom, bias, bw, bb},
+                        std::make_unique<torch::optim::AdamWOptions>(
+                            torch::optim::AdamWOptions(lr).weight_decay(decay)));
+    torch::optim::AdamW adamw(std::move(groups), torch::optim::AdamWOptions(lr));
+    std::vector<std::vector<double>> scales;
+    for (const auto &p : fused->named_parameters())
+        scales.push_back(p.key() == "a.weight" ? std::vector<double>{scale, scale, 1, 1, 1}
+                                               : std::vector<double>{1.0});
+    FusedAdamW mine(fused->parameters(), decay, scales);
+    torch::manual_seed(seed + 100);
+    for (int s = 0; s < steps; ++s) {
+        auto x = torch::randn({16, 6}) * 3, y = (torch::rand({16}) < 0.3).to(torch::kFloat32);
+        adamw.zero_grad();
+        auto refLogit = torch::linear(torch::tanh(torch::linear(x, torch::cat({top, bottom}),
+                                                                bias)),
+                                      bw, bb)
+                            .squeeze(1);
+        torch::binary_cross_entropy_with_logits(refLogit, y).backward();
+        adamw.step();
+        auto g = torch::autograd::grad({lossOf(*fused, x, y)}, fused->parameters(), {}, false,
+                                       false, true);
+        mine.step({g}, lr, 0.0);
+    }
+    torch::NoGradGuard noGrad;
+    double d = (fused->a->weight - torch::cat({top, bottom})).abs().max().item<double>();
+    d = std::max(d, (fused->a->bias - bias).abs().max().item<double>());
+    d = std::max(d, (fused->b->weight - bw).abs().max().item<double>());
+    return std::max(d, (fused->b->bias - bb).abs().max().item<double>());
 }
 
 double untouchedParamChange(uint64_t seed)

@@ -17,12 +17,18 @@ double untouchedParamChange(uint64_t seed);
 // As maxParamDiff, with the first layer's parameters at `scale` times the learning rate: LibTorch's
 // AdamW with two parameter groups against FusedAdamW with per-parameter scales.
 double scaledGroupDiff(uint64_t seed, int steps, double scale, double decay);
-// The names of the sequence network's parameters that get the input-embedding scale, for a
-// layout with categorical and numeric inputs, `sources` event sources and periodic encoding on
-// or off, comma-separated in parameter order; and the number of its parameters in all.
+// As scaledGroupDiff, with rows 0-1 of the first layer's weight at `scale` times the learning
+// rate and its other rows at 1: LibTorch's AdamW with the weight held as two parameters in two
+// groups against FusedAdamW with one scale per row.
+double rowScaleDiff(uint64_t seed, int steps, double scale, double decay);
+// The names of the sequence network's parameters that get the input-embedding scale (10), for
+// a layout with categorical and two numeric inputs, `sources` event sources, periodic encoding
+// on or off and, where `derivedScale` > 0, the second numeric input derived (time/change since
+// the same value) and stepping at `derivedScale`; comma-separated in parameter order, a tensor
+// whose rows differ as name[row scales, as integers]; and the number of its parameters in all.
 struct ScaledNames {
     std::string names;
     int64_t parameters = 0;
 };
-ScaledNames inputEmbeddingParameters(int64_t sources, bool periodic);
+ScaledNames inputEmbeddingParameters(int64_t sources, bool periodic, double derivedScale = 0);
 } // namespace optcheck

@@ -47,7 +47,13 @@ private Q_SLOTS:
     void resolvedJsonRoundTrips()
     {
         Config c = parseConfig(kMinimal, "cfg.json", "/base");
+        QVERIFY(!c.training.derivedLrScale.has_value()); // null: follows embedding_lr_scale
         Config d = parseConfig(configToJson(c), "resolved", "");
+        QCOMPARE(configToJson(d), configToJson(c));
+        QVERIFY(!d.training.derivedLrScale.has_value());
+        c.training.derivedLrScale = 0.5;
+        d = parseConfig(configToJson(c), "resolved", "");
+        QCOMPARE(d.training.derivedLrScale.value_or(-1.0), 0.5);
         QCOMPARE(configToJson(d), configToJson(c));
     }
     void timeSplitAndMonitoringParseAndRoundTrip()
@@ -116,7 +122,8 @@ private Q_SLOTS:
                       "fields": [{"name": "kind", "type": "categorcal"}, {"name": "amt", "type": "numeric", "transfrom": "log1p"}]}],
           "labels": {"path": "l.csv", "entity": "id", "target": "bad", "positive": []},
           "model": {"emb_dim": 8, "heads": 3, "dropout": 1.5},
-          "training": {"epochs": 0, "learning_rate": "fast", "embedding_lr_scale": 0},
+          "training": {"epochs": 0, "learning_rate": "fast", "embedding_lr_scale": 0,
+                       "derived_lr_scale": "slow"},
           "extra": 1})");
         QVERIFY2(p.size() >= 9, std::to_string(p.size()).c_str());
         QVERIFY(anyContains(p, "cfg.json: /schema_version: expected 1"));
@@ -131,6 +138,8 @@ private Q_SLOTS:
         QVERIFY(anyContains(p, "/training/learning_rate: expected a number"));
         QVERIFY(anyContains(p, "/training/embedding_lr_scale: expected a number in [1e-06, 1000], "
                                "got 0"));
+        QVERIFY(anyContains(p, "/training/derived_lr_scale: expected a number in [1e-06, 1000], "
+                               "got \"slow\""));
         QVERIFY(anyContains(p, "/extra: unknown key"));
     }
     void severalEventSourcesAreCheckedByPath()
@@ -277,6 +286,12 @@ private Q_SLOTS:
         QCOMPARE(p[0].message, std::string("expected a divisor of emb_dim (8), got 3"));
         c.model.itemAggregation = ItemAggregation::Gru;
         QVERIFY(validate(c).empty());
+        c.training.derivedLrScale = -1.0;
+        p = validate(c);
+        QCOMPARE(p.size(), size_t(1));
+        QCOMPARE(p[0].path, std::string("/training/derived_lr_scale"));
+        QCOMPARE(p[0].message, std::string("expected a number in [1e-06, 1000], got -1.0"));
+        c.training.derivedLrScale.reset();
         c.training.epochs = 0;
         c.training.validFraction = 0.5;
         c.training.testFraction = 0.5;

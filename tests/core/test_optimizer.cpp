@@ -2,7 +2,8 @@
 // The fused AdamW equals LibTorch's AdamW after clip_grad_norm_, step for step; gradients handed
 // in as micro-batch parts give the step of the whole batch; a parameter without gradients is
 // left alone, as LibTorch leaves it; per-parameter learning-rate scales step as LibTorch's
-// parameter groups do, and the sequence network scales its input embeddings and nothing else.
+// parameter groups do (per tensor and per row), and the sequence network scales its input
+// embeddings and nothing else, the derived numeric inputs at a scale of their own.
 #include "optimizer_check.h"
 #include "test_util.h"
 
@@ -33,6 +34,32 @@ private Q_SLOTS:
                                     std::to_string(d))
                                        .c_str());
             }
+    }
+    void perRowScalesEqualParametersSplitIntoGroups()
+    {
+        for (double scale : {10.0, 0.25})
+            for (double decay : {0.0, 0.01}) {
+                const double d = optcheck::rowScaleDiff(5, 25, scale, decay);
+                QVERIFY2(d < 2e-5, (std::to_string(scale) + " " + std::to_string(decay) + ": " +
+                                    std::to_string(d))
+                                       .c_str());
+            }
+    }
+    void derivedInputsStepAtTheirOwnScale()
+    {
+        // The second numeric input is derived (training.derived_lr_scale 1): its value weight,
+        // its three state vectors and its periodic rows step at 1, the event's own numeric
+        // input at 10; at 3, 3.
+        QCOMPARE(optcheck::inputEmbeddingParameters(1, false, 1.0).names,
+                 std::string("num_weight[10,1],cat_embedding.weight,"
+                             "num_state_embedding.weight[10,10,10,1,1,1]"));
+        QCOMPARE(optcheck::inputEmbeddingParameters(1, true, 3.0).names,
+                 std::string("num_weight[10,3],num_frequencies[10,3],num_periodic[10,3],"
+                             "cat_embedding.weight,num_state_embedding.weight[10,10,10,3,3,3]"));
+        // At the input scale (derived_lr_scale unset) the rows are one scale for the tensor,
+        // as without derived inputs: the step is the one before per-row scales.
+        QCOMPARE(optcheck::inputEmbeddingParameters(1, true, 10.0).names,
+                 optcheck::inputEmbeddingParameters(1, true).names);
     }
     void onlyTheInputEmbeddingsGetTheEmbeddingScale()
     {

@@ -118,6 +118,7 @@ private Q_SLOTS:
         // The model card names the step of the input embeddings (the config's default, 10).
         QVERIFY(text.contains("step of the input embeddings") &&
                 text.contains("x 10.0 the learning rate"));
+        QVERIFY(!text.contains("derived from an earlier event")); // derived_lr_scale unset
         // Every figure has a numbered caption that names it, in order.
         QVERIFY(text.contains("Figure 1. Training history"));
         QVERIFY(text.contains("ROC curves of the models on the test split"));

@@ -93,6 +93,18 @@ bool isKeptModelHistory(const RunReportData &d, const std::string &model)
            model.substr(at + std::string(kTrialSeparator).size()) == kept["kept"];
 }
 
+// "x 10 the learning rate", and the derived inputs' own multiplier where one is set.
+QString inputStepText(const json &training)
+{
+    QString text =
+        "x " + q(training.value("embedding_lr_scale", json(1.0)).dump()) + " the learning rate";
+    const json derived = training.value("derived_lr_scale", json());
+    if (derived.is_number())
+        text += ", the inputs derived from an earlier event (time/change since the same value) x " +
+                q(derived.dump());
+    return text;
+}
+
 } // namespace
 
 void modelCard(ReportDocument &doc, const RunReportData &d)
@@ -128,8 +140,7 @@ void modelCard(ReportDocument &doc, const RunReportData &d)
          {"epochs (max) / batch / learning rate", q(t["epochs"].dump()) + " / " +
                                                       q(t["batch_size"].dump()) + " / " +
                                                       q(t["learning_rate"].dump())},
-         {"step of the input embeddings",
-          "x " + q(t.value("embedding_lr_scale", json(1.0)).dump()) + " the learning rate"},
+         {"step of the input embeddings", inputStepText(t)},
          {"early stopping patience", q(t["patience"].dump())},
          {"validation / test fraction",
           q(t["valid_fraction"].dump()) + " / " + q(t["test_fraction"].dump())}});

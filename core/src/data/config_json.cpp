@@ -190,6 +190,8 @@ std::string configToJson(const Config &c)
                         {"learning_rate", t.learningRate},
                         {"weight_decay", t.weightDecay},
                         {"embedding_lr_scale", t.embeddingLrScale},
+                        {"derived_lr_scale", t.derivedLrScale ? json(*t.derivedLrScale)
+                                                              : json(nullptr)},
                         {"pos_weight", t.posWeight},
                         {"grad_clip", t.gradClip},
                         {"patience", t.patience},

@@ -124,14 +124,21 @@ void readTraining(Reader &r, const json &root, TrainingConfig &t)
     if (!j ||
         !r.object(*j, p,
                   {"epochs", "batch_size", "learning_rate", "weight_decay", "embedding_lr_scale",
-                   "pos_weight", "grad_clip", "patience", "min_epochs", "lr_schedule",
-                   "warmup_epochs", "seed", "valid_fraction", "test_fraction", "threads"}))
+                   "derived_lr_scale", "pos_weight", "grad_clip", "patience", "min_epochs",
+                   "lr_schedule", "warmup_epochs", "seed", "valid_fraction", "test_fraction",
+                   "threads"}))
         return;
     r.integer(*j, "epochs", p, t.epochs, limits::epochs);
     r.integer(*j, "batch_size", p, t.batchSize, limits::batchSize);
     r.number(*j, "learning_rate", p, t.learningRate, limits::learningRate);
     r.number(*j, "weight_decay", p, t.weightDecay, limits::weightDecay);
     r.number(*j, "embedding_lr_scale", p, t.embeddingLrScale, limits::embeddingLrScale);
+    if (const json *v = r.member(*j, "derived_lr_scale", p, false); v && !v->is_null()) {
+        double scale = 1.0;
+        r.number(*j, "derived_lr_scale", p, scale, limits::derivedLrScale);
+        if (v->is_number())
+            t.derivedLrScale = scale;
+    }
     r.number(*j, "pos_weight", p, t.posWeight, limits::posWeight);
     r.number(*j, "grad_clip", p, t.gradClip, limits::gradClip);
     r.integer(*j, "patience", p, t.patience, limits::patience);

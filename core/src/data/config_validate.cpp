@@ -58,6 +58,8 @@ void checkModelAndTraining(Checker &c, const Config &cfg)
     c.number("/training/learning_rate", t.learningRate, limits::learningRate);
     c.number("/training/weight_decay", t.weightDecay, limits::weightDecay);
     c.number("/training/embedding_lr_scale", t.embeddingLrScale, limits::embeddingLrScale);
+    if (t.derivedLrScale)
+        c.number("/training/derived_lr_scale", *t.derivedLrScale, limits::derivedLrScale);
     c.number("/training/pos_weight", t.posWeight, limits::posWeight);
     c.number("/training/grad_clip", t.gradClip, limits::gradClip);
     c.integer("/training/patience", t.patience, limits::patience);

@@ -16,12 +16,17 @@ namespace seqlens::nn {
 
 class FusedAdamW {
 public:
-    // Every parameter must be a contiguous float tensor. `lrScales`, when given, holds one
-    // step-size multiplier per parameter (the learning rate of parameter i is lr * lrScales[i];
-    // weight decay follows it, as in a parameter group of its own); empty: all 1.
+    // Every parameter must be a contiguous float tensor. `lrScales`, when given, holds the
+    // step-size multipliers of each parameter: one for the whole tensor (the learning rate of
+    // parameter i is lr * lrScales[i][0]; weight decay follows it, as in a parameter group of
+    // its own), or one per row of its first dimension (an embedding table whose rows learn at
+    // different rates); empty: all 1.
     FusedAdamW(std::vector<torch::Tensor> params, double weightDecay,
-               std::vector<double> lrScales = {}, double beta1 = 0.9, double beta2 = 0.999,
-               double eps = 1e-8);
+               std::vector<std::vector<double>> lrScales = {}, double beta1 = 0.9,
+               double beta2 = 0.999, double eps = 1e-8);
+    // One multiplier per parameter.
+    FusedAdamW(std::vector<torch::Tensor> params, double weightDecay,
+               const std::vector<double> &lrScales);
 
     // grads[k][i]: micro-batch k's gradient of parameter i (undefined: it did not reach it).
     // Sums them, clips the global 2-norm to `clip` (0 = no clipping), takes one step with
@@ -38,7 +43,7 @@ private:
     std::vector<torch::Tensor> m_params;
     std::vector<State> m_state;
     std::vector<std::vector<float>> m_sum; // scratch: summed gradient per parameter
-    std::vector<double> m_lrScales;        // per parameter
+    std::vector<std::vector<double>> m_lrScales; // per parameter: 1 or one per row
     double m_weightDecay, m_beta1, m_beta2, m_eps;
 };
 

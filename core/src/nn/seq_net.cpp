@@ -163,23 +163,39 @@ SeqNetImpl::SeqNetImpl(const ModelConfig &config, const ModelLayout &layout)
     m_out = register_module("out", torch::nn::Linear(d, 1));
 }
 
-std::vector<double> SeqNetImpl::lrScales(double inputScale) const
+std::vector<std::vector<double>> SeqNetImpl::lrScales(double inputScale,
+                                                      double derivedScale) const
 {
-    std::vector<const void *> inputs = {m_catEmbedding->weight.unsafeGetTensorImpl(),
-                                        m_numWeight.unsafeGetTensorImpl(),
-                                        m_numStateEmbedding->weight.unsafeGetTensorImpl()};
+    // Rows of the numeric tensors per input: 1 (weights, frequencies, periodic maps) or 3
+    // (the state vectors); the rows of a derived input (the gap or change since an earlier
+    // event) take `derivedScale`.
+    const auto numericRows = [&](int64_t perInput) {
+        std::vector<double> rows;
+        for (int64_t f = 0; f < m_layout.numNumeric; ++f) {
+            const bool derived = size_t(f) < m_layout.derivedNumeric.size() &&
+                                 m_layout.derivedNumeric[size_t(f)];
+            rows.insert(rows.end(), size_t(perInput), derived ? derivedScale : inputScale);
+        }
+        const bool uniform = std::all_of(rows.begin(), rows.end(),
+                                         [&](double r) { return r == inputScale; });
+        return uniform ? std::vector<double>{inputScale} : rows; // one for the whole tensor
+    };
+    std::vector<std::pair<const void *, std::vector<double>>> inputs = {
+        {m_catEmbedding->weight.unsafeGetTensorImpl(), {inputScale}},
+        {m_numWeight.unsafeGetTensorImpl(), numericRows(1)},
+        {m_numStateEmbedding->weight.unsafeGetTensorImpl(), numericRows(3)}};
     if (m_numFrequencies.defined()) {
-        inputs.push_back(m_numFrequencies.unsafeGetTensorImpl());
-        inputs.push_back(m_numPeriodic.unsafeGetTensorImpl());
+        inputs.push_back({m_numFrequencies.unsafeGetTensorImpl(), numericRows(1)});
+        inputs.push_back({m_numPeriodic.unsafeGetTensorImpl(), numericRows(1)});
     }
     if (m_sourceEmbedding)
-        inputs.push_back(m_sourceEmbedding->weight.unsafeGetTensorImpl());
-    std::vector<double> scales;
+        inputs.push_back({m_sourceEmbedding->weight.unsafeGetTensorImpl(), {inputScale}});
+    std::vector<std::vector<double>> scales;
     for (const auto &p : parameters()) {
-        const bool input = std::find(inputs.begin(), inputs.end(),
-                                     static_cast<const void *>(p.unsafeGetTensorImpl())) !=
-                           inputs.end();
-        scales.push_back(input ? inputScale : 1.0);
+        const auto at = std::find_if(inputs.begin(), inputs.end(), [&](const auto &in) {
+            return in.first == static_cast<const void *>(p.unsafeGetTensorImpl());
+        });
+        scales.push_back(at != inputs.end() ? at->second : std::vector<double>{1.0});
     }
     return scales;
 }

@@ -43,10 +43,12 @@ public:
     // Everything after the embeddings: `e` is embedFields(batch) or any tensor of its shape
     // (Integrated Gradients feeds points on the path from a reference).
     NetOutput forwardEmbedded(const torch::Tensor &e, const Batch &batch);
-    // One step-size multiplier per parameter, in the order of parameters(): `inputScale` for
-    // the input embeddings (categorical tables, numeric value weights and state vectors,
-    // periodic maps, source embeddings), 1 for everything after them.
-    std::vector<double> lrScales(double inputScale) const;
+    // The step-size multipliers of each parameter, in the order of parameters() (one per
+    // tensor, or one per row where its rows differ; FusedAdamW): `inputScale` for the input
+    // embeddings (categorical tables, numeric value weights and state vectors, periodic maps,
+    // source embeddings), `derivedScale` for the rows of the derived numeric inputs
+    // (ModelLayout::derivedNumeric), 1 for everything after them.
+    std::vector<std::vector<double>> lrScales(double inputScale, double derivedScale) const;
 
 private:
     // Several sources: true where input f does not belong to the source of event t, [B, T, F].

@@ -27,8 +27,10 @@ ModelLayout layoutOf(const Encoder &encoder)
         layout.timeScaleDays = std::max(1.0, encoder.timeBucketsDays().back());
     if (layout.sources > 1)
         layout.inputSources = encoder.inputSources();
-    for (const auto &n : encoder.numeric())
+    for (const auto &n : encoder.numeric()) {
         layout.periodicNumeric.push_back(n.isTimeSinceSame() ? 1 : 0);
+        layout.derivedNumeric.push_back(n.sameAs.empty() ? 0 : 1);
+    }
     return layout;
 }
 

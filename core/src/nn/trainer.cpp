@@ -191,7 +191,8 @@ TrainResult trainModel(SequenceModel &model, const EncodedDataset &data,
                                         1); // this thread's own stream: see random_stream.h
     std::mt19937_64 rng(cfg.seed + 2);
     nn::FusedAdamW optimizer(net->parameters(), cfg.weightDecay,
-                             net->lrScales(cfg.embeddingLrScale));
+                             net->lrScales(cfg.embeddingLrScale,
+                                           cfg.derivedLrScale.value_or(cfg.embeddingLrScale)));
     auto posWeight = torch::tensor({float(cfg.posWeight)});
     // The calling thread's LibTorch threads, and any lent from the budget, become micro-batch
     // workers for this run (no more than a batch has micro-batches).

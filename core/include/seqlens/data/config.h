@@ -182,6 +182,9 @@ struct TrainingConfig {
     double learningRate = 0.003; // Adam step size; > 0
     double weightDecay = 0.0;    // Adam L2 penalty; >= 0
     double embeddingLrScale = 10.0; // step-size multiplier of the input embeddings; > 0
+    // Step-size multiplier of the inputs computed from an earlier event (time_since_same,
+    // change_since_same); unset: embeddingLrScale. > 0
+    std::optional<double> derivedLrScale;
     double posWeight = 1.0;      // weight of the positive class in the loss; > 0
     double gradClip = 1.0;       // max gradient norm; 0 = no clipping
     int64_t patience = 5;        // epochs without validation-AUC gain before stopping; >= 1

@@ -43,6 +43,7 @@ inline constexpr IntRange batchSize{1, 1000000};
 inline constexpr RealRange learningRate{1e-9, 10.0};
 inline constexpr RealRange weightDecay{0.0, 10.0};
 inline constexpr RealRange embeddingLrScale{1e-6, 1000.0};
+inline constexpr RealRange derivedLrScale{1e-6, 1000.0};
 inline constexpr RealRange posWeight{1e-6, 1e6};
 inline constexpr RealRange gradClip{0.0, 1e6};
 inline constexpr IntRange patience{1, 100000};

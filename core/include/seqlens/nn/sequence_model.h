@@ -31,6 +31,9 @@ struct ModelLayout {
     // Per numeric input: 1 where it gets periodic embeddings whatever model.numeric_encoding
     // says (the time_since_same gaps: a regular rhythm is a periodic function of the gap).
     std::vector<uint8_t> periodicNumeric = {};
+    // Per numeric input: 1 where it is computed from an earlier event of the applicant
+    // (time_since_same, change_since_same) rather than read from the event itself.
+    std::vector<uint8_t> derivedNumeric = {};
 };
 
 ModelLayout layoutOf(const Encoder &encoder);
