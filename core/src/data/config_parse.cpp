@@ -133,12 +133,7 @@ void readTraining(Reader &r, const json &root, TrainingConfig &t)
     r.number(*j, "learning_rate", p, t.learningRate, limits::learningRate);
     r.number(*j, "weight_decay", p, t.weightDecay, limits::weightDecay);
     r.number(*j, "embedding_lr_scale", p, t.embeddingLrScale, limits::embeddingLrScale);
-    if (const json *v = r.member(*j, "derived_lr_scale", p, false); v && !v->is_null()) {
-        double scale = 1.0;
-        r.number(*j, "derived_lr_scale", p, scale, limits::derivedLrScale);
-        if (v->is_number())
-            t.derivedLrScale = scale;
-    }
+    r.optNumber(*j, "derived_lr_scale", p, t.derivedLrScale, limits::derivedLrScale);
     r.number(*j, "pos_weight", p, t.posWeight, limits::posWeight);
     r.number(*j, "grad_clip", p, t.gradClip, limits::gradClip);
     r.integer(*j, "patience", p, t.patience, limits::patience);

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <optional>
 #include <vector>
 
 namespace seqlens::config_detail {
@@ -150,6 +151,19 @@ public:
             return;
         }
         out = v->get<double>();
+    }
+
+    // A number or null (absent or null: `out` is left unset); its range is checked by validate().
+    void optNumber(const json &obj, const char *key, const std::string &path,
+                   std::optional<double> &out, RealRange range)
+    {
+        const json *v = member(obj, key, path, false);
+        if (!v || v->is_null())
+            return;
+        double value = 0.0;
+        number(obj, key, path, value, range);
+        if (v->is_number())
+            out = value;
     }
 
     void boolean(const json &obj, const char *key, const std::string &path, bool &out)
